@@ -1,0 +1,116 @@
+"""
+Step 3 for public-key providers: :class:`AsymmetricScheme`.
+
+The provider signs with a private key and you verify with its public key,
+so there is no secret to protect on your side and no constant-time
+requirement; the risks are weak or malformed keys and malleable
+signatures, which :mod:`hooksig._crypto` refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from . import _crypto
+from ._encoding import Encoding, decode
+from ._template import ParsedSignature, Request, _TemplateScheme
+from .errors import ConfigurationError, MalformedSignature
+from .keys import Key, KeyRing, SecretLike
+
+#: How a public or signing key given as text is read.
+#: ``hex`` and ``base64`` are the raw key; ``whpk``/``whsk`` are Standard
+#: Webhooks' ``whpk_``/``whsk_`` prefixed base64 (a ``whsk_`` key is seed || public key).
+KeyFormat = Literal["hex", "base64", "whpk", "whsk"]
+
+
+def _key_bytes(value: object, key_format: KeyFormat, what: str) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        raise ConfigurationError(f"the {what} must be str or bytes")
+    text = value
+    prefix = {"whpk": "whpk_", "whsk": "whsk_"}.get(key_format)
+    if prefix is not None:
+        if not text.startswith(prefix):
+            raise ConfigurationError(f"the {what} must start with {prefix}")
+        text = text[len(prefix) :]
+    encoding: Encoding = "hex" if key_format == "hex" else "base64"
+    try:
+        return decode(text, encoding, what=what)
+    except MalformedSignature:
+        raise ConfigurationError(f"the {what} is not valid {encoding}") from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AsymmetricScheme(_TemplateScheme):
+    """
+    A provider that signs with Ed25519, declared as data.
+
+    Takes the same header, format and content arguments as
+    :class:`~hooksig.HmacScheme`, plus:
+
+    Args:
+        algorithm: ``"ed25519"``.
+        public_key_format: how a ``str`` public key is read (:data:`KeyFormat`).
+        signing_key_format: how a ``str`` signing key is read.
+
+    .. versionadded:: 0.1
+    """
+
+    algorithm: Literal["ed25519"] = "ed25519"
+    public_key_format: KeyFormat = "hex"
+    signing_key_format: KeyFormat = "hex"
+
+    def _signature_size(self, label: str) -> int | None:
+        return 64
+
+    def load_keys(
+        self,
+        secrets: Sequence[SecretLike],
+        *,
+        public_key: object | None = None,
+        signing_key: object | None = None,
+    ) -> KeyRing:
+        """Load the public key that verifies and the private key that signs."""
+        if secrets:
+            raise ConfigurationError(f"the {self.name} scheme uses public keys, not a secret")
+        keys: list[Key] = []
+        signer: Key | None = None
+        if signing_key is not None:
+            raw = _key_bytes(signing_key, self.signing_key_format, "signing key")
+            private = _crypto.ed25519_private_key(raw[:32])
+            derived = _crypto.ed25519_public_bytes(private)
+            if len(raw) == 64 and raw[32:] != derived:
+                raise ConfigurationError("the signing key's public half does not match its seed")
+            signer = Key("0", "ed25519-private", private)
+            if public_key is None:
+                keys.append(Key("0", "ed25519", _crypto.ed25519_public_key(derived)))
+        if public_key is not None:
+            raw = _key_bytes(public_key, self.public_key_format, "public key")
+            keys.append(Key("0", "ed25519", _crypto.ed25519_public_key(raw)))
+        if not keys:
+            raise ConfigurationError(f"the {self.name} scheme needs public_key= or signing_key=")
+        return KeyRing(tuple(keys), signer)
+
+    def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
+        """Verify every candidate with every public key; no secret, so no timing concern."""
+        found: str | None = None
+        signatures = [sig for label, sig in parsed.candidates if label == self._label]
+        for key in keys.verify_keys:
+            for signature in signatures:
+                if _crypto.ed25519_verify(key.material, signature, content) and found is None:
+                    found = key.key_id
+        return found
+
+    def sign(
+        self, keys: KeyRing, request: Request, *, timestamp: int | None, id: str | None
+    ) -> dict[str, str]:
+        """Sign with the private key and format the provider's headers."""
+        if keys.signing_key is None:
+            raise ConfigurationError("signing needs signing_key=")
+        parsed, timestamp, id = self._signing_fields(request, timestamp, id)
+        content = self.signed_content(parsed, request)
+        signature = _crypto.ed25519_sign(keys.signing_key.material, content)
+        return self._format_headers(signature, request, timestamp, id)

@@ -1,0 +1,47 @@
+"""
+Step 3b: the one constant-time comparison, over every key and every candidate.
+
+Time spent must not depend on where two digests differ, nor on which key
+or which candidate matched, so nothing here returns early: every expected
+digest is compared with every candidate and the results are combined.
+Inputs are decoded digests (``bytes``), never hex or base64 text, so two
+spellings of one signature cannot compare differently.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+
+
+def bytes_eq(a: bytes, b: bytes) -> bool:
+    """
+    Compare two byte strings in time that depends only on their lengths.
+
+    Raises:
+        TypeError: either argument is not ``bytes`` (``str`` included), so a
+            text comparison can never slip in by accident.
+    """
+    if not isinstance(a, bytes) or not isinstance(b, bytes):
+        raise TypeError("bytes_eq compares bytes only")
+    return hmac.compare_digest(a, b)
+
+
+def match_key(expected: Sequence[tuple[str, bytes]], candidates: Sequence[bytes]) -> str | None:
+    """
+    Return the id of the first key whose digest equals any candidate, else ``None``.
+
+    Args:
+        expected: ``(key_id, digest)`` for each key, in key-ring order.
+        candidates: the decoded signatures the request offered.
+
+    Every pair is compared, whatever matched first.
+    """
+    found: str | None = None
+    for key_id, digest in expected:
+        hit = False
+        for candidate in candidates:
+            hit |= bytes_eq(digest, candidate)
+        if hit and found is None:
+            found = key_id
+    return found

@@ -1,0 +1,77 @@
+"""
+Strict text-to-bytes decoders for signatures and keys; no other module decodes.
+
+The standard library's decoders are forgiving: ``bytes.fromhex`` skips
+whitespace, ``base64.b64decode`` drops unknown characters unless told not
+to and accepts non-zero padding bits.  A forgiving decoder turns many texts
+into one signature, which is how malleability bugs start, so each decoder
+here accepts exactly one text for each byte string: the canonical one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Literal
+
+from .errors import MalformedSignature
+
+Encoding = Literal["hex", "base64", "base64url"]
+ENCODINGS: tuple[Encoding, ...] = ("hex", "base64", "base64url")
+
+_HEX = re.compile(r"[0-9a-f]*")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+
+
+def encode(data: bytes, encoding: Encoding) -> str:
+    """Encode *data* canonically: lowercase hex, padded base64 and base64url."""
+    if encoding == "hex":
+        return data.hex()
+    if encoding == "base64":
+        return base64.b64encode(data).decode("ascii")
+    return base64.urlsafe_b64encode(data).decode("ascii")
+
+
+def decode(
+    text: str, encoding: Encoding, *, size: int | None = None, what: str = "signature"
+) -> bytes:
+    """
+    Decode canonical *text*; when *size* is given the result must be exactly that long.
+
+    Hex must be lowercase and even-length.  Base64 and base64url must be
+    padded and have zero padding bits, so re-encoding gives *text* back.
+
+    Raises:
+        MalformedSignature: with ``reason`` ``bad_hex``, ``bad_base64``,
+            ``empty`` or ``wrong_length``; the message never echoes *text*.
+    """
+    if not text:
+        raise MalformedSignature(f"{what} is empty", reason="empty")
+    if size is not None and len(text) != encoded_length(size, encoding):
+        raise MalformedSignature(f"{what} has the wrong length", reason="wrong_length")
+    if encoding == "hex":
+        if len(text) % 2 or not _HEX.fullmatch(text):
+            raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex")
+        return bytes.fromhex(text)
+    pattern, alphabet = (_BASE64, None) if encoding == "base64" else (_BASE64URL, b"-_")
+    if len(text) % 4 or not pattern.fullmatch(text):
+        raise MalformedSignature(f"{what} is not canonical {encoding}", reason="bad_base64")
+    try:
+        data = base64.b64decode(text, altchars=alphabet, validate=True)
+    except binascii.Error:
+        raise MalformedSignature(
+            f"{what} is not canonical {encoding}", reason="bad_base64"
+        ) from None
+    if encode(data, encoding) != text:
+        # Non-zero padding bits: another text decodes to the same bytes.
+        raise MalformedSignature(f"{what} is not canonical {encoding}", reason="bad_base64")
+    return data
+
+
+def encoded_length(size: int, encoding: Encoding) -> int:
+    """The length of the canonical text for *size* bytes in *encoding*."""
+    if encoding == "hex":
+        return 2 * size
+    return 4 * ((size + 2) // 3)

@@ -1,0 +1,157 @@
+"""
+Step 2a: the grammars of signature headers, timestamps and delivery ids.
+
+Providers put signatures in three shapes of header value, one building
+block each: :class:`Plain` (``sha256=<hex>``, GitHub), :class:`Pairs`
+(``t=...,v1=...,v1=...``, Stripe) and :class:`Versioned`
+(``v1,<b64> v1a,<b64>``, Standard Webhooks).  Each splits a value into
+labelled candidate signatures, and nothing more: decoding belongs to
+:mod:`hooksig._encoding`, choosing labels to the scheme.
+
+Every parser is total and strict: an empty item, a repeated timestamp,
+whitespace where none belongs or too many signatures is
+:class:`~hooksig.MalformedSignature`, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import MalformedSignature
+
+#: More candidate signatures than this in one header is refused.
+MAX_SIGNATURES = 32
+#: Longest timestamp, in digits (12 digits of seconds reach year 33658).
+MAX_TIMESTAMP_DIGITS = 15
+#: Longest delivery id, in characters.
+MAX_ID_LENGTH = 256
+
+_LABEL = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+Candidate = tuple[str, str]
+"""A signature still encoded: ``(label, text)``, the label being ``v1``, ``h1``, a prefix..."""
+
+
+def _malformed(header: str, what: str, reason: str) -> MalformedSignature:
+    return MalformedSignature(f"header {header}: {what}", reason=reason, header=header)
+
+
+def _check_count(count: int, header: str) -> None:
+    if count > MAX_SIGNATURES:
+        raise _malformed(header, f"more than {MAX_SIGNATURES} signatures", "too_many_signatures")
+
+
+@dataclass(frozen=True)
+class Plain:
+    """
+    One signature per header, after an optional fixed prefix (``sha256=``).
+
+    A value with another prefix (``sha1=`` where ``sha256=`` is configured)
+    is refused: the request never chooses the algorithm.
+
+    .. versionadded:: 0.1
+    """
+
+    prefix: str = ""
+
+    def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
+        """Return ``(None, [(prefix, signature text)])``."""
+        if not value.startswith(self.prefix):
+            raise _malformed(header, "does not start with the expected prefix", "wrong_prefix")
+        return None, [(self.prefix, value[len(self.prefix) :])]
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """
+    ``key=value`` items: one timestamp key, any number of signature keys.
+
+    Stripe: ``Pairs(timestamp_key="t", separator=",")`` with label ``v1``;
+    Paddle: ``Pairs(timestamp_key="ts", separator=";")`` with label ``h1``.
+    Keys the scheme does not use (Stripe's ``v0``) are skipped, but must
+    still be well formed.
+
+    .. versionadded:: 0.1
+    """
+
+    timestamp_key: str | None = "t"
+    separator: str = ","
+
+    def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
+        """Return ``(timestamp text or None, [(key, value), ...])``."""
+        timestamp: str | None = None
+        candidates: list[Candidate] = []
+        for item in value.split(self.separator):
+            key, equals, text = item.partition("=")
+            if not equals or not _LABEL.fullmatch(key):
+                raise _malformed(header, "has an item that is not key=value", "bad_item")
+            if key == self.timestamp_key:
+                if timestamp is not None:
+                    raise _malformed(header, "has more than one timestamp", "repeated_timestamp")
+                timestamp = text
+            else:
+                candidates.append((key, text))
+                _check_count(len(candidates), header)
+        return timestamp, candidates
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """
+    ``version,signature`` items separated by spaces (Standard Webhooks, Svix).
+
+    .. versionadded:: 0.1
+    """
+
+    separator: str = " "
+
+    def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
+        """Return ``(None, [(version, signature text), ...])``."""
+        candidates: list[Candidate] = []
+        for item in value.split(self.separator):
+            version, comma, text = item.partition(",")
+            if not comma or not _LABEL.fullmatch(version):
+                raise _malformed(header, "has an item that is not version,signature", "bad_item")
+            candidates.append((version, text))
+            _check_count(len(candidates), header)
+        return None, candidates
+
+
+SignatureFormat = Plain | Pairs | Versioned
+
+
+def parse_timestamp(text: str, header: str) -> int:
+    """
+    Read a timestamp made of ASCII digits only, without a leading zero.
+
+    No sign, space, underscore, fraction, exponent or non-ASCII digit:
+    ``int()`` would accept several of those, so it is only called after
+    the grammar holds.
+    """
+    if not (
+        text.isascii()
+        and text.isdigit()
+        and len(text) <= MAX_TIMESTAMP_DIGITS
+        and (text == "0" or text[0] != "0")
+    ):
+        raise _malformed(header, "timestamp is not a plain integer", "bad_timestamp")
+    return int(text)
+
+
+def check_id(text: str, header: str, forbidden: str) -> str:
+    """
+    Accept a delivery id of printable ASCII, bounded, free of *forbidden* characters.
+
+    *forbidden* holds the separators of the signed content: an id that
+    contained one could shift bytes between fields of the signed message.
+    """
+    if not (
+        0 < len(text) <= MAX_ID_LENGTH
+        and text.isascii()
+        and text.isprintable()
+        and " " not in text
+        and not any(char in text for char in forbidden)
+    ):
+        raise _malformed(header, "id is not printable ASCII without separators", "bad_id")
+    return text

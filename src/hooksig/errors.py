@@ -1,0 +1,212 @@
+"""
+The one exception tree of hooksig, and its warnings.
+
+Every failure a delivery can cause ends in a :class:`WebhookError`; callers
+catch that one class, or a leaf for a specific answer.  This module imports
+nothing from the rest of hooksig, so every other module may import it.
+
+Messages name the header and the fault.  They never contain a secret, the
+expected signature, or the raw value that was received.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigurationError",
+    "DuplicateDelivery",
+    "ExtraNotInstalled",
+    "HooksigWarning",
+    "InsecureKeyWarning",
+    "InvalidSignature",
+    "MalformedPayload",
+    "MalformedSignature",
+    "MissingSignature",
+    "PayloadTooLarge",
+    "StoreUnavailable",
+    "TimestampOutOfTolerance",
+    "VerificationError",
+    "WebhookError",
+]
+
+
+class WebhookError(Exception):
+    """
+    Base class of every error hooksig raises.
+
+    .. versionadded:: 0.1
+    """
+
+
+class ConfigurationError(WebhookError, ValueError):
+    """
+    A secret, key or option is unusable; raised when the object is built.
+
+    .. versionadded:: 0.1
+    """
+
+
+class ExtraNotInstalled(ConfigurationError, ImportError):
+    """
+    A feature needs an optional extra that is not installed.
+
+    The message carries the ``pip install`` command that fixes it.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, extra: str, package: str) -> None:
+        self.extra = extra
+        self.package = package
+        super().__init__(
+            f'this feature needs the {package!r} package: pip install "hooksig[{extra}]"'
+        )
+
+
+class VerificationError(WebhookError):
+    """
+    The delivery is not authentic or not fresh.
+
+    Attributes:
+        reason: a stable, machine-readable code such as ``"bad_hex"``.
+        header: the header at fault, when there is one.
+        scheme: the scheme that refused the delivery, once known.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "verification_failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        header: str | None = None,
+        scheme: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason or self.default_reason
+        self.header = header
+        self.scheme = scheme
+
+
+class MissingSignature(VerificationError):
+    """
+    A header the scheme needs (signature, timestamp or id) is absent.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "missing_header"
+
+
+class MalformedSignature(VerificationError):
+    """
+    A signature, timestamp or id header does not follow the scheme's grammar.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "malformed"
+
+
+class InvalidSignature(VerificationError):
+    """
+    The signature is well formed but no configured key produced it.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "no_match"
+
+
+class TimestampOutOfTolerance(VerificationError):
+    """
+    The signed timestamp lies outside the replay window.
+
+    Attributes:
+        timestamp: the signed Unix time, in seconds.
+        now: the time it was checked against.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "stale"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        timestamp: float,
+        now: float,
+        reason: str | None = None,
+        header: str | None = None,
+        scheme: str | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason, header=header, scheme=scheme)
+        self.timestamp = timestamp
+        self.now = now
+
+
+class MalformedPayload(WebhookError, ValueError):
+    """
+    The body is not usable: not bytes when verifying, or not JSON in ``Delivery.json()``.
+
+    .. versionadded:: 0.1
+    """
+
+
+class PayloadTooLarge(WebhookError):
+    """
+    The body is larger than the configured limit; it was not hashed.
+
+    Attributes:
+        limit: the limit in bytes.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"body is larger than the {limit}-byte limit")
+        self.limit = limit
+
+
+class DuplicateDelivery(WebhookError):
+    """
+    This delivery id was already handled, or is being handled elsewhere.
+
+    Attributes:
+        state: ``"done"`` (answer 200, the provider can stop retrying) or
+            ``"in_progress"`` (answer 409, the provider retries later).
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, state: str, key: str | None = None) -> None:
+        super().__init__(f"delivery already {state.replace('_', ' ')}")
+        self.state = state
+        self.key = key
+
+
+class StoreUnavailable(WebhookError):
+    """
+    The idempotency store could not be reached.
+
+    .. versionadded:: 0.1
+    """
+
+
+class HooksigWarning(UserWarning):
+    """
+    Base class of hooksig's warnings.
+
+    .. versionadded:: 0.1
+    """
+
+
+class InsecureKeyWarning(HooksigWarning):
+    """
+    A secret is shorter than 16 bytes: it works, but it is guessable.
+
+    .. versionadded:: 0.1
+    """

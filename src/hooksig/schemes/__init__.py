@@ -1,0 +1,108 @@
+"""
+The scheme registry: ``get``, ``names`` and ``register``.
+
+Built-in providers sit in a static name -> module table and are imported
+only when their name is first asked for, so ``import hooksig`` loads no
+provider.  Other packages add providers through the ``hooksig.schemes``
+entry-point group, read once, on the first lookup of a name that is
+neither registered nor built in.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from importlib.metadata import entry_points
+
+from hooksig.errors import ConfigurationError
+from hooksig.scheme import Scheme
+
+__all__ = ["get", "names", "register"]
+
+#: Built-in providers: registry name -> module defining ``SCHEME``.
+BUILTINS: dict[str, str] = {
+    "github": "hooksig.schemes.github",
+    "shopify": "hooksig.schemes.shopify",
+    "standard-webhooks": "hooksig.schemes.standard_webhooks",
+    "stripe": "hooksig.schemes.stripe",
+}
+
+#: Other names for a built-in scheme.
+ALIASES: dict[str, str] = {
+    "svix": "standard-webhooks",
+}
+
+ENTRY_POINT_GROUP = "hooksig.schemes"
+
+_registered: dict[str, Scheme] = {}
+_lock = threading.Lock()
+_plugins: dict[str, object] | None = None
+
+
+def register(scheme: Scheme, *, replace: bool = False) -> Scheme:
+    """
+    Add *scheme* to the registry under ``scheme.name`` and return it.
+
+    Raises:
+        ConfigurationError: *scheme* does not implement :class:`~hooksig.Scheme`,
+            or its name is taken (pass ``replace=True`` to override deliberately).
+    """
+    if not isinstance(scheme, Scheme):
+        raise ConfigurationError("register() takes an object implementing hooksig.Scheme")
+    name = scheme.name
+    with _lock:
+        taken = name in _registered or name in BUILTINS or name in ALIASES
+        if taken and not replace:
+            raise ConfigurationError(f"a scheme named {name!r} is already registered")
+        _registered[name] = scheme
+    return scheme
+
+
+def names() -> list[str]:
+    """Every name :func:`get` accepts: built-ins, aliases, registered and plugin schemes."""
+    return sorted({*BUILTINS, *ALIASES, *_registered, *_load_plugins()})
+
+
+def get(name: str) -> Scheme:
+    """
+    Return the scheme registered under *name* (or an alias of it).
+
+    Raises:
+        ConfigurationError: no such scheme, or its plugin failed to load.
+    """
+    if not isinstance(name, str):
+        raise ConfigurationError("a scheme name is a string")
+    name = ALIASES.get(name, name)
+    found = _registered.get(name)
+    if found is not None:
+        return found
+    module_name = BUILTINS.get(name)
+    if module_name is not None:
+        scheme: object = importlib.import_module(module_name).SCHEME
+    else:
+        plugin = _load_plugins().get(name)
+        if plugin is None:
+            raise ConfigurationError(f"unknown scheme {name!r}; see hooksig.schemes.names()")
+        scheme = _load_plugin(name, plugin)
+    if not isinstance(scheme, Scheme):
+        raise ConfigurationError(f"the {name!r} entry is not a hooksig.Scheme")
+    with _lock:
+        return _registered.setdefault(name, scheme)
+
+
+def _load_plugins() -> dict[str, object]:
+    global _plugins  # noqa: PLW0603 - read once, lazily, then cached for the process
+    if _plugins is None:
+        _plugins = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return _plugins
+
+
+def _load_plugin(name: str, entry_point: object) -> object:
+    try:
+        loaded = entry_point.load()  # type: ignore[attr-defined]
+    except Exception as exc:
+        # A broken plugin fails loudly, but only for the name that was asked for.
+        raise ConfigurationError(f"the plugin scheme {name!r} failed to load: {exc}") from exc
+    return loaded() if callable(loaded) and not isinstance(loaded, Scheme) else loaded

@@ -1,0 +1,197 @@
+"""
+Steps 1 to 5 in order: the :class:`Verifier` that turns a request into a :class:`Delivery`.
+
+This module is the flow of DESIGN.md in code: headers view, scheme parse,
+signed content, key match, replay window, result.  It holds no provider
+knowledge; the scheme does.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+
+from ._headers import Headers, HeadersInput
+from .delivery import Delivery
+from .errors import (
+    ConfigurationError,
+    InvalidSignature,
+    MalformedPayload,
+    PayloadTooLarge,
+    VerificationError,
+)
+from .keys import SecretLike
+from .replay import Clock, ReplayWindow
+from .scheme import Request, Scheme
+
+#: Default body limit: GitHub caps payloads at 25 MB, and most providers far lower.
+DEFAULT_MAX_BODY = 25 * 1024 * 1024
+
+
+def _resolve(scheme: str | Scheme) -> Scheme:
+    if isinstance(scheme, str):
+        from . import schemes
+
+        return schemes.get(scheme)
+    if not isinstance(scheme, Scheme):
+        raise ConfigurationError("scheme must be a registry name or a Scheme")
+    return scheme
+
+
+class Verifier:
+    """
+    Verify (and sign) deliveries for one scheme and one set of keys.
+
+    Args:
+        scheme: a registry name (``"stripe"``) or a :class:`~hooksig.Scheme`.
+        secret: the shared secret (``str``, ``bytes`` or :class:`~hooksig.Secret`).
+        secrets: several secrets for rotation: all verify, the first signs.
+        public_key: for public-key schemes, the provider's key.
+        signing_key: for public-key schemes, the private key used by :meth:`sign`.
+        tolerance: replay window into the past, in seconds; defaults to the
+            scheme's (300 s for timestamped schemes).  ``math.inf`` disables it.
+        future_tolerance: window into the future; defaults to *tolerance*.
+        clock: returns the current Unix time.
+        max_body_size: larger bodies raise :class:`~hooksig.PayloadTooLarge` before hashing.
+
+    Raises:
+        ConfigurationError: unknown scheme, missing or malformed keys, bad options.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("_keys", "_max_body", "_scheme", "_window", "clock")
+
+    def __init__(
+        self,
+        scheme: str | Scheme,
+        *,
+        secret: SecretLike | None = None,
+        secrets: Sequence[SecretLike] | None = None,
+        public_key: object | None = None,
+        signing_key: object | None = None,
+        tolerance: float | None = None,
+        future_tolerance: float | None = None,
+        clock: Clock = time.time,
+        max_body_size: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        self._scheme = _resolve(scheme)
+        if secret is not None and secrets is not None:
+            raise ConfigurationError("pass secret= or secrets=, not both")
+        if isinstance(secrets, (str, bytes)):
+            raise ConfigurationError("secrets= takes a list; use secret= for one secret")
+        ring = [secret] if secret is not None else list(secrets or ())
+        self._keys = self._scheme.load_keys(ring, public_key=public_key, signing_key=signing_key)
+        if type(max_body_size) is not int or max_body_size < 1:
+            raise ConfigurationError("max_body_size must be a positive number of bytes")
+        self._max_body = max_body_size
+        self.clock = clock
+        bound = tolerance if tolerance is not None else self._scheme.default_tolerance
+        self._window = (
+            None
+            if bound is None or (bound == math.inf and future_tolerance in (None, math.inf))
+            else ReplayWindow(bound, future_tolerance, clock)
+        )
+
+    @property
+    def scheme(self) -> Scheme:
+        """The scheme this verifier applies."""
+        return self._scheme
+
+    @property
+    def max_body_size(self) -> int:
+        """The body limit in bytes; adapters enforce it while reading."""
+        return self._max_body
+
+    def __repr__(self) -> str:
+        return f"Verifier({self._scheme.name!r}, keys={self._keys!r})"
+
+    def verify(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        *,
+        url: str | None = None,
+        method: str = "POST",
+        params: Mapping[str, Sequence[str]] | None = None,
+        now: float | None = None,
+    ) -> Delivery:
+        """
+        Return the :class:`~hooksig.Delivery` if *body* and *headers* are authentic and fresh.
+
+        Args:
+            body: the raw body, exactly as received; never a parsed or re-encoded copy.
+            headers: a mapping or ``(name, value)`` pairs; names are case-insensitive.
+            url: the public URL the provider called, for schemes that sign it.
+            method: the HTTP method, for schemes that sign it.
+            params: form fields, for schemes that sign them.
+            now: the current Unix time, instead of the clock.
+
+        Raises:
+            MissingSignature: a needed header is absent.
+            MalformedSignature: a header breaks the scheme's grammar.
+            InvalidSignature: no key produced any offered signature.
+            TimestampOutOfTolerance: authentic, but outside the replay window.
+            PayloadTooLarge: the body exceeds ``max_body_size``.
+            MalformedPayload: *body* is not bytes.
+        """
+        if not isinstance(body, bytes):
+            if not isinstance(body, (bytearray, memoryview)):
+                raise MalformedPayload("the body must be the raw bytes received, not decoded text")
+            body = bytes(body)
+        if len(body) > self._max_body:
+            raise PayloadTooLarge(self._max_body)
+        view = Headers(headers)
+        request = Request(body, view, url, method, params)
+        scheme = self._scheme
+        try:
+            parsed = scheme.parse(request)
+            content = scheme.signed_content(parsed, request)
+            key_id = scheme.match(self._keys, content, parsed)
+            if key_id is None:
+                raise InvalidSignature(
+                    f"no configured key matches the signature in {parsed.header}",
+                    header=parsed.header,
+                )
+            timestamp = parsed.timestamp
+            if timestamp is not None and self._window is not None:
+                self._window.check(timestamp, now=now, header=parsed.header)
+        except VerificationError as exc:
+            exc.scheme = scheme.name
+            raise
+        return Delivery(
+            scheme.name,
+            parsed.id,
+            None if timestamp is None else int(timestamp),
+            key_id,
+            body,
+            view,
+            id_field=parsed.id_field,
+        )
+
+    def sign(
+        self,
+        body: bytes,
+        timestamp: int | None = None,
+        id: str | None = None,
+        *,
+        url: str | None = None,
+        method: str = "POST",
+    ) -> dict[str, str]:
+        """
+        Return the headers the provider would send with *body*, signed with the first key.
+
+        Args:
+            body: the body to sign.
+            timestamp: Unix seconds to sign; defaults to the clock, for timestamped schemes.
+            id: the delivery id, for schemes that sign one; generated when omitted.
+
+        .. versionadded:: 0.1
+        """
+        if not isinstance(body, bytes):
+            raise MalformedPayload("the body must be bytes")
+        if timestamp is None:
+            timestamp = int(self.clock())
+        request = Request(body, Headers(), url, method)
+        return self._scheme.sign(self._keys, request, timestamp=timestamp, id=id)
