@@ -28,14 +28,18 @@ HeadersInput = Union[
 
 def _text(value: HeaderName) -> str:
     # ASGI and WSGI carry header bytes as latin-1, which maps every byte.
-    return value.decode("latin-1") if isinstance(value, bytes) else value
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if not isinstance(value, str):
+        raise TypeError("a header name or value must be str or bytes")
+    return value
 
 
 class Headers(Mapping[str, str]):
     """
     Read-only, case-insensitive headers with the duplicate and size policy.
 
-    Looking a name up with ``[]`` or :meth:`get` returns its first value;
+    Looking a name up with ``[]`` or ``get()`` returns its first value;
     a scheme reads the headers it signs with :meth:`require` or
     :meth:`optional`, which refuse a repeated name and an oversized value.
 

@@ -1,7 +1,7 @@
 """
 The one exception tree of hooksig, and its warnings.
 
-Every failure a delivery can cause ends in a :class:`WebhookError`; callers
+Every failure a delivery can cause ends in a ``WebhookError``; callers
 catch that one class, or a leaf for a specific answer.  This module imports
 nothing from the rest of hooksig, so every other module may import it.
 

@@ -92,7 +92,7 @@ class HmacScheme(_TemplateScheme):
         signature_header: the header (or alternative names) with the signature.
         algorithm: ``"sha1"``, ``"sha256"`` or ``"sha512"``; never taken from the request.
         encoding: ``"hex"`` (lowercase), ``"base64"`` or ``"base64url"``.
-        prefix: fixed text before a :class:`~hooksig.scheme.Plain` signature (``"sha256="``).
+        prefix: fixed text before a :class:`~hooksig.Plain` signature (``"sha256="``).
         signature_format: :class:`Plain` (default), :class:`Pairs` or :class:`Versioned`.
         version: the label of accepted signatures in ``Pairs``/``Versioned`` headers.
         timestamp_header: header with the signed Unix time, if any.
@@ -100,7 +100,7 @@ class HmacScheme(_TemplateScheme):
         id_header: header with the delivery id, if any.
         content: what is signed: a template over ``{timestamp}``, ``{id}``,
             ``{body}``, ``{url}`` and ``{method}``, or a function.
-        secret_format: how a ``str`` secret becomes key bytes (:data:`hooksig.keys.SecretFormat`).
+        secret_format: how a ``str`` secret becomes key bytes (``"utf-8"``, ``"base64"`` or ``"whsec"``).
         tolerance: default replay window in seconds for this scheme.
         asymmetric: the scheme's public-key variant, used when a verifier is
             given ``public_key=`` or ``signing_key=`` (Standard Webhooks ``v1a``).
@@ -135,7 +135,7 @@ class HmacScheme(_TemplateScheme):
         public_key: object | None = None,
         signing_key: object | None = None,
     ) -> KeyRing:
-        """Read secrets in this scheme's format, or public keys via :attr:`asymmetric`."""
+        """Read secrets in this scheme's format, or public keys via ``asymmetric``."""
         if public_key is not None or signing_key is not None:
             if self.asymmetric is None:
                 raise ConfigurationError(f"the {self.name} scheme uses a shared secret, not keys")
