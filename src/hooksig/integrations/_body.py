@@ -1,0 +1,171 @@
+"""
+Read a request body under a size limit, never past it.
+
+The limit is checked twice: against the declared ``Content-Length`` before a
+single byte is read, and while reading, for chunked bodies that declare
+nothing.  A body over the limit is refused as soon as the limit is crossed;
+the rest of it is never read.  An ASGI body is read with a timeout on each
+``receive``, so a client that stalls cannot hold a worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Any, Protocol
+
+from ..errors import ConfigurationError, PayloadTooLarge
+
+__all__ = [
+    "Refused",
+    "check_complete",
+    "declared_length",
+    "read_async",
+    "read_stream",
+    "receive_chunks",
+]
+
+#: Bytes asked for per read: large enough to be quick, small enough to stop early.
+CHUNK = 64 * 1024
+
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+
+
+class Refused(Exception):
+    """
+    The request cannot be read: a bad length, a stalled or vanished client.
+
+    Attributes:
+        outcome: the row of :class:`~hooksig.integrations.Outcomes` that answers it.
+        reason: a stable code for the log.
+    """
+
+    def __init__(self, outcome: str, reason: str) -> None:
+        super().__init__(reason)
+        self.outcome = outcome
+        self.reason = reason
+
+
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+def declared_length(value: str | None, limit: int) -> int | None:
+    """
+    Return the declared ``Content-Length``, refusing it if it is over *limit*.
+
+    Raises:
+        PayloadTooLarge: the declared length is over the limit; nothing was read.
+        Refused: the header is not plain ASCII digits.
+    """
+    if value is None or value == "":
+        return None
+    # Plain ASCII digits only: int() would also accept "+5", " 5", "5_0" and non-ASCII digits.
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise Refused("bad_request", "bad_content_length")
+    length = int(value)
+    if length > limit:
+        raise PayloadTooLarge(limit)
+    return length
+
+
+def check_complete(body: bytes, declared: int | None) -> bytes:
+    """
+    Return *body*, or raise if it is shorter than its declared length.
+
+    An empty body where one was declared means something (a form parser, a
+    middleware) consumed it before hooksig: a bug in the app, said loudly.
+    A partial one means the client vanished mid-body.
+
+    Raises:
+        ConfigurationError: the body was consumed before hooksig could verify it.
+        Refused: the client sent only part of the body.
+    """
+    if declared is None or len(body) >= declared:
+        return body
+    if not body:
+        raise ConfigurationError(
+            "the request body was consumed before hooksig could verify it: "
+            "do not read the form or JSON of a webhook request before verification"
+        )
+    raise Refused("bad_request", "incomplete_body")
+
+
+def read_stream(stream: _Readable, declared: int | None, limit: int) -> bytes:
+    """
+    Read a WSGI input stream: *declared* bytes, or to its end when the server terminates it.
+
+    Pass ``declared=None`` only when the server dechunks and terminates the
+    stream (``wsgi.input_terminated``); the read then stops one byte past
+    the limit.
+
+    Raises:
+        PayloadTooLarge: the body crossed the limit while being read.
+        Refused: the client sent fewer bytes than it declared.
+    """
+    parts: list[bytes] = []
+    size = 0
+    remaining = limit + 1 if declared is None else declared
+    while remaining > 0:
+        chunk = stream.read(min(CHUNK, remaining))
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+        remaining -= len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(limit)
+    if declared is not None and size < declared:
+        raise Refused("bad_request", "incomplete_body")
+    return b"".join(parts)
+
+
+async def receive_chunks(receive: Receive) -> AsyncIterator[bytes]:
+    """
+    Yield the body chunks of an ASGI ``http.request`` stream.
+
+    Raises:
+        Refused: the client disconnected before the body ended.
+    """
+    while True:
+        message = await receive()
+        kind = message.get("type")
+        if kind == "http.disconnect":
+            raise Refused("bad_request", "client_disconnected")
+        if kind != "http.request":
+            continue
+        chunk = message.get("body", b"")
+        if chunk:
+            yield bytes(chunk)
+        if not message.get("more_body", False):
+            return
+
+
+async def read_async(chunks: AsyncIterator[bytes], limit: int, timeout: float | None) -> bytes:
+    """
+    Read async *chunks* up to *limit*, waiting at most *timeout* seconds for each.
+
+    Raises:
+        PayloadTooLarge: the body crossed the limit; the rest is never read.
+        Refused: a chunk took longer than *timeout* (``outcome="timeout"``).
+    """
+    parts: list[bytes] = []
+    size = 0
+    iterator = aiter(chunks)
+    try:
+        while True:
+            try:
+                chunk = await asyncio.wait_for(anext(iterator), timeout)
+            except StopAsyncIteration:
+                break
+            except asyncio.TimeoutError:
+                raise Refused("timeout", "read_timeout") from None
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(limit)
+            parts.append(chunk)
+    finally:
+        close = getattr(iterator, "aclose", None)
+        if close is not None:
+            await close()
+    return b"".join(parts)

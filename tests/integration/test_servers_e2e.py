@@ -1,0 +1,183 @@
+"""End to end: real servers (uvicorn, gunicorn) on 127.0.0.1, driven by httpx and raw sockets."""
+
+from __future__ import annotations
+
+import base64
+import select
+import socket
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from tests.integrations.apps import SLACK_SECRET
+from tests.integrations.servers import SERVERS, Server, ledger, serve
+
+import hooksig
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
+
+SECRET = "whsec_" + base64.b64encode(b"hooksig-e2e-secret-0123456789abc").decode()
+LIMIT = 65536
+VERIFIER = hooksig.Verifier("standard-webhooks", secret=SECRET)
+SLACK = hooksig.Verifier("slack", secret=SLACK_SECRET)
+
+
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """One real server per configuration, with two workers where the server forks."""
+    name = request.param
+    tmp = tmp_path_factory.mktemp(name)
+    env = {
+        "HOOKSIG_E2E_SECRET": SECRET,
+        "HOOKSIG_E2E_STORE": f"sqlite:{tmp / 'claims.db'}",
+        "HOOKSIG_E2E_LEDGER": str(tmp / "ledger.txt"),
+        "HOOKSIG_E2E_LIMIT": str(LIMIT),
+        "HOOKSIG_E2E_TIMEOUT": "1.0",
+    }
+    with serve(name, env, tmp) as running:
+        running.name = name  # type: ignore[attr-defined]
+        running.ledger = tmp / "ledger.txt"  # type: ignore[attr-defined]
+        yield running
+
+
+def signed(body: bytes, id: str | None = None, **extra: str) -> dict[str, str]:
+    """Fresh headers for *body*, with a unique id unless one is given."""
+    return {**VERIFIER.sign(body, id=id or f"msg_{uuid.uuid4().hex}"), **extra}
+
+
+def raw_exchange(
+    port: int, head: bytes, parts: Iterable[bytes], pause: float = 0.0
+) -> tuple[int, int]:
+    """Send *head*, then *parts* until the server answers; return (status, body bytes sent)."""
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head)
+        for part in parts:
+            if select.select([sock], [], [], pause)[0]:
+                break
+            try:
+                sock.sendall(part)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += len(part)
+        data = b""
+        try:
+            while b"\r\n" not in data:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except ConnectionResetError:
+            pass
+    assert data.startswith(b"HTTP/1.1 "), data[:100]
+    return int(data[9:12]), sent
+
+
+def test_valid_delivery_is_handled_once(server: Server) -> None:
+    """A valid delivery runs the handler; its redelivery is answered 200 without a second run."""
+    body = b'{"type":"invoice.paid"}'
+    headers = signed(body, "msg_once")
+    first = httpx.post(f"{server.url}/hooks/acme", content=body, headers=headers)
+    again = httpx.post(f"{server.url}/hooks/acme", content=body, headers=headers)
+    assert (first.status_code, first.text) == (200, "handled")
+    assert (again.status_code, again.text) == (200, "already handled")
+    assert ledger(server.ledger)["msg_once"] == 1  # type: ignore[attr-defined]
+
+
+def test_forged_and_stale_are_403(server: Server) -> None:
+    """A wrong signature and an old timestamp are both answered 403 'forbidden'."""
+    body = b'{"type":"x"}'
+    forged = {**signed(body), "webhook-signature": "v1," + base64.b64encode(b"\0" * 32).decode()}
+    stale = VERIFIER.sign(body, timestamp=int(time.time()) - 3600, id="msg_stale")
+    for headers in (forged, stale):
+        response = httpx.post(f"{server.url}/hooks/acme", content=body, headers=headers)
+        assert (response.status_code, response.text) == (403, "forbidden")
+
+
+def test_declared_oversized_body_is_refused_unread(server: Server) -> None:
+    """A 50 MB Content-Length is answered 413 long before 50 MB are sent."""
+    size = 50 * 1024 * 1024
+    headers = "".join(f"{k}: {v}\r\n" for k, v in signed(b"{}").items())
+    head = (
+        f"POST /hooks/acme HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {size}\r\n{headers}\r\n"
+    ).encode()
+    status, sent = raw_exchange(
+        server.port, head, (b"x" * 65536 for _ in range(size // 65536)), 0.01
+    )
+    assert status == 413
+    assert sent < size // 10
+
+
+def test_chunked_oversized_body_is_refused(server: Server) -> None:
+    """A chunked body with no length is answered 413 once it crosses the limit.
+
+    Django's WSGI request cannot read a chunked body at all: it is answered 411.
+    """
+    headers = "".join(f"{k}: {v}\r\n" for k, v in signed(b"{}").items())
+    head = (
+        f"POST /hooks/acme HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+        f"{headers}\r\n"
+    ).encode()
+    chunk = b"4000\r\n" + b"x" * 0x4000 + b"\r\n"
+    status, sent = raw_exchange(server.port, head, (chunk for _ in range(3000)), 0.01)
+    assert status == (411 if server.name == "gunicorn-django" else 413)  # type: ignore[attr-defined]
+    assert sent < 3000 * len(chunk) // 10
+
+
+def test_stalled_client_is_cut_off(server: Server) -> None:
+    """A client stalling mid-body: 408 under ASGI; under WSGI it runs nothing and blocks no one."""
+    headers = signed(b"{}", "msg_stalled")
+    lines = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    head = f"POST /hooks/acme HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n{lines}\r\n".encode()
+    asgi = server.name.startswith("uvicorn")  # type: ignore[attr-defined]
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5 if asgi else 1) as sock:
+        sock.sendall(head + b"{")
+        if asgi:
+            assert sock.recv(4096).startswith(b"HTTP/1.1 408")
+            assert time.monotonic() - started < 5
+        else:
+            # WSGI cannot time a read: the server (or the proxy in front) must.
+            with pytest.raises(TimeoutError):
+                sock.recv(4096)
+            body = b'{"type":"meanwhile"}'
+            response = httpx.post(f"{server.url}/hooks/acme", content=body, headers=signed(body))
+            assert response.status_code == 200
+    assert "msg_stalled" not in ledger(server.ledger)  # type: ignore[attr-defined]
+
+
+def test_handshake_is_answered(server: Server) -> None:
+    """A signed Slack url_verification is answered with its challenge."""
+    body = b'{"type":"url_verification","challenge":"e2e-challenge"}'
+    response = httpx.post(f"{server.url}/hooks/slack", content=body, headers=SLACK.sign(body))
+    assert (response.status_code, response.text) == (200, "e2e-challenge")
+
+
+def test_form_body_is_verified_raw(server: Server) -> None:
+    """A form-encoded body, which the framework would parse, verifies as sent."""
+    body = b"a=1&b=caf%C3%A9"
+    headers = signed(body, "msg_form", **{"Content-Type": "application/x-www-form-urlencoded"})
+    response = httpx.post(f"{server.url}/hooks/acme", content=body, headers=headers)
+    assert (response.status_code, response.text) == (200, "handled")
+
+
+def test_concurrent_duplicates_run_once(server: Server) -> None:
+    """Twenty copies of one delivery at once, across workers, run the handler exactly once."""
+    body = b'{"type":"burst"}'
+    headers = signed(body, "msg_burst")
+    with httpx.Client() as client, ThreadPoolExecutor(10) as pool:
+        responses = list(
+            pool.map(
+                lambda _: client.post(f"{server.url}/hooks/acme", content=body, headers=headers),
+                range(20),
+            )
+        )
+    statuses = sorted(r.status_code for r in responses)
+    assert set(statuses) <= {200, 409}
+    assert sum(r.text == "handled" for r in responses) == 1
+    assert ledger(server.ledger)["msg_burst"] == 1  # type: ignore[attr-defined]

@@ -1,0 +1,174 @@
+"""Receivers served by real servers in tests/integration (uvicorn, gunicorn), configured by env.
+
+Each factory builds one app with a webhook at ``/hooks/acme`` (standard-webhooks)
+and a Slack one at ``/hooks/slack``.  The handler appends ``"<id> <pid>\\n"`` to
+the ledger file, so a test can count handler runs across processes.
+
+Environment:
+    HOOKSIG_E2E_SECRET   the standard-webhooks ``whsec_`` secret
+    HOOKSIG_E2E_STORE    ``sqlite:<path>`` or ``postgres:<dsn>``
+    HOOKSIG_E2E_TABLE    the PostgreSQL table (default ``hooksig_claims``)
+    HOOKSIG_E2E_LEDGER   the ledger file
+    HOOKSIG_E2E_LIMIT    the body limit in bytes
+    HOOKSIG_E2E_TIMEOUT  the ASGI read timeout in seconds
+"""
+
+# No "from __future__ import annotations": FastAPI reads the annotations of
+# handlers at runtime, and they name dependencies local to fastapi_app().
+
+import os
+from typing import Annotated, Any
+
+import hooksig
+from hooksig.idempotency import Idempotency, SQLiteStore, Store
+
+SLACK_SECRET = "slack-signing-secret-0123456789abcdef"
+
+#: Django's URLconf: this module, filled in by django_app().
+urlpatterns: list[Any] = []
+
+
+def _env(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None:
+        raise RuntimeError(f"set {name}")
+    return value
+
+
+def verifiers() -> tuple[hooksig.Verifier, hooksig.Verifier]:
+    """The acme (standard-webhooks) and Slack verifiers."""
+    limit = int(_env("HOOKSIG_E2E_LIMIT", "65536"))
+    acme = hooksig.Verifier(
+        "standard-webhooks", secret=_env("HOOKSIG_E2E_SECRET"), max_body_size=limit
+    )
+    return acme, hooksig.Verifier("slack", secret=SLACK_SECRET)
+
+
+def guard() -> Idempotency:
+    """The guard on the configured store."""
+    kind, _, target = _env("HOOKSIG_E2E_STORE").partition(":")
+    store: Store
+    if kind == "sqlite":
+        store = SQLiteStore(target)
+    else:
+        from hooksig.idempotency import PostgresStore
+
+        table = _env("HOOKSIG_E2E_TABLE", "hooksig_claims")
+        store = PostgresStore(target, table=table, pool_size=20)
+    return Idempotency(store, lease=30)
+
+
+def record(delivery: hooksig.Delivery) -> None:
+    """Append one handler run to the ledger (O_APPEND: atomic across processes)."""
+    line = f"{delivery.id} {os.getpid()}\n".encode()
+    fd = os.open(_env("HOOKSIG_E2E_LEDGER"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def fastapi_app() -> Any:
+    """FastAPI with the VerifiedDelivery dependency."""
+    from fastapi import Depends, FastAPI
+    from fastapi.responses import PlainTextResponse
+
+    from hooksig.integrations.fastapi import VerifiedDelivery, install
+
+    acme, slack = verifiers()
+    app = FastAPI()
+    install(app)
+    verified = VerifiedDelivery(acme, idempotency=guard(), read_timeout=1.0)
+    slack_verified = VerifiedDelivery(slack)
+
+    async def acme_hook(
+        delivery: Annotated[hooksig.Delivery, Depends(verified)],
+    ) -> PlainTextResponse:
+        record(delivery)
+        return PlainTextResponse("handled")
+
+    async def slack_hook(delivery: Annotated[hooksig.Delivery, Depends(slack_verified)]) -> str:
+        return "not a handshake"
+
+    app.post("/hooks/acme")(acme_hook)
+    app.post("/hooks/slack")(slack_hook)
+    return app
+
+
+def asgi_app() -> Any:
+    """A bare ASGI app behind hooksig.integrations.asgi.WebhookMiddleware."""
+    from hooksig.integrations import Endpoint
+    from hooksig.integrations.asgi import DELIVERY_KEY, WebhookMiddleware
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        record(scope["state"][DELIVERY_KEY])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"handled"})
+
+    acme, slack = verifiers()
+    timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
+    routes = {"/hooks/acme": acme, "/hooks/slack": Endpoint(slack)}
+    return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
+
+
+def flask_app() -> Any:
+    """Flask with the @webhook decorator."""
+    from flask import Flask
+
+    from hooksig.integrations.flask import HookSig, webhook
+
+    acme, slack = verifiers()
+    app = Flask(__name__)
+    HookSig(app, idempotency=guard())
+
+    @app.post("/hooks/acme")
+    @webhook(acme)
+    def acme_hook(delivery: hooksig.Delivery) -> str:
+        record(delivery)
+        return "handled"
+
+    @app.post("/hooks/slack")
+    @webhook(slack, idempotency=False)
+    def slack_hook(delivery: hooksig.Delivery) -> str:
+        return "not a handshake"
+
+    return app
+
+
+def django_app() -> Any:
+    """Django (WSGI) with @webhook_view, settings-driven guard."""
+    import django
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.urls import path
+
+    acme, slack = verifiers()
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="hooksig-e2e-" + "x" * 40,
+        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
+        ROOT_URLCONF=__name__,
+        MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
+        INSTALLED_APPS=[],
+        DATABASES={},
+        HOOKSIG={"IDEMPOTENCY": guard()},
+    )
+    django.setup()
+    from django.core.wsgi import get_wsgi_application
+
+    from hooksig.integrations.django import webhook_view
+
+    @webhook_view(acme)
+    def acme_hook(request: Any, delivery: hooksig.Delivery) -> HttpResponse:
+        record(delivery)
+        return HttpResponse("handled")
+
+    @webhook_view(slack, idempotency=False)
+    def slack_hook(request: Any, delivery: hooksig.Delivery) -> HttpResponse:
+        return HttpResponse("not a handshake")
+
+    global urlpatterns  # noqa: PLW0603 - Django reads the URLconf module
+    urlpatterns = [path("hooks/acme", acme_hook), path("hooks/slack", slack_hook)]
+    return get_wsgi_application()
