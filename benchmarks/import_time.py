@@ -1,0 +1,89 @@
+"""
+Import cost: ``import hooksig`` against a bare ``import hmac, hashlib, base64``.
+
+Each measurement is a fresh interpreter that times its own imports (so
+interpreter start-up is left out); the two kinds alternate, and the medians
+are compared.  Also lists what ``import hooksig`` loaded: no provider module
+and no extra may be among it (lazy loading).
+
+Run ``python benchmarks/import_time.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+from _common import median
+
+BASE = "import hmac, hashlib, base64"
+PROBE = """
+import sys, time
+before = set(sys.modules)
+start = time.perf_counter_ns()
+{imports}
+elapsed = time.perf_counter_ns() - start
+import json
+print(json.dumps([elapsed, sorted(set(sys.modules) - before)]))
+"""
+#: Modules that must not be loaded by ``import hooksig``.
+FORBIDDEN = ("hooksig.schemes.", "cryptography", "redis", "psycopg", "flask", "django", "fastapi")
+
+
+def probe(imports: str) -> tuple[int, list[str]]:
+    """Nanoseconds that *imports* took in a fresh interpreter, and the modules they loaded."""
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(imports=imports)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    elapsed, modules = json.loads(out)
+    return int(elapsed), list(modules)
+
+
+def run(rounds: int = 41) -> dict[str, object]:
+    """Alternate both probes *rounds* times; return the medians and the loaded modules."""
+    base: list[int] = []
+    ours: list[int] = []
+    loaded: list[str] = []
+    for _ in range(rounds):
+        base.append(probe(BASE)[0])
+        elapsed, loaded = probe(BASE + "\nimport hooksig")
+        ours.append(elapsed)
+    extra = median(ours) - median(base)
+    hooksig_modules = [m for m in loaded if m.startswith("hooksig")]
+    forbidden = [m for m in loaded if m.startswith(FORBIDDEN)]
+    return {
+        "base_ms": median(base) / 1e6,
+        "hooksig_ms": median(ours) / 1e6,
+        "extra_ms": extra / 1e6,
+        "modules": len(loaded),
+        "hooksig_modules": hooksig_modules,
+        "forbidden": forbidden,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python benchmarks/import_time.py [--rounds N]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--rounds", type=int, default=41)
+    args = parser.parse_args(argv)
+    result = run(args.rounds)
+    print(f"bare `{BASE}`: {result['base_ms']:.2f} ms (median of {args.rounds})")
+    print(f"`{BASE}; import hooksig`: {result['hooksig_ms']:.2f} ms")
+    print(f"import hooksig costs {result['extra_ms']:.2f} ms more (target <= 2 ms)")
+    print(
+        f"modules loaded by hooksig: {result['modules']} ({', '.join(result['hooksig_modules'])})"
+    )  # type: ignore[arg-type]
+    print(f"forbidden modules loaded: {result['forbidden'] or 'none'}")
+    met = result["extra_ms"] <= 2.0 and not result["forbidden"]  # type: ignore[operator]
+    print("MET" if met else "MISSED", "import target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""
+Memory: tracemalloc peak while verifying a 100 MiB body, per HMAC provider.
+
+The body and headers are made first; tracing starts just before ``verify``
+and the peak it reports is what verification allocated on top of the body.
+The target: no more than a constant (here 1 MiB), so no copy of the body.
+The Verifier's ``max_body_size`` is raised to let such a body through.
+
+Run ``python benchmarks/memory.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import tracemalloc
+
+import _cases
+
+SIZE = 100 * 1024 * 1024
+CONSTANT = 1024 * 1024
+
+
+def peak(name: str, size: int) -> int | None:
+    """Bytes allocated at peak during one verification of *size* bytes, or ``None`` if missing."""
+    if _cases.missing_reason(name) is not None:
+        return None
+    original = _cases.json_body
+    _cases.json_body = lambda n: b'{"pad":"' + b"x" * (n - 10) + b'"}'  # type: ignore[assignment]
+    try:
+        case = _cases.BUILDERS[name](size, int(__import__("time").time()))
+    finally:
+        _cases.json_body = original  # type: ignore[assignment]
+    if case.hooksig is None:
+        return None
+    verifier = _find_verifier(case.hooksig)
+    if verifier is not None:
+        object.__setattr__(verifier, "_max_body", size + 1)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        case.hooksig()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def _find_verifier(function: object) -> object | None:
+    for cell in getattr(function, "__closure__", None) or ():
+        if type(cell.cell_contents).__name__ == "Verifier":
+            return cell.cell_contents
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python benchmarks/memory.py [--size MiB]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--size", type=int, default=100, help="body size in MiB")
+    args = parser.parse_args(argv)
+    size = args.size * 1024 * 1024
+    for name in _cases.PROVIDERS:
+        if name in _cases.ASYMMETRIC:
+            continue
+        found = peak(name, size)
+        if found is None:
+            print(f"{name:<18} missing")
+            continue
+        verdict = "MET" if found <= CONSTANT else "MISSED"
+        print(f"{name:<18} peak above the body: {found / 1024:,.1f} KiB  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
