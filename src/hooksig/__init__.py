@@ -16,7 +16,11 @@ from ._asymmetric import AsymmetricScheme as AsymmetricScheme
 from ._formats import Pairs as Pairs
 from ._formats import Plain as Plain
 from ._formats import Versioned as Versioned
+from ._handshake import HandshakeResponse as HandshakeResponse
 from ._headers import Headers as Headers
+from ._url import PublicUrl as PublicUrl
+from ._url import TrustedProxy as TrustedProxy
+from ._url import UrlPolicy as UrlPolicy
 from .delivery import Delivery as Delivery
 from .errors import ConfigurationError as ConfigurationError
 from .errors import DuplicateDelivery as DuplicateDelivery
@@ -47,6 +51,7 @@ __all__ = [
     "Delivery",
     "DuplicateDelivery",
     "ExtraNotInstalled",
+    "HandshakeResponse",
     "Headers",
     "HmacScheme",
     "HooksigWarning",
@@ -60,12 +65,15 @@ __all__ = [
     "ParsedSignature",
     "PayloadTooLarge",
     "Plain",
+    "PublicUrl",
     "ReplayWindow",
     "Request",
     "Scheme",
     "Secret",
     "StoreUnavailable",
     "TimestampOutOfTolerance",
+    "TrustedProxy",
+    "UrlPolicy",
     "VerificationError",
     "Verifier",
     "Versioned",

@@ -4,7 +4,9 @@ Step 3 for public-key providers: :class:`AsymmetricScheme`.
 The provider signs with a private key and you verify with its public key,
 so there is no secret to protect on your side and no constant-time
 requirement; the risks are weak or malformed keys and malleable
-signatures, which :mod:`hooksig._crypto` refuses.
+signatures, which :mod:`hooksig._crypto` refuses.  Two algorithms:
+Ed25519 (Discord, Standard Webhooks ``v1a``) and ECDSA P-256 with SHA-256
+(SendGrid), its signatures in DER or raw ``r || s`` as the provider sends them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import _crypto
+from ._crypto import EcdsaEncoding
 from ._encoding import Encoding, decode
 from ._template import ParsedSignature, Request, _TemplateScheme
 from .errors import ConfigurationError, MalformedSignature
@@ -22,7 +25,8 @@ from .keys import Key, KeyRing, SecretLike
 #: How a public or signing key given as text is read.
 #: ``hex`` and ``base64`` are the raw key; ``whpk``/``whsk`` are Standard
 #: Webhooks' ``whpk_``/``whsk_`` prefixed base64 (a ``whsk_`` key is seed || public key).
-KeyFormat = Literal["hex", "base64", "whpk", "whsk"]
+#: ``pem`` (ECDSA) is PEM text, or the base64 of the DER key without the armour (SendGrid).
+KeyFormat = Literal["hex", "base64", "whpk", "whsk", "pem"]
 
 
 def _key_bytes(value: object, key_format: KeyFormat, what: str) -> bytes:
@@ -31,6 +35,10 @@ def _key_bytes(value: object, key_format: KeyFormat, what: str) -> bytes:
     if not isinstance(value, str):
         raise ConfigurationError(f"the {what} must be str or bytes")
     text = value
+    if key_format == "pem":
+        if text.lstrip().startswith("-----BEGIN"):
+            return text.encode("ascii", "replace")
+        text = "".join(text.split())  # base64 DER, as SendGrid shows it, maybe wrapped
     prefix = {"whpk": "whpk_", "whsk": "whsk_"}.get(key_format)
     if prefix is not None:
         if not text.startswith(prefix):
@@ -46,24 +54,40 @@ def _key_bytes(value: object, key_format: KeyFormat, what: str) -> bytes:
 @dataclass(frozen=True, kw_only=True)
 class AsymmetricScheme(_TemplateScheme):
     """
-    A provider that signs with Ed25519, declared as data.
+    A provider that signs with Ed25519 or ECDSA P-256, declared as data.
 
     Takes the same header, format and content arguments as
     :class:`~hooksig.HmacScheme`, plus:
 
     Args:
-        algorithm: ``"ed25519"``.
+        algorithm: ``"ed25519"`` or ``"ecdsa-p256"`` (ECDSA with SHA-256).
+        ecdsa_encoding: ``"der"`` or ``"raw"`` (``r || s``): how the provider
+            serialises ECDSA signatures; never taken from the request.
         public_key_format: how a ``str`` public key is read (:data:`KeyFormat`).
         signing_key_format: how a ``str`` signing key is read.
+
+    Raises:
+        ConfigurationError: at construction, a key of the wrong type, curve or size.
 
     .. versionadded:: 0.1
     """
 
-    algorithm: Literal["ed25519"] = "ed25519"
+    algorithm: Literal["ed25519", "ecdsa-p256"] = "ed25519"
+    ecdsa_encoding: EcdsaEncoding = "der"
     public_key_format: KeyFormat = "hex"
     signing_key_format: KeyFormat = "hex"
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.algorithm not in ("ed25519", "ecdsa-p256"):
+            raise ConfigurationError("algorithm must be ed25519 or ecdsa-p256")
+        if self.ecdsa_encoding not in ("der", "raw"):
+            raise ConfigurationError("ecdsa_encoding must be der or raw")
+
     def _signature_size(self, label: str) -> int | None:
+        if self.algorithm == "ecdsa-p256":
+            # DER length varies with the integers (at most 72 bytes for P-256).
+            return 64 if self.ecdsa_encoding == "raw" else None
         return 64
 
     def load_keys(
@@ -76,10 +100,14 @@ class AsymmetricScheme(_TemplateScheme):
         """Load the public key that verifies and the private key that signs."""
         if secrets:
             raise ConfigurationError(f"the {self.name} scheme uses public keys, not a secret")
+        if self.algorithm == "ecdsa-p256":
+            return self._ecdsa_keys(public_key, signing_key)
         keys: list[Key] = []
         signer: Key | None = None
         if signing_key is not None:
             raw = _key_bytes(signing_key, self.signing_key_format, "signing key")
+            if len(raw) not in (32, 64):
+                raise ConfigurationError("an Ed25519 signing key is a 32-byte seed (+ public key)")
             private = _crypto.ed25519_private_key(raw[:32])
             derived = _crypto.ed25519_public_bytes(private)
             if len(raw) == 64 and raw[32:] != derived:
@@ -94,13 +122,36 @@ class AsymmetricScheme(_TemplateScheme):
             raise ConfigurationError(f"the {self.name} scheme needs public_key= or signing_key=")
         return KeyRing(tuple(keys), signer)
 
+    def _ecdsa_keys(self, public_key: object | None, signing_key: object | None) -> KeyRing:
+        """Load the P-256 public key and signing key."""
+        signer: Key | None = None
+        keys: list[Key] = []
+        if signing_key is not None:
+            raw = _key_bytes(signing_key, self.signing_key_format, "signing key")
+            private = _crypto.ecdsa_p256_private_key(raw)
+            signer = Key("0", "ecdsa-p256-private", private)
+            if public_key is None:
+                keys.append(Key("0", "ecdsa-p256", _crypto.ecdsa_p256_public_of(private)))
+        if public_key is not None:
+            raw = _key_bytes(public_key, self.public_key_format, "public key")
+            keys.append(Key("0", "ecdsa-p256", _crypto.ecdsa_p256_public_key(raw)))
+        if not keys:
+            raise ConfigurationError(f"the {self.name} scheme needs public_key= or signing_key=")
+        return KeyRing(tuple(keys), signer)
+
+    def _verify_one(self, key: object, signature: bytes, content: bytes) -> bool:
+        """Verify one candidate with one key, with the configured algorithm."""
+        if self.algorithm == "ecdsa-p256":
+            return _crypto.ecdsa_p256_verify(key, signature, content, self.ecdsa_encoding)
+        return _crypto.ed25519_verify(key, signature, content)
+
     def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
         """Verify every candidate with every public key; no secret, so no timing concern."""
         found: str | None = None
         signatures = [sig for label, sig in parsed.candidates if label == self._label]
         for key in keys.verify_keys:
             for signature in signatures:
-                if _crypto.ed25519_verify(key.material, signature, content) and found is None:
+                if self._verify_one(key.material, signature, content) and found is None:
                     found = key.key_id
         return found
 
@@ -112,5 +163,10 @@ class AsymmetricScheme(_TemplateScheme):
             raise ConfigurationError("signing needs signing_key=")
         parsed, timestamp, id = self._signing_fields(request, timestamp, id)
         content = self.signed_content(parsed, request)
-        signature = _crypto.ed25519_sign(keys.signing_key.material, content)
+        if self.algorithm == "ecdsa-p256":
+            signature = _crypto.ecdsa_p256_sign(
+                keys.signing_key.material, content, self.ecdsa_encoding
+            )
+        else:
+            signature = _crypto.ed25519_sign(keys.signing_key.material, content)
         return self._format_headers(signature, request, timestamp, id)

@@ -8,19 +8,32 @@ The import happens when a public-key scheme is configured, never at
 Ed25519 public keys are checked here before they reach the backend: a
 non-canonical encoding or a point of small order (the all-zero key among
 them) would let one signature verify for many messages, so both are
-refused at construction.
+refused at construction.  A signature whose scalar ``S`` is not below the
+group order ``L`` is malleable (RFC 8032, 5.1.7) and refused here, whatever
+the backend would say.
+
+ECDSA P-256 (SendGrid) keys must be on the P-256 curve; signatures, DER or
+raw ``r || s``, must have ``0 < r, s < n`` and, for DER, the one canonical
+encoding.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from .errors import ConfigurationError, ExtraNotInstalled
+
+#: How an ECDSA signature is serialised: ASN.1 DER, or the fixed-width ``r || s`` of IEEE P1363.
+EcdsaEncoding = Literal["der", "raw"]
 
 _P = 2**255 - 19
 _D = (-121665 * pow(121666, _P - 2, _P)) % _P
 _SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+#: The order of the Ed25519 base point (RFC 8032, 5.1).
+_L = 2**252 + 27742317777372353535851937790883648493
+#: The order of the P-256 base point (SEC 2, 2.4.2).
+_P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
 def _ed25519() -> ModuleType:
@@ -109,6 +122,9 @@ def ed25519_verify(public_key: Any, signature: bytes, message: bytes) -> bool:
 
     if len(signature) != 64:
         return False
+    if int.from_bytes(signature[32:], "little") >= _L:
+        # S >= L: the same signature plus a multiple of L would also verify.
+        return False
     try:
         public_key.verify(signature, message)
     except InvalidSignature:
@@ -120,3 +136,114 @@ def ed25519_sign(private_key: Any, message: bytes) -> bytes:
     """Sign *message*; Ed25519 is deterministic, so the result is reproducible."""
     signature: bytes = private_key.sign(message)
     return signature
+
+
+def _ec() -> ModuleType:
+    """cryptography's ``ec`` module, or :class:`ExtraNotInstalled`."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric import ec
+    except ImportError:  # pragma: no cover - exercised by the no-extras test run
+        raise ExtraNotInstalled("crypto", "cryptography") from None
+    return ec
+
+
+def _check_p256(key: Any, ec: ModuleType, kind: type, what: str) -> Any:
+    if not isinstance(key, kind) or not isinstance(getattr(key, "curve", None), ec.SECP256R1):
+        raise ConfigurationError(f"the {what} is not an ECDSA P-256 key")
+    return key
+
+
+def ecdsa_p256_public_key(data: bytes) -> Any:
+    """
+    Load a P-256 public key from DER SubjectPublicKeyInfo, PEM, or a SEC 1 point.
+
+    Raises:
+        ConfigurationError: unreadable, another key type, or another curve.
+        ExtraNotInstalled: ``cryptography`` is missing.
+    """
+    ec = _ec()
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        if data.lstrip().startswith(b"-----BEGIN"):
+            key = serialization.load_pem_public_key(data)
+        elif data[:1] in (b"\x02", b"\x03", b"\x04"):
+            key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), data)
+        else:
+            key = serialization.load_der_public_key(data)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise ConfigurationError("the public key is not a readable P-256 key") from None
+    return _check_p256(key, ec, ec.EllipticCurvePublicKey, "public key")
+
+
+def ecdsa_p256_private_key(data: bytes) -> Any:
+    """Load a P-256 signing key from PKCS #8 / SEC 1 PEM or DER (unencrypted)."""
+    ec = _ec()
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        if data.lstrip().startswith(b"-----BEGIN"):
+            key = serialization.load_pem_private_key(data, password=None)
+        else:
+            key = serialization.load_der_private_key(data, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise ConfigurationError("the signing key is not a readable P-256 key") from None
+    return _check_p256(key, ec, ec.EllipticCurvePrivateKey, "signing key")
+
+
+def _ecdsa_scalars(signature: bytes, encoding: EcdsaEncoding) -> tuple[int, int] | None:
+    """``(r, s)`` if canonical and in range, else ``None``."""
+    from cryptography.hazmat.primitives.asymmetric import utils
+
+    if encoding == "raw":
+        if len(signature) != 64:
+            return None
+        r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    else:
+        try:
+            r, s = utils.decode_dss_signature(signature)
+        except ValueError:
+            return None
+        if r <= 0 or s <= 0 or utils.encode_dss_signature(r, s) != signature:
+            return None  # BER, padding, trailing bytes or a negative integer: not canonical DER
+    if not (0 < r < _P256_N and 0 < s < _P256_N):
+        return None
+    return r, s
+
+
+def ecdsa_p256_verify(
+    public_key: Any, signature: bytes, message: bytes, encoding: EcdsaEncoding
+) -> bool:
+    """Verify an ECDSA P-256/SHA-256 signature; any refusal is ``False``, never an exception."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import utils
+
+    ec = _ec()
+    scalars = _ecdsa_scalars(signature, encoding)
+    if scalars is None:
+        return False
+    try:
+        public_key.verify(utils.encode_dss_signature(*scalars), message, ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def ecdsa_p256_sign(private_key: Any, message: bytes, encoding: EcdsaEncoding) -> bytes:
+    """Sign *message* with ECDSA P-256/SHA-256; the result is randomised, so it never repeats."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import utils
+
+    der: bytes = private_key.sign(message, _ec().ECDSA(hashes.SHA256()))
+    if encoding == "der":
+        return der
+    r, s = utils.decode_dss_signature(der)
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+
+def ecdsa_p256_public_of(private_key: Any) -> Any:
+    """The public key of a P-256 signing key."""
+    return private_key.public_key()

@@ -67,6 +67,9 @@ def decode(
     if encode(data, encoding) != text:
         # Non-zero padding bits: another text decodes to the same bytes.
         raise MalformedSignature(f"{what} is not canonical {encoding}", reason="bad_base64")
+    if size is not None and len(data) != size:
+        # Base64 texts of one length decode to up to three sizes (31, 32 bytes: 44 characters).
+        raise MalformedSignature(f"{what} has the wrong length", reason="wrong_length")
     return data
 
 

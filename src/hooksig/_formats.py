@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
-from .errors import MalformedSignature
+from .errors import ConfigurationError, MalformedSignature
 
 #: More candidate signatures than this in one header is refused.
 MAX_SIGNATURES = 32
@@ -28,6 +29,8 @@ MAX_TIMESTAMP_DIGITS = 15
 MAX_ID_LENGTH = 256
 
 _LABEL = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_FIELDS = frozenset({"body", "timestamp", "id", "url", "method"})
+_PLACEHOLDER = re.compile(r"\{([a-z]+)\}")
 
 Candidate = tuple[str, str]
 """A signature still encoded: ``(label, text)``, the label being ``v1``, ``h1``, a prefix..."""
@@ -139,6 +142,48 @@ def parse_timestamp(text: str, header: str) -> int:
     return int(text)
 
 
+_RFC3339 = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r"(?:\.([0-9]{1,9}))?(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))"
+)
+
+
+def parse_rfc3339(text: str, header: str) -> float:
+    """
+    Read an RFC 3339 date-time (Twitch, Box): ``2024-01-02T03:04:05.123456789Z`` or ``+01:00``.
+
+    ASCII digits only, upper-case ``T`` and ``Z``, at most nine fraction
+    digits, an explicit offset; returns Unix seconds.
+    """
+    found = _RFC3339.fullmatch(text) if text.isascii() else None
+    if found is None:
+        raise _malformed(header, "timestamp is not an RFC 3339 date-time", "bad_timestamp")
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = found.groups()
+    try:
+        offset = timedelta(0)
+        if not zulu:
+            if int(off_h) > 23 or int(off_m) > 59:
+                raise ValueError
+            offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (1 if sign == "+" else -1)
+        moment = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            tzinfo=timezone(offset),
+        )
+    except ValueError:
+        raise _malformed(header, "timestamp is not a valid date-time", "bad_timestamp") from None
+    return moment.timestamp() + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)
+
+
+def format_rfc3339(seconds: int) -> str:
+    """Format Unix *seconds* as ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def check_id(text: str, header: str, forbidden: str) -> str:
     """
     Accept a delivery id of printable ASCII, bounded, free of *forbidden* characters.
@@ -155,3 +200,27 @@ def check_id(text: str, header: str, forbidden: str) -> str:
     ):
         raise _malformed(header, "id is not printable ASCII without separators", "bad_id")
     return text
+
+
+def compile_template(template: str, body_optional: bool = False) -> tuple[bytes | str, ...]:
+    """
+    Split a content template (``"{timestamp}.{body}"``) into literal bytes and field names.
+
+    Raises:
+        ConfigurationError: an unknown ``{field}``, or no ``{body}`` where one is required.
+    """
+    parts: list[bytes | str] = []
+    position = 0
+    for found in _PLACEHOLDER.finditer(template):
+        if found.group(1) not in _FIELDS:
+            raise ConfigurationError(f"unknown field {{{found.group(1)}}} in content template")
+        if found.start() > position:
+            parts.append(template[position : found.start()].encode("utf-8"))
+        parts.append(found.group(1))
+        position = found.end()
+    if position < len(template):
+        parts.append(template[position:].encode("utf-8"))
+    if "body" not in parts and not body_optional:
+        # Only a signature carried inside the body itself (Mailgun) may leave the body out.
+        raise ConfigurationError("a content template must include {body}")
+    return tuple(parts)

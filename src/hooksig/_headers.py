@@ -64,11 +64,12 @@ class Headers(Mapping[str, str]):
                     raise MalformedSignature(
                         f"more than {MAX_HEADER_COUNT} headers", reason="too_many_headers"
                     )
-                key = _text(name).lower()
+                # type() is str: the common case skips a call; _text() handles the rest.
+                key = (name if type(name) is str else _text(name)).lower()
                 if key in values:
                     repeated.add(key)
                 else:
-                    values[key] = _text(value)
+                    values[key] = value if type(value) is str else _text(value)
         except (TypeError, ValueError, AttributeError) as exc:
             if isinstance(exc, MalformedSignature):
                 raise

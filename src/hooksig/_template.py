@@ -5,64 +5,41 @@ Step 2b: the parse and signed-content steps shared by the data-driven schemes.
 only in how they match and make signatures; reading headers, checking the
 timestamp and id grammar, filling the content template and formatting
 the headers a provider would send all live here, once.
+
+A few providers put the signature, timestamp or id in the body rather than
+in a header (Mailgun, Linear): a "header" name starting with ``body.``
+names a field of the JSON body (``body.signature.token``), read with the
+same grammar checks as a header.
 """
 
 from __future__ import annotations
 
-import re
 import secrets as _random
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
 
-from ._encoding import Encoding, decode, encode
-from ._formats import Pairs, Plain, SignatureFormat, Versioned, check_id, parse_timestamp
-from ._headers import Headers
-from .errors import ConfigurationError, MissingSignature
+from ._body import BODY_FIELD, Fields
+from ._encoding import ENCODINGS, Encoding, decode, encode
+from ._formats import (
+    Pairs,
+    Plain,
+    SignatureFormat,
+    Versioned,
+    check_id,
+    compile_template,
+    format_rfc3339,
+    parse_rfc3339,
+    parse_timestamp,
+)
+from ._request import ParsedSignature, Request
+from .errors import ConfigurationError, MalformedSignature, MissingSignature
 
-_FIELDS = frozenset({"body", "timestamp", "id", "url", "method"})
-_PLACEHOLDER = re.compile(r"\{([a-z]+)\}")
+if TYPE_CHECKING:
+    from ._handshake import Handshake
 
-
-@dataclass(frozen=True)
-class Request:
-    """
-    A delivery as received: raw body and headers, plus URL and method for schemes that sign them.
-
-    .. versionadded:: 0.1
-    """
-
-    body: bytes
-    headers: Headers
-    url: str | None = None
-    method: str = "POST"
-    params: Mapping[str, Sequence[str]] | None = None
-
-
-@dataclass(frozen=True)
-class ParsedSignature:
-    """
-    What a scheme read from the headers, before any key was tried.
-
-    Attributes:
-        candidates: ``(label, decoded signature)`` for each signature offered
-            in a version the scheme accepts.
-        timestamp: the signed time in seconds, if the scheme has one.
-        timestamp_text: the timestamp exactly as it was signed.
-        id: the provider's delivery id, if the scheme has one.
-        header: the signature header that was read.
-        id_field: for providers that put the delivery id in the JSON body
-            (Stripe), the top-level field that holds it.
-
-    .. versionadded:: 0.1
-    """
-
-    candidates: tuple[tuple[str, bytes], ...]
-    timestamp: float | None = None
-    timestamp_text: str | None = None
-    id: str | None = None
-    header: str = ""
-    id_field: str | None = None
+# Request and ParsedSignature live in _request; re-exported for the modules that import them here.
+__all__ = ["ContentBuilder", "ParsedSignature", "Request", "UrlVariants", "_TemplateScheme"]
 
 
 def _names(value: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -70,6 +47,7 @@ def _names(value: str | tuple[str, ...]) -> tuple[str, ...]:
 
 
 ContentBuilder = Callable[[ParsedSignature, Request], bytes]
+UrlVariants = Callable[[str], tuple[str, ...]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,23 +61,30 @@ class _TemplateScheme:
     signature_format: SignatureFormat | None = None
     version: str | None = None
     timestamp_header: str | tuple[str, ...] | None = None
-    timestamp_unit: Literal["s", "ms"] = "s"
+    timestamp_unit: Literal["s", "ms", "rfc3339"] = "s"
     id_header: str | tuple[str, ...] | None = None
     id_field: str | None = None
     content: str | ContentBuilder = "{body}"
     tolerance: float | None = None
     docs_url: str = ""
+    all_signature_headers: bool = False
+    url_variants: UrlVariants | None = None
+    handshake: Handshake | None = None
+    secret_hint: str = ""
     _parts: tuple[bytes | str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.signature_format is None:
             object.__setattr__(self, "signature_format", Plain(self.prefix))
-        if isinstance(self.content, str):
-            object.__setattr__(self, "_parts", _compile(self.content))
-        else:
-            object.__setattr__(self, "_parts", ())
+        in_body = _names(self.signature_header)[0].startswith(BODY_FIELD)
+        parts = () if callable(self.content) else compile_template(self.content, in_body)
+        object.__setattr__(self, "_parts", parts)
         if not self.name or self.name != self.name.lower() or " " in self.name:
             raise ConfigurationError("a scheme name is lowercase and hyphenated")
+        if self.timestamp_unit not in ("s", "ms", "rfc3339"):
+            raise ConfigurationError("timestamp_unit must be s, ms or rfc3339")
+        if self.encoding not in ENCODINGS:
+            raise ConfigurationError("encoding must be hex, base64 or base64url")
 
     @property
     def default_tolerance(self) -> float | None:
@@ -124,22 +109,35 @@ class _TemplateScheme:
     def _signature_size(self, label: str) -> int | None:
         raise NotImplementedError
 
+    def _decode_candidate(self, label: str, text: str) -> bytes:
+        return decode(text, self.encoding, size=self._signature_size(label))
+
+    def _offered(self, fields: Fields) -> tuple[str, list[tuple[str, str]], str | None]:
+        """Return ``(header, [(label, text)], timestamp text)`` from the signature header(s)."""
+        names = _names(self.signature_header)
+        lookups = [(name,) for name in names] if self.all_signature_headers else [names]
+        header, offered, ts_text = "", [], None
+        for lookup in lookups:
+            found = fields.first_of(lookup)
+            if found is None:
+                continue
+            assert self.signature_format is not None  # noqa: S101 - set in __post_init__
+            ts_text, items = self.signature_format.split(found[1], found[0])
+            header = header or found[0]
+            offered.extend(items)
+        if not header:
+            raise MissingSignature(
+                f"header {names[0]} is missing", header=names[0], scheme=self.name
+            )
+        return header, offered, ts_text
+
     def parse(self, request: Request) -> ParsedSignature:
         """Read the signature header, timestamp and id (see :meth:`Scheme.parse`)."""
-        headers = request.headers
-        found = headers.first_of(_names(self.signature_header))
-        if found is None:
-            raise MissingSignature(
-                f"header {_names(self.signature_header)[0]} is missing",
-                header=_names(self.signature_header)[0],
-                scheme=self.name,
-            )
-        header, value = found
-        assert self.signature_format is not None  # noqa: S101 - set in __post_init__
-        ts_text, offered = self.signature_format.split(value, header)
+        fields = Fields(request)
+        header, offered, ts_text = self._offered(fields)
         labels = self._candidate_labels()
         candidates = tuple(
-            (label, decode(text, self.encoding, size=self._signature_size(label)))
+            (label, self._decode_candidate(label, text))
             for label, text in offered
             if label in labels
         )
@@ -154,7 +152,7 @@ class _TemplateScheme:
         ts_header = header
         if self.timestamp_header is not None:
             ts_header = _names(self.timestamp_header)[0]
-            ts_found = headers.first_of(_names(self.timestamp_header))
+            ts_found = fields.first_of(_names(self.timestamp_header))
             if ts_found is None:
                 raise MissingSignature(f"header {ts_header} is missing", header=ts_header)
             ts_header, ts_text = ts_found
@@ -168,29 +166,66 @@ class _TemplateScheme:
             )
         timestamp: float | None = None
         if ts_text is not None:
-            seconds = parse_timestamp(ts_text, ts_header)
-            timestamp = seconds / 1000 if self.timestamp_unit == "ms" else float(seconds)
-        delivery_id: str | None = None
-        if self.id_header is not None:
-            id_found = headers.first_of(_names(self.id_header))
-            if id_found is not None:
-                delivery_id = check_id(id_found[1], id_found[0], self._separators())
-            elif "id" in self._parts:
-                raise MissingSignature(
-                    f"header {_names(self.id_header)[0]} is missing",
-                    header=_names(self.id_header)[0],
-                )
-        return ParsedSignature(candidates, timestamp, ts_text, delivery_id, header, self.id_field)
+            if self.timestamp_unit == "rfc3339":
+                timestamp = parse_rfc3339(ts_text, ts_header)
+            else:
+                seconds = parse_timestamp(ts_text, ts_header)
+                timestamp = seconds / 1000 if self.timestamp_unit == "ms" else float(seconds)
+        return ParsedSignature(
+            candidates, timestamp, ts_text, self._delivery_id(fields), header, self.id_field
+        )
+
+    def _delivery_id(self, fields: Fields) -> str | None:
+        if self.id_header is None:
+            return None
+        names = _names(self.id_header)
+        try:
+            found = fields.first_of(names)
+            if found is not None:
+                return check_id(found[1], found[0], self._separators())
+        except MalformedSignature:
+            # An unsigned id read from a body not yet verified (Coinbase's event.id) is
+            # only a convenience: a body without a usable one simply has no id.
+            if "id" in self._parts or not names[0].startswith(BODY_FIELD):
+                raise
+            return None
+        if "id" in self._parts:
+            raise MissingSignature(f"header {names[0]} is missing", header=names[0])
+        return None
+
+    def signed_contents(self, parsed: ParsedSignature, request: Request) -> tuple[bytes, ...]:
+        """Every content the provider may have signed: one per URL variant (Twilio's port)."""
+        if self.url_variants is None or request.url is None:
+            return (self.signed_content(parsed, request),)
+        return tuple(
+            self.signed_content(parsed, replace(request, url=url))
+            for url in self.url_variants(request.url)
+        )
 
     def _separators(self) -> str:
         return "".join(part.decode("latin-1") for part in self._parts if isinstance(part, bytes))
 
+    def _signed_parts(self, parsed: ParsedSignature, request: Request) -> list[list[bytes]]:
+        # signed_contents(), each content left in pieces: the verifier hashes
+        # them in turn instead of joining a copy of the body.
+        if self.url_variants is None or request.url is None:
+            return [self._content_parts(parsed, request)]
+        return [
+            self._content_parts(parsed, replace(request, url=url))
+            for url in self.url_variants(request.url)
+        ]
+
     def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
         """Fill the content template with the exact bytes received."""
+        parts = self._content_parts(parsed, request)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def _content_parts(self, parsed: ParsedSignature, request: Request) -> list[bytes]:
+        # The signed content in order, as pieces that signed_content() joins.
         if not isinstance(self.content, str):
-            return self.content(parsed, request)
+            return [self.content(parsed, request)]
         if self._parts == ("body",):
-            return request.body
+            return [request.body]
         out: list[bytes] = []
         for part in self._parts:
             if isinstance(part, bytes):
@@ -205,9 +240,12 @@ class _TemplateScheme:
                 out.append(request.method.upper().encode("ascii", "replace"))
             else:  # url
                 if request.url is None:
-                    raise ConfigurationError(f"the {self.name} scheme signs the URL: pass url=")
+                    raise ConfigurationError(
+                        f"the {self.name} scheme signs the URL: pass url= to verify() "
+                        "or public_url= to the Verifier"
+                    )
                 out.append(request.url.encode("utf-8"))
-        return b"".join(out)
+        return out
 
     def _format_headers(
         self, signature: bytes, request: Request, timestamp: int | None, delivery_id: str | None
@@ -222,12 +260,25 @@ class _TemplateScheme:
             value = f"{self._label},{text}"
         else:
             value = f"{self._label}{text}"
-        headers = {_names(self.signature_header)[0]: value}
-        if self.timestamp_header is not None:
-            headers[_names(self.timestamp_header)[0]] = str(timestamp)
+        name = _names(self.signature_header)[0]
+        # A signature carried in the body (Mailgun) comes back as its ``body.`` fields,
+        # for the caller to place in the body; other schemes' body fields are the caller's.
+        in_body = name.startswith(BODY_FIELD)
+        headers = {name: value}
+        if self.timestamp_header is not None and timestamp is not None:
+            ts_name = _names(self.timestamp_header)[0]
+            if in_body or not ts_name.startswith(BODY_FIELD):
+                headers[ts_name] = self._timestamp_text(timestamp)
         if self.id_header is not None and delivery_id is not None:
-            headers[_names(self.id_header)[0]] = delivery_id
+            id_name = _names(self.id_header)[0]
+            if in_body or not id_name.startswith(BODY_FIELD):
+                headers[id_name] = delivery_id
         return headers
+
+    def _timestamp_text(self, timestamp: int) -> str:
+        if self.timestamp_unit == "rfc3339":
+            return format_rfc3339(timestamp)
+        return str(timestamp * 1000 if self.timestamp_unit == "ms" else timestamp)
 
     def _signing_fields(
         self, request: Request, timestamp: int | None, delivery_id: str | None
@@ -240,23 +291,6 @@ class _TemplateScheme:
             delivery_id = f"msg_{_random.token_hex(12)}"
         if delivery_id is not None:
             check_id(delivery_id, "id", self._separators())
-        ts_text = None if timestamp is None else str(timestamp)
+        ts_text = None if timestamp is None else self._timestamp_text(timestamp)
         parsed = ParsedSignature((), None, ts_text, delivery_id)
         return parsed, timestamp, delivery_id
-
-
-def _compile(template: str) -> tuple[bytes | str, ...]:
-    parts: list[bytes | str] = []
-    position = 0
-    for found in _PLACEHOLDER.finditer(template):
-        if found.group(1) not in _FIELDS:
-            raise ConfigurationError(f"unknown field {{{found.group(1)}}} in content template")
-        if found.start() > position:
-            parts.append(template[position : found.start()].encode("utf-8"))
-        parts.append(found.group(1))
-        position = found.end()
-    if position < len(template):
-        parts.append(template[position:].encode("utf-8"))
-    if "body" not in parts:
-        raise ConfigurationError("a content template must include {body}")
-    return tuple(parts)

@@ -55,6 +55,8 @@ def _parse_headers(items: Sequence[str], headers_file: str | None) -> list[tuple
             lines += Path(headers_file).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise _UsageError(f"cannot read the headers file: {exc.strerror}") from None
+        except UnicodeDecodeError:  # found by fuzz/fuzz_cli_headers.py
+            raise _UsageError("the headers file is not UTF-8 text") from None
     pairs: list[tuple[str, str]] = []
     for line in lines:
         if not line.strip():

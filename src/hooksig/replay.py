@@ -66,7 +66,8 @@ class ReplayWindow:
         """
         current = self.clock() if now is None else now
         age = current - timestamp
-        if age > self.tolerance:
+        # Written as "not inside" so that a NaN clock or timestamp fails closed.
+        if not age <= self.tolerance:
             raise TimestampOutOfTolerance(
                 f"timestamp is {age:.0f}s old; the window is {self.tolerance:g}s",
                 timestamp=timestamp,
@@ -75,7 +76,7 @@ class ReplayWindow:
                 header=header,
             )
         assert self.future is not None  # noqa: S101 - set in __post_init__
-        if -age > self.future:
+        if not -age <= self.future:
             raise TimestampOutOfTolerance(
                 f"timestamp is {-age:.0f}s in the future; the window is {self.future:g}s",
                 timestamp=timestamp,

@@ -15,15 +15,16 @@ Third parties may implement :class:`Scheme` directly; they need not inherit.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from ._compare import match_key
 from ._formats import Pairs, Plain, Versioned
 from ._template import ParsedSignature, Request, _TemplateScheme
-from .errors import ConfigurationError
+from .errors import ConfigurationError, MalformedSignature
 from .keys import KeyRing, SecretFormat, SecretLike, hmac_ring
 
 if TYPE_CHECKING:
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 __all__ = ["HmacScheme", "Pairs", "ParsedSignature", "Plain", "Request", "Scheme", "Versioned"]
 
 Algorithm = Literal["sha1", "sha256", "sha512"]
+#: How a key and the signed content become the expected signature.
+#: ``hmac``: HMAC(key, content).  ``secret-prefix``: a plain hash of key || content
+#: (HubSpot v1/v2; weaker, kept for those providers).  ``token``: no signature at all,
+#: the header carries the shared secret itself (GitLab ``X-Gitlab-Token``).
+Construction = Literal["hmac", "secret-prefix", "token"]
 _DIGEST_SIZES: dict[str, int] = {"sha1": 20, "sha256": 32, "sha512": 64}
 
 
@@ -48,10 +54,16 @@ class Scheme(Protocol):
     .. versionadded:: 0.1
     """
 
-    #: Registry name, lowercase and hyphenated (``"stripe"``).
-    name: str
-    #: Default replay window in seconds, or ``None`` when nothing is timestamped.
-    default_tolerance: float | None
+    # Read-only members, so that frozen dataclasses (HmacScheme) satisfy the Protocol.
+    @property
+    def name(self) -> str:
+        """Registry name, lowercase and hyphenated (``"stripe"``)."""
+        ...
+
+    @property
+    def default_tolerance(self) -> float | None:
+        """Default replay window in seconds, or ``None`` when nothing is timestamped."""
+        ...
 
     def load_keys(
         self,
@@ -96,14 +108,29 @@ class HmacScheme(_TemplateScheme):
         signature_format: :class:`Plain` (default), :class:`Pairs` or :class:`Versioned`.
         version: the label of accepted signatures in ``Pairs``/``Versioned`` headers.
         timestamp_header: header with the signed Unix time, if any.
-        timestamp_unit: ``"s"`` or ``"ms"``.
+        timestamp_unit: ``"s"``, ``"ms"`` or ``"rfc3339"`` (Twitch, Box).
         id_header: header with the delivery id, if any.
         content: what is signed: a template over ``{timestamp}``, ``{id}``,
             ``{body}``, ``{url}`` and ``{method}``, or a function.
-        secret_format: how a ``str`` secret becomes key bytes (``"utf-8"``, ``"base64"`` or ``"whsec"``).
+        secret_format: how a ``str`` secret becomes key bytes
+            (``"utf-8"``, ``"base64"`` or ``"whsec"``).
         tolerance: default replay window in seconds for this scheme.
         asymmetric: the scheme's public-key variant, used when a verifier is
             given ``public_key=`` or ``signing_key=`` (Standard Webhooks ``v1a``).
+        construction: ``"hmac"`` (default), ``"secret-prefix"`` or ``"token"``
+            (:data:`Construction`); a token is compared through SHA-256 digests,
+            in constant time and without revealing its length.
+        all_signature_headers: read every name of *signature_header*, each
+            carrying candidates (Box's primary and secondary signatures);
+            otherwise they are alternative spellings of one header.
+        url_variants: the URLs to try for one configured URL (Twilio's
+            default port, :func:`hooksig._url.with_and_without_default_port`).
+        handshake: answers the provider's endpoint check, used by
+            :meth:`hooksig.Verifier.handshake` (see :mod:`hooksig._handshake`).
+        secret_hint: what the secret is, in the provider's words, for the docs.
+
+    A header name starting with ``body.`` names a field of the JSON body
+    (Mailgun's ``body.signature.token``, Linear's ``body.webhookTimestamp``).
 
     .. versionadded:: 0.1
     """
@@ -111,11 +138,35 @@ class HmacScheme(_TemplateScheme):
     algorithm: Algorithm = "sha256"
     secret_format: SecretFormat = "utf-8"
     asymmetric: AsymmetricScheme | None = None
+    construction: Construction = "hmac"
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.algorithm not in _DIGEST_SIZES:
             raise ConfigurationError("algorithm must be sha1, sha256 or sha512")
+        if self.construction not in ("hmac", "secret-prefix", "token"):
+            raise ConfigurationError("construction must be hmac, secret-prefix or token")
+
+    def _decode_candidate(self, label: str, text: str) -> bytes:
+        if self.construction != "token" or label != self._label:
+            return super()._decode_candidate(label, text)
+        if not text:
+            raise MalformedSignature("the token is empty", reason="empty")
+        # Header text usually arrives latin-1 decoded from the wire, so its latin-1
+        # bytes are the token's UTF-8; text some framework already decoded is re-encoded.
+        try:
+            raw = text.encode("latin-1")
+            raw.decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            raw = text.encode("utf-8", "surrogatepass")
+        return hashlib.sha256(raw).digest()
+
+    def _digest(self, key: bytes, content: bytes) -> bytes:
+        if self.construction == "token":
+            return hashlib.sha256(key).digest()
+        if self.construction == "secret-prefix":
+            return hashlib.new(self.algorithm, key + content).digest()
+        return hmac.digest(key, content, self.algorithm)
 
     def _candidate_labels(self) -> frozenset[str]:
         # A header may carry the public-key variant's signatures too (v1 and v1a).
@@ -126,7 +177,7 @@ class HmacScheme(_TemplateScheme):
     def _signature_size(self, label: str) -> int | None:
         if label != self._label and self.asymmetric is not None:
             return self.asymmetric._signature_size(label)
-        return _DIGEST_SIZES[self.algorithm]
+        return None if self.construction == "token" else _DIGEST_SIZES[self.algorithm]
 
     def load_keys(
         self,
@@ -148,9 +199,29 @@ class HmacScheme(_TemplateScheme):
         """Compute one HMAC per key and compare it with every candidate."""
         if self.asymmetric is not None and keys.hmac_keys() == ():
             return self.asymmetric.match(keys, content, parsed)
-        digests = [
-            (key_id, hmac.digest(key, content, self.algorithm)) for key_id, key in keys.hmac_keys()
-        ]
+        digests = [(key_id, self._digest(key, content)) for key_id, key in keys.hmac_keys()]
+        label = self._label
+        return match_key(digests, [sig for kind, sig in parsed.candidates if kind == label])
+
+    def _keyed(self, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:
+        # The verifier's fast path: each key's HMAC state, keyed once at construction
+        # and copied per delivery.  None where match() would not compute HMACs.
+        pairs = keys.hmac_keys()
+        if self.construction != "hmac" or (self.asymmetric is not None and pairs == ()):
+            return None
+        return tuple((key_id, hmac.new(key, digestmod=self.algorithm)) for key_id, key in pairs)
+
+    def _match_keyed(
+        self, keyed: tuple[tuple[str, Any], ...], parts: list[bytes], parsed: ParsedSignature
+    ) -> str | None:
+        # match() over the content in pieces, from the keyed states: the same
+        # digests, without joining a copy of the body or re-keying per delivery.
+        digests = []
+        for key_id, state in keyed:
+            mac = state.copy()
+            for part in parts:
+                mac.update(part)
+            digests.append((key_id, mac.digest()))
         label = self._label
         return match_key(digests, [sig for kind, sig in parsed.candidates if kind == label])
 
@@ -164,6 +235,10 @@ class HmacScheme(_TemplateScheme):
         if key is None or not isinstance(key.material, bytes):
             raise ConfigurationError("no secret to sign with")
         parsed, timestamp, id = self._signing_fields(request, timestamp, id)
+        if self.construction == "token":
+            headers = self._format_headers(b"", request, timestamp, id)
+            headers[next(iter(headers))] = key.material.decode("latin-1")
+            return headers
         content = self.signed_content(parsed, request)
-        signature = hmac.digest(key.material, content, self.algorithm)
+        signature = self._digest(key.material, content)
         return self._format_headers(signature, request, timestamp, id)

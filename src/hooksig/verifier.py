@@ -11,8 +11,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
+from typing import Any
 
+from ._handshake import HandshakeResponse
 from ._headers import Headers, HeadersInput
+from ._url import UrlPolicy, url_policy
 from .delivery import Delivery
 from .errors import (
     ConfigurationError,
@@ -21,9 +24,9 @@ from .errors import (
     PayloadTooLarge,
     VerificationError,
 )
-from .keys import SecretLike
+from .keys import KeyRing, SecretLike
 from .replay import Clock, ReplayWindow
-from .scheme import Request, Scheme
+from .scheme import HmacScheme, ParsedSignature, Request, Scheme
 
 #: Default body limit: GitHub caps payloads at 25 MB, and most providers far lower.
 DEFAULT_MAX_BODY = 25 * 1024 * 1024
@@ -54,6 +57,11 @@ class Verifier:
         future_tolerance: window into the future; defaults to *tolerance*.
         clock: returns the current Unix time.
         max_body_size: larger bodies raise :class:`~hooksig.PayloadTooLarge` before hashing.
+        public_url: for schemes that sign the URL (Twilio, Square, HubSpot,
+            Trello), where the provider calls you: a base URL such as
+            ``"https://example.com"`` joined with ``verify(path=...)``, a full
+            URL, or a :class:`~hooksig.UrlPolicy` (:class:`~hooksig.TrustedProxy`).
+            ``Host`` and ``X-Forwarded-*`` are never read otherwise.
 
     Raises:
         ConfigurationError: unknown scheme, missing or malformed keys, bad options.
@@ -61,7 +69,7 @@ class Verifier:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("_keys", "_max_body", "_scheme", "_window", "clock")
+    __slots__ = ("_keyed", "_keys", "_max_body", "_scheme", "_url_policy", "_window", "clock")
 
     def __init__(
         self,
@@ -75,14 +83,17 @@ class Verifier:
         future_tolerance: float | None = None,
         clock: Clock = time.time,
         max_body_size: int = DEFAULT_MAX_BODY,
+        public_url: str | UrlPolicy | None = None,
     ) -> None:
         self._scheme = _resolve(scheme)
+        self._url_policy = url_policy(public_url)
         if secret is not None and secrets is not None:
             raise ConfigurationError("pass secret= or secrets=, not both")
         if isinstance(secrets, (str, bytes)):
             raise ConfigurationError("secrets= takes a list; use secret= for one secret")
         ring = [secret] if secret is not None else list(secrets or ())
         self._keys = self._scheme.load_keys(ring, public_key=public_key, signing_key=signing_key)
+        self._keyed = _keyed(self._scheme, self._keys)
         if type(max_body_size) is not int or max_body_size < 1:
             raise ConfigurationError("max_body_size must be a positive number of bytes")
         self._max_body = max_body_size
@@ -116,6 +127,7 @@ class Verifier:
         method: str = "POST",
         params: Mapping[str, Sequence[str]] | None = None,
         now: float | None = None,
+        path: str | None = None,
     ) -> Delivery:
         """
         Return the :class:`~hooksig.Delivery` if *body* and *headers* are authentic and fresh.
@@ -127,6 +139,8 @@ class Verifier:
             method: the HTTP method, for schemes that sign it.
             params: form fields, for schemes that sign them.
             now: the current Unix time, instead of the clock.
+            path: the request path and query string as received
+                (``"/hooks/twilio?x=1"``), joined to the configured ``public_url``.
 
         Raises:
             MissingSignature: a needed header is absent.
@@ -142,13 +156,22 @@ class Verifier:
             body = bytes(body)
         if len(body) > self._max_body:
             raise PayloadTooLarge(self._max_body)
-        view = Headers(headers)
-        request = Request(body, view, url, method, params)
         scheme = self._scheme
         try:
+            view = Headers(headers)
+            if url is None and self._url_policy is not None:
+                url = self._url_policy.resolve(path, view)
+            request = Request(body, view, url, method, params)
             parsed = scheme.parse(request)
-            content = scheme.signed_content(parsed, request)
-            key_id = scheme.match(self._keys, content, parsed)
+            key_id = None
+            if self._keyed is not None:
+                for parts in scheme._signed_parts(parsed, request):  # type: ignore[attr-defined]
+                    found = scheme._match_keyed(self._keyed, parts, parsed)  # type: ignore[attr-defined]
+                    key_id = key_id if key_id is not None else found
+            else:
+                for content in _contents(scheme, parsed, request):
+                    found = scheme.match(self._keys, content, parsed)
+                    key_id = key_id if key_id is not None else found
             if key_id is None:
                 raise InvalidSignature(
                     f"no configured key matches the signature in {parsed.header}",
@@ -156,7 +179,8 @@ class Verifier:
                 )
             timestamp = parsed.timestamp
             if timestamp is not None and self._window is not None:
-                self._window.check(timestamp, now=now, header=parsed.header)
+                current = self.clock() if now is None else now  # the clock may be replaced
+                self._window.check(timestamp, now=current, header=parsed.header)
         except VerificationError as exc:
             exc.scheme = scheme.name
             raise
@@ -178,6 +202,8 @@ class Verifier:
         *,
         url: str | None = None,
         method: str = "POST",
+        params: Mapping[str, Sequence[str]] | None = None,
+        path: str | None = None,
     ) -> dict[str, str]:
         """
         Return the headers the provider would send with *body*, signed with the first key.
@@ -186,6 +212,10 @@ class Verifier:
             body: the body to sign.
             timestamp: Unix seconds to sign; defaults to the clock, for timestamped schemes.
             id: the delivery id, for schemes that sign one; generated when omitted.
+            url: the URL to sign, for schemes that sign it (else from ``public_url``).
+            method: the HTTP method, for schemes that sign it.
+            params: form fields, for schemes that sign them (Twilio).
+            path: the request path, joined to ``public_url``.
 
         .. versionadded:: 0.1
         """
@@ -193,5 +223,51 @@ class Verifier:
             raise MalformedPayload("the body must be bytes")
         if timestamp is None:
             timestamp = int(self.clock())
-        request = Request(body, Headers(), url, method)
+        if url is None and self._url_policy is not None:
+            url = self._url_policy.resolve(path, Headers())
+        request = Request(body, Headers(), url, method, params)
         return self._scheme.sign(self._keys, request, timestamp=timestamp, id=id)
+
+    def handshake(self, delivery: Delivery) -> HandshakeResponse | None:
+        """
+        Return the answer to a provider's handshake, or ``None`` for an ordinary delivery.
+
+        Slack's ``url_verification``, Discord's PING, Zoom's
+        ``endpoint.url_validation`` and Twitch's ``webhook_callback_verification``
+        must be answered in a set way; send the returned response instead of
+        running your handler.  Pass only a :class:`~hooksig.Delivery` that
+        :meth:`verify` returned, so that nothing unsigned is ever answered.
+
+        Raises:
+            ConfigurationError: *delivery* was verified by another scheme.
+
+        .. versionadded:: 0.1
+        """
+        if not isinstance(delivery, Delivery) or delivery.scheme != self._scheme.name:
+            raise ConfigurationError("handshake() takes a Delivery this verifier returned")
+        hook = getattr(self._scheme, "handshake", None)
+        return None if hook is None else hook(delivery, self._keys)
+
+
+def _keyed(scheme: Scheme, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:
+    # The fast path hashes the pieces signed_contents() would join, from HMAC
+    # states keyed once; it stands in only for HmacScheme's own steps, never
+    # for a subclass that overrides them.
+    cls: type[Any] = type(scheme)
+    if not (
+        isinstance(scheme, HmacScheme)
+        and cls.match is HmacScheme.match
+        and cls._digest is HmacScheme._digest
+        and cls.signed_content is HmacScheme.signed_content
+        and cls.signed_contents is HmacScheme.signed_contents
+    ):
+        return None
+    return scheme._keyed(keys)
+
+
+def _contents(scheme: Scheme, parsed: ParsedSignature, request: Request) -> Sequence[bytes]:
+    # A scheme may offer several contents (Twilio's URL with and without its port).
+    several = getattr(scheme, "signed_contents", None)
+    if several is not None:
+        return several(parsed, request)  # type: ignore[no-any-return]
+    return (scheme.signed_content(parsed, request),)

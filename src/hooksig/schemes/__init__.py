@@ -21,16 +21,53 @@ from hooksig.scheme import Scheme
 
 __all__ = ["get", "names", "register"]
 
-#: Built-in providers: registry name -> module defining ``SCHEME``.
+#: Built-in providers: registry name -> module defining ``SCHEME``
+#: (or ``module:ATTRIBUTE`` where one module declares a provider's variants).
 BUILTINS: dict[str, str] = {
+    "bitbucket": "hooksig.schemes.bitbucket",
+    "box": "hooksig.schemes.box",
+    "calendly": "hooksig.schemes.calendly",
+    "coinbase-commerce": "hooksig.schemes.coinbase_commerce",
+    "discord": "hooksig.schemes.discord",
+    "dropbox": "hooksig.schemes.dropbox",
     "github": "hooksig.schemes.github",
+    "gitlab": "hooksig.schemes.gitlab",
+    "gitlab-signed": "hooksig.schemes.gitlab:SIGNED",
+    "hubspot": "hooksig.schemes.hubspot",
+    "hubspot-v1": "hooksig.schemes.hubspot:V1",
+    "hubspot-v2": "hooksig.schemes.hubspot:V2",
+    "intercom": "hooksig.schemes.intercom",
+    "jira": "hooksig.schemes.jira",
+    "lemon-squeezy": "hooksig.schemes.lemon_squeezy",
+    "linear": "hooksig.schemes.linear",
+    "mailgun": "hooksig.schemes.mailgun",
+    "mux": "hooksig.schemes.mux",
+    "paddle": "hooksig.schemes.paddle",
+    "paystack": "hooksig.schemes.paystack",
+    "razorpay": "hooksig.schemes.razorpay",
+    "sendgrid": "hooksig.schemes.sendgrid",
+    "sentry": "hooksig.schemes.sentry",
     "shopify": "hooksig.schemes.shopify",
+    "slack": "hooksig.schemes.slack",
+    "square": "hooksig.schemes.square",
     "standard-webhooks": "hooksig.schemes.standard_webhooks",
     "stripe": "hooksig.schemes.stripe",
+    "trello": "hooksig.schemes.trello",
+    "twilio": "hooksig.schemes.twilio",
+    "twilio-sha256": "hooksig.schemes.twilio:SHA256",
+    "twitch": "hooksig.schemes.twitch",
+    "typeform": "hooksig.schemes.typeform",
+    "vercel": "hooksig.schemes.vercel",
+    "woocommerce": "hooksig.schemes.woocommerce",
+    "xero": "hooksig.schemes.xero",
+    "zendesk": "hooksig.schemes.zendesk",
+    "zoom": "hooksig.schemes.zoom",
 }
 
 #: Other names for a built-in scheme.
 ALIASES: dict[str, str] = {
+    "clerk": "standard-webhooks",
+    "resend": "standard-webhooks",
     "svix": "standard-webhooks",
 }
 
@@ -80,7 +117,8 @@ def get(name: str) -> Scheme:
         return found
     module_name = BUILTINS.get(name)
     if module_name is not None:
-        scheme: object = importlib.import_module(module_name).SCHEME
+        module_name, _, attribute = module_name.partition(":")
+        scheme: object = getattr(importlib.import_module(module_name), attribute or "SCHEME")
     else:
         plugin = _load_plugins().get(name)
         if plugin is None:
@@ -102,7 +140,7 @@ def _load_plugins() -> dict[str, object]:
 def _load_plugin(name: str, entry_point: object) -> object:
     try:
         loaded = entry_point.load()  # type: ignore[attr-defined]
+        return loaded() if callable(loaded) and not isinstance(loaded, Scheme) else loaded
     except Exception as exc:
-        # A broken plugin fails loudly, but only for the name that was asked for.
+        # A broken plugin (or plugin factory) fails loudly, but only for the name asked for.
         raise ConfigurationError(f"the plugin scheme {name!r} failed to load: {exc}") from exc
-    return loaded() if callable(loaded) and not isinstance(loaded, Scheme) else loaded

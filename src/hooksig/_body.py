@@ -1,0 +1,73 @@
+"""
+Signature fields carried in the JSON body instead of in headers (Mailgun, Linear).
+
+A scheme names such a field like a header, with the prefix ``body.`` and a
+dotted path: ``body.signature.token``.  The body is parsed once, strictly
+(a repeated key is refused, since two parsers could pick different copies),
+and only to find these fields; the signed bytes stay the raw body.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ._headers import MAX_HEADER_VALUE
+from .errors import MalformedSignature
+
+if TYPE_CHECKING:
+    from ._request import Request
+
+#: Prefix of a "header" name that names a field of the JSON body instead.
+BODY_FIELD = "body."
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object hook that refuses repeated keys."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise ValueError("duplicate key")
+    return document
+
+
+def load_json(body: bytes) -> object:
+    """
+    Parse *body* as JSON, refusing repeated keys.
+
+    Raises:
+        MalformedSignature: the body is not JSON (``reason="bad_body"``).
+    """
+    try:
+        return json.loads(body, object_pairs_hook=_reject_duplicates)
+    except (ValueError, RecursionError):
+        raise MalformedSignature(
+            "the body is not the JSON that carries the signature", reason="bad_body"
+        ) from None
+
+
+class Fields:
+    """Header lookups where a ``body.a.b`` name reads a field of the JSON body."""
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+        self._body: object = None
+        self._loaded = False
+
+    def first_of(self, names: tuple[str, ...]) -> tuple[str, str] | None:
+        """Like :meth:`hooksig.Headers.first_of`; a body field that is absent is ``None``."""
+        if not names[0].startswith(BODY_FIELD):
+            return self._request.headers.first_of(names)
+        if not self._loaded:
+            self._body, self._loaded = load_json(self._request.body), True
+        node = self._body
+        for part in names[0][len(BODY_FIELD) :].split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return None
+        if isinstance(node, int) and not isinstance(node, bool):
+            node = str(node)  # Linear's webhookTimestamp is a JSON number
+        if not isinstance(node, str) or len(node) > MAX_HEADER_VALUE:
+            raise MalformedSignature(
+                f"field {names[0]} is not a string", reason="bad_field", header=names[0]
+            )
+        return names[0], node

@@ -1,0 +1,127 @@
+"""
+Step 2d: signed-content builders for recipes a template cannot spell.
+
+Most providers sign a template over the body, timestamp, id, URL and
+method (``"{timestamp}.{body}"``), which :class:`~hooksig.HmacScheme`
+fills itself.  The few that sign something else (Twilio's sorted form
+parameters, Trello's 8-bit strings) get a builder here, written once and
+named in their provider module.  Every builder reads only the raw body and
+the configured URL, and maps malformed input to a hooksig error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import parse_qsl, urlsplit
+
+from ._compare import bytes_eq
+from ._template import ParsedSignature, Request
+from .errors import ConfigurationError, InvalidSignature, MalformedSignature
+
+#: More form fields than this is refused before sorting.
+MAX_FORM_FIELDS = 1000
+
+Builder = Callable[[ParsedSignature, Request], bytes]
+
+
+def _url(request: Request) -> str:
+    """The configured URL, or a ConfigurationError saying how to give one."""
+    if request.url is None:
+        raise ConfigurationError(
+            "this scheme signs the URL: pass url= to verify() or public_url= to the Verifier"
+        )
+    return request.url
+
+
+def _form(text: str) -> list[tuple[str, str]]:
+    """Parse form fields strictly, bounded in number."""
+    try:
+        return parse_qsl(
+            text,
+            keep_blank_values=True,
+            strict_parsing=bool(text),
+            errors="strict",
+            max_num_fields=MAX_FORM_FIELDS,
+        )
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedSignature("the form fields are malformed", reason="bad_form") from None
+
+
+def form_params(request: Request) -> Mapping[str, Sequence[str]]:
+    """
+    The POST parameters: ``request.params`` if the adapter gave them, else the form body.
+
+    Raises:
+        MalformedSignature: the body is not UTF-8 ``application/x-www-form-urlencoded``.
+    """
+    if request.params is not None:
+        return request.params
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedSignature("the form body is not UTF-8", reason="bad_form") from None
+    params: dict[str, list[str]] = {}
+    for name, value in _form(text):
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def url_and_sorted_params(parsed: ParsedSignature, request: Request) -> bytes:
+    """
+    Twilio: the URL, then every POST parameter as ``name || value``, sorted by name.
+
+    The values of a repeated name are sorted and de-duplicated, as the
+    Twilio SDKs do (twilio-python ``RequestValidator.compute_signature``).
+    When the URL carries ``bodySHA256`` (JSON bodies), that must be the hex
+    SHA-256 of the raw body and the URL alone is signed.
+
+    Raises:
+        InvalidSignature: ``bodySHA256`` does not match the body.
+    """
+    url = _url(request)
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        raise MalformedSignature("the URL is not valid", reason="bad_url") from None
+    hashes = [value for name, value in _form(query) if name == "bodySHA256"]
+    if hashes:
+        expected = hashlib.sha256(request.body).hexdigest().encode("ascii")
+        if len(hashes) != 1 or not bytes_eq(expected, hashes[0].encode("utf-8")):
+            raise InvalidSignature(
+                "the body does not match the URL's bodySHA256", reason="body_hash_mismatch"
+            )
+        return url.encode("utf-8")
+    params = form_params(request)
+    parts = [url]
+    for name in sorted(set(params)):
+        values = params[name]
+        for value in sorted({values} if isinstance(values, str) else set(values)):
+            parts.append(name + value)
+    return "".join(parts).encode("utf-8")
+
+
+def low_bytes(builder: Builder) -> Builder:
+    """
+    Wrap *builder* to sign its text as an 8-bit string: the low byte of each UTF-16 unit.
+
+    Trello signs "binary strings, not utf-8": U+2013 becomes the byte 0x13.
+    The inner content is decoded as UTF-8 (strictly) and each UTF-16 code
+    unit is cut to its low 8 bits, as JavaScript's ``binary`` encoding does.
+    """
+
+    def build(parsed: ParsedSignature, request: Request) -> bytes:
+        try:
+            text = builder(parsed, request).decode("utf-8")
+        except UnicodeDecodeError:
+            raise MalformedSignature("the body is not UTF-8", reason="bad_body") from None
+        return text.encode("utf-16-le", "surrogatepass")[::2]
+
+    inner = (builder.__doc__ or builder.__name__).strip().splitlines()[0].rstrip(".")
+    build.__doc__ = f"{inner}, as an 8-bit string (the low byte of each UTF-16 unit)."
+    return build
+
+
+def body_then_url(parsed: ParsedSignature, request: Request) -> bytes:
+    """The raw body followed by the URL (Trello's callback URL)."""
+    return request.body + _url(request).encode("utf-8")

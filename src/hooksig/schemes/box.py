@@ -1,0 +1,31 @@
+"""
+Box: HMAC-SHA256 over ``<body><BOX-DELIVERY-TIMESTAMP>``, base64, with primary and secondary keys.
+
+Sources: https://developer.box.com/guides/webhooks/v2/signatures-v2,
+https://developer.box.com/guides/webhooks/handle/setup-signatures
+
+Box signs each delivery twice, with the app's primary key into
+``BOX-SIGNATURE-PRIMARY`` and with the secondary key into
+``BOX-SIGNATURE-SECONDARY``, so either key can be rotated; the delivery is
+valid if either matches.  Pass both: ``Verifier("box", secrets=[primary,
+secondary])``.  The timestamp is RFC 3339 and Box rejects deliveries older
+than ten minutes.  ``BOX-DELIVERY-ID`` changes on every retry, so the
+idempotency key is the body's ``id``, which stays.
+"""
+
+from hooksig.scheme import HmacScheme
+
+SCHEME = HmacScheme(
+    name="box",
+    signature_header=("BOX-SIGNATURE-PRIMARY", "BOX-SIGNATURE-SECONDARY"),
+    all_signature_headers=True,
+    algorithm="sha256",
+    encoding="base64",
+    timestamp_header="BOX-DELIVERY-TIMESTAMP",
+    timestamp_unit="rfc3339",
+    tolerance=600,
+    content="{body}{timestamp}",
+    id_field="id",
+    secret_hint="the primary and secondary signature keys, as text: secrets=[primary, secondary]",
+    docs_url="https://developer.box.com/guides/webhooks/v2/signatures-v2",
+)

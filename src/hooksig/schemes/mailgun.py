@@ -1,0 +1,32 @@
+"""
+Mailgun: HMAC-SHA256 over ``<timestamp><token>``, hex, in the JSON body's ``signature`` object.
+
+Source: https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks
+
+Recipe: the body is ``{"signature": {"timestamp": ..., "token": ...,
+"signature": hex(HMAC-SHA256(webhook_signing_key, timestamp + token))},
+"event-data": {...}}``.  The signature is read from the body (hooksig's
+``body.`` fields); ``sign()`` returns the three fields under their
+``body.signature.*`` names for you to place in the body.
+
+Security note: Mailgun signs only the timestamp and the token, not the
+event data, so the signature proves the token is Mailgun's but not that
+the event data is.  Use the token as the idempotency key (it is
+:attr:`hooksig.Delivery.id`) so that a token is accepted once.  Mailgun's
+tolerance is UNCONFIRMED; hooksig's 300-second default applies.
+Subaccount events' ``parent-signature`` is not read.
+"""
+
+from hooksig.scheme import HmacScheme
+
+SCHEME = HmacScheme(
+    name="mailgun",
+    signature_header="body.signature.signature",
+    timestamp_header="body.signature.timestamp",
+    id_header="body.signature.token",
+    algorithm="sha256",
+    encoding="hex",
+    content="{timestamp}{id}",
+    secret_hint="the HTTP webhook signing key, as text",
+    docs_url="https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks",
+)

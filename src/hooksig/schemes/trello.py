@@ -1,0 +1,27 @@
+"""
+Trello: HMAC-SHA1 over ``<body><callback URL>`` as an 8-bit string, base64, in ``X-Trello-Webhook``.
+
+Source: https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/
+(docs text as quoted at community.atlassian.com and ask.csdn.net).
+
+The key is the application's OAuth secret; the callback URL must be the
+one given when the webhook was created, "exactly": configure it as
+``public_url=`` (a full URL) or pass ``url=``.  Trello's quirk: "the
+payloads that we sign are treated as binary strings, not utf-8", so each
+UTF-16 code unit of body and URL is cut to its low byte (U+2013 becomes
+0x13) before hashing; hooksig reproduces it.  No timestamp is signed.
+Trello's creation check is an unsigned HEAD that expects 200.
+"""
+
+from hooksig._content import body_then_url, low_bytes
+from hooksig.scheme import HmacScheme
+
+SCHEME = HmacScheme(
+    name="trello",
+    signature_header="X-Trello-Webhook",
+    algorithm="sha1",
+    encoding="base64",
+    content=low_bytes(body_then_url),
+    secret_hint="the application's OAuth secret, as text",
+    docs_url="https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/",
+)

@@ -1,0 +1,50 @@
+"""
+Twilio: HMAC-SHA1 (auth token) or HMAC-SHA256 (shared key) of the URL + sorted params, base64.
+
+Source: https://www.twilio.com/docs/usage/webhooks/webhooks-security
+(and twilio-python ``twilio/request_validator.py``, ``RequestValidator``).
+
+Recipe: ``base64(HMAC(key, url + name1 + value1 + name2 + value2 ...))`` in
+``X-Twilio-Signature``, where *url* is the full URL Twilio requested, query
+string included, and the POST parameters are sorted by name (the values of a
+repeated name sorted and de-duplicated, as the SDKs do).  For JSON bodies
+Twilio adds ``bodySHA256=<hex SHA-256 of the body>`` to the URL and signs
+the URL alone; both the hash and the signature are checked.
+
+The URL is yours, not the request's: configure ``public_url=`` (or pass
+``url=``); Host and X-Forwarded-* are never trusted.  Twilio's signer is
+inconsistent about the default port, so the URL is tried with and without
+``:443``/``:80``, as the SDKs do.
+
+Two registry names, because the algorithm is configuration, never a header:
+``twilio`` (HMAC-SHA1 keyed with the account auth token) and
+``twilio-sha256`` (HMAC-SHA256 keyed with a Webhooks Setting's SharedKey,
+announced by ``X-Twilio-Webhooks-Signature-Settings: ...,algorithm=HMAC_SHA256``;
+"only the hash changes", per twilio-node ``examples/WebhookSignatureValidation.md``).
+Twilio signs no timestamp and no id: rely on the idempotency guard.
+"""
+
+from dataclasses import replace
+
+from hooksig._content import url_and_sorted_params
+from hooksig._url import with_and_without_default_port
+from hooksig.scheme import HmacScheme
+
+SCHEME = HmacScheme(
+    name="twilio",
+    signature_header="X-Twilio-Signature",
+    algorithm="sha1",
+    encoding="base64",
+    content=url_and_sorted_params,
+    url_variants=with_and_without_default_port,
+    secret_hint="the account Auth Token, as text",
+    docs_url="https://www.twilio.com/docs/usage/webhooks/webhooks-security",
+)
+
+SHA256 = replace(
+    SCHEME,
+    name="twilio-sha256",
+    algorithm="sha256",
+    secret_hint="the Webhooks Setting's SharedKey, as text",
+    docs_url="https://github.com/twilio/twilio-node/blob/main/examples/WebhookSignatureValidation.md",
+)

@@ -1,0 +1,36 @@
+"""
+Twitch EventSub: HMAC-SHA256 over ``<message id><timestamp><body>``, hex, ``sha256=`` prefix.
+
+Source: https://dev.twitch.tv/docs/eventsub/handling-webhook-events
+
+Headers: ``Twitch-Eventsub-Message-Signature``, ``-Id``, ``-Timestamp``
+(RFC 3339, nanoseconds) and ``-Type``.  The signed content (id, then the
+timestamp text, then the body) comes from third-party material (Twitch
+developer forum, tesjs); the official text was not read.  The key is the
+subscription's ``secret``.  The replay window Twitch suggests is
+UNCONFIRMED; hooksig's 300-second default applies.  Notifications are sent
+at least once: the message id is the idempotency key.
+
+Handshake: ``webhook_callback_verification`` is answered with the body's
+``challenge`` as text/plain by :meth:`hooksig.Verifier.handshake`.
+"""
+
+from hooksig._handshake import echo_challenge
+from hooksig.scheme import HmacScheme
+
+SCHEME = HmacScheme(
+    name="twitch",
+    signature_header="Twitch-Eventsub-Message-Signature",
+    prefix="sha256=",
+    algorithm="sha256",
+    encoding="hex",
+    timestamp_header="Twitch-Eventsub-Message-Timestamp",
+    timestamp_unit="rfc3339",
+    id_header="Twitch-Eventsub-Message-Id",
+    content="{id}{timestamp}{body}",  # third-party
+    handshake=echo_challenge(
+        header=("Twitch-Eventsub-Message-Type", "webhook_callback_verification")
+    ),
+    secret_hint="the subscription's secret (10 to 100 characters), as text",
+    docs_url="https://dev.twitch.tv/docs/eventsub/handling-webhook-events",
+)

@@ -1,0 +1,36 @@
+"""
+Zoom: HMAC-SHA256 over ``v0:<timestamp>:<body>``, hex, in ``x-zm-signature: v0=<hex>``.
+
+Sources: zoom/webhook-sample ``index.js``;
+https://developers.zoom.us/changelog/platform/webhook-validation-and-verification-changes
+
+The key is the app's secret token.  ``x-zm-request-timestamp`` is Unix
+seconds; Zoom's tolerance is UNCONFIRMED, so hooksig's 300-second default
+applies.  (Zoom's sample re-serialises the parsed JSON; hooksig signs the
+raw body, as it should be.)
+
+Handshake: ``endpoint.url_validation`` (sent on setup and every 72 hours)
+is answered ``{"plainToken": t, "encryptedToken": hex(HMAC-SHA256(secret_token, t))}``
+by :meth:`hooksig.Verifier.handshake`, with the secret that verified it.
+"""
+
+from hooksig._handshake import hmac_token
+from hooksig.scheme import HmacScheme
+
+SCHEME = HmacScheme(
+    name="zoom",
+    signature_header="x-zm-signature",
+    prefix="v0=",
+    algorithm="sha256",
+    encoding="hex",
+    timestamp_header="x-zm-request-timestamp",
+    content="v0:{timestamp}:{body}",
+    handshake=hmac_token(
+        when={"event": "endpoint.url_validation"},
+        field=("payload", "plainToken"),
+        echo_as="plainToken",
+        answer_as="encryptedToken",
+    ),
+    secret_hint="the app's Secret Token, as text",
+    docs_url="https://developers.zoom.us/docs/api/webhooks/",
+)

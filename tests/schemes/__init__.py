@@ -1,0 +1,1 @@
+"""Provider tests: one SchemeContract subclass per provider, plus its published vectors."""

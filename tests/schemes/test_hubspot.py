@@ -1,0 +1,107 @@
+"""HubSpot v3, v2 and v1 through the contract, their vectors, and hubspot-api-client both ways."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+import pytest
+from hubspot.utils.signature import Signature
+
+from hooksig import InvalidSignature, Verifier
+from tests.conftest import SECRET
+from tests.schemes.contract import SchemeContract
+from tests.vectors import provider_vector
+
+URL = "https://example.com/hooks/hubspot?portal=1"
+
+
+class TestHubSpotV3(SchemeContract):
+    """HubSpot v3: HMAC-SHA256 over method, URI, body and the millisecond timestamp."""
+
+    scheme = "hubspot"
+    keys: ClassVar = {"secret": SECRET}
+    signs_timestamp = True
+    id_source = None
+    request: ClassVar = {"url": URL, "method": "POST"}
+
+
+class TestHubSpotV2(SchemeContract):
+    """HubSpot v2: plain SHA-256 of secret, method, URI and body."""
+
+    scheme = "hubspot-v2"
+    keys: ClassVar = {"secret": SECRET}
+    signs_timestamp = False
+    id_source = None
+    request: ClassVar = {"url": URL, "method": "POST"}
+
+
+class TestHubSpotV1(SchemeContract):
+    """HubSpot v1: plain SHA-256 of secret and body."""
+
+    scheme = "hubspot-v1"
+    keys: ClassVar = {"secret": SECRET}
+    signs_timestamp = False
+    id_source = None
+
+
+@pytest.mark.filterwarnings("ignore::hooksig.InsecureKeyWarning")
+@pytest.mark.parametrize(
+    ("name", "scheme"),
+    [("HubSpot v1", "hubspot-v1"), ("HubSpot v2", "hubspot-v2"), ("HubSpot v3", "hubspot")],
+)
+def test_published_vectors(name: str, scheme: str) -> None:
+    """hubspot-api-python's vectors verify, each under its configured version only."""
+    vector = provider_vector(name)
+    verifier = Verifier(scheme, secret=vector["secret"])
+    delivery = verifier.verify(
+        vector["body"].encode(), vector["headers"], url=vector.get("url"), now=1693657560
+    )
+    assert delivery.key_id == "0"
+
+
+def test_version_header_does_not_choose_the_recipe() -> None:
+    """A v1 signature labelled v1 fails a verifier configured for v2."""
+    vector = provider_vector("HubSpot v1")
+    verifier = Verifier("hubspot-v2", secret=vector["secret"])
+    with pytest.raises(InvalidSignature):
+        verifier.verify(vector["body"].encode(), vector["headers"], url="https://x.example/")
+
+
+def test_method_is_signed() -> None:
+    """v3 signs the HTTP method: a POST signature fails as a PUT."""
+    verifier = Verifier("hubspot", secret=SECRET)
+    headers = verifier.sign(b"{}", timestamp=1_700_000_000, url=URL, method="POST")
+    with pytest.raises(InvalidSignature):
+        verifier.verify(b"{}", headers, url=URL, method="PUT", now=1_700_000_000)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
+def test_hubspot_sdk_accepts_hooksig_signatures(version: str) -> None:
+    """hubspot's Signature.is_valid accepts what hooksig signs, in each version."""
+    scheme = {"v1": "hubspot-v1", "v2": "hubspot-v2", "v3": "hubspot"}[version]
+    now = int(time.time())
+    body = '{"objectId": 1, "name": "caf\u00e9"}'
+    headers = Verifier(scheme, secret=SECRET).sign(body.encode(), timestamp=now, url=URL)
+    signature = headers.get("X-HubSpot-Signature-v3") or headers["X-HubSpot-Signature"]
+    assert Signature.is_valid(
+        signature=signature,
+        client_secret=SECRET,
+        request_body=body,
+        http_uri=URL,
+        http_method="POST",
+        signature_version=version,
+        timestamp=headers.get("X-HubSpot-Request-Timestamp"),
+    )
+
+
+@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
+def test_hooksig_accepts_hubspot_sdk_signatures(version: str) -> None:
+    """Signatures from hubspot's Signature.get_signature verify with hooksig."""
+    scheme = {"v1": "hubspot-v1", "v2": "hubspot-v2", "v3": "hubspot"}[version]
+    timestamp = str(int(time.time()) * 1000)
+    body = '{"objectId": 1, "name": "caf\u00e9"}'
+    signature = Signature.get_signature(SECRET, body, version, URL, "POST", timestamp)
+    name = "X-HubSpot-Signature-v3" if version == "v3" else "X-HubSpot-Signature"
+    headers = {name: signature, "X-HubSpot-Request-Timestamp": timestamp}
+    assert Verifier(scheme, secret=SECRET).verify(body.encode(), headers, url=URL).key_id == "0"

@@ -1,0 +1,127 @@
+"""Mailgun through the scheme contract: the signature object travels inside the JSON body."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import pytest
+
+from hooksig import Delivery, MalformedSignature, MissingSignature, Verifier
+from tests.conftest import NOW, SECRET
+from tests.schemes.contract import BODY, ID, SchemeContract
+
+PREFIX = "body.signature."
+
+
+def _pairs(headers: Any) -> Iterable[tuple[str, str]]:
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    for name, value in items:
+        text = name.decode("latin-1") if isinstance(name, bytes) else name
+        yield text, value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def fold(headers: Any, event: bytes) -> bytes:
+    """Place the signed fields (as sign() returns them) into a Mailgun body, duplicates kept."""
+    fields = [
+        f"{json.dumps(name.lower()[len(PREFIX) :])}: {json.dumps(value)}"
+        for name, value in _pairs(headers)
+        if name.lower().startswith(PREFIX)
+    ]
+    return b'{"signature": {' + ", ".join(fields).encode() + b'}, "event-data": ' + event + b"}"
+
+
+class TestMailgun(SchemeContract):
+    """Mailgun: the contract, sign() fields folded into the body before verify()."""
+
+    scheme = "mailgun"
+    keys: ClassVar = {"secret": SECRET}
+    signs_timestamp = True
+    id_source = "signed-header"
+
+    def verify(
+        self,
+        headers: Any,
+        body: bytes | None = None,
+        verifier: Verifier | None = None,
+        **kwargs: Any,
+    ) -> Delivery:
+        """Fold the signature fields into the body; other headers pass through unchanged."""
+        event = self.body if body is None else body
+        if not isinstance(event, bytes):
+            return super().verify(headers, body=event, verifier=verifier, **kwargs)
+        return super().verify(headers, body=fold(headers, event), verifier=verifier, **kwargs)
+
+    def signature_headers(self) -> set[str]:
+        """The signature covers timestamp and token only, so name it directly."""
+        return {PREFIX + "signature"}
+
+    def tamper_signature(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """Change the first hex digit of the signature."""
+        value = headers[PREFIX + "signature"]
+        return {**headers, PREFIX + "signature": ("0" if value[0] != "0" else "1") + value[1:]}
+
+    def tamper_body(self, body: bytes) -> bytes:
+        """Change the event data while keeping it JSON."""
+        return body.replace(b"1234", b"9999")
+
+    def test_tampered_body(self) -> None:
+        """Mailgun does not sign the event data: a changed event still verifies (documented)."""
+        delivery = self.verify(self.sign(), body=self.tamper_body(self.body))
+        assert delivery.id == ID
+
+    def test_round_trip(self) -> None:
+        """The Delivery is the whole Mailgun body, with the token as id and the signed time."""
+        headers = self.sign()
+        delivery = self.verify(headers)
+        assert delivery.body == fold(headers, self.body)
+        assert json.loads(delivery.body)["signature"]["token"] == ID
+        assert (delivery.scheme, delivery.id, delivery.timestamp) == ("mailgun", ID, NOW)
+
+    def test_round_trip_header_shapes(self) -> None:
+        """The fields read the same whatever shape the sign() output had."""
+        headers = self.sign()
+        for shaped in (
+            {name.upper(): value for name, value in headers.items()},
+            [(name.encode(), value.encode("latin-1")) for name, value in headers.items()],
+        ):
+            assert self.verify(shaped).id == ID
+
+
+def test_recipe_recomputed_independently() -> None:
+    """signature = hex(HMAC-SHA256(signing key, timestamp + token))."""
+    token = "a" * 50
+    digest = hmac.new(SECRET.encode(), f"{NOW}{token}".encode(), hashlib.sha256).hexdigest()
+    body = json.dumps(
+        {
+            "signature": {"timestamp": str(NOW), "token": token, "signature": digest},
+            "event-data": {},
+        }
+    ).encode()
+    delivery = Verifier("mailgun", secret=SECRET).verify(body, {}, now=NOW)
+    assert (delivery.id, delivery.timestamp) == (token, NOW)
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b"event=delivered", MalformedSignature),
+        (b"[]", MissingSignature),
+        (b'{"signature": "abc"}', MissingSignature),
+        (b'{"signature": {"signature": 12, "timestamp": "1", "token": "t"}}', MalformedSignature),
+        (b'{"signature": {"signature": null}}', MissingSignature),
+    ],
+)
+def test_bad_signature_objects(body: bytes, error: type[Exception]) -> None:
+    """A body without a well-formed signature object is refused with a hooksig error."""
+    with pytest.raises(error):
+        Verifier("mailgun", secret=SECRET).verify(body, {}, now=NOW)
+
+
+def test_signed_fields_are_returned_for_the_body() -> None:
+    """sign() returns the three fields under their body.signature names."""
+    fields = Verifier("mailgun", secret=SECRET).sign(BODY, timestamp=NOW, id="tok")
+    assert set(fields) == {PREFIX + "signature", PREFIX + "timestamp", PREFIX + "token"}
