@@ -11,13 +11,15 @@ refused with their reason.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from typing import TextIO
 
 from . import schemes
 from .errors import ExtraNotInstalled, VerificationError
-from .testing import signing_verifier
+from .testing import signed_delivery, signing_verifier
 from .verifier import Verifier
 
 SAMPLE = json.dumps({"id": "evt_demo_1", "type": "demo.ping", "data": {"ok": True}}).encode()
@@ -48,10 +50,12 @@ def _round_trips(now: int) -> list[Row]:
         except ExtraNotInstalled:
             rows.append((name, "-", "skipped: needs hooksig[crypto]"))
             continue
-        headers = verifier.sign(SAMPLE, timestamp=now)
-        delivery = verifier.verify(SAMPLE, headers, now=now)
-        signature = next(iter(headers.values()))
-        shown = signature if len(signature) <= 44 else signature[:41] + "..."
+        body, headers = signed_delivery(name, timestamp=now, verifier=verifier)
+        delivery = verifier.verify(body, headers, now=now)
+        shown = next(iter(headers.values()), "(in the body)")
+        if getattr(scheme, "construction", None) == "token":
+            shown = "(the shared token itself, not shown)"
+        shown = shown if len(shown) <= 44 else shown[:41] + "..."
         rows.append((name, shown, f"verified, key {delivery.key_id}, id {delivery.id}"))
     return rows
 
@@ -112,6 +116,8 @@ def _attacks(now: int) -> list[Row]:
 
 def run(*, db_path: str | None, out: TextIO) -> int:
     """Run the demonstration, printing to *out*; return the exit code."""
+    from ._demo_receiver import run_receiver
+
     started = time.perf_counter()
     now = int(time.time())
     out.write("hooksig demo: sign, verify, and refuse what must be refused\n")
@@ -126,6 +132,15 @@ def run(*, db_path: str | None, out: TextIO) -> int:
         "2. What an attacker or a broken proxy sends is refused",
         ("delivery", "outcome", "reason"),
         _attacks(now),
+    )
+    with tempfile.TemporaryDirectory(prefix="hooksig-demo-") as scratch:
+        path = db_path or os.path.join(scratch, "hooksig.db")
+        rows = run_receiver(path, now)
+    _table(
+        out,
+        "3. A real receiver on 127.0.0.1 with the SQLite idempotency store",
+        ("request", "status", "answer"),
+        rows,
     )
     out.write(f"\ndone in {time.perf_counter() - started:.2f}s\n")
     return 0

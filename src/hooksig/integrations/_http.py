@@ -28,6 +28,8 @@ __all__ = ["ANSWERED", "Answer", "Outcomes", "handshake", "log", "outcome_of", "
 
 #: Where every adapter logs; configure the ``"hooksig"`` logger to see it.
 log = logging.getLogger("hooksig.integrations")
+# A library only emits records; where they go is the application's choice.
+logging.getLogger("hooksig").addHandler(logging.NullHandler())
 
 # The body of each answer: short, and of no help to an attacker.
 _TEXT: dict[str, bytes] = {
