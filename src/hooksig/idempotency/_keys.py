@@ -1,0 +1,129 @@
+"""
+Turn a delivery, or a key you chose, into a bounded storage key.
+
+Delivery ids come from request headers.  They are authentic once verified,
+but a provider (or a compromised sender) can still make them long or strange,
+so no id reaches a store raw unless it is short and printable.  Anything
+else is replaced by ``sha256:`` and the SHA-256 of its UTF-8 bytes: a fixed
+64-hex-digit form that every backend stores the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Protocol
+
+from hooksig.errors import ConfigurationError
+
+__all__ = ["HASH_PREFIX", "MAX_RAW_BYTES", "Keyed", "storage_key"]
+
+MAX_RAW_BYTES = 200
+HASH_PREFIX = "sha256:"
+_MAX_SCHEME_CHARS = 64
+
+
+class Keyed(Protocol):
+    """
+    What the guard reads from a `hooksig.Delivery`: its scheme and its id.
+
+    Any object with these two attributes can be passed to `Idempotency.claim`.
+
+    .. versionadded:: 0.1
+    """
+
+    @property
+    def scheme(self) -> str:
+        """
+        The scheme's registry name, such as ``"stripe"``: the key's namespace.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+    @property
+    def id(self) -> str | None:
+        """
+        The provider's delivery or event id; ``None`` if the scheme has none.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+
+def storage_key(key: str | Keyed) -> str:
+    """
+    Return the storage key for ``key``: ``"{scheme}:{id}"`` for a delivery.
+
+    Args:
+        key: a delivery (anything with ``scheme`` and ``id``), or a ``str``
+            you built yourself and namespaced as you see fit.
+
+    Returns:
+        A non-empty, printable string: the scheme (at most 64 characters) and
+        ``:``, then the id as given (at most ``MAX_RAW_BYTES`` bytes) or its
+        71-character digest form.
+
+    Raises:
+        hooksig.ConfigurationError: the key is empty, the delivery has no id
+            (its scheme carries none: pass a key of your own), or the scheme
+            name is unusable.
+        TypeError: ``key`` is neither a ``str`` nor a delivery.
+    """
+    if isinstance(key, str):
+        if not key:
+            raise ConfigurationError("an idempotency key must not be empty")
+        return _bounded(key)
+    scheme = getattr(key, "scheme", None)
+    if not isinstance(scheme, str) or not hasattr(key, "id"):
+        raise TypeError("an idempotency key is a str or a delivery with .scheme and .id")
+    ident = key.id
+    if ident is None:
+        raise ConfigurationError(
+            f"the {scheme!r} scheme gave this delivery no id; "
+            "pass an idempotency key of your own, such as an id from the body"
+        )
+    if not isinstance(ident, str):
+        raise TypeError("a delivery id must be a str")
+    if not ident:
+        raise ConfigurationError("an idempotency key must not be empty")
+    # Scheme names come from configuration, not from the request; a ':' in one
+    # would let "a:b" + "c" and "a" + "b:c" share a key, so refuse it.
+    if not scheme or len(scheme) > _MAX_SCHEME_CHARS or ":" in scheme or not _is_printable(scheme):
+        raise ConfigurationError("a scheme name used in an idempotency key is unusable")
+    return f"{scheme}:{_bounded(ident)}"
+
+
+def _bounded(text: str) -> str:
+    # A raw key that already looks hashed is hashed again, so that no raw key
+    # can ever equal the hashed form of a different key.  The length test on
+    # characters comes first: it bounds the work before encoding 1 MB.
+    if (
+        len(text) > MAX_RAW_BYTES
+        or text.startswith(HASH_PREFIX)
+        or not _is_printable(text)
+        or len(text.encode("utf-8")) > MAX_RAW_BYTES
+    ):
+        return _hashed(text)
+    return text
+
+
+def _hashed(text: str) -> str:
+    # surrogatepass: a lone surrogate (from a JSON "\ud800") cannot be UTF-8
+    # encoded strictly, but still names one key and must hash the same way.
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return HASH_PREFIX + digest
+
+
+# Control characters (C0, DEL, C1), surrogates, line and paragraph separators,
+# the BOM and the bidirectional overrides: none belongs in an id, and each can
+# confuse a log line or a driver.  Fixed code points rather than Unicode
+# categories, because categories change between Python versions and two
+# workers on different versions must derive the same key from the same id.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def _is_printable(text: str) -> bool:
+    return _UNPRINTABLE.search(text) is None

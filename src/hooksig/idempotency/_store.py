@@ -1,0 +1,201 @@
+"""
+The `Store` Protocol every idempotency backend implements, and its `Claim` result.
+
+A key moves through ``absent -> in_progress(token, lease) -> done(retention)
+-> absent``.  The token is a fencing token: only the holder of the current,
+live lease can complete, release or renew it.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+from hooksig.errors import ConfigurationError
+
+__all__ = ["Claim", "ClaimState", "Store", "check_seconds", "new_token"]
+
+ClaimState = Literal["acquired", "in_progress", "done"]
+"""
+What `Store.claim` found: ``"acquired"`` (the caller holds a new lease),
+``"in_progress"`` (another live lease holds the key) or ``"done"``.
+
+.. versionadded:: 0.1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """
+    The answer of `Store.claim`.
+
+    Attributes:
+        state: ``"acquired"``, ``"in_progress"`` or ``"done"``.
+        token: the fencing token of the new lease when ``state`` is
+            ``"acquired"``; ``None`` otherwise, so a caller can never hold
+            another worker's token.
+
+    .. versionadded:: 0.1
+    """
+
+    state: ClaimState
+    token: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.state == "acquired") != (self.token is not None):
+            raise ValueError("a Claim carries a token exactly when it was acquired")
+
+    @property
+    def acquired(self) -> bool:
+        """
+        Whether the caller now holds the lease.
+
+        .. versionadded:: 0.1
+        """
+        return self.state == "acquired"
+
+
+@runtime_checkable
+class Store(Protocol):
+    """
+    What the `Idempotency` guard needs from a backend.
+
+    Every method is atomic on the backend: many threads, processes and
+    machines may call them on the same key at once.  Durations are seconds,
+    and are measured on the store's own clock where it has one (Redis,
+    PostgreSQL), so that workers whose clocks disagree still agree on leases.
+
+    A lease or a retention period that has run out counts as absent.  Each
+    method raises `hooksig.StoreUnavailable` when the backend cannot be
+    reached, and never changes anything it did not report.
+
+    The ``*_async`` methods do the same from a coroutine.  A backend with no
+    asyncio driver may run the blocking method in a thread.
+
+    You do not need to inherit from this class: any object with these methods
+    is a store.
+
+    .. versionadded:: 0.1
+    """
+
+    def claim(self, key: str, lease: float) -> Claim:
+        """
+        Take the key for ``lease`` seconds if it is absent or its lease ran out.
+
+        Args:
+            key: the bounded storage key (see `Idempotency`).
+            lease: how long the new lease lasts, in seconds.
+
+        Returns:
+            An acquired `Claim` with a fresh token, or the state that stopped it.
+
+        Raises:
+            hooksig.StoreUnavailable: the backend could not be reached.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+    def complete(self, key: str, token: str, retention: float) -> bool:
+        """
+        Mark a claim done and keep it for ``retention`` seconds.
+
+        Completing again with the token that completed the key is accepted,
+        so a retried call after a lost reply is harmless.
+
+        Returns:
+            ``True`` if ``token`` holds the live lease (or already completed
+            the key); ``False`` if the token is stale or the lease ran out.
+
+        Raises:
+            hooksig.StoreUnavailable: the backend could not be reached.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+    def release(self, key: str, token: str) -> bool:
+        """
+        Give the key back so that the next delivery runs the handler.
+
+        Returns:
+            ``True`` if ``token`` held the live lease and the key is now absent.
+
+        Raises:
+            hooksig.StoreUnavailable: the backend could not be reached.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+    def renew(self, key: str, token: str, lease: float) -> bool:
+        """
+        Extend a live lease to ``lease`` seconds from now.
+
+        Returns:
+            ``True`` if ``token`` held the live lease; a lease that already
+            ran out cannot be renewed.
+
+        Raises:
+            hooksig.StoreUnavailable: the backend could not be reached.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+    async def claim_async(self, key: str, lease: float) -> Claim:
+        """
+        Asyncio form of `claim`.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+    async def complete_async(self, key: str, token: str, retention: float) -> bool:
+        """
+        Asyncio form of `complete`.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+    async def release_async(self, key: str, token: str) -> bool:
+        """
+        Asyncio form of `release`.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+    async def renew_async(self, key: str, token: str, lease: float) -> bool:
+        """
+        Asyncio form of `renew`.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+
+def new_token() -> str:
+    """
+    Return a fresh fencing token: 128 random bits, hex-encoded.
+    """
+    return secrets.token_hex(16)
+
+
+def check_seconds(name: str, value: float) -> float:
+    """
+    Return ``value`` as a float if it is a positive, finite number of seconds.
+
+    Raises:
+        hooksig.ConfigurationError: it is not.
+    """
+    # bool is an int; a lease of True seconds is a bug, not one second.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigurationError(f"{name} must be a number of seconds")
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ConfigurationError(f"{name} must be a positive, finite number of seconds")
+    return seconds

@@ -1,0 +1,237 @@
+"""
+`SQLiteStore`: the embedded default, one file shared by every process on a machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from hooksig.errors import ConfigurationError, StoreUnavailable
+from hooksig.idempotency import _sqlite
+from hooksig.idempotency._store import Claim, check_seconds, new_token
+
+__all__ = ["SQLiteStore"]
+
+
+class SQLiteStore:
+    """
+    A `Store` in an SQLite file: standard library only, safe across processes.
+
+    Every process and thread that opens the same ``path`` shares its claims.
+    The file runs in WAL mode, so readers never wait for the writer; each
+    write is one statement that takes the write lock up front, like
+    ``BEGIN IMMEDIATE``; and a busy writer is waited for up to ``timeout``
+    seconds before `hooksig.StoreUnavailable` is raised.  Expired rows are
+    taken over by the next claim of their key and swept out every
+    ``cleanup_interval`` seconds, or when you call `purge_expired`.
+
+    The file must be on a local disk: SQLite's locks are not reliable over a
+    network file system.  For several machines, use `RedisStore` or
+    `PostgresStore`.  Writes are synced with ``synchronous=NORMAL``: a
+    crashed process loses nothing, a power cut may lose the last claims.
+
+    Leases are measured on ``clock``, the wall clock by default, since every
+    process must read the same one; a large clock step shortens or extends them.
+
+    Args:
+        path: the database file; created if missing, with the table in it.
+        timeout: how long to wait for another writer, in seconds.
+        clock: seconds since the epoch.
+        cleanup_interval: seconds between sweeps of expired rows.
+
+    Raises:
+        hooksig.ConfigurationError: ``path`` is ``":memory:"`` or empty (each
+            connection would get its own database: use `MemoryStore`), or an
+            option is out of range, or SQLite is older than 3.24.
+        hooksig.StoreUnavailable: the file cannot be opened or initialised.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 30.0,
+        clock: Callable[[], float] = time.time,
+        cleanup_interval: float = 300.0,
+    ) -> None:
+        self._path = os.fspath(path)
+        if self._path in ("", ":memory:"):
+            raise ConfigurationError("SQLiteStore needs a file path; use MemoryStore in memory")
+        if sqlite3.sqlite_version_info < (3, 24, 0):
+            raise ConfigurationError("SQLiteStore needs SQLite 3.24 or newer (for upserts)")
+        self._timeout = check_seconds("timeout", timeout)
+        self._cleanup_interval = check_seconds("cleanup_interval", cleanup_interval)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._connections = _sqlite.Connections(self._path, self._timeout)
+        self._next_cleanup = 0.0
+        try:
+            with self._errors():
+                conn = self._connections.get()
+                with _sqlite.immediate(conn):
+                    conn.execute(_sqlite.SCHEMA)
+        except BaseException:
+            self._connections.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self._path!r})"
+
+    @property
+    def path(self) -> str:
+        """
+        The database file.
+
+        .. versionadded:: 0.1
+        """
+        return self._path
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"the SQLite store could not be used: {error}") from error
+
+    def close(self) -> None:
+        """
+        Close every connection this store opened; the next call opens new ones.
+
+        .. versionadded:: 0.1
+        """
+        self._connections.close()
+
+    def purge_expired(self) -> int:
+        """
+        Delete expired rows now, a few hundred per write so that writers interleave.
+
+        Returns:
+            How many rows were deleted.
+
+        Raises:
+            hooksig.StoreUnavailable: the file cannot be used.
+
+        .. versionadded:: 0.1
+        """
+        return self._purge(max_batches=10_000)
+
+    def _purge(self, max_batches: int) -> int:
+        deleted = 0
+        with self._errors():
+            conn = self._connections.get()
+            for _ in range(max_batches):
+                now = self._clock()
+                # The scan is a read, which WAL lets run beside the writer; only
+                # the short delete below takes the write lock.
+                keys = [row[0] for row in conn.execute(_sqlite.EXPIRED, (now, _sqlite.BATCH))]
+                if keys:
+                    with _sqlite.immediate(conn):
+                        pairs = [(key, now) for key in keys]
+                        deleted += conn.executemany(_sqlite.PURGE, pairs).rowcount
+                if len(keys) < _sqlite.BATCH:
+                    break
+        return deleted
+
+    def _maybe_purge(self, now: float) -> None:
+        with self._lock:
+            if now < self._next_cleanup:
+                return
+            self._next_cleanup = now + self._cleanup_interval
+        self._purge(max_batches=10)
+
+    def claim(self, key: str, lease: float) -> Claim:
+        """
+        See `Store.claim`.
+
+        .. versionadded:: 0.1
+        """
+        now = self._clock()
+        self._maybe_purge(now)
+        token = new_token()
+        with self._errors():
+            conn = self._connections.get()
+            # One statement: inserts, or takes over an expired row, or changes
+            # nothing when a live row holds the key.
+            if conn.execute(_sqlite.CLAIM, (key, token, now + lease, now)).rowcount == 1:
+                return Claim("acquired", token)
+            row = conn.execute(_sqlite.STATE, (key, now)).fetchone()
+        # No live row any more: the holder released or expired in between.
+        # Answering "in progress" is the safe side: the provider retries.
+        return Claim("done" if row is not None and row[0] else "in_progress")
+
+    def complete(self, key: str, token: str, retention: float) -> bool:
+        """
+        See `Store.complete`.
+
+        .. versionadded:: 0.1
+        """
+        now = self._clock()
+        with self._errors():
+            cursor = self._connections.get().execute(
+                _sqlite.COMPLETE, (now + retention, key, token, now)
+            )
+            return cursor.rowcount == 1
+
+    def release(self, key: str, token: str) -> bool:
+        """
+        See `Store.release`.
+
+        .. versionadded:: 0.1
+        """
+        with self._errors():
+            cursor = self._connections.get().execute(_sqlite.RELEASE, (key, token, self._clock()))
+            return cursor.rowcount == 1
+
+    def renew(self, key: str, token: str, lease: float) -> bool:
+        """
+        See `Store.renew`.
+
+        .. versionadded:: 0.1
+        """
+        now = self._clock()
+        with self._errors():
+            cursor = self._connections.get().execute(_sqlite.RENEW, (now + lease, key, token, now))
+            return cursor.rowcount == 1
+
+    # sqlite3 blocks, so the coroutines run each call in a worker thread;
+    # every thread gets its own connection.
+
+    async def claim_async(self, key: str, lease: float) -> Claim:
+        """
+        See `Store.claim_async`.
+
+        .. versionadded:: 0.1
+        """
+        return await asyncio.to_thread(self.claim, key, lease)
+
+    async def complete_async(self, key: str, token: str, retention: float) -> bool:
+        """
+        See `Store.complete_async`.
+
+        .. versionadded:: 0.1
+        """
+        return await asyncio.to_thread(self.complete, key, token, retention)
+
+    async def release_async(self, key: str, token: str) -> bool:
+        """
+        See `Store.release_async`.
+
+        .. versionadded:: 0.1
+        """
+        return await asyncio.to_thread(self.release, key, token)
+
+    async def renew_async(self, key: str, token: str, lease: float) -> bool:
+        """
+        See `Store.renew_async`.
+
+        .. versionadded:: 0.1
+        """
+        return await asyncio.to_thread(self.renew, key, token, lease)

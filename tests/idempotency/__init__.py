@@ -1,0 +1,1 @@
+"""Tests of hooksig.idempotency: the guard, the key rules and the stores."""

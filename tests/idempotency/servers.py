@@ -1,0 +1,195 @@
+"""
+Real servers for the integration tests: the shared ones, and throwaway ones a test may kill.
+
+The shared Redis and PostgreSQL come from ``scripts/servers.sh start``
+(``HOOKSIG_REDIS_URL``, ``HOOKSIG_POSTGRES_DSN``).  `RedisServer` and
+`PostgresCluster` are private servers on a free loopback port, for tests
+that stop a server mid-run without disturbing the shared ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+REDIS_URL = os.environ.get("HOOKSIG_REDIS_URL", "redis://127.0.0.1:6390/0")
+POSTGRES_DSN = os.environ.get(
+    "HOOKSIG_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5440/hooksig_test"
+)
+_HINT = 'start the servers with: eval "$(bash scripts/servers.sh start)"'
+
+
+def unreachable(what: str, detail: object) -> NoReturn:
+    """Fail under CI=true, skip elsewhere: a missing server is never silently passed."""
+    message = f"{what} is not available ({detail}); {_HINT}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    """Poll ``condition`` every 50 ms for at most ``seconds``; fail if it never holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out after {seconds}s waiting for {what}")
+
+
+def free_port() -> int:
+    """A loopback TCP port that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def redis_keys(url: str, prefix: str) -> list[str]:
+    """Every key under ``prefix`` (without it), read with SCAN."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        return [key.decode("utf-8")[len(prefix) :] for key in client.scan_iter(match=prefix + "*")]
+    finally:
+        client.close()
+
+
+def postgres_keys(dsn: str, table: str) -> list[str]:
+    """Every key in ``table``."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        query = sql.SQL("SELECT key FROM {}").format(sql.Identifier(table))
+        return [row[0] for row in conn.execute(query)]
+
+
+# -- throwaway servers that a test may stop and start ------------------------------
+
+
+class RedisServer:
+    """A private redis-server with append-only persistence, killed and restarted at will."""
+
+    def __init__(self, directory: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            unreachable("redis-server", "not on PATH")
+        self.binary = binary
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _ping(self) -> bool:
+        import redis
+
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5, socket_timeout=0.5)
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def start(self) -> None:
+        """Start (or restart) on the same port and data directory."""
+        # Every acknowledged write reaches the disk before the reply, so a
+        # SIGKILL loses nothing a client was told had happened.
+        self.process = subprocess.Popen(
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port),
+             "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+             "--dir", str(self.directory), "--daemonize", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_until(self._ping, 15, "the throwaway redis-server to answer")
+
+    def kill(self) -> None:
+        """Stop abruptly, as a crash would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=15)
+        self.process = None
+
+
+def _pg_binary(name: str) -> str:
+    # Debian keeps the server binaries out of PATH; take the newest version.
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
+    found = shutil.which(name) or next(iter(candidates), None)
+    if found is None:
+        unreachable(f"PostgreSQL's {name}", "not on PATH")
+    return found
+
+
+class PostgresCluster:
+    """A private PostgreSQL cluster, stopped (immediately, as a crash) and started at will."""
+
+    def __init__(self) -> None:
+        self.initdb, self.pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
+        # Under /tmp, not $TMPDIR: the postgres user must be able to reach it.
+        base = "/tmp" if os.path.isdir("/tmp") else None
+        self.root = Path(tempfile.mkdtemp(prefix="hooksig-pg-", dir=base))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.dsn = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        # PostgreSQL refuses to run as root: as root, run it as `postgres`.
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            try:
+                shutil.chown(self.root, user="postgres")
+            except (LookupError, PermissionError) as error:
+                unreachable("the postgres OS user (scripts/servers.sh creates it)", error)
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *args: str) -> None:
+        subprocess.run(
+            [*self.prefix, *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=60,
+        )
+
+    def _ready(self) -> bool:
+        import psycopg
+
+        try:
+            psycopg.connect(self.dsn, connect_timeout=1).close()
+        except psycopg.Error:
+            return False
+        return True
+
+    def init(self) -> None:
+        """Create the cluster (trust authentication, loopback only)."""
+        self._run(self.initdb, "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                  "-E", "UTF8", "--no-locale", "--no-sync")  # fmt: skip
+
+    def start(self) -> None:
+        """Start (or restart) the server and wait until it accepts connections."""
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root}"
+        self._run(self.pg_ctl, "-D", str(self.data), "-l", str(self.root / "log"), "-w",
+                  "-t", "60", "-o", options, "start")  # fmt: skip
+        wait_until(self._ready, 30, "the throwaway PostgreSQL to accept connections")
+
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server; ``immediate`` skips the shutdown checkpoint, like a crash."""
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._run(self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
+
+    def remove(self) -> None:
+        """Stop the server and delete the cluster."""
+        self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
