@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 project = "hooksig"
 author = "The hooksig developers"
-copyright = "2026, the hooksig developers"  # noqa: A001 - Sphinx's setting name
+copyright = "2026, the hooksig developers"
 
 extensions = [
     "myst_parser",

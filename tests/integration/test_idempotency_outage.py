@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from tests.idempotency.servers import PostgresCluster, RedisServer, wait_until
 
 from hooksig.errors import StoreUnavailable
 from hooksig.idempotency import Claim, Idempotency, PostgresStore, RedisStore, Store
+from tests.idempotency.servers import PostgresCluster, RedisServer, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.integrations.servers import ledger, postgres_dsn, serve
 
 import hooksig
+from tests.integrations.servers import ledger, postgres_dsn, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(300)]
 

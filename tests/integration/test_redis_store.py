@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
-from tests.idempotency.servers import redis_keys
-from tests.idempotency.store_contract import Advance, StoreContract
-from tests.idempotency.workers import die_holding, process_race
 
 from hooksig.errors import ConfigurationError
 from hooksig.idempotency import Claim, RedisStore
+from tests.idempotency.servers import redis_keys
+from tests.idempotency.store_contract import Advance, StoreContract
+from tests.idempotency.workers import die_holding, process_race
 
 pytestmark = pytest.mark.integration
 

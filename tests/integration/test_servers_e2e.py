@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from tests.integrations.apps import SLACK_SECRET
-from tests.integrations.servers import SERVERS, Server, ledger, serve
 
 import hooksig
+from tests.integrations.apps import SLACK_SECRET
+from tests.integrations.servers import SERVERS, Server, ledger, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
