@@ -70,9 +70,7 @@ class Headers(Mapping[str, str]):
                     repeated.add(key)
                 else:
                     values[key] = value if type(value) is str else _text(value)
-        except (TypeError, ValueError, AttributeError) as exc:
-            if isinstance(exc, MalformedSignature):
-                raise
+        except (TypeError, ValueError, AttributeError):
             raise MalformedSignature(
                 "headers must be a mapping or pairs of str or bytes", reason="bad_headers"
             ) from None

@@ -180,8 +180,8 @@ class SchemeContract:
         """Move the signed timestamp one second later wherever it is written."""
         out = {}
         for name, value in headers.items():
-            value = value.replace(str(NOW), str(NOW + 1))
-            out[name] = value.replace(_rfc3339(NOW), _rfc3339(NOW + 1))
+            moved = value.replace(str(NOW), str(NOW + 1))
+            out[name] = moved.replace(_rfc3339(NOW), _rfc3339(NOW + 1))
         assert out != dict(headers), "no timestamp found: override tamper_timestamp"
         return out
 
@@ -313,7 +313,7 @@ class SchemeContract:
             self.verify(self.sign(), body=self.body.decode("utf-8", "replace"))  # type: ignore[arg-type]
 
     def test_rotation(self) -> None:
-        """With [new, old] keys, old deliveries verify as key '1' and new ones are signed by 'new'."""
+        """With [new, old] keys, old deliveries verify as key '1'; new ones are signed by 'new'."""
         if "secret" not in self.keys:
             with pytest.raises(hooksig.ConfigurationError):
                 self.verifier(secrets=[OTHER_KEY])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 import hooksig
@@ -13,7 +15,7 @@ class TestGitHub(SchemeContract):
     """GitHub through the scheme contract: body-only HMAC, unsigned X-GitHub-Delivery."""
 
     scheme = "github"
-    keys = {"secret": "It's a Secret to Everybody"}
+    keys: ClassVar = {"secret": "It's a Secret to Everybody"}
     signs_timestamp = False
     id_source = "header"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from typing import ClassVar
 
 import pytest
 
@@ -23,7 +24,7 @@ class TestShopify(SchemeContract):
     """Shopify through the scheme contract: base64 HMAC of the body, unsigned webhook id."""
 
     scheme = "shopify"
-    keys = {"secret": SECRET}
+    keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
     id_source = "header"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -23,7 +23,7 @@ class TestStandardWebhooks(SchemeContract):
     """Standard Webhooks v1 through the contract: HMAC over '<id>.<ts>.<body>', base64 key."""
 
     scheme = "standard-webhooks"
-    keys = {"secret": SECRET}
+    keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
     id_source = "signed-header"
 
@@ -38,8 +38,8 @@ class TestStandardWebhooksEd25519(SchemeContract):
     """Standard Webhooks v1a through the contract: Ed25519 with whsk_/raw keys."""
 
     scheme = "standard-webhooks"
-    keys = {"signing_key": SEED}
-    other_keys = {"signing_key": OTHER_SEED}
+    keys: ClassVar = {"signing_key": SEED}
+    other_keys: ClassVar = {"signing_key": OTHER_SEED}
     signs_timestamp = True
     id_source = "signed-header"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import ClassVar
 
 import pytest
 
@@ -22,7 +23,7 @@ class TestStripe(SchemeContract):
     """Stripe through the scheme contract: t=,v1= over '<t>.<body>', event id in the body."""
 
     scheme = "stripe"
-    keys = {"secret": SECRET}
+    keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
     id_source = "body"
 
@@ -50,7 +51,8 @@ def test_secret_is_not_base64_decoded() -> None:
 
 def test_test_mode_header_with_v0_and_several_v1() -> None:
     """A header with v0, a stale v1 and the right v1, in any order, verifies."""
-    header = f"t={NOW},v1={_v1(NOW, BODY, 'whsec_old_secret_00000000000')},v0={'ab' * 32},v1={_v1(NOW, BODY)}"
+    old = _v1(NOW, BODY, "whsec_old_secret_00000000000")
+    header = f"t={NOW},v1={old},v0={'ab' * 32},v1={_v1(NOW, BODY)}"
     delivery = _verifier().verify(BODY, {"Stripe-Signature": header})
     assert (delivery.id, delivery.timestamp) == ("evt_contract_1", NOW)
 

@@ -1,0 +1,1 @@
+"""The hooksig test suite (a package, so helpers import as ``tests.<module>``)."""

@@ -1,0 +1,131 @@
+"""hooksig.keys: secret formats, checks at construction, redaction and rotation rings."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from hooksig import ConfigurationError, InsecureKeyWarning, KeyRing, Secret
+from hooksig.keys import MIN_SECRET_BYTES, Key, hmac_ring, load_secret
+
+RAW = bytes(range(32))
+B64 = base64.b64encode(RAW).decode()
+
+
+def test_secret_repr_and_str_are_redacted() -> None:
+    """Neither repr nor str of a Secret shows its value."""
+    secret = Secret("super-secret-value-1234", key_id="2024")
+    for text in (repr(secret), str(secret)):
+        assert "super-secret" not in text
+        assert "<redacted>" in text
+        assert "'2024'" in text
+
+
+def test_secret_rejects_other_types() -> None:
+    """A Secret is built from str or bytes only."""
+    with pytest.raises(ConfigurationError):
+        Secret(1234)  # type: ignore[arg-type]
+
+
+def test_secret_equality_and_hash() -> None:
+    """Secrets compare by value and key id; equal secrets hash alike."""
+    assert Secret("a", key_id="k") == Secret("a", key_id="k")
+    assert Secret("a", key_id="k") != Secret("b", key_id="k")
+    assert Secret("a", key_id="k") != Secret("a", key_id="j")
+    assert Secret("a") != "a"
+    assert hash(Secret("a", key_id="k")) == hash(Secret("a", key_id="k"))
+    assert len({Secret("a"), Secret("a")}) == 1
+
+
+def test_key_and_ring_reprs_are_redacted() -> None:
+    """Key and KeyRing reprs show ids and kinds, never material."""
+    key = Key("0", "hmac", b"material-bytes")
+    assert "material-bytes" not in repr(key)
+    assert repr(key) == "Key(key_id='0', kind='hmac', material=<redacted>)"
+    assert repr(KeyRing((key,), key)) == "KeyRing(key_ids=['0'])"
+
+
+def test_hmac_keys_keeps_only_hmac_bytes_in_order() -> None:
+    """hmac_keys lists HMAC keys in ring order and skips public keys."""
+    ring = KeyRing(
+        (Key("a", "hmac", b"1"), Key("b", "ed25519", object()), Key("c", "hmac", b"2")), None
+    )
+    assert ring.hmac_keys() == (("a", b"1"), ("c", b"2"))
+
+
+@pytest.mark.parametrize("fmt", ["utf-8", "base64", "whsec"])
+def test_bytes_are_always_the_raw_key(fmt: str) -> None:
+    """A bytes secret is used as-is whatever the scheme's format."""
+    assert load_secret(b"raw-key", fmt) == b"raw-key"  # type: ignore[arg-type]
+
+
+def test_utf8_format_uses_the_text_as_is() -> None:
+    """Stripe-style: the whsec_ string itself, prefix included, is the key."""
+    assert load_secret("whsec_abc", "utf-8") == b"whsec_abc"
+    assert load_secret("caf\u00e9", "utf-8") == b"caf\xc3\xa9"
+
+
+def test_base64_format_is_strict() -> None:
+    """base64 secrets decode canonically; anything else is a ConfigurationError."""
+    assert load_secret(B64, "base64") == RAW
+    for bad in (B64.rstrip("="), B64 + "\n", "not base64!", "whsec_" + B64):
+        with pytest.raises(ConfigurationError, match="not valid base64"):
+            load_secret(bad, "base64")
+
+
+def test_whsec_format_strips_prefix_and_restores_padding() -> None:
+    """Standard Webhooks: optional whsec_ prefix, base64 with or without padding."""
+    assert load_secret("whsec_" + B64, "whsec") == RAW
+    assert load_secret(B64, "whsec") == RAW
+    unpadded = base64.b64encode(b"x" * 31).decode().rstrip("=")
+    assert load_secret("whsec_" + unpadded, "whsec") == b"x" * 31
+
+
+@pytest.mark.parametrize("bad", ["whsec_", "whsec_A", "whsec_!!!!", "whsec_YR=="])
+def test_whsec_format_refuses_bad_base64(bad: str) -> None:
+    """An empty, truncated, non-base64 or non-canonical whsec_ secret is refused."""
+    with pytest.raises(ConfigurationError):
+        load_secret(bad, "whsec")
+
+
+@pytest.mark.parametrize("fmt", ["utf-8", "base64", "whsec"])
+def test_empty_secret_is_refused(fmt: str) -> None:
+    """An empty secret never becomes an empty HMAC key."""
+    with pytest.raises(ConfigurationError, match="empty"):
+        load_secret(b"", fmt)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError):
+        load_secret("", fmt)  # type: ignore[arg-type]
+
+
+def test_ring_needs_a_secret() -> None:
+    """An empty list of secrets is a ConfigurationError."""
+    with pytest.raises(ConfigurationError, match="needs a secret"):
+        hmac_ring([], "utf-8")
+
+
+def test_ring_ids_default_to_positions_and_first_signs() -> None:
+    """Key ids default to positions, explicit ids are kept, and the first key signs."""
+    ring = hmac_ring(["a" * 16, Secret(b"b" * 16, key_id="old"), Secret("c" * 16)], "utf-8")
+    assert [key.key_id for key in ring.verify_keys] == ["0", "old", "2"]
+    assert ring.signing_key is ring.verify_keys[0]
+    assert ring.hmac_keys()[1] == ("old", b"b" * 16)
+
+
+def test_ring_refuses_duplicate_key_ids() -> None:
+    """Two secrets with one key id would make key_id ambiguous: refused."""
+    with pytest.raises(ConfigurationError, match="key id"):
+        hmac_ring([Secret("a" * 16, key_id="1"), "b" * 16], "utf-8")
+
+
+def test_short_secret_warns_but_works() -> None:
+    """A secret under MIN_SECRET_BYTES raises InsecureKeyWarning and is still loaded."""
+    with pytest.warns(InsecureKeyWarning, match="secret 0 is 5 bytes"):
+        ring = hmac_ring(["12345"], "utf-8")
+    assert ring.hmac_keys() == (("0", b"12345"),)
+
+
+def test_minimum_length_does_not_warn() -> None:
+    """Exactly MIN_SECRET_BYTES bytes raises no warning (warnings are errors here)."""
+    ring = hmac_ring(["k" * MIN_SECRET_BYTES], "utf-8")
+    assert len(ring.verify_keys) == 1
