@@ -31,7 +31,7 @@ class HandshakeResponse:
 
     Attributes:
         status: the HTTP status code (200).
-        content_type: the ``Content-Type`` of :attr:`body`.
+        content_type: the ``Content-Type`` of ``body``.
         body: the exact bytes to send.
 
     .. versionadded:: 0.1
@@ -43,7 +43,7 @@ class HandshakeResponse:
 
     @property
     def headers(self) -> dict[str, str]:
-        """The response headers: ``{"Content-Type": ...}``."""
+        """Response headers to send, such as ``{"Content-Type": ...}``."""
         return {"Content-Type": self.content_type}
 
 

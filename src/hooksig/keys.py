@@ -36,7 +36,7 @@ class Secret:
 
     Args:
         value: the secret as the provider shows it (``str``), or the raw key (``bytes``).
-        key_id: a name reported as :attr:`hooksig.Delivery.key_id` when this
+        key_id: a name reported as ``Delivery.key_id`` when this
             secret verifies a delivery; defaults to the secret's position.
 
     .. versionadded:: 0.1

@@ -79,7 +79,7 @@ class Endpoint:
     @property
     def limit(self) -> int:
         """
-        The body limit in bytes: the verifier's ``max_body_size``.
+        Body limit in bytes, taken from the verifier (``max_body_size``).
 
         .. versionadded:: 0.1
         """

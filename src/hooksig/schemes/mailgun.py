@@ -12,7 +12,7 @@ Recipe: the body is ``{"signature": {"timestamp": ..., "token": ...,
 Security note: Mailgun signs only the timestamp and the token, not the
 event data, so the signature proves the token is Mailgun's but not that
 the event data is.  Use the token as the idempotency key (it is
-:attr:`hooksig.Delivery.id`) so that a token is accepted once.  Mailgun's
+``Delivery.id``) so that a token is accepted once.  Mailgun's
 tolerance is UNCONFIRMED; hooksig's 300-second default applies.
 Subaccount events' ``parent-signature`` is not read.
 """
