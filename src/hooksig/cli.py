@@ -1,113 +1,72 @@
 """
-The ``hooksig`` command: list schemes, sign and verify captured deliveries, run the demo.
+The ``hooksig`` command: list schemes, sign, verify, diagnose and send deliveries, run the demo.
 
 Secrets are read from an environment variable or a file, never from the
 command line, where they would land in shell history and ``ps`` output.
 
-Exit codes: 0 success (verified), 1 the delivery was refused, 2 usage or
-configuration error.
+Exit codes: 0 success (verified; a 2xx answer), 1 refused (verification
+failed; ``diagnose`` found the cause; a non-2xx answer), 2 usage,
+configuration or input error, 3 ``diagnose`` found no cause, 4 ``send``
+got no answer.  docs/cli.md describes every flag and ``--json`` document.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import math
 import sys
+import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from . import schemes
+from . import _cli_args, _cli_io, schemes
+from ._cli_io import UsageError as _UsageError
+from ._cli_io import parse_headers as _parse_headers
 from .errors import ConfigurationError, VerificationError, WebhookError
 from .verifier import Verifier
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-DEFAULT_SECRET_ENV = "HOOKSIG_SECRET"
+__all__ = ["main"]
 
-
-class _UsageError(Exception):
-    """Bad command-line input: reported on stderr with exit code 2."""
-
-
-def _read_secret(args: argparse.Namespace) -> str | None:
-    if args.secret_file:
-        try:
-            return Path(args.secret_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise _UsageError(f"cannot read the secret file: {exc.strerror}") from None
-    return os.environ.get(args.secret_env)
-
-
-def _read_body(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise _UsageError(f"cannot read the body file: {exc.strerror}") from None
-
-
-def _parse_headers(items: Sequence[str], headers_file: str | None) -> list[tuple[str, str]]:
-    lines = list(items)
-    if headers_file:
-        try:
-            lines += Path(headers_file).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise _UsageError(f"cannot read the headers file: {exc.strerror}") from None
-        except UnicodeDecodeError:  # found by fuzz/fuzz_cli_headers.py
-            raise _UsageError("the headers file is not UTF-8 text") from None
-    pairs: list[tuple[str, str]] = []
-    for line in lines:
-        if not line.strip():
-            continue
-        name, colon, value = line.partition(":")
-        if not colon or not name.strip():
-            raise _UsageError("headers are given as 'Name: value'")
-        pairs.append((name.strip(), value.strip()))
-    return pairs
-
-
-def _verifier(args: argparse.Namespace) -> Verifier:
-    secret = _read_secret(args)
-    public_key = getattr(args, "public_key", None)
-    signing_key = None
-    if public_key is None and secret is not None and secret.startswith("whsk_"):
-        signing_key, secret = secret, None
-    if secret is None and public_key is None and signing_key is None:
-        raise _UsageError(
-            f"no secret: set ${args.secret_env} or pass --secret-file (or --public-key)"
-        )
-    return Verifier(
-        args.scheme,
-        secret=secret,
-        public_key=public_key,
-        signing_key=signing_key,
-        tolerance=getattr(args, "tolerance", None),
-    )
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNEXPLAINED, EXIT_NO_ANSWER = 0, 1, 2, 3, 4
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    """Print *data* as JSON with --json, else *text*."""
     print(json.dumps(data, indent=2, sort_keys=True) if args.json else text)
+
+
+def _verifier(args: argparse.Namespace, *, signing: bool) -> Verifier:
+    """The Verifier the command-line flags describe."""
+    tolerance = getattr(args, "tolerance", None)
+    return Verifier(args.scheme, tolerance=tolerance, **_cli_io.keys(args, signing=signing))
+
+
+def _scheme_row(name: str) -> dict[str, Any]:
+    """One row of `hooksig schemes`."""
+    from ._diagnose_url import signs_url
+
+    scheme = schemes.get(name)
+    asymmetric = getattr(scheme, "asymmetric", None)
+    public = type(scheme).__name__ == "AsymmetricScheme"
+    return {
+        "name": name,
+        "scheme": scheme.name,
+        "algorithm": getattr(scheme, "algorithm", "?"),
+        "encoding": getattr(scheme, "encoding", "?"),
+        "keys": "public-key" if public else "secret" if asymmetric is None else "secret|public-key",
+        "secret_format": getattr(scheme, "secret_format", None),
+        "signs_url": signs_url(scheme),
+        "tolerance": scheme.default_tolerance,
+        "docs": getattr(scheme, "docs_url", ""),
+    }
 
 
 def cmd_schemes(args: argparse.Namespace) -> int:
     """List every scheme the registry knows, with its recipe."""
-    rows = []
-    for name in schemes.names():
-        scheme = schemes.get(name)
-        rows.append(
-            {
-                "name": name,
-                "scheme": scheme.name,
-                "algorithm": getattr(scheme, "algorithm", "?"),
-                "encoding": getattr(scheme, "encoding", "?"),
-                "tolerance": scheme.default_tolerance,
-                "docs": getattr(scheme, "docs_url", ""),
-            }
-        )
+    rows = [_scheme_row(name) for name in schemes.names()]
     text = "\n".join(
-        f"{r['name']:<22} {r['algorithm']:<8} {r['encoding']:<9} "
+        f"{r['name']:<22} {r['algorithm']:<10} {r['encoding']:<9} {r['keys']:<17} "
         f"{'-' if r['tolerance'] is None else int(r['tolerance'])!s:<6} {r['docs']}"
         for r in rows
     )
@@ -115,24 +74,68 @@ def cmd_schemes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _signed(args: argparse.Namespace, url: str | None, method: str) -> tuple[bytes, dict[str, str]]:
+    """Read --body and sign it: the body to send and the headers."""
+    verifier = _verifier(args, signing=True)
+    body = _cli_io.read_bytes(args.body, "body")
+    stamp = int(time.time()) if args.timestamp is None else args.timestamp
+    headers = verifier.sign(body, timestamp=stamp, id=args.id, url=url, method=method)
+    return _cli_io.place_body_fields(body, headers)
+
+
+def _http_text(method: str, url: str | None, path: str | None, headers: dict[str, str]) -> str:
+    """The request line and headers of an HTTP/1.1 request, ending in a blank line."""
+    from ._cli_send import check_url
+
+    lines = []
+    if url is not None:
+        _, host, port, path = check_url(url)
+        lines.append(f"Host: {host}" + ("" if port is None else f":{port}"))
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return f"{method} {path or '/'} HTTP/1.1\r\n" + "".join(f"{x}\r\n" for x in lines) + "\r\n"
+
+
 def cmd_sign(args: argparse.Namespace) -> int:
-    """Print the headers a provider would send with the body."""
-    verifier = _verifier(args)
-    headers = verifier.sign(_read_body(args.body), timestamp=args.timestamp, id=args.id)
-    _emit(args, {"headers": headers}, "\n".join(f"{k}: {v}" for k, v in headers.items()))
+    """Print the headers a provider would send with the body (or the whole request)."""
+    url = _cli_io.resolve_url(args, args.path, None)
+    method = args.method or "POST"
+    if args.emit == "headers" and not args.json and _body_signed(args):
+        raise _UsageError(f"{args.scheme} signs fields of the body: use --emit http or --json")
+    body, headers = _signed(args, url, method)
+    if args.json:
+        target = {"url": url} if url else {"path": args.path} if args.path else {}
+        data = {"scheme": args.scheme, "method": method, **target, "headers": headers}
+        _emit(args, {**data, **_cli_io.body_json(body)}, "")
+        return EXIT_OK
+    if args.emit == "http":
+        sent = {"Content-Type": _cli_io.content_type(args, body), **headers}
+        sent["Content-Length"] = str(len(body))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(_http_text(method, url, args.path, sent).encode("latin-1") + body)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    print("\n".join(f"{k}: {v}" for k, v in headers.items()))
     return EXIT_OK
 
 
+def _body_signed(args: argparse.Namespace) -> bool:
+    """True when the scheme carries its signature in the body (Mailgun), not in a header."""
+    header = getattr(_cli_io.scheme_of(args), "signature_header", "")
+    return (header if isinstance(header, str) else header[0]).startswith("body.")
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Verify a captured body and headers; exit 1 with the reason if refused."""
-    verifier = _verifier(args)
-    body = _read_body(args.body)
-    headers = _parse_headers(args.header, args.headers_file)
+    """Verify a captured delivery; exit 1 with the reason if refused."""
+    verifier = _verifier(args, signing=False)
+    given = _cli_io.incoming(args)
     try:
-        delivery = verifier.verify(body, headers, url=args.url, now=args.now)
+        delivery = verifier.verify(
+            given.body, given.headers, url=given.url, method=given.method, now=args.now
+        )
     except VerificationError as exc:
         data = {
             "ok": False,
+            "scheme": verifier.scheme.name,
             "error": type(exc).__name__,
             "reason": exc.reason,
             "header": exc.header,
@@ -156,6 +159,65 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    """Explain why a captured delivery fails: exit 0 verified, 1 cause found, 3 none found."""
+    from ._diagnose import Case, diagnose
+
+    given = _cli_io.incoming(args)
+    keys = _cli_io.keys(args, signing=False)
+    case = Case(
+        scheme=args.scheme,
+        body=given.body,
+        headers=given.headers,
+        now=time.time() if args.now is None else args.now,
+        method=given.method,
+        url=given.url,
+        path=given.path,
+        tolerance=args.tolerance,
+        other_secrets=_cli_io.other_secrets(args),
+        **keys,
+    )
+    result = diagnose(case)
+    if result.verified:
+        _emit(args, result.as_json(), f"verified: the delivery is authentic ({result.scheme})")
+        return EXIT_OK
+    lines = [f"refused: {result.error} ({result.reason}) by the {result.scheme} scheme"]
+    for cause in result.causes:
+        lines += [f"cause: {cause.code}", f"  {cause.explanation}", f"  fix: {cause.fix}"]
+    if not result.causes:
+        lines.append(f"no known cause explains it; checked: {', '.join(result.checked)}")
+    _emit(args, result.as_json(), "\n".join(lines))
+    return EXIT_REFUSED if result.causes else EXIT_UNEXPLAINED
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    """Sign a body as the provider would and send it; print the receiver's answer."""
+    from ._cli_send import SendError, send
+
+    body, headers = _signed(args, args.signed_url or args.target, args.method)
+    sent = [("Content-Type", _cli_io.content_type(args, body)), *headers.items()]
+    sent += _parse_headers(args.header, None)
+    try:
+        answer = send(args.target, args.method, body, sent, args.timeout)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    except SendError as exc:
+        _emit(args, {"ok": False, "url": args.target, "error": str(exc)}, f"hooksig: {exc}")
+        return EXIT_NO_ANSWER
+    ok = 200 <= answer.status < 300
+    data = {
+        "ok": ok,
+        "url": args.target,
+        "status": answer.status,
+        "reason": answer.reason,
+        "headers": dict(answer.headers),
+        **_cli_io.body_json(answer.body),
+    }
+    shown = answer.body.decode("utf-8", "replace")
+    _emit(args, data, f"HTTP {answer.status} {answer.reason}\n{shown}".rstrip("\n"))
+    return EXIT_OK if ok else EXIT_REFUSED
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the self-contained demonstration."""
     from ._demo import run
@@ -163,55 +225,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run(db_path=args.db, out=sys.stdout)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hooksig", description=__doc__.splitlines()[1])
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    def common(p: argparse.ArgumentParser, *, keys: bool = True) -> None:
-        p.add_argument("--json", action="store_true", help="machine-readable output")
-        if keys:
-            p.add_argument("scheme", help="registry name, e.g. stripe (see `hooksig schemes`)")
-            p.add_argument(
-                "--secret-env",
-                default=DEFAULT_SECRET_ENV,
-                metavar="VAR",
-                help=f"environment variable holding the secret (default {DEFAULT_SECRET_ENV})",
-            )
-            p.add_argument("--secret-file", metavar="PATH", help="file holding the secret")
-            p.add_argument(
-                "--body", required=True, metavar="PATH", help="body file, or - for stdin"
-            )
-
-    common(sub.add_parser("schemes", help="list the known schemes"), keys=False)
-    sign = sub.add_parser("sign", help="sign a body as the provider would")
-    common(sign)
-    sign.add_argument("--timestamp", type=int, help="Unix seconds to sign (default: now)")
-    sign.add_argument("--id", help="delivery id to sign, for schemes that sign one")
-    verify = sub.add_parser("verify", help="verify a captured delivery")
-    common(verify)
-    verify.add_argument("--header", "-H", action="append", default=[], metavar="'Name: value'")
-    verify.add_argument("--headers-file", metavar="PATH", help="one 'Name: value' per line")
-    verify.add_argument("--public-key", help="the provider's public key, for public-key schemes")
-    verify.add_argument("--url", help="the public URL called, for schemes that sign it")
-    verify.add_argument("--now", type=float, help="check freshness against this Unix time")
-    verify.add_argument("--tolerance", type=float, help="replay window in seconds")
-    demo = sub.add_parser("demo", help="sign, send and verify sample deliveries end to end")
-    demo.add_argument(
-        "--db",
-        default=None,
-        metavar="PATH",
-        help="SQLite idempotency database (default: a temporary file)",
-    )
-    return parser
-
-
-_COMMANDS = {"schemes": cmd_schemes, "sign": cmd_sign, "verify": cmd_verify, "demo": cmd_demo}
+_COMMANDS = {
+    "schemes": cmd_schemes,
+    "sign": cmd_sign,
+    "verify": cmd_verify,
+    "diagnose": cmd_diagnose,
+    "send": cmd_send,
+    "demo": cmd_demo,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hooksig`` console script."""
-    args = _parser().parse_args(argv)
     try:
+        args = _cli_args.build().parse_args(argv)
+    except SystemExit as exc:  # --help, or argparse's own usage error (code 2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        if not math.isfinite(getattr(args, "now", None) or 0.0):
+            raise _UsageError("--now must be a finite number of seconds")
         return _COMMANDS[args.command](args)
     except (_UsageError, ConfigurationError) as exc:
         print(f"hooksig: {exc}", file=sys.stderr)
