@@ -10,7 +10,7 @@ Environment:
     HOOKSIG_E2E_TABLE    the PostgreSQL table (default ``hooksig_claims``)
     HOOKSIG_E2E_LEDGER   the ledger file
     HOOKSIG_E2E_LIMIT    the body limit in bytes
-    HOOKSIG_E2E_TIMEOUT  the ASGI read timeout in seconds
+    HOOKSIG_E2E_TIMEOUT  the ASGI and WSGI middlewares' read timeout in seconds
 """
 
 # No "from __future__ import annotations": FastAPI reads the annotations of
@@ -106,6 +106,22 @@ def asgi_app() -> Any:
         record(scope["state"][DELIVERY_KEY])
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"handled"})
+
+    acme, slack = verifiers()
+    timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
+    routes = {"/hooks/acme": acme, "/hooks/slack": Endpoint(slack)}
+    return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
+
+
+def wsgi_app() -> Any:
+    """A bare WSGI app behind hooksig.integrations.wsgi.WebhookMiddleware."""
+    from hooksig.integrations import Endpoint
+    from hooksig.integrations.wsgi import DELIVERY_KEY, WebhookMiddleware
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        record(environ[DELIVERY_KEY])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"handled"]
 
     acme, slack = verifiers()
     timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))

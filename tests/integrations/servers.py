@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVERS: dict[str, tuple[str, str]] = {
     "uvicorn-fastapi": ("uvicorn", "fastapi_app"),
     "uvicorn-asgi": ("uvicorn", "asgi_app"),
+    "gunicorn-wsgi": ("gunicorn", "wsgi_app"),
     "gunicorn-flask": ("gunicorn", "flask_app"),
     "gunicorn-django": ("gunicorn", "django_app"),
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import socket
+import time
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs
@@ -11,6 +13,7 @@ from wsgiref.validate import validator
 
 import pytest
 
+from hooksig.errors import ConfigurationError
 from hooksig.idempotency import Idempotency
 from hooksig.integrations import Endpoint, Outcomes
 from hooksig.integrations.wsgi import DELIVERY_KEY, WebhookMiddleware
@@ -225,3 +228,140 @@ def test_outcomes_are_configurable(kit: Kit, calls: Calls) -> None:
         make_app(calls), {"/hooks/acme": kit.verifier}, outcomes=Outcomes(invalid=401)
     )
     assert call(app, BODY, kit.forged())[0] == 401
+
+
+class Stalling(io.RawIOBase):
+    """A body stream that yields *head*, then raises *error* as a timed-out socket read does."""
+
+    def __init__(self, head: bytes, error: OSError, sock: FakeSocket | None = None) -> None:
+        self.head = head
+        self.error = error
+        self.sock = sock
+        self.timeouts: list[float | None] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Return the head once, then raise."""
+        if self.sock is not None:
+            self.timeouts.append(self.sock.gettimeout())
+        if self.head:
+            data, self.head = self.head, b""
+            return data
+        raise self.error
+
+
+class FakeSocket:
+    """Just the timeout of a connection socket, recording every change."""
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.set: list[float | None] = []
+
+    def gettimeout(self) -> float | None:
+        """The current timeout."""
+        return self.timeout
+
+    def settimeout(self, value: float | None) -> None:
+        """Change and record the timeout."""
+        self.timeout = value
+        self.set.append(value)
+
+
+def stalled(stream: Any, **environ: Any) -> dict[str, Any]:
+    """The environ of a signed request declaring 1000 bytes whose body comes from *stream*."""
+    return {"wsgi.input": stream, "CONTENT_LENGTH": "1000", **environ}
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "reason"),
+    [
+        (TimeoutError("timed out"), 408, "read_timeout"),  # socket.timeout is TimeoutError
+        (OSError("request data read error"), 408, "read_error"),
+        (ConnectionResetError("reset"), 400, "client_disconnected"),
+    ],
+)
+def test_stalled_read_is_answered_without_calling_the_app(
+    kit: Kit,
+    calls: Calls,
+    guard: Idempotency,
+    caplog: pytest.LogCaptureFixture,
+    error: OSError,
+    status: int,
+    reason: str,
+) -> None:
+    """A body read that times out or fails is the timeout outcome (408), a reset is 400."""
+    app = WebhookMiddleware(make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard)
+    stream = Stalling(b"x" * 10, error)
+    answer = call(app, b"", kit.signed(), **stalled(stream))
+    assert answer[::2] == (status, b"request timeout" if status == 408 else b"bad request")
+    assert len(calls) == 0
+    assert reasons(caplog) == [reason]
+
+
+@pytest.mark.parametrize(
+    ("key", "previous", "applied"),
+    [("gunicorn.socket", None, 1.5), ("werkzeug.socket", None, 1.5), ("gunicorn.socket", 0.5, 0.5)],
+)
+def test_read_timeout_is_set_on_the_server_socket_and_restored(
+    kit: Kit,
+    calls: Calls,
+    guard: Idempotency,
+    key: str,
+    previous: float | None,
+    applied: float,
+) -> None:
+    """The socket times the body read (a shorter server timeout wins), then gets its own back."""
+    app = WebhookMiddleware(
+        make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard, read_timeout=1.5
+    )
+    sock = FakeSocket(previous)
+    stream = Stalling(b"x" * 10, TimeoutError("timed out"), sock)
+    assert call(app, b"", kit.signed(), **stalled(stream, **{key: sock}))[0] == 408
+    assert stream.timeouts == [applied, applied]
+    assert sock.timeout == previous
+    sock.set.clear()
+    assert call(app, BODY, kit.signed(), **{key: sock})[0] == 200
+    assert sock.set == [applied, previous]
+    assert len(calls) == 1
+
+
+def test_socket_is_left_alone_without_a_timeout_or_over_http2(
+    kit: Kit, calls: Calls, guard: Idempotency
+) -> None:
+    """read_timeout=None, a non-blocking socket and an HTTP/2 request leave the socket untouched."""
+    sock = FakeSocket(None)
+    untimed = WebhookMiddleware(
+        make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard, read_timeout=None
+    )
+    timed = WebhookMiddleware(make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard)
+    assert call(untimed, BODY, kit.signed(id="msg_a"), **{"gunicorn.socket": sock})[0] == 200
+    h2 = {"gunicorn.socket": sock, "SERVER_PROTOCOL": "HTTP/2"}
+    assert call(timed, BODY, kit.signed(id="msg_b"), **h2)[0] == 200
+    polled = FakeSocket(0.0)
+    assert call(timed, BODY, kit.signed(id="msg_c"), **{"gunicorn.socket": polled})[0] == 200
+    assert sock.set == polled.set == []
+
+
+def test_stalled_client_on_a_real_socket_is_408_in_time(
+    kit: Kit, calls: Calls, guard: Idempotency
+) -> None:
+    """Over a loopback socket pair, a body that stops after 10 of 1000 bytes is 408 on time."""
+    app = WebhookMiddleware(
+        make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard, read_timeout=0.3
+    )
+    server, client = socket.socketpair()
+    with server, client, server.makefile("rb") as stream:
+        client.sendall(b"x" * 10)
+        started = time.monotonic()
+        status = call(app, b"", kit.signed(), **stalled(stream, **{"werkzeug.socket": server}))
+        elapsed = time.monotonic() - started
+        assert server.gettimeout() is None
+    assert status[0] == 408
+    assert 0.25 <= elapsed < 2.0
+    assert len(calls) == 0
+
+
+@pytest.mark.parametrize("value", [0, -1.0, "10", float("nan")])
+def test_bad_read_timeout_is_refused(calls: Calls, value: Any) -> None:
+    """A read timeout that is not a positive number of seconds is refused at construction."""
+    with pytest.raises(ConfigurationError, match="read_timeout"):
+        WebhookMiddleware(make_app(calls), {}, read_timeout=value)

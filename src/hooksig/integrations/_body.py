@@ -5,13 +5,16 @@ The limit is checked twice: against the declared ``Content-Length`` before a
 single byte is read, and while reading, for chunked bodies that declare
 nothing.  A body over the limit is refused as soon as the limit is crossed;
 the rest of it is never read.  An ASGI body is read with a timeout on each
-``receive``, so a client that stalls cannot hold a worker.
+``receive``, and a WSGI body with a timeout on the connection's socket when
+the server exposes it, so a client that stalls cannot hold a worker.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+import math
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 
 from ..errors import ConfigurationError, PayloadTooLarge
@@ -19,10 +22,12 @@ from ..errors import ConfigurationError, PayloadTooLarge
 __all__ = [
     "Refused",
     "check_complete",
+    "checked_timeout",
     "declared_length",
     "read_async",
     "read_stream",
     "receive_chunks",
+    "socket_timeout",
 ]
 
 #: Bytes asked for per read: large enough to be quick, small enough to stop early.
@@ -48,6 +53,49 @@ class Refused(Exception):
 
 class _Readable(Protocol):
     def read(self, size: int, /) -> bytes: ...
+
+
+def checked_timeout(value: object) -> float | None:
+    """
+    Return *value* as a read timeout: a positive number of seconds, or ``None``.
+
+    Raises:
+        ConfigurationError: *value* is neither.
+    """
+    if value is None:
+        return None
+    if not (isinstance(value, int | float) and value > 0):
+        raise ConfigurationError("read_timeout must be a positive number of seconds or None")
+    return float(value)
+
+
+@contextmanager
+def socket_timeout(sock: object, timeout: float | None) -> Iterator[None]:
+    """
+    Apply *timeout* to *sock* for the duration of the block, then restore its own.
+
+    Does nothing when *timeout* is ``None`` or infinite, when *sock* has no
+    ``gettimeout``/``settimeout``, or when it is non-blocking (timeout 0: the
+    server polls it itself).  A server timeout shorter than *timeout* is kept.
+    """
+    gettimeout = getattr(sock, "gettimeout", None)
+    settimeout = getattr(sock, "settimeout", None)
+    previous: float | None = None
+    applied = False
+    if timeout is not None and math.isfinite(timeout) and gettimeout and settimeout:
+        try:
+            previous = gettimeout()
+            if previous != 0:
+                settimeout(timeout if previous is None else min(previous, timeout))
+                applied = True
+        except OSError:  # closed already: the read itself reports it
+            applied = False
+    try:
+        yield
+    finally:
+        if applied and settimeout is not None:
+            with suppress(OSError):
+                settimeout(previous)
 
 
 def declared_length(value: str | None, limit: int) -> int | None:
@@ -97,17 +145,27 @@ def read_stream(stream: _Readable, declared: int | None, limit: int) -> bytes:
 
     Pass ``declared=None`` only when the server dechunks and terminates the
     stream (``wsgi.input_terminated``); the read then stops one byte past
-    the limit.
+    the limit.  A read that times out (``TimeoutError``, which is
+    ``socket.timeout``) or fails with another ``OSError`` (mod_wsgi and uWSGI
+    report their timeouts so) is the ``timeout`` outcome; a connection the
+    client reset is ``bad_request``.
 
     Raises:
         PayloadTooLarge: the body crossed the limit while being read.
-        Refused: the client sent fewer bytes than it declared.
+        Refused: the client sent fewer bytes than it declared, stalled, or vanished.
     """
     parts: list[bytes] = []
     size = 0
     remaining = limit + 1 if declared is None else declared
     while remaining > 0:
-        chunk = stream.read(min(CHUNK, remaining))
+        try:
+            chunk = stream.read(min(CHUNK, remaining))
+        except TimeoutError:
+            raise Refused("timeout", "read_timeout") from None
+        except ConnectionError:
+            raise Refused("bad_request", "client_disconnected") from None
+        except OSError:
+            raise Refused("timeout", "read_error") from None
         if not chunk:
             break
         parts.append(chunk)

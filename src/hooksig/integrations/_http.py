@@ -84,7 +84,8 @@ class Outcomes:
         unavailable: the idempotency store cannot be reached.
         bad_request: an unreadable ``Content-Length``, or a client that vanished.
         length_required: a chunked body on a WSGI server that does not terminate it.
-        timeout: the client stalled while sending the body (ASGI).
+        timeout: the client stalled while sending the body (ASGI, and WSGI
+            where the server lets hooksig time the read).
         method_not_allowed: any method but ``POST`` and ``HEAD``.
         head: ``HEAD``, which some providers send to check that the URL exists.
         retry_after: seconds sent in ``Retry-After`` with *in_progress* and

@@ -22,10 +22,9 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from ..delivery import Delivery
-from ..errors import ConfigurationError
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import Refused, declared_length, read_async, receive_chunks
+from ._body import Refused, checked_timeout, declared_length, read_async, receive_chunks
 from ._endpoint import Endpoint, asgi_target, endpoints
 from ._http import ANSWERED, Answer, Outcomes
 
@@ -105,13 +104,9 @@ class WebhookMiddleware:
         outcomes: Outcomes | None = None,
         read_timeout: float | None = 10.0,
     ) -> None:
-        if read_timeout is not None and not (
-            isinstance(read_timeout, int | float) and read_timeout > 0
-        ):
-            raise ConfigurationError("read_timeout must be a positive number of seconds or None")
+        self.read_timeout = checked_timeout(read_timeout)
         self.app = app
         self.routes = endpoints(routes, idempotency, outcomes)
-        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """

@@ -13,11 +13,17 @@ the verified :class:`~hooksig.Delivery` in ``environ["hooksig.delivery"]``
 and the exact body replayed on ``wsgi.input``.  Other paths pass through
 untouched.  Standard library only.
 
-WSGI gives an app no way to time a read, so a client that stalls is cut off
-by the server's own timeout (gunicorn ``--timeout``, waitress
-``channel_timeout``).  A declared ``Content-Length`` over the limit is
-refused before a byte is read; a chunked body is read only when the server
-terminates it (``wsgi.input_terminated``) and only up to the limit.
+A client that stalls mid-body is answered 408 after ``read_timeout``
+seconds of silence where the server lets hooksig time the read: gunicorn and
+the Werkzeug development server expose the connection's socket
+(``gunicorn.socket``, ``werkzeug.socket``), which gets the timeout while the
+body is read.  waitress buffers the whole body before calling the app and
+times out idle clients itself (``channel_timeout``).  Under other servers a
+read error (``OSError``, which is how uWSGI and mod_wsgi report their own
+timeouts) is answered 408 too; the timing is the server's.  A declared
+``Content-Length`` over the limit is refused before a byte is read; a
+chunked body is read only when the server terminates it
+(``wsgi.input_terminated``) and only up to the limit.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from typing import Any
 from ..delivery import Delivery
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import Refused, declared_length, read_stream
+from ._body import Refused, checked_timeout, declared_length, read_stream, socket_timeout
 from ._endpoint import Endpoint, endpoints, wsgi_target
 from ._http import ANSWERED, Answer, Outcomes
 
@@ -46,8 +52,23 @@ StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 _Response = tuple[str, list[tuple[str, str]], list[bytes]]
 
+#: Environ keys under which servers expose the connection's socket.
+_SOCKET_KEYS = ("gunicorn.socket", "werkzeug.socket")
 
-def _read(environ: Environ, limit: int) -> bytes:
+
+def _socket(environ: Environ) -> object:
+    # Only HTTP/1: over HTTP/2 (gunicorn can serve it) the socket carries other
+    # streams too, and the body does not come from it directly.
+    if not str(environ.get("SERVER_PROTOCOL", "")).upper().startswith("HTTP/1"):
+        return None
+    for key in _SOCKET_KEYS:
+        sock = environ.get(key)
+        if sock is not None:
+            return sock
+    return None
+
+
+def _read(environ: Environ, limit: int, timeout: float | None) -> bytes:
     declared = declared_length(environ.get("CONTENT_LENGTH"), limit)
     if declared is None:
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
@@ -55,7 +76,8 @@ def _read(environ: Environ, limit: int) -> bytes:
             return b""
         if not environ.get("wsgi.input_terminated"):
             raise Refused("length_required", "unterminated_chunked_body")
-    return read_stream(environ["wsgi.input"], declared, limit)
+    with socket_timeout(_socket(environ), timeout):
+        return read_stream(environ["wsgi.input"], declared, limit)
 
 
 class WebhookMiddleware:
@@ -73,9 +95,15 @@ class WebhookMiddleware:
             :class:`~hooksig.integrations.Endpoint` with its own guard.
         idempotency: the guard of routes given as a bare verifier.
         outcomes: the status table of routes given as a bare verifier.
+        read_timeout: seconds the client may stay silent while sending the
+            body; one that stalls longer is answered 408 (the ``timeout``
+            outcome) and the app is not called.  Applied to the connection's
+            socket where the server exposes it (gunicorn, the Werkzeug
+            development server), and restored after the read.  ``None``
+            leaves the socket to the server.
 
     Raises:
-        ConfigurationError: a route has the wrong type.
+        ConfigurationError: a route or the timeout has the wrong type.
 
     .. versionadded:: 0.1
     """
@@ -87,7 +115,9 @@ class WebhookMiddleware:
         *,
         idempotency: Idempotency | None = None,
         outcomes: Outcomes | None = None,
+        read_timeout: float | None = 10.0,
     ) -> None:
+        self.read_timeout = checked_timeout(read_timeout)
         self.app = app
         self.routes = endpoints(routes, idempotency, outcomes)
 
@@ -104,7 +134,7 @@ class WebhookMiddleware:
         if early is not None:
             return _send(early, start_response)
         try:
-            body = _read(environ, endpoint.limit)
+            body = _read(environ, endpoint.limit, self.read_timeout)
             delivery = endpoint.verify(body, _headers(environ), path=wsgi_target(environ))
         except ANSWERED as error:
             return _send(endpoint.refuse(error, path=path), start_response)
