@@ -1,131 +1,69 @@
 """
-Helpers for testing your own webhook handlers: signed deliveries for any registered scheme.
+Test your own webhook handlers: signed deliveries for any registered scheme.
 
-Build a verifier that can both sign and verify, or a whole signed request::
+Sign a delivery as the provider would, then hand it to your handler or to
+a verifier::
 
-    >>> from hooksig.testing import signed_delivery
-    >>> body, headers = signed_delivery("github", b'{"zen": "hi"}', secret="s" * 32)
-    >>> sorted(headers)
+    >>> from hooksig.testing import Signer, FrozenClock
+    >>> signer = Signer("github", clock=FrozenClock(1_700_000_000))
+    >>> delivery = signer.delivery(b'{"zen": "hi"}', id="d-1")
+    >>> sorted(delivery.headers)
     ['X-GitHub-Delivery', 'X-Hub-Signature-256']
+    >>> delivery.verify().id
+    'd-1'
 
-Public-key schemes get a fresh key pair (the ``crypto`` extra); schemes
-that sign the URL get :data:`TEST_URL`.  Nothing here is part of the
-verification path.
+What is here:
+
+- :class:`Signer`, :class:`SignedDelivery`, :func:`signing_verifier`,
+  :func:`signed_delivery` and :func:`sample_body` build deliveries (body,
+  headers, and the URL where the scheme signs it) with the timestamp, id
+  and key you choose.  Public-key schemes get a fresh key pair (the
+  ``crypto`` extra); schemes that sign the URL get :data:`TEST_URL`.
+- :class:`FrozenClock` is a clock for ``Verifier(clock=...)`` that moves
+  only when you say.
+- :class:`WebhookClient` posts deliveries to a Flask, Django, FastAPI,
+  Starlette, ASGI or WSGI application through its framework's test client.
+- :func:`equivalent_bodies` says when a provider signs two bodies the same.
+- :mod:`hooksig.testing.strategies` holds Hypothesis strategies (the
+  ``hypothesis`` extra), and :mod:`hooksig.testing.pytest_plugin` the
+  ``hooksig_*`` pytest fixtures, loaded automatically once hooksig is installed.
+
+Importing this package imports neither Hypothesis, pytest nor any web
+framework.  Nothing here is part of the verification path.
+
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import time
-from typing import Any
+from ._bodies import Payload as Payload
+from ._bodies import equivalent_bodies as equivalent_bodies
+from ._bodies import sample_body as sample_body
+from ._client import WebhookClient as WebhookClient
+from ._clock import FrozenClock as FrozenClock
+from ._signing import TEST_NOW as TEST_NOW
+from ._signing import TEST_SECRET as TEST_SECRET
+from ._signing import TEST_URL as TEST_URL
+from ._signing import SignedDelivery as SignedDelivery
+from ._signing import Signer as Signer
+from ._signing import signed_delivery as signed_delivery
+from ._signing import signing_verifier as signing_verifier
 
-from .. import schemes
-from ..errors import ExtraNotInstalled
-from ..verifier import Verifier
+__all__ = [
+    "TEST_NOW",
+    "TEST_SECRET",
+    "TEST_URL",
+    "FrozenClock",
+    "Payload",
+    "SignedDelivery",
+    "Signer",
+    "WebhookClient",
+    "equivalent_bodies",
+    "sample_body",
+    "signed_delivery",
+    "signing_verifier",
+]
 
-__all__ = ["TEST_SECRET", "TEST_URL", "sample_body", "signed_delivery", "signing_verifier"]
-
-#: A fixed 32-byte secret for tests (long enough to raise no warning).
-TEST_SECRET = "hooksig-test-secret-0123456789ab"
-#: The public URL given to schemes that sign the URL (Twilio, Square, HubSpot, ...).
-TEST_URL = "https://example.com/hooks"
-
-
-def _key_options(name: str, secret: str | bytes | None) -> dict[str, Any]:
-    scheme = schemes.get(name)
-    secret_format = getattr(scheme, "secret_format", None)
-    if secret_format in {"whsec", "base64"}:
-        raw = secret.encode() if isinstance(secret, str) else (secret or TEST_SECRET.encode())
-        prefix = "whsec_" if secret_format == "whsec" else ""
-        return {"secret": prefix + base64.b64encode(raw).decode("ascii")}
-    if secret_format is not None:
-        return {"secret": secret if secret is not None else TEST_SECRET}
-    # Public-key schemes: a fresh key pair, so the test signs what it verifies.
-    try:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-    except ImportError:
-        raise ExtraNotInstalled("crypto", "cryptography") from None
-
-    if getattr(scheme, "algorithm", None) == "ecdsa-p256":
-        pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        return {"signing_key": pem.decode("ascii")}
-    seed = ed25519.Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-    return {"signing_key": seed}
-
-
-def signing_verifier(name: str, *, secret: str | bytes | None = None, **options: Any) -> Verifier:
-    """
-    Return a :class:`~hooksig.Verifier` for *name* that can sign as well as verify.
-
-    HMAC schemes get *secret* (default :data:`TEST_SECRET`, put in the
-    scheme's own format); public-key schemes get a fresh key pair; every
-    verifier gets ``public_url=TEST_URL`` unless *options* say otherwise.
-
-    .. versionadded:: 0.1
-    """
-    options.setdefault("public_url", TEST_URL)
-    return Verifier(name, **_key_options(name, secret), **options)
-
-
-def sample_body(name: str, *, timestamp: int) -> bytes:
-    """
-    A plausible body for *name*: a form for Twilio, JSON (with Linear's signed time) otherwise.
-
-    .. versionadded:: 0.1
-    """
-    scheme = schemes.get(name).name
-    if scheme.startswith("twilio"):
-        return b"CallSid=CA123&From=%2B14155550100&To=%2B14155550199&Body=hello"
-    document: dict[str, Any] = {"id": "evt_sample_1", "type": "sample.event", "data": {"ok": True}}
-    if scheme == "linear":
-        document["webhookTimestamp"] = timestamp * 1000
-    return json.dumps(document).encode()
-
-
-def _place_body_fields(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
-    """Move ``body.*`` fields that ``sign()`` returned (Mailgun) into the JSON body."""
-    fields = {name: value for name, value in headers.items() if name.startswith("body.")}
-    if not fields:
-        return body, headers
-    document = json.loads(body)
-    for name, value in fields.items():
-        *parents, leaf = name.split(".")[1:]
-        node = document
-        for parent in parents:
-            node = node.setdefault(parent, {})
-        node.setdefault(leaf, value)
-    rest = {name: value for name, value in headers.items() if name not in fields}
-    return json.dumps(document).encode(), rest
-
-
-def signed_delivery(
-    name: str,
-    body: bytes | None = None,
-    *,
-    secret: str | bytes | None = None,
-    timestamp: int | None = None,
-    id: str | None = None,
-    verifier: Verifier | None = None,
-) -> tuple[bytes, dict[str, str]]:
-    """
-    Return ``(body, headers)`` signed as provider *name* would send them.
-
-    Args:
-        body: the body to sign; :func:`sample_body` when omitted.
-        verifier: sign with this verifier instead of a fresh :func:`signing_verifier`.
-
-    .. versionadded:: 0.1
-    """
-    signer = verifier or signing_verifier(name, secret=secret)
-    stamp = int(time.time()) if timestamp is None else timestamp
-    data = sample_body(name, timestamp=stamp) if body is None else body
-    headers = signer.sign(data, timestamp=stamp, id=id)
-    return _place_body_fields(data, headers)
+for _obj in (FrozenClock, SignedDelivery, Signer, WebhookClient):
+    _obj.__module__ = __name__
+del _obj

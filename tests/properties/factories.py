@@ -1,0 +1,109 @@
+"""
+How to build a working Verifier for each registered scheme name.
+
+Most schemes take any shared secret, so they need no entry: they fall back
+to :data:`GENERIC`.  A scheme that needs something else (a base64 secret, a
+key pair, a body-borne signature) gets an entry in :data:`FACTORIES`.  A
+scheme that can be built neither way fails loudly, naming this file, so a
+new provider cannot slip past the property tests.
+
+What a scheme's bodies look like (Twilio's forms, Trello's text, Linear's
+JSON) and when two bodies sign the same is the testing toolkit's knowledge:
+:func:`hooksig.testing.strategies.bodies` and
+:func:`hooksig.testing.equivalent_bodies`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import strategies as st
+
+import hooksig
+from hooksig.testing import equivalent_bodies
+from hooksig.testing.strategies import bodies
+
+NOW = 1_700_000_000
+ID = "msg_property_1"
+PATH = "/hooks/provider?tenant=1"
+URL = "https://example.com" + PATH
+GENERIC_SECRET = "hooksig-property-secret-0123456789"
+WHSEC = "whsec_" + base64.b64encode(b"hooksig-property-secret-32bytes!").decode()
+ED25519_SEED = bytes(range(1, 33))
+_P256 = ec.derive_private_key(0x1F2E3D4C5B6A79880123456789ABCDEF, ec.SECP256R1())
+P256_PEM = _P256.private_bytes(
+    serialization.Encoding.PEM,
+    serialization.PrivateFormat.PKCS8,
+    serialization.NoEncryption(),
+).decode()
+
+
+@dataclass(frozen=True)
+class Factory:
+    """Verifier kwargs for one scheme, and what its deliveries look like."""
+
+    keys: Mapping[str, Any]
+    #: sign()/verify() keyword arguments; the URL is harmless to schemes that do not sign it.
+    request: Mapping[str, Any] = field(default_factory=lambda: {"url": URL})
+    #: False where the signature travels inside the body (Mailgun): no header round trip.
+    signs_headers: bool = True
+    #: The headers carrying the signature, where they do not change with the body (a token).
+    signature_headers: tuple[str, ...] = ()
+    #: The registry name, filled in by :func:`factories`.
+    name: str = ""
+
+    @property
+    def bodies(self) -> st.SearchStrategy[bytes]:
+        """Bodies this scheme can sign (the toolkit's: forms for Twilio, text for Trello, ...)."""
+        return bodies(self.name, timestamp=NOW)
+
+    def same_body(self, one: bytes, two: bytes) -> bool:
+        """Whether two bodies are one delivery to the scheme (Twilio's form, GitLab's token)."""
+        return equivalent_bodies(self.name, one, two)
+
+
+GENERIC = Factory({"secret": GENERIC_SECRET})
+_STANDARD = [Factory({"secret": WHSEC}), Factory({"signing_key": ED25519_SEED})]
+
+FACTORIES: dict[str, list[Factory]] = {
+    "standard-webhooks": _STANDARD,
+    "svix": _STANDARD,
+    "clerk": _STANDARD,
+    "resend": _STANDARD,
+    "gitlab-signed": [Factory({"secret": WHSEC})],
+    "discord": [Factory({"signing_key": ED25519_SEED})],
+    "sendgrid": [Factory({"signing_key": P256_PEM})],
+    "gitlab": [Factory({"secret": GENERIC_SECRET}, signature_headers=("X-Gitlab-Token",))],
+    "mailgun": [Factory({"secret": GENERIC_SECRET}, signs_headers=False)],
+}
+
+
+def factories(name: str) -> list[Factory]:
+    """The factories for *name*: its FACTORIES entry, or the generic secret."""
+    return [replace(factory, name=name) for factory in FACTORIES.get(name, [GENERIC])]
+
+
+def build(name: str, factory: Factory) -> hooksig.Verifier:
+    """Build the verifier for *name*, failing loudly when the factory table lacks it."""
+    try:
+        return hooksig.Verifier(name, clock=lambda: float(NOW), **factory.keys)
+    except hooksig.ConfigurationError as exc:
+        pytest.fail(
+            f"scheme {name!r} cannot be built with {sorted(factory.keys)} ({exc}); "
+            "add it to FACTORIES in tests/properties/factories.py"
+        )
+
+
+def cases() -> list[Any]:
+    """One pytest param per (scheme name, factory), for every name the registry lists."""
+    return [
+        pytest.param(name, factory, id=f"{name}-{index}")
+        for name in hooksig.schemes.names()
+        for index, factory in enumerate(factories(name))
+    ]

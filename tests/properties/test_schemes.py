@@ -1,0 +1,264 @@
+"""
+Properties every scheme in ``hooksig.schemes.names()`` must have.
+
+Parametrised over the registry, so a new provider is covered as soon as it
+is registered (see ``factories.py`` for the few that need special keys).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import hooksig
+from hooksig import (
+    Delivery,
+    PayloadTooLarge,
+    TimestampOutOfTolerance,
+    VerificationError,
+    WebhookError,
+)
+from hooksig.testing import SignedDelivery
+from hooksig.testing.strategies import (
+    deliveries,
+    malformed_deliveries,
+    oversized_deliveries,
+    stale_deliveries,
+    tampered_deliveries,
+)
+from tests.properties.factories import ID, NOW, PATH, Factory, build, cases
+
+PROPERTY = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+#: The toolkit's strategies, checked against the fixed keys of every factory.
+TOOLKIT = settings(PROPERTY, max_examples=40)
+CASES = cases()
+TIMESTAMPED = [c for c in CASES if hooksig.schemes.get(c.values[0]).default_tolerance is not None]
+
+
+def _sign(
+    verifier: hooksig.Verifier, factory: Factory, body: bytes, **kwargs: Any
+) -> dict[str, str]:
+    kwargs.setdefault("timestamp", NOW)
+    kwargs.setdefault("id", ID)
+    return verifier.sign(body, **factory.request, **kwargs)
+
+
+def _verify(verifier: hooksig.Verifier, factory: Factory, body: bytes, headers: Any) -> Delivery:
+    return verifier.verify(body, headers, now=NOW, **factory.request)
+
+
+def _flip(text: str, index: int, bit: int) -> str:
+    return text[:index] + chr(ord(text[index]) ^ (1 << bit)) + text[index + 1 :]
+
+
+def _spans(headers: dict[str, str], needles: list[str]) -> list[tuple[str, int, int]]:
+    """(header, start, end) of each occurrence of any needle in the header values."""
+    found = []
+    for name, value in headers.items():
+        for needle in needles:
+            start = value.find(needle)
+            if start >= 0:
+                found.append((name, start, start + len(needle)))
+                break
+    return found
+
+
+def _timestamp_texts() -> list[str]:
+    rfc = _dt.datetime.fromtimestamp(NOW, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return [f"{NOW}000", str(NOW), rfc]
+
+
+def _signature_headers(one: dict[str, str], two: dict[str, str]) -> list[str]:
+    return sorted(name for name in one if one[name] != two.get(name))
+
+
+@pytest.mark.parametrize(("name", "factory"), CASES)
+@PROPERTY
+@given(data=st.data())
+def test_round_trip(name: str, factory: Factory, data: st.DataObject) -> None:
+    """sign() then verify() returns the same body, for any body the scheme can sign."""
+    verifier = build(name, factory)
+    body = data.draw(factory.bodies, label="body")
+    if not factory.signs_headers:
+        # The signature travels in the body: a body without one is refused.
+        with pytest.raises(VerificationError):
+            _verify(verifier, factory, body, {})
+        return
+    delivery = _verify(verifier, factory, body, _sign(verifier, factory, body))
+    assert delivery.body == body
+    assert delivery.scheme == verifier.scheme.name
+    assert delivery.key_id == "0"
+
+
+@pytest.mark.parametrize(("name", "factory"), [c for c in CASES if c.values[1].signs_headers])
+@PROPERTY
+@given(data=st.data())
+def test_flipped_body_bit_is_refused(name: str, factory: Factory, data: st.DataObject) -> None:
+    """Flipping any bit of the signed body is a VerificationError."""
+    verifier = build(name, factory)
+    body = data.draw(factory.bodies.filter(bool), label="body")
+    headers = _sign(verifier, factory, body)
+    index = data.draw(st.integers(0, len(body) - 1), label="index")
+    bit = data.draw(st.integers(0, 7), label="bit")
+    tampered = body[:index] + bytes([body[index] ^ (1 << bit)]) + body[index + 1 :]
+    if factory.same_body(body, tampered):
+        # A token authenticates the sender only; an equivalent body is the same delivery
+        # (hooksig.testing.equivalent_bodies holds what each provider signs).
+        assert _verify(verifier, factory, tampered, headers).body == tampered
+        return
+    with pytest.raises(VerificationError):
+        _verify(verifier, factory, tampered, headers)
+
+
+@pytest.mark.parametrize(("name", "factory"), [c for c in CASES if c.values[1].signs_headers])
+@PROPERTY
+@given(data=st.data())
+def test_flipped_header_bit_is_refused(name: str, factory: Factory, data: st.DataObject) -> None:
+    """Flipping any bit of the signature, the signed timestamp or the signed id is refused."""
+    verifier = build(name, factory)
+    body = data.draw(factory.bodies, label="body")
+    headers = _sign(verifier, factory, body)
+    signature = list(factory.signature_headers) or _signature_headers(
+        headers, _sign(verifier, factory, body + b"&x=1" if body else b"x=1")
+    )
+    targets = [(header, 0, len(headers[header])) for header in signature]
+
+    def signs(**change: Any) -> bool:
+        other = _sign(verifier, factory, body, **change)
+        return any(headers[header] != other.get(header) for header in signature)
+
+    if signs(timestamp=NOW + 1):
+        targets += _spans(headers, _timestamp_texts())
+    if signs(id="msg_property_2"):
+        targets += [(header, 0, len(value)) for header, value in headers.items() if value == ID]
+    assert targets, f"{name}: no signature header found"
+    # Draws are independent of the headers, whose length varies with randomised (ECDSA) signatures.
+    header, start, end = targets[data.draw(st.integers(0, 2**16), label="target") % len(targets)]
+    index = start + data.draw(st.integers(0, 2**16), label="position") % (end - start)
+    bit = data.draw(st.integers(0, 7), label="bit")
+    tampered = {**headers, header: _flip(headers[header], index, bit)}
+    with pytest.raises(VerificationError):
+        _verify(verifier, factory, body, tampered)
+
+
+_TEXT = st.text(max_size=80) | st.sampled_from(
+    ["", "v1,", "t=1,v1=", "sha256=", "1700000000", "0" * 64, "A" * 44, "\u0661\u0662", "x" * 9000]
+)
+_VALUES = _TEXT | st.binary(max_size=80)
+
+
+@pytest.mark.parametrize(("name", "factory"), CASES)
+@PROPERTY
+@given(data=st.data())
+def test_arbitrary_input_ends_in_delivery_or_webhook_error(
+    name: str, factory: Factory, data: st.DataObject
+) -> None:
+    """Any body and headers (real names, random values, mutations): Delivery or WebhookError."""
+    verifier = build(name, factory)
+    body = data.draw(st.binary(max_size=256) | factory.bodies, label="body")
+    real_names = list(_sign(verifier, factory, b"")) if factory.signs_headers else []
+    names = (
+        st.sampled_from(real_names) | st.text(max_size=20) if real_names else st.text(max_size=20)
+    )
+    shape = data.draw(st.sampled_from(["dict", "pairs", "mutated"]), label="shape")
+    headers: Any
+    if shape == "dict":
+        headers = data.draw(st.dictionaries(names, _TEXT, max_size=6), label="headers")
+    elif shape == "pairs":
+        headers = data.draw(
+            st.lists(st.tuples(names | st.binary(max_size=20), _VALUES), max_size=8)
+        )
+    else:
+        if factory.signs_headers:
+            body = data.draw(factory.bodies, label="signed body")
+            headers = _sign(verifier, factory, body)
+        else:
+            headers = {}
+        for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+            key = data.draw(names, label="name")
+            headers[key] = data.draw(_TEXT, label="value")
+    try:
+        result = _verify(verifier, factory, body, headers)
+    except WebhookError:
+        return
+    assert isinstance(result, Delivery)
+
+
+def _refused(delivery: SignedDelivery) -> WebhookError:
+    """Verify *delivery* as its factory would; return the error, which must be the declared one."""
+    assert delivery.error is not None, delivery
+    with pytest.raises(delivery.error) as caught:
+        delivery.verify()
+    return caught.value
+
+
+@pytest.mark.parametrize(("name", "factory"), CASES)
+@TOOLKIT
+@given(data=st.data())
+def test_toolkit_deliveries_round_trip(name: str, factory: Factory, data: st.DataObject) -> None:
+    """hooksig.testing deliveries verify with the factory's keys, Mailgun's body-borne one too."""
+    verifier = build(name, factory)
+    strategy = deliveries(
+        name, verifier=verifier, bodies=factory.bodies, timestamps=NOW, ids=ID, path=PATH
+    )
+    delivery = data.draw(strategy, label="delivery")
+    assert delivery.request == dict(factory.request)
+    result = _verify(verifier, factory, delivery.body, delivery.headers)
+    assert result.body == delivery.body
+    assert result.key_id == "0"
+
+
+@pytest.mark.parametrize(("name", "factory"), CASES)
+@TOOLKIT
+@given(data=st.data())
+def test_toolkit_tampered_deliveries_are_refused(
+    name: str, factory: Factory, data: st.DataObject
+) -> None:
+    """Every tampered delivery the toolkit draws is a VerificationError, never accepted."""
+    verifier = build(name, factory)
+    delivery = data.draw(tampered_deliveries(name, verifier=verifier, path=PATH), label="tampered")
+    assert isinstance(_refused(delivery), VerificationError)
+
+
+@pytest.mark.parametrize(("name", "factory"), CASES)
+@TOOLKIT
+@given(data=st.data())
+def test_toolkit_malformed_deliveries_are_refused(
+    name: str, factory: Factory, data: st.DataObject
+) -> None:
+    """Every broken signature or timestamp header the toolkit draws is a VerificationError."""
+    verifier = build(name, factory)
+    delivery = data.draw(malformed_deliveries(name, verifier=verifier, path=PATH), label="bad")
+    assert isinstance(_refused(delivery), VerificationError)
+
+
+@pytest.mark.parametrize(("name", "factory"), TIMESTAMPED)
+@TOOLKIT
+@given(data=st.data())
+def test_toolkit_stale_deliveries_are_refused(
+    name: str, factory: Factory, data: st.DataObject
+) -> None:
+    """An authentic delivery judged outside the window is TimestampOutOfTolerance, both ways."""
+    verifier = build(name, factory)
+    delivery = data.draw(stale_deliveries(name, verifier=verifier, path=PATH), label="stale")
+    error = _refused(delivery)
+    assert isinstance(error, TimestampOutOfTolerance)
+    assert error.reason == ("too_old" if delivery.now > delivery.timestamp else "too_new")
+
+
+@pytest.mark.parametrize(("name", "factory"), CASES)
+@TOOLKIT
+@given(data=st.data())
+def test_toolkit_oversized_deliveries_are_refused(
+    name: str, factory: Factory, data: st.DataObject
+) -> None:
+    """An authentic body over the limit is PayloadTooLarge, whatever the scheme."""
+    strategy = oversized_deliveries(name, max_body_size=256, **factory.keys)
+    delivery = data.draw(strategy, label="oversized")
+    assert isinstance(_refused(delivery), PayloadTooLarge)

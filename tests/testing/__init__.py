@@ -1,0 +1,1 @@
+"""Tests of hooksig.testing: helpers, Hypothesis strategies and the pytest plugin."""
