@@ -159,3 +159,24 @@ def test_source_version_matches_the_metadata() -> None:
     from hooksig import _version
 
     assert _version.__version__ == hooksig.__version__
+
+
+def test_import_loads_no_submodule_beyond_errors() -> None:
+    """`import hooksig` is lazy: public names load their module on first access."""
+    loaded = json.loads(
+        _run(
+            "import json, sys; before = set(sys.modules); import hooksig;"
+            "print(json.dumps(sorted(set(sys.modules) - before)))"
+        )
+    )
+    ours = [name for name in loaded if name == "hooksig" or name.startswith("hooksig.")]
+    assert ours == ["hooksig", "hooksig.errors"]
+    for heavy in ("typing", "dataclasses", "re", "datetime", "urllib.parse", "inspect"):
+        assert heavy not in loaded, heavy
+
+
+def test_dir_lists_every_public_name() -> None:
+    """dir(hooksig) is complete before any name was resolved."""
+    names = json.loads(_run("import hooksig, json; print(json.dumps(dir(hooksig)))"))
+    assert set(hooksig.__all__) <= set(names)
+    assert "__version__" in names

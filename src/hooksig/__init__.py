@@ -10,40 +10,45 @@ hooksig: verify and sign webhook deliveries from any provider.
 
 from __future__ import annotations
 
-from typing import Any
+from .errors import (
+    ConfigurationError,
+    DuplicateDelivery,
+    ExtraNotInstalled,
+    HooksigWarning,
+    InsecureKeyWarning,
+    InvalidSignature,
+    MalformedPayload,
+    MalformedSignature,
+    MissingSignature,
+    PayloadTooLarge,
+    StoreUnavailable,
+    TimestampOutOfTolerance,
+    VerificationError,
+    WebhookError,
+)
 
-from ._asymmetric import AsymmetricScheme as AsymmetricScheme
-from ._formats import Pairs as Pairs
-from ._formats import Plain as Plain
-from ._formats import Versioned as Versioned
-from ._handshake import HandshakeResponse as HandshakeResponse
-from ._headers import Headers as Headers
-from ._url import PublicUrl as PublicUrl
-from ._url import TrustedProxy as TrustedProxy
-from ._url import UrlPolicy as UrlPolicy
-from .delivery import Delivery as Delivery
-from .errors import ConfigurationError as ConfigurationError
-from .errors import DuplicateDelivery as DuplicateDelivery
-from .errors import ExtraNotInstalled as ExtraNotInstalled
-from .errors import HooksigWarning as HooksigWarning
-from .errors import InsecureKeyWarning as InsecureKeyWarning
-from .errors import InvalidSignature as InvalidSignature
-from .errors import MalformedPayload as MalformedPayload
-from .errors import MalformedSignature as MalformedSignature
-from .errors import MissingSignature as MissingSignature
-from .errors import PayloadTooLarge as PayloadTooLarge
-from .errors import StoreUnavailable as StoreUnavailable
-from .errors import TimestampOutOfTolerance as TimestampOutOfTolerance
-from .errors import VerificationError as VerificationError
-from .errors import WebhookError as WebhookError
-from .keys import KeyRing as KeyRing
-from .keys import Secret as Secret
-from .replay import ReplayWindow as ReplayWindow
-from .scheme import HmacScheme as HmacScheme
-from .scheme import ParsedSignature as ParsedSignature
-from .scheme import Request as Request
-from .scheme import Scheme as Scheme
-from .verifier import Verifier as Verifier
+TYPE_CHECKING = False  # typing is not imported at run time: `import hooksig` stays cheap
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._asymmetric import AsymmetricScheme as AsymmetricScheme
+    from ._formats import Pairs as Pairs
+    from ._formats import Plain as Plain
+    from ._formats import Versioned as Versioned
+    from ._handshake import HandshakeResponse as HandshakeResponse
+    from ._headers import Headers as Headers
+    from ._url import PublicUrl as PublicUrl
+    from ._url import TrustedProxy as TrustedProxy
+    from ._url import UrlPolicy as UrlPolicy
+    from .delivery import Delivery as Delivery
+    from .keys import KeyRing as KeyRing
+    from .keys import Secret as Secret
+    from .replay import ReplayWindow as ReplayWindow
+    from .scheme import HmacScheme as HmacScheme
+    from .scheme import ParsedSignature as ParsedSignature
+    from .scheme import Request as Request
+    from .scheme import Scheme as Scheme
+    from .verifier import Verifier as Verifier
 
 __all__ = [
     "AsymmetricScheme",
@@ -81,14 +86,58 @@ __all__ = [
     "schemes",
 ]
 
-for _name in __all__:
-    _obj = globals().get(_name)
-    if isinstance(_obj, type):
-        _obj.__module__ = "hooksig"
-del _name, _obj
+for _error in (
+    ConfigurationError,
+    DuplicateDelivery,
+    ExtraNotInstalled,
+    HooksigWarning,
+    InsecureKeyWarning,
+    InvalidSignature,
+    MalformedPayload,
+    MalformedSignature,
+    MissingSignature,
+    PayloadTooLarge,
+    StoreUnavailable,
+    TimestampOutOfTolerance,
+    VerificationError,
+    WebhookError,
+):
+    _error.__module__ = "hooksig"
+del _error
+
+#: Public name -> the private module defining it, imported on first access.
+_LAZY: dict[str, str] = {
+    "AsymmetricScheme": "_asymmetric",
+    "Delivery": "delivery",
+    "HandshakeResponse": "_handshake",
+    "Headers": "_headers",
+    "HmacScheme": "scheme",
+    "KeyRing": "keys",
+    "Pairs": "_formats",
+    "ParsedSignature": "scheme",
+    "Plain": "_formats",
+    "PublicUrl": "_url",
+    "ReplayWindow": "replay",
+    "Request": "scheme",
+    "Scheme": "scheme",
+    "Secret": "keys",
+    "TrustedProxy": "_url",
+    "UrlPolicy": "_url",
+    "Verifier": "verifier",
+    "Versioned": "_formats",
+}
 
 
 def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        import importlib
+
+        value = getattr(importlib.import_module(f"hooksig.{module}"), name)
+        if isinstance(value, type):
+            value.__module__ = "hooksig"
+        globals()[name] = value
+        return value
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
@@ -103,3 +152,7 @@ def __getattr__(name: str) -> Any:
 
         return importlib.import_module("hooksig.schemes")
     raise AttributeError(f"module 'hooksig' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, "__version__"})

@@ -170,3 +170,8 @@ class AsymmetricScheme(_TemplateScheme):
         else:
             signature = _crypto.ed25519_sign(keys.signing_key.material, content)
         return self._format_headers(signature, request, timestamp, id)
+
+
+for _public in (AsymmetricScheme,):
+    _public.__module__ = "hooksig"  # its public name, hooksig.AsymmetricScheme
+del _public

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import MalformedSignature
 
@@ -78,3 +78,45 @@ def encoded_length(size: int, encoding: Encoding) -> int:
     if encoding == "hex":
         return 2 * size
     return 4 * ((size + 2) // 3)
+
+
+_a2b, _b2a, _fromhex = binascii.a2b_base64, binascii.b2a_base64, bytes.fromhex
+
+
+def fast_decoder(encoding: Encoding, size: int | None) -> Any:
+    """
+    Return a decoder of canonical *encoding* text to *size* bytes, or ``None`` where
+    :func:`decode` would raise: the same bytes for the same texts, in fewer steps.
+    """
+    if size is not None and encoding == "hex":
+
+        def hex_(text: str) -> bytes | None:
+            if len(text) != 2 * size:
+                return None
+            try:
+                data = _fromhex(text)
+            except ValueError:
+                return None
+            return data if data.hex() == text else None  # lowercase, no whitespace
+
+        return hex_
+    if size is not None and encoding == "base64":
+
+        def base64_(text: str) -> bytes | None:
+            try:
+                data = _a2b(text)
+            except (binascii.Error, ValueError):
+                return None
+            # Canonical: the text is exactly what encoding the bytes gives back.
+            ok = len(data) == size and _b2a(data, newline=False) == text.encode("ascii")
+            return data if ok else None
+
+        return base64_
+
+    def general(text: str) -> bytes | None:
+        try:
+            return decode(text, encoding, size=size)
+        except MalformedSignature:
+            return None
+
+    return general

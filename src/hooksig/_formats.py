@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
 from .errors import ConfigurationError, MalformedSignature
 
@@ -155,6 +154,8 @@ def parse_rfc3339(text: str, header: str) -> float:
     ASCII digits only, upper-case ``T`` and ``Z``, at most nine fraction
     digits, an explicit offset; returns Unix seconds.
     """
+    from datetime import datetime, timedelta, timezone
+
     found = _RFC3339.fullmatch(text) if text.isascii() else None
     if found is None:
         raise _malformed(header, "timestamp is not an RFC 3339 date-time", "bad_timestamp")
@@ -181,6 +182,8 @@ def parse_rfc3339(text: str, header: str) -> float:
 
 def format_rfc3339(seconds: int) -> str:
     """Format Unix *seconds* as ``YYYY-MM-DDTHH:MM:SSZ``."""
+    from datetime import datetime, timezone
+
     return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -224,3 +227,12 @@ def compile_template(template: str, body_optional: bool = False) -> tuple[bytes 
         # Only a signature carried inside the body itself (Mailgun) may leave the body out.
         raise ConfigurationError("a content template must include {body}")
     return tuple(parts)
+
+
+for _public in (
+    Pairs,
+    Plain,
+    Versioned,
+):
+    _public.__module__ = "hooksig"  # its public name, hooksig.Pairs
+del _public

@@ -21,9 +21,23 @@ MAX_HEADER_COUNT = 256
 MAX_HEADER_VALUE = 8192
 
 HeaderName = Union[str, bytes]  # noqa: UP007 - a runtime alias, evaluated on Python 3.10
-HeadersInput = Union[
-    Mapping[str, str], Iterable[tuple[HeaderName, HeaderName]], "Headers"
-]
+HeadersInput = Union[Mapping[str, str], Iterable[tuple[HeaderName, HeaderName]], "Headers"]
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _plain(headers: object) -> dict[str, str] | None:
+    # The common case, a plain dict of str names and values, no two names
+    # differing only in case: built in C, the same view as Headers' loop.
+    if type(headers) is not dict or len(headers) > MAX_HEADER_COUNT:
+        return None
+    try:
+        values = dict(zip(map(str.lower, headers), headers.values()))  # noqa: B905 - one dict
+        "".join(headers.values())  # every value is a str, or the loop decides
+    except TypeError:
+        return None
+    return values if len(values) == len(headers) else None
 
 
 def _text(value: HeaderName) -> str:
@@ -48,15 +62,22 @@ class Headers(Mapping[str, str]):
 
     __slots__ = ("_repeated", "_values")
 
+    _values: dict[str, str]
+    _repeated: frozenset[str]
+
     def __init__(self, headers: HeadersInput = ()) -> None:
+        values = _plain(headers)
+        if values is not None:
+            self._values, self._repeated = values, _NONE
+            return
         if isinstance(headers, Headers):
-            self._values: dict[str, str] = headers._values
-            self._repeated: frozenset[str] = headers._repeated
+            self._values = headers._values
+            self._repeated = headers._repeated
             return
         items: Iterable[tuple[HeaderName, HeaderName]] = (
             headers.items() if isinstance(headers, Mapping) else headers
         )
-        values: dict[str, str] = {}
+        values = {}
         repeated: set[str] = set()
         try:
             for count, (name, value) in enumerate(items, 1):
@@ -65,7 +86,7 @@ class Headers(Mapping[str, str]):
                         f"more than {MAX_HEADER_COUNT} headers", reason="too_many_headers"
                     )
                 # type() is str: the common case skips a call; _text() handles the rest.
-                key = (name if type(name) is str else _text(name)).lower()
+                key = str.lower(name if type(name) is str else _text(name))
                 if key in values:
                     repeated.add(key)
                 else:
@@ -150,3 +171,30 @@ class Headers(Mapping[str, str]):
                     header=name,
                 )
         return found
+
+
+for _public in (Headers,):
+    _public.__module__ = "hooksig"  # its public name, hooksig.Headers
+del _public
+
+
+_new = Headers.__new__
+_set_values = Headers.__dict__["_values"].__set__
+_set_repeated = Headers.__dict__["_repeated"].__set__
+
+
+def view(headers: HeadersInput) -> Headers:
+    """``Headers(headers)``, for a plain dict without the call machinery (the fast path)."""
+    if type(headers) is not dict or len(headers) > MAX_HEADER_COUNT:
+        return Headers(headers)
+    try:  # _plain(), inline
+        values = dict(zip(map(str.lower, headers), headers.values()))  # noqa: B905 - one dict
+        "".join(headers.values())
+    except TypeError:
+        return Headers(headers)
+    if len(values) != len(headers):
+        return Headers(headers)
+    made = _new(Headers)
+    _set_values(made, values)
+    _set_repeated(made, _NONE)
+    return made

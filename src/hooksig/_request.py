@@ -50,3 +50,11 @@ class ParsedSignature:
     id: str | None = None
     header: str = ""
     id_field: str | None = None
+
+
+for _public in (
+    ParsedSignature,
+    Request,
+):
+    _public.__module__ = "hooksig"  # its public name, hooksig.ParsedSignature
+del _public

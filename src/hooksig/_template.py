@@ -14,7 +14,6 @@ same grammar checks as a header.
 
 from __future__ import annotations
 
-import secrets as _random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
@@ -288,7 +287,9 @@ class _TemplateScheme:
         elif timestamp is None:
             raise ConfigurationError(f"the {self.name} scheme signs a timestamp: pass one")
         if self.id_header is not None and delivery_id is None:
-            delivery_id = f"msg_{_random.token_hex(12)}"
+            from secrets import token_hex
+
+            delivery_id = f"msg_{token_hex(12)}"
         if delivery_id is not None:
             check_id(delivery_id, "id", self._separators())
         ts_text = None if timestamp is None else self._timestamp_text(timestamp)

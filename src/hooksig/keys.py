@@ -168,3 +168,11 @@ def hmac_ring(secrets: Sequence[SecretLike], secret_format: SecretFormat) -> Key
     if len({key.key_id for key in keys}) != len(keys):
         raise ConfigurationError("two secrets share a key id")
     return KeyRing(tuple(keys), keys[0])
+
+
+for _public in (
+    KeyRing,
+    Secret,
+):
+    _public.__module__ = "hooksig"  # its public name, hooksig.KeyRing
+del _public

@@ -84,3 +84,8 @@ class ReplayWindow:
                 reason="too_new",
                 header=header,
             )
+
+
+for _public in (ReplayWindow,):
+    _public.__module__ = "hooksig"  # its public name, hooksig.ReplayWindow
+del _public

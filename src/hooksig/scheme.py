@@ -242,3 +242,37 @@ class HmacScheme(_TemplateScheme):
         content = self.signed_content(parsed, request)
         signature = self._digest(key.material, content)
         return self._format_headers(signature, request, timestamp, id)
+
+
+def keyed(scheme: Scheme, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:
+    """Each key's HMAC state, keyed once, where HmacScheme's own steps apply."""
+    # The fast path hashes the pieces signed_contents() would join, from HMAC
+    # states keyed once; it stands in only for HmacScheme's own steps, never
+    # for a subclass that overrides them.
+    cls: type[Any] = type(scheme)
+    if not (
+        isinstance(scheme, HmacScheme)
+        and cls.match is HmacScheme.match
+        and cls._digest is HmacScheme._digest
+        and cls.signed_content is HmacScheme.signed_content
+        and cls.signed_contents is HmacScheme.signed_contents
+    ):
+        return None
+    return scheme._keyed(keys)
+
+
+def contents(scheme: Scheme, parsed: ParsedSignature, request: Request) -> Sequence[bytes]:
+    """Every content the scheme may have signed, for the general path."""
+    # A scheme may offer several contents (Twilio's URL with and without its port).
+    several = getattr(scheme, "signed_contents", None)
+    if several is not None:
+        return several(parsed, request)  # type: ignore[no-any-return]
+    return (scheme.signed_content(parsed, request),)
+
+
+for _public in (
+    HmacScheme,
+    Scheme,
+):
+    _public.__module__ = "hooksig"  # its public name, hooksig.HmacScheme
+del _public

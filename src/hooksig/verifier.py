@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ._handshake import HandshakeResponse
+from . import _fast
 from ._headers import Headers, HeadersInput
-from ._url import UrlPolicy, url_policy
 from .delivery import Delivery
 from .errors import (
     ConfigurationError,
@@ -24,9 +23,13 @@ from .errors import (
     PayloadTooLarge,
     VerificationError,
 )
-from .keys import KeyRing, SecretLike
+from .keys import SecretLike
 from .replay import Clock, ReplayWindow
-from .scheme import HmacScheme, ParsedSignature, Request, Scheme
+from .scheme import Request, Scheme, contents, keyed
+
+if TYPE_CHECKING:
+    from ._handshake import HandshakeResponse
+    from ._url import UrlPolicy
 
 #: Default body limit: GitHub caps payloads at 25 MB, and most providers far lower.
 DEFAULT_MAX_BODY = 25 * 1024 * 1024
@@ -69,7 +72,16 @@ class Verifier:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("_keyed", "_keys", "_max_body", "_scheme", "_url_policy", "_window", "clock")
+    __slots__ = (
+        "_fast",
+        "_keyed",
+        "_keys",
+        "_max_body",
+        "_scheme",
+        "_url_policy",
+        "_window",
+        "clock",
+    )
 
     def __init__(
         self,
@@ -86,14 +98,18 @@ class Verifier:
         public_url: str | UrlPolicy | None = None,
     ) -> None:
         self._scheme = _resolve(scheme)
-        self._url_policy = url_policy(public_url)
+        self._url_policy: UrlPolicy | None = None
+        if public_url is not None:
+            from ._url import url_policy  # urllib.parse, loaded only for schemes that sign URLs
+
+            self._url_policy = url_policy(public_url)
         if secret is not None and secrets is not None:
             raise ConfigurationError("pass secret= or secrets=, not both")
         if isinstance(secrets, (str, bytes)):
             raise ConfigurationError("secrets= takes a list; use secret= for one secret")
         ring = [secret] if secret is not None else list(secrets or ())
         self._keys = self._scheme.load_keys(ring, public_key=public_key, signing_key=signing_key)
-        self._keyed = _keyed(self._scheme, self._keys)
+        self._keyed = keyed(self._scheme, self._keys)
         if type(max_body_size) is not int or max_body_size < 1:
             raise ConfigurationError("max_body_size must be a positive number of bytes")
         self._max_body = max_body_size
@@ -103,6 +119,11 @@ class Verifier:
             None
             if bound is None or (bound == math.inf and future_tolerance in (None, math.inf))
             else ReplayWindow(bound, future_tolerance, clock)
+        )
+        self._fast = (
+            _fast.plan(self._scheme, self._keyed)  # type: ignore[arg-type]
+            if self._keyed is not None and self._url_policy is None
+            else None
         )
 
     @property
@@ -156,6 +177,27 @@ class Verifier:
             body = bytes(body)
         if len(body) > self._max_body:
             raise PayloadTooLarge(self._max_body)
+        if self._fast is not None:
+            try:
+                found = self._fast.verify(body, headers, now, self.clock, self._window)
+            except VerificationError as exc:
+                exc.scheme = self._scheme.name
+                raise
+            if found is not _fast.DEFER:
+                return found  # type: ignore[no-any-return]
+        return self._verify(body, headers, url, method, params, now, path)
+
+    def _verify(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        url: str | None,
+        method: str,
+        params: Mapping[str, Sequence[str]] | None,
+        now: float | None,
+        path: str | None,
+    ) -> Delivery:
+        # The general path: every step through the scheme's own methods.
         scheme = self._scheme
         try:
             view = Headers(headers)
@@ -169,7 +211,7 @@ class Verifier:
                     found = scheme._match_keyed(self._keyed, parts, parsed)  # type: ignore[attr-defined]
                     key_id = key_id if key_id is not None else found
             else:
-                for content in _contents(scheme, parsed, request):
+                for content in contents(scheme, parsed, request):
                     found = scheme.match(self._keys, content, parsed)
                     key_id = key_id if key_id is not None else found
             if key_id is None:
@@ -249,25 +291,6 @@ class Verifier:
         return None if hook is None else hook(delivery, self._keys)
 
 
-def _keyed(scheme: Scheme, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:
-    # The fast path hashes the pieces signed_contents() would join, from HMAC
-    # states keyed once; it stands in only for HmacScheme's own steps, never
-    # for a subclass that overrides them.
-    cls: type[Any] = type(scheme)
-    if not (
-        isinstance(scheme, HmacScheme)
-        and cls.match is HmacScheme.match
-        and cls._digest is HmacScheme._digest
-        and cls.signed_content is HmacScheme.signed_content
-        and cls.signed_contents is HmacScheme.signed_contents
-    ):
-        return None
-    return scheme._keyed(keys)
-
-
-def _contents(scheme: Scheme, parsed: ParsedSignature, request: Request) -> Sequence[bytes]:
-    # A scheme may offer several contents (Twilio's URL with and without its port).
-    several = getattr(scheme, "signed_contents", None)
-    if several is not None:
-        return several(parsed, request)  # type: ignore[no-any-return]
-    return (scheme.signed_content(parsed, request),)
+for _public in (Verifier,):
+    _public.__module__ = "hooksig"  # its public name, hooksig.Verifier
+del _public
