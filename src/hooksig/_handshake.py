@@ -47,6 +47,8 @@ class HandshakeResponse:
         return {"Content-Type": self.content_type}
 
 
+HandshakeResponse.__module__ = "hooksig"  # its public name, hooksig.HandshakeResponse
+
 Handshake = Callable[[Delivery, KeyRing], "HandshakeResponse | None"]
 
 

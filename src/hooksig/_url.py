@@ -165,3 +165,7 @@ def with_and_without_default_port(url: str) -> tuple[str, ...]:
     if userinfo:
         netloc = f"{userinfo}@{netloc}"
     return (url, urlunsplit(parts._replace(netloc=netloc)))
+
+
+for _public in (UrlPolicy, PublicUrl, TrustedProxy):
+    _public.__module__ = "hooksig"  # their public names: hooksig.UrlPolicy, ...
