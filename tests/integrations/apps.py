@@ -10,7 +10,7 @@ Environment:
     HOOKSIG_E2E_TABLE    the PostgreSQL table (default ``hooksig_claims``)
     HOOKSIG_E2E_LEDGER   the ledger file
     HOOKSIG_E2E_LIMIT    the body limit in bytes
-    HOOKSIG_E2E_TIMEOUT  the ASGI and WSGI middlewares' read timeout in seconds
+    HOOKSIG_E2E_TIMEOUT  the read timeout in seconds of the middlewares, Flask and Django
 """
 
 # No "from __future__ import annotations": FastAPI reads the annotations of
@@ -136,8 +136,9 @@ def flask_app() -> Any:
     from hooksig.integrations.flask import HookSig, webhook
 
     acme, slack = verifiers()
+    timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
     app = Flask(__name__)
-    HookSig(app, idempotency=guard())
+    HookSig(app, idempotency=guard(), read_timeout=timeout)
 
     @app.post("/hooks/acme")
     @webhook(acme)
@@ -154,13 +155,14 @@ def flask_app() -> Any:
 
 
 def django_app() -> Any:
-    """Django (WSGI) with @webhook_view, settings-driven guard."""
+    """Django (WSGI) with @webhook_view, settings-driven guard and read timeout."""
     import django
     from django.conf import settings
     from django.http import HttpResponse
     from django.urls import path
 
     acme, slack = verifiers()
+    timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
     settings.configure(
         DEBUG=False,
         SECRET_KEY="hooksig-e2e-" + "x" * 40,
@@ -169,7 +171,7 @@ def django_app() -> Any:
         MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
         INSTALLED_APPS=[],
         DATABASES={},
-        HOOKSIG={"IDEMPOTENCY": guard()},
+        HOOKSIG={"IDEMPOTENCY": guard(), "READ_TIMEOUT": timeout},
     )
     django.setup()
     from django.core.wsgi import get_wsgi_application

@@ -104,6 +104,62 @@ class DownStore:
         raise self._down()
 
 
+class FakeSocket:
+    """Just the timeout of a connection socket, recording every change."""
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.set: list[float | None] = []
+
+    def gettimeout(self) -> float | None:
+        """The current timeout."""
+        return self.timeout
+
+    def settimeout(self, value: float | None) -> None:
+        """Change and record the timeout."""
+        self.timeout = value
+        self.set.append(value)
+
+
+class Stalling:
+    """A body stream that yields *head*, then raises *error* as a timed-out socket read does."""
+
+    def __init__(self, head: bytes, error: OSError, sock: FakeSocket | None = None) -> None:
+        self.head = head
+        self.error = error
+        self.sock = sock
+        self.timeouts: list[float | None] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Return the head once, then raise; record the socket's timeout at each read."""
+        if self.sock is not None:
+            self.timeouts.append(self.sock.gettimeout())
+        if self.head:
+            data, self.head = self.head, b""
+            return data
+        raise self.error
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """Read as read() does (the WSGI input interface)."""
+        return self.read(size)
+
+    def readlines(self, hint: int = -1) -> list[bytes]:
+        """Read as read() does (the WSGI input interface)."""
+        return [self.read()]
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Read as read() does (the WSGI input interface)."""
+        yield self.read()
+
+
+#: The ways a body read fails: the error, the answer, the logged reason.
+READ_FAILURES = [
+    (TimeoutError("timed out"), 408, "read_timeout"),  # socket.timeout is TimeoutError
+    (OSError("request data read error"), 408, "read_error"),
+    (ConnectionResetError("reset"), 400, "client_disconnected"),
+]
+
+
 def make_kit() -> Kit:
     """The standard-webhooks test verifier (limit 4 KiB), a Slack one, and a forger."""
     return Kit(

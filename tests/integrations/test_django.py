@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,10 +34,22 @@ from django.test import AsyncClient, Client, override_settings
 from django.urls import path
 
 from hooksig import Delivery
+from hooksig.errors import ConfigurationError
 from hooksig.idempotency import Idempotency
 from hooksig.integrations.django import webhook_view
 
-from .conftest import BODY, LIMIT, Calls, assert_clean_logs, held, make_kit, reasons
+from .conftest import (
+    BODY,
+    LIMIT,
+    READ_FAILURES,
+    Calls,
+    FakeSocket,
+    Stalling,
+    assert_clean_logs,
+    held,
+    make_kit,
+    reasons,
+)
 
 KIT = make_kit()
 CALLS = Calls()
@@ -69,6 +83,20 @@ def flaky(request: HttpRequest, delivery: Delivery) -> HttpResponse:
     return HttpResponse("boom" if len(CALLS) == 1 else "ok", status=500 if len(CALLS) == 1 else 200)
 
 
+@webhook_view(KIT.verifier, idempotency=False, read_timeout=1.5)
+def timed(request: HttpRequest, delivery: Delivery) -> HttpResponse:
+    """Record the delivery; the body is read with a 1.5 s timeout."""
+    CALLS.deliveries.append(delivery)
+    return HttpResponse("ok")
+
+
+@webhook_view(KIT.verifier, idempotency=False, read_timeout=None)
+def untimed(request: HttpRequest, delivery: Delivery) -> HttpResponse:
+    """Record the delivery; the socket is left to the server."""
+    CALLS.deliveries.append(delivery)
+    return HttpResponse("ok")
+
+
 def routed(request: HttpRequest, delivery: Delivery) -> HttpResponse:
     """A handler reached through WebhookMiddleware and HOOKSIG["ROUTES"]."""
     CALLS.deliveries.append(delivery)
@@ -86,6 +114,8 @@ urlpatterns = [
     path("hooks/acme-async", acme_async),
     path("hooks/slack", slack),
     path("hooks/flaky", flaky),
+    path("hooks/timed", timed),
+    path("hooks/untimed", untimed),
 ]
 
 
@@ -255,3 +285,113 @@ def test_middleware_under_asgi(guard: Idempotency) -> None:
         sync = asyncio.run(apost("/mw/acme", KIT.signed()))
         other = asyncio.run(apost("/mw/async", KIT.signed(id="m2")))
     assert (sync.content, other.content) == (b"routed", b"routed async")
+
+
+def stalled(stream: Any, **extra: Any) -> dict[str, Any]:
+    """WSGI environ extras declaring a 1000-byte body that comes from *stream*."""
+    return {"wsgi.input": stream, "CONTENT_LENGTH": "1000", **extra}
+
+
+@pytest.mark.parametrize(("error", "status", "reason"), READ_FAILURES)
+def test_stalled_read_is_answered_without_running_the_view(
+    client: Client, caplog: pytest.LogCaptureFixture, error: OSError, status: int, reason: str
+) -> None:
+    """A body read that times out or fails is the timeout outcome (408), a reset is 400."""
+    response = post(client, "/hooks/acme", b"", KIT.signed(), **stalled(Stalling(b"", error)))
+    assert response.status_code == status
+    assert response.content == (b"request timeout" if status == 408 else b"bad request")
+    assert len(CALLS) == 0
+    assert reasons(caplog) == [reason]
+
+
+@pytest.mark.parametrize(
+    ("key", "previous", "applied"),
+    [("gunicorn.socket", None, 1.5), ("werkzeug.socket", None, 1.5), ("gunicorn.socket", 0.5, 0.5)],
+)
+def test_read_timeout_is_set_on_the_server_socket_and_restored(
+    client: Client, key: str, previous: float | None, applied: float
+) -> None:
+    """The socket times the body read (a shorter server timeout wins), then gets its own back."""
+    sock = FakeSocket(previous)
+    stream = Stalling(b"", TimeoutError("timed out"), sock)
+    extra = stalled(stream, **{key: sock})
+    assert post(client, "/hooks/timed", b"", KIT.signed(), **extra).status_code == 408
+    assert stream.timeouts == [applied]
+    assert sock.timeout == previous
+    sock.set.clear()
+    assert post(client, "/hooks/timed", BODY, KIT.signed(), **{key: sock}).status_code == 200
+    assert sock.set == [applied, previous]
+    assert len(CALLS) == 1
+
+
+def test_read_timeout_defaults_and_settings(client: Client, guard: Idempotency) -> None:
+    """10 s by default, HOOKSIG["READ_TIMEOUT"] when set, a view's or route's own first."""
+
+    def applied(url: str, id: str) -> list[float | None]:
+        sock = FakeSocket(None)
+        response = post(client, url, BODY, KIT.signed(id=id), **{"gunicorn.socket": sock})
+        assert response.status_code == 200
+        return sock.set
+
+    assert applied("/hooks/acme", "m1") == [10.0, None]
+    routes = {"/mw/acme": {"verifier": KIT.verifier, "handler": routed, "read_timeout": 4}}
+    with override_settings(HOOKSIG={"IDEMPOTENCY": guard, "READ_TIMEOUT": 2, "ROUTES": routes}):
+        assert applied("/hooks/acme", "m2") == [2.0, None]
+        assert applied("/hooks/timed", "m3") == [1.5, None]
+        assert applied("/mw/acme", "m4") == [4.0, None]
+    with override_settings(HOOKSIG={"IDEMPOTENCY": guard, "READ_TIMEOUT": None}):
+        assert applied("/hooks/acme", "m5") == []
+        assert applied("/hooks/timed", "m6") == [1.5, None]
+    assert len(CALLS) == 6
+
+
+def test_socket_is_left_alone_without_a_timeout_or_over_http2(client: Client) -> None:
+    """read_timeout=None, a non-blocking socket and an HTTP/2 request leave the socket untouched."""
+    sock = FakeSocket(None)
+    polled = FakeSocket(0.0)
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("/hooks/untimed", {"gunicorn.socket": sock}),
+        ("/hooks/timed", {"gunicorn.socket": sock, "SERVER_PROTOCOL": "HTTP/2"}),
+        ("/hooks/timed", {"gunicorn.socket": polled}),
+    ]
+    for url, extra in cases:
+        assert post(client, url, BODY, KIT.signed(), **extra).status_code == 200
+    assert sock.set == polled.set == []
+    assert len(CALLS) == 3
+
+
+def test_stalled_client_on_a_real_socket_is_408_in_time(client: Client) -> None:
+    """Over a loopback socket pair, a body that stops after 10 of 1000 bytes is 408 on time."""
+    server, peer = socket.socketpair()
+    with server, peer, server.makefile("rb") as stream:
+        peer.sendall(b"x" * 10)
+        started = time.monotonic()
+        with override_settings(HOOKSIG={"READ_TIMEOUT": 0.3}):
+            extra = stalled(stream, **{"werkzeug.socket": server})
+            response = post(client, "/hooks/acme", b"", KIT.signed(), **extra)
+        elapsed = time.monotonic() - started
+        assert server.gettimeout() is None
+    assert response.status_code == 408
+    assert 0.25 <= elapsed < 2.0
+    assert len(CALLS) == 0
+
+
+def test_read_timeout_does_nothing_under_asgi(guard: Idempotency) -> None:
+    """Under ASGI Django has read the body already: a read timeout in settings changes nothing."""
+    with override_settings(HOOKSIG={"IDEMPOTENCY": guard, "READ_TIMEOUT": 0.01}):
+        response = asyncio.run(apost("/hooks/acme-async", KIT.signed()))
+    assert response.status_code == 200
+    assert len(CALLS) == 1
+
+
+@pytest.mark.parametrize("value", [0, -1.0, "10", float("nan")])
+def test_bad_read_timeout_is_refused(client: Client, guard: Idempotency, value: Any) -> None:
+    """A read timeout that is not a positive number of seconds is refused, in code or settings."""
+    with pytest.raises(ConfigurationError, match="read_timeout"):
+        webhook_view(KIT.verifier, read_timeout=value)
+    with (
+        override_settings(HOOKSIG={"IDEMPOTENCY": guard, "READ_TIMEOUT": value}),
+        pytest.raises(ConfigurationError, match="READ_TIMEOUT"),
+    ):
+        post(client, "/hooks/acme", BODY, KIT.signed())
+    assert len(CALLS) == 0

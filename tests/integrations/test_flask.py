@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import io
+import socket
+import time
+from typing import Any
 
 import pytest
 from flask import Flask, request
+from flask.testing import FlaskClient
 
+from hooksig.errors import ConfigurationError
 from hooksig.idempotency import Idempotency
 from hooksig.integrations import Outcomes
 from hooksig.integrations.flask import HookSig, webhook
 
-from .conftest import BODY, LIMIT, Calls, Kit, assert_clean_logs, held, reasons
+from .conftest import (
+    BODY,
+    LIMIT,
+    READ_FAILURES,
+    Calls,
+    FakeSocket,
+    Kit,
+    Stalling,
+    assert_clean_logs,
+    held,
+    reasons,
+)
 
 
 class Exploding(io.RawIOBase):
@@ -255,3 +271,149 @@ def test_explicit_false_opts_out_of_the_app_guard(
     for _ in range(2):
         assert client.post("/hook", data=BODY, headers=kit.signed()).status_code == 200
     assert len(calls) == 2
+
+
+def stalled(stream: Any, **environ: Any) -> dict[str, Any]:
+    """Environ overrides declaring a 1000-byte body that comes from *stream*."""
+    return {"wsgi.input": stream, "CONTENT_LENGTH": "1000", **environ}
+
+
+def timed_app(kit: Kit, calls: Calls, **options: Any) -> Flask:
+    """An app with one webhook view at /hook, decorated with *options*."""
+    app = Flask(__name__)
+
+    @app.post("/hook")
+    @webhook(kit.verifier, idempotency=False, **options)
+    def hook(delivery: object) -> str:
+        calls.deliveries.append(delivery)  # type: ignore[arg-type]
+        return "ok"
+
+    return app
+
+
+@pytest.mark.parametrize(("error", "status", "reason"), READ_FAILURES)
+def test_stalled_read_is_answered_without_running_the_view(
+    client: FlaskClient,
+    kit: Kit,
+    calls: Calls,
+    caplog: pytest.LogCaptureFixture,
+    error: OSError,
+    status: int,
+    reason: str,
+) -> None:
+    """A body read that times out or fails is the timeout outcome (408), a reset is 400."""
+    overrides = stalled(Stalling(b"x" * 10, error))
+    response = client.post("/hooks/acme", headers=kit.signed(), environ_overrides=overrides)
+    assert response.status_code == status
+    assert response.data == (b"request timeout" if status == 408 else b"bad request")
+    assert len(calls) == 0
+    assert reasons(caplog) == [reason]
+
+
+def test_body_cut_short_is_400(client, kit: Kit, calls: Calls, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A body that ends before its declared length is answered 400 without running the view."""
+    overrides = stalled(io.BytesIO(b"x" * 10))
+    response = client.post("/hooks/acme", headers=kit.signed(), environ_overrides=overrides)
+    assert (response.status_code, response.data) == (400, b"bad request")
+    assert len(calls) == 0
+    assert reasons(caplog) == ["incomplete_body"]
+
+
+@pytest.mark.parametrize(
+    ("key", "previous", "applied"),
+    [("gunicorn.socket", None, 1.5), ("werkzeug.socket", None, 1.5), ("gunicorn.socket", 0.5, 0.5)],
+)
+def test_read_timeout_is_set_on_the_server_socket_and_restored(
+    kit: Kit, calls: Calls, key: str, previous: float | None, applied: float
+) -> None:
+    """The socket times the body read (a shorter server timeout wins), then gets its own back."""
+    client = timed_app(kit, calls, read_timeout=1.5).test_client()
+    sock = FakeSocket(previous)
+    stream = Stalling(b"x" * 10, TimeoutError("timed out"), sock)
+    overrides = stalled(stream, **{key: sock})
+    assert (
+        client.post("/hook", headers=kit.signed(), environ_overrides=overrides).status_code == 408
+    )
+    assert stream.timeouts == [applied, applied]
+    assert sock.timeout == previous
+    sock.set.clear()
+    response = client.post("/hook", data=BODY, headers=kit.signed(), environ_overrides={key: sock})
+    assert response.status_code == 200
+    assert sock.set == [applied, previous]
+    assert len(calls) == 1
+
+
+def test_read_timeout_defaults_and_app_wide_settings(kit: Kit, calls: Calls) -> None:
+    """10 s by default; HookSig's argument, then HOOKSIG_READ_TIMEOUT, then the view's own win."""
+
+    def applied(app: Flask) -> list[float | None]:
+        sock = FakeSocket(None)
+        client = app.test_client()
+        response = client.post(
+            "/hook", data=BODY, headers=kit.signed(), environ_overrides={"gunicorn.socket": sock}
+        )
+        assert response.status_code == 200
+        return sock.set
+
+    assert applied(timed_app(kit, calls)) == [10.0, None]
+    configured = timed_app(kit, calls)
+    configured.config["HOOKSIG_READ_TIMEOUT"] = 2
+    HookSig(configured)
+    assert applied(configured) == [2.0, None]
+    configured = timed_app(kit, calls)
+    configured.config["HOOKSIG_READ_TIMEOUT"] = 2
+    HookSig(configured, read_timeout=3.0)
+    assert applied(configured) == [3.0, None]
+    disabled = timed_app(kit, calls)
+    HookSig(disabled, read_timeout=None)
+    assert applied(disabled) == []
+    own = timed_app(kit, calls, read_timeout=4.0)
+    HookSig(own, read_timeout=None)
+    assert applied(own) == [4.0, None]
+
+
+def test_socket_is_left_alone_without_a_timeout_or_over_http2(kit: Kit, calls: Calls) -> None:
+    """read_timeout=None, a non-blocking socket and an HTTP/2 request leave the socket untouched."""
+    sock = FakeSocket(None)
+    polled = FakeSocket(0.0)
+    untimed = timed_app(kit, calls, read_timeout=None).test_client()
+    timed = timed_app(kit, calls).test_client()
+    cases: list[tuple[FlaskClient, dict[str, Any]]] = [
+        (untimed, {"gunicorn.socket": sock}),
+        (timed, {"gunicorn.socket": sock, "SERVER_PROTOCOL": "HTTP/2"}),
+        (timed, {"gunicorn.socket": polled}),
+    ]
+    for client, environ in cases:
+        response = client.post("/hook", data=BODY, headers=kit.signed(), environ_overrides=environ)
+        assert response.status_code == 200
+    assert sock.set == polled.set == []
+    assert len(calls) == 3
+
+
+def test_stalled_client_on_a_real_socket_is_408_in_time(kit: Kit, calls: Calls) -> None:
+    """Over a loopback socket pair, a body that stops after 10 of 1000 bytes is 408 on time."""
+    client = timed_app(kit, calls, read_timeout=0.3).test_client()
+    server, peer = socket.socketpair()
+    with server, peer, server.makefile("rb") as stream:
+        peer.sendall(b"x" * 10)
+        started = time.monotonic()
+        overrides = stalled(stream, **{"werkzeug.socket": server})
+        response = client.post("/hook", headers=kit.signed(), environ_overrides=overrides)
+        elapsed = time.monotonic() - started
+        assert server.gettimeout() is None
+    assert response.status_code == 408
+    assert 0.25 <= elapsed < 2.0
+    assert len(calls) == 0
+
+
+@pytest.mark.parametrize("value", [0, -1.0, "10", float("nan")])
+def test_bad_read_timeout_is_refused(kit: Kit, calls: Calls, value: Any) -> None:
+    """A read timeout that is not a positive number of seconds is refused when set up."""
+    with pytest.raises(ConfigurationError, match="read_timeout"):
+        webhook(kit.verifier, read_timeout=value)
+    with pytest.raises(ConfigurationError, match="read_timeout"):
+        HookSig(read_timeout=value)
+    app = Flask(__name__)
+    app.config["HOOKSIG_READ_TIMEOUT"] = value
+    with pytest.raises(ConfigurationError, match="HOOKSIG_READ_TIMEOUT"):
+        HookSig(app)

@@ -18,7 +18,18 @@ from hooksig.idempotency import Idempotency
 from hooksig.integrations import Endpoint, Outcomes
 from hooksig.integrations.wsgi import DELIVERY_KEY, WebhookMiddleware
 
-from .conftest import BODY, LIMIT, Calls, Kit, assert_clean_logs, held, reasons
+from .conftest import (
+    BODY,
+    LIMIT,
+    READ_FAILURES,
+    Calls,
+    FakeSocket,
+    Kit,
+    Stalling,
+    assert_clean_logs,
+    held,
+    reasons,
+)
 
 Result = tuple[int, dict[str, str], bytes]
 
@@ -230,55 +241,12 @@ def test_outcomes_are_configurable(kit: Kit, calls: Calls) -> None:
     assert call(app, BODY, kit.forged())[0] == 401
 
 
-class Stalling(io.RawIOBase):
-    """A body stream that yields *head*, then raises *error* as a timed-out socket read does."""
-
-    def __init__(self, head: bytes, error: OSError, sock: FakeSocket | None = None) -> None:
-        self.head = head
-        self.error = error
-        self.sock = sock
-        self.timeouts: list[float | None] = []
-
-    def read(self, size: int | None = -1) -> bytes:
-        """Return the head once, then raise."""
-        if self.sock is not None:
-            self.timeouts.append(self.sock.gettimeout())
-        if self.head:
-            data, self.head = self.head, b""
-            return data
-        raise self.error
-
-
-class FakeSocket:
-    """Just the timeout of a connection socket, recording every change."""
-
-    def __init__(self, timeout: float | None) -> None:
-        self.timeout = timeout
-        self.set: list[float | None] = []
-
-    def gettimeout(self) -> float | None:
-        """The current timeout."""
-        return self.timeout
-
-    def settimeout(self, value: float | None) -> None:
-        """Change and record the timeout."""
-        self.timeout = value
-        self.set.append(value)
-
-
 def stalled(stream: Any, **environ: Any) -> dict[str, Any]:
     """The environ of a signed request declaring 1000 bytes whose body comes from *stream*."""
     return {"wsgi.input": stream, "CONTENT_LENGTH": "1000", **environ}
 
 
-@pytest.mark.parametrize(
-    ("error", "status", "reason"),
-    [
-        (TimeoutError("timed out"), 408, "read_timeout"),  # socket.timeout is TimeoutError
-        (OSError("request data read error"), 408, "read_error"),
-        (ConnectionResetError("reset"), 400, "client_disconnected"),
-    ],
-)
+@pytest.mark.parametrize(("error", "status", "reason"), READ_FAILURES)
 def test_stalled_read_is_answered_without_calling_the_app(
     kit: Kit,
     calls: Calls,

@@ -6,34 +6,70 @@ single byte is read, and while reading, for chunked bodies that declare
 nothing.  A body over the limit is refused as soon as the limit is crossed;
 the rest of it is never read.  An ASGI body is read with a timeout on each
 ``receive``, and a WSGI body with a timeout on the connection's socket when
-the server exposes it, so a client that stalls cannot hold a worker.
+the server exposes it, so a client that stalls cannot hold a worker: the
+WSGI middleware, and the Flask and Django adapters under WSGI, share that.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+)
 from contextlib import contextmanager, suppress
-from typing import Any, Protocol
+from typing import Any, Final, Protocol, TypeAlias
 
 from ..errors import ConfigurationError, PayloadTooLarge
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
+    "FROM_SETTINGS",
     "Refused",
+    "TimeoutSetting",
     "check_complete",
     "checked_timeout",
     "declared_length",
+    "given_timeout",
     "read_async",
+    "read_refusal",
     "read_stream",
     "receive_chunks",
+    "resolved_timeout",
     "socket_timeout",
+    "wsgi_socket",
 ]
 
 #: Bytes asked for per read: large enough to be quick, small enough to stop early.
 CHUNK = 64 * 1024
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+
+#: The read timeout, in seconds, of an adapter that is given none.
+DEFAULT_TIMEOUT = 10.0
+
+#: Environ keys under which WSGI servers expose the connection's socket.
+SOCKET_KEYS = ("gunicorn.socket", "werkzeug.socket")
+
+
+class _FromSettings(enum.Enum):
+    FROM_SETTINGS = "FROM_SETTINGS"
+
+    def __repr__(self) -> str:
+        return self.value
+
+
+#: A ``read_timeout`` left to the app-wide setting, then to :data:`DEFAULT_TIMEOUT`.
+FROM_SETTINGS: Final = _FromSettings.FROM_SETTINGS
+
+#: A ``read_timeout`` argument: seconds, ``None`` (no timeout), or :data:`FROM_SETTINGS`.
+TimeoutSetting: TypeAlias = float | _FromSettings | None
 
 
 class Refused(Exception):
@@ -67,6 +103,61 @@ def checked_timeout(value: object) -> float | None:
     if not (isinstance(value, int | float) and value > 0):
         raise ConfigurationError("read_timeout must be a positive number of seconds or None")
     return float(value)
+
+
+def given_timeout(value: TimeoutSetting) -> TimeoutSetting:
+    """
+    Return *value* checked as a read timeout, or :data:`FROM_SETTINGS` unchanged.
+
+    Raises:
+        ConfigurationError: *value* is neither a timeout nor the marker.
+    """
+    return value if isinstance(value, _FromSettings) else checked_timeout(value)
+
+
+def resolved_timeout(value: TimeoutSetting, setting: object = FROM_SETTINGS) -> float | None:
+    """
+    Return the read timeout of a view: its own *value*, else the app's *setting*, else 10 s.
+
+    Raises:
+        ConfigurationError: the one that applies is not a timeout.
+    """
+    if not isinstance(value, _FromSettings):
+        return checked_timeout(value)
+    if isinstance(setting, _FromSettings):
+        return DEFAULT_TIMEOUT
+    return checked_timeout(setting)
+
+
+def wsgi_socket(environ: Mapping[str, Any]) -> object:
+    """
+    Return the connection's socket from a WSGI *environ*, or ``None``.
+
+    Only over HTTP/1: over HTTP/2 (gunicorn can serve it) the socket carries
+    other streams too, and the body does not come from it directly.
+    """
+    if not str(environ.get("SERVER_PROTOCOL", "")).upper().startswith("HTTP/1"):
+        return None
+    for key in SOCKET_KEYS:
+        sock = environ.get(key)
+        if sock is not None:
+            return sock
+    return None
+
+
+def read_refusal(error: OSError) -> Refused:
+    """
+    Return the refusal of a body read that failed with *error*.
+
+    A timeout (``TimeoutError``, which is ``socket.timeout``) or another
+    ``OSError`` (mod_wsgi and uWSGI report their timeouts so) is the
+    ``timeout`` outcome; a connection the client reset is ``bad_request``.
+    """
+    if isinstance(error, TimeoutError):
+        return Refused("timeout", "read_timeout")
+    if isinstance(error, ConnectionError):
+        return Refused("bad_request", "client_disconnected")
+    return Refused("timeout", "read_error")
 
 
 @contextmanager
@@ -145,10 +236,7 @@ def read_stream(stream: _Readable, declared: int | None, limit: int) -> bytes:
 
     Pass ``declared=None`` only when the server dechunks and terminates the
     stream (``wsgi.input_terminated``); the read then stops one byte past
-    the limit.  A read that times out (``TimeoutError``, which is
-    ``socket.timeout``) or fails with another ``OSError`` (mod_wsgi and uWSGI
-    report their timeouts so) is the ``timeout`` outcome; a connection the
-    client reset is ``bad_request``.
+    the limit.  A read that fails is refused as :func:`read_refusal` says.
 
     Raises:
         PayloadTooLarge: the body crossed the limit while being read.
@@ -160,12 +248,8 @@ def read_stream(stream: _Readable, declared: int | None, limit: int) -> bytes:
     while remaining > 0:
         try:
             chunk = stream.read(min(CHUNK, remaining))
-        except TimeoutError:
-            raise Refused("timeout", "read_timeout") from None
-        except ConnectionError:
-            raise Refused("bad_request", "client_disconnected") from None
-        except OSError:
-            raise Refused("timeout", "read_error") from None
+        except OSError as error:
+            raise read_refusal(error) from None
         if not chunk:
             break
         parts.append(chunk)

@@ -18,20 +18,26 @@ Settings, all optional, read on each request (so ``override_settings`` works)::
     HOOKSIG = {
         "IDEMPOTENCY": "myproject.hooks.guard",   # an Idempotency, or its dotted path
         "OUTCOMES": {"duplicate": 204},            # an Outcomes, or a dict of its fields
+        "READ_TIMEOUT": 10.0,                      # seconds, or None (WSGI only)
         "ROUTES": {                                # for WebhookMiddleware
             "/hooks/github/": {
                 "verifier": "myproject.hooks.github_verifier",
                 "handler": "myproject.hooks.handle_github",  # handler(request, delivery)
-                # optional: "idempotency", "outcomes"
+                # optional: "idempotency", "outcomes", "read_timeout"
             },
         },
     }
 
 Django reads ``request.body`` whole, and caps it at
 ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB by default; a larger body is
-answered 413 too).  Under ASGI, Django has already read the whole body
-before any view or middleware runs: bound it at the server, or put
-:class:`hooksig.integrations.asgi.WebhookMiddleware` in front.
+answered 413 too).  Under WSGI, a client that stalls mid-body is answered
+408 (the ``timeout`` outcome) after ``read_timeout`` seconds of silence
+where the server exposes the connection's socket in ``request.META``
+(gunicorn, Werkzeug's development server), as in
+:class:`hooksig.integrations.wsgi.WebhookMiddleware`.  Under ASGI, Django
+has already read the whole body before any view or middleware runs, so
+``read_timeout`` does nothing: bound the body and its time at the server,
+or put :class:`hooksig.integrations.asgi.WebhookMiddleware` in front.
 """
 
 from __future__ import annotations
@@ -44,7 +50,18 @@ from ..delivery import Delivery
 from ..errors import ConfigurationError, ExtraNotInstalled, PayloadTooLarge
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import Refused, check_complete, declared_length
+from ._body import (
+    FROM_SETTINGS,
+    Refused,
+    TimeoutSetting,
+    check_complete,
+    declared_length,
+    given_timeout,
+    read_refusal,
+    resolved_timeout,
+    socket_timeout,
+    wsgi_socket,
+)
 from ._endpoint import Endpoint, asgi_target, wsgi_target
 from ._http import ANSWERED, Answer, Outcomes
 
@@ -59,7 +76,7 @@ try:
     from django.core.exceptions import RequestDataTooBig
     from django.core.signals import setting_changed
     from django.http import HttpRequest, HttpResponse, HttpResponseBase
-    from django.http.request import RawPostDataException
+    from django.http.request import RawPostDataException, UnreadablePostError
     from django.utils.module_loading import import_string
     from django.views.decorators.csrf import csrf_exempt
 except ImportError as _exc:  # pragma: no cover - exercised by the no-extras run
@@ -75,9 +92,23 @@ __all__ = ["WebhookMiddleware", "webhook_view"]
 View = Callable[..., Any]
 
 
+def _settings() -> Mapping[str, Any]:
+    return getattr(settings, "HOOKSIG", None) or {}
+
+
 def _setting(name: str) -> Any:
-    value = (getattr(settings, "HOOKSIG", None) or {}).get(name)
+    value = _settings().get(name)
     return import_string(value) if isinstance(value, str) else value
+
+
+def _timeout(read_timeout: TimeoutSetting) -> float | None:
+    setting = _settings().get("READ_TIMEOUT", FROM_SETTINGS)
+    try:
+        return resolved_timeout(read_timeout, setting)
+    except ConfigurationError:
+        raise ConfigurationError(
+            'HOOKSIG["READ_TIMEOUT"] must be a positive number of seconds or None'
+        ) from None
 
 
 def _outcomes(value: Any) -> Outcomes | None:
@@ -114,7 +145,29 @@ def _result(result: object) -> HttpResponseBase:
     return result
 
 
-def _prepare(endpoint: Endpoint, request: HttpRequest) -> Delivery | HttpResponse:
+def _read_body(request: HttpRequest, timeout: float | None) -> bytes:
+    # Under WSGI, META is the environ: the server's socket, if exposed, times
+    # the read.  Under ASGI the body is already read and META has no socket.
+    try:
+        with socket_timeout(wsgi_socket(request.META), timeout):
+            body: bytes = request.body
+    except RequestDataTooBig:
+        raise PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) from None
+    except RawPostDataException:
+        return b""  # read as a stream before us: check_complete explains
+    except UnreadablePostError as error:
+        # Django wraps the read's own OSError (a socket timeout included),
+        # once in request.read() and again in request.body.
+        cause: OSError = error
+        while isinstance(cause, UnreadablePostError) and isinstance(cause.__cause__, OSError):
+            cause = cause.__cause__
+        raise read_refusal(cause) from None
+    return body
+
+
+def _prepare(
+    endpoint: Endpoint, request: HttpRequest, timeout: float | None
+) -> Delivery | HttpResponse:
     early = endpoint.method(request.method or "GET")
     if early is not None:
         return _response(early)
@@ -124,14 +177,8 @@ def _prepare(endpoint: Endpoint, request: HttpRequest) -> Delivery | HttpRespons
         if declared is None and chunked and not hasattr(request, "scope"):
             # Django's WSGI request reads no body without a Content-Length.
             raise Refused("length_required", "chunked_body_unsupported")
-        try:
-            body = request.body
-        except RequestDataTooBig:
-            raise PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) from None
-        except RawPostDataException:
-            body = b""  # read as a stream before us: check_complete explains
         delivery = endpoint.verify(
-            check_complete(body, declared),
+            check_complete(_read_body(request, timeout), declared),
             request.headers.items(),
             path=_target(request),
         )
@@ -151,6 +198,7 @@ def webhook_view(
     *,
     outcomes: Outcomes | None = None,
     key: Callable[[Delivery], str] | None = None,
+    read_timeout: TimeoutSetting = FROM_SETTINGS,
 ) -> Callable[[View], View]:
     """
     Decorate a function view so that it runs only for authentic deliveries, once each.
@@ -167,6 +215,14 @@ def webhook_view(
             ``False`` runs every authentic delivery unguarded.
         outcomes: the status table (default: ``HOOKSIG["OUTCOMES"]``, then the DESIGN's).
         key: the idempotency key of a delivery whose scheme has no id.
+        read_timeout: seconds the client may stay silent while sending the
+            body, under WSGI; one that stalls longer is answered 408 (the
+            ``timeout`` outcome) and the view is not called.  Applied to the
+            connection's socket where the server exposes it in
+            ``request.META`` (gunicorn, Werkzeug's development server), and
+            restored after the read.  ``None`` leaves the socket to the
+            server.  Left out, ``HOOKSIG["READ_TIMEOUT"]``, else 10 seconds.
+            Under ASGI Django has read the body before the view: no effect.
 
     Raises:
         ConfigurationError: an argument has the wrong type (when decorating).
@@ -174,6 +230,7 @@ def webhook_view(
     .. versionadded:: 0.1
     """
     Endpoint(verifier, idempotency or None, outcomes=outcomes, key=key)
+    given_timeout(read_timeout)
 
     def decorator(view: View) -> View:
         wrapper: View
@@ -181,7 +238,7 @@ def webhook_view(
 
             async def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
                 endpoint = _endpoint(verifier, idempotency, outcomes, key)
-                prepared = _prepare(endpoint, request)
+                prepared = _prepare(endpoint, request, _timeout(read_timeout))
                 if isinstance(prepared, HttpResponseBase):
                     return prepared
 
@@ -196,7 +253,7 @@ def webhook_view(
 
             def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
                 endpoint = _endpoint(verifier, idempotency, outcomes, key)
-                prepared = _prepare(endpoint, request)
+                prepared = _prepare(endpoint, request, _timeout(read_timeout))
                 if isinstance(prepared, HttpResponseBase):
                     return prepared
 
@@ -226,6 +283,7 @@ def _routes() -> dict[str, View]:
             resolved["verifier"],
             resolved.get("idempotency"),
             outcomes=_outcomes(resolved.get("outcomes")),
+            read_timeout=resolved.get("read_timeout", FROM_SETTINGS),
         )(resolved["handler"])
     return routes
 
@@ -242,9 +300,10 @@ class WebhookMiddleware:
     """
     Answer the paths in ``HOOKSIG["ROUTES"]`` before URL resolution and view middleware.
 
-    Each route runs its handler as ``@webhook_view`` would.  Put it early in
-    ``MIDDLEWARE``: middleware before it sees the unverified request.  Works
-    under WSGI and ASGI, with sync and async handlers.
+    Each route runs its handler as ``@webhook_view`` would, with the route's
+    optional ``"idempotency"``, ``"outcomes"`` and ``"read_timeout"``.  Put it
+    early in ``MIDDLEWARE``: middleware before it sees the unverified request.
+    Works under WSGI and ASGI, with sync and async handlers.
 
     .. versionadded:: 0.1
     """

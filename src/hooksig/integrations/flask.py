@@ -14,6 +14,12 @@ The decorator reads the raw body with ``request.get_data()`` under the
 verifier's size limit (so ``request.get_data()`` and ``request.get_json()``
 still work inside your view), verifies it, and runs your view once per
 delivery id.  Needs Flask 3.1 or later (``pip install "hooksig[flask]"``).
+
+A client that stalls mid-body is answered 408 (the ``timeout`` outcome)
+after ``read_timeout`` seconds of silence where the server exposes the
+connection's socket in the environ (gunicorn, Werkzeug's development
+server): the socket gets the timeout while the body is read, as in
+:class:`hooksig.integrations.wsgi.WebhookMiddleware`.
 """
 
 from __future__ import annotations
@@ -27,13 +33,24 @@ from ..delivery import Delivery
 from ..errors import ConfigurationError, ExtraNotInstalled, PayloadTooLarge
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import check_complete, declared_length
+from ._body import (
+    FROM_SETTINGS,
+    Refused,
+    TimeoutSetting,
+    check_complete,
+    declared_length,
+    given_timeout,
+    read_refusal,
+    resolved_timeout,
+    socket_timeout,
+    wsgi_socket,
+)
 from ._endpoint import Endpoint, wsgi_target
 from ._http import ANSWERED, Answer, Outcomes
 
 try:
     from flask import Flask, Response, current_app, request
-    from werkzeug.exceptions import RequestEntityTooLarge
+    from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 except ImportError as _exc:  # pragma: no cover - exercised by the no-extras run
     raise ExtraNotInstalled("flask", "flask") from _exc
 
@@ -49,6 +66,7 @@ View = Callable[..., Any]
 class _Settings:
     idempotency: Idempotency | None
     outcomes: Outcomes | None
+    read_timeout: float | None
 
 
 class HookSig:
@@ -61,14 +79,21 @@ class HookSig:
         hooksig.init_app(app)
 
     Arguments given here win over the app's config keys
-    ``HOOKSIG_IDEMPOTENCY`` (an ``Idempotency``) and ``HOOKSIG_OUTCOMES`` (an
-    :class:`~hooksig.integrations.Outcomes`, or a dict of its fields).  A
-    view's own ``@webhook(..., idempotency=...)`` wins over both.
+    ``HOOKSIG_IDEMPOTENCY`` (an ``Idempotency``), ``HOOKSIG_OUTCOMES`` (an
+    :class:`~hooksig.integrations.Outcomes`, or a dict of its fields) and
+    ``HOOKSIG_READ_TIMEOUT`` (seconds, or ``None``).  A view's own
+    ``@webhook(..., idempotency=..., read_timeout=...)`` wins over both.
 
     Args:
         app: the app to set up now; or call :meth:`init_app` later.
         idempotency: the default guard of every ``@webhook`` view.
         outcomes: the default status table.
+        read_timeout: the default read timeout of every ``@webhook`` view, in
+            seconds; ``None`` leaves the socket to the server.  Left out, the
+            config key's, else 10 seconds.
+
+    Raises:
+        ConfigurationError: *read_timeout* is not a positive number or ``None``.
 
     .. versionadded:: 0.1
     """
@@ -79,9 +104,11 @@ class HookSig:
         *,
         idempotency: Idempotency | None = None,
         outcomes: Outcomes | None = None,
+        read_timeout: TimeoutSetting = FROM_SETTINGS,
     ) -> None:
         self.idempotency = idempotency
         self.outcomes = outcomes
+        self.read_timeout = given_timeout(read_timeout)
         if app is not None:
             self.init_app(app)
 
@@ -102,7 +129,15 @@ class HookSig:
             raise ConfigurationError("HOOKSIG_IDEMPOTENCY must be a hooksig Idempotency guard")
         if outcomes is not None and not isinstance(outcomes, Outcomes):
             raise ConfigurationError("HOOKSIG_OUTCOMES must be an Outcomes or a dict of its fields")
-        app.extensions[EXTENSION] = _Settings(guard, outcomes)
+        try:
+            timeout = resolved_timeout(
+                self.read_timeout, app.config.get("HOOKSIG_READ_TIMEOUT", FROM_SETTINGS)
+            )
+        except ConfigurationError:
+            raise ConfigurationError(
+                "HOOKSIG_READ_TIMEOUT must be a positive number of seconds or None"
+            ) from None
+        app.extensions[EXTENSION] = _Settings(guard, outcomes, timeout)
 
 
 def _endpoint(
@@ -119,7 +154,22 @@ def _endpoint(
     return Endpoint(verifier, idempotency or None, outcomes=outcomes, key=key)
 
 
-def _read_body(limit: int) -> bytes:
+def _timeout(read_timeout: TimeoutSetting) -> float | None:
+    settings = current_app.extensions.get(EXTENSION)
+    setting = settings.read_timeout if isinstance(settings, _Settings) else FROM_SETTINGS
+    return resolved_timeout(read_timeout, setting)
+
+
+def _disconnected(error: ClientDisconnected) -> Refused:
+    # Werkzeug reports a failed read of wsgi.input (a socket timeout
+    # included) as ClientDisconnected, raised while handling the OSError.
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, OSError):
+        return read_refusal(cause)
+    return Refused("bad_request", "incomplete_body")
+
+
+def _read_body(limit: int, timeout: float | None) -> bytes:
     current = request.max_content_length
     cap = limit if current is None else min(current, limit)
     declared = declared_length(request.headers.get("Content-Length"), cap)
@@ -128,9 +178,12 @@ def _read_body(limit: int) -> bytes:
     # from "exactly at the limit", and the rest is never read.
     request.max_content_length = cap + 1
     try:
-        body = request.get_data(cache=True)
+        with socket_timeout(wsgi_socket(request.environ), timeout):
+            body = request.get_data(cache=True)
     except RequestEntityTooLarge:
         raise PayloadTooLarge(cap) from None
+    except ClientDisconnected as error:
+        raise _disconnected(error) from None
     if len(body) > cap:
         raise PayloadTooLarge(cap)
     return check_complete(body, declared)
@@ -146,6 +199,7 @@ def webhook(
     *,
     outcomes: Outcomes | None = None,
     key: Callable[[Delivery], str] | None = None,
+    read_timeout: TimeoutSetting = FROM_SETTINGS,
 ) -> Callable[[View], Callable[..., Response]]:
     """
     Decorate a Flask view so that it runs only for authentic deliveries, once each.
@@ -162,6 +216,13 @@ def webhook(
             ``False`` runs every authentic delivery unguarded.
         outcomes: the status table (default: the extension's, then the DESIGN's).
         key: the idempotency key of a delivery whose scheme has no id.
+        read_timeout: seconds the client may stay silent while sending the
+            body; one that stalls longer is answered 408 (the ``timeout``
+            outcome) and the view is not called.  Applied to the connection's
+            socket where the server exposes it in the environ (gunicorn,
+            Werkzeug's development server), and restored after the read.
+            ``None`` leaves the socket to the server.  Left out, the
+            :class:`HookSig` default, else 10 seconds.
 
     Raises:
         ConfigurationError: an argument has the wrong type (when decorating).
@@ -169,6 +230,7 @@ def webhook(
     .. versionadded:: 0.1
     """
     Endpoint(verifier, idempotency or None, outcomes=outcomes, key=key)
+    given_timeout(read_timeout)
 
     def decorator(view: View) -> Callable[..., Response]:
         @functools.wraps(view)
@@ -178,7 +240,7 @@ def webhook(
             if early is not None:
                 return _response(early)
             try:
-                body = _read_body(endpoint.limit)
+                body = _read_body(endpoint.limit, _timeout(read_timeout))
                 delivery = endpoint.verify(
                     body, request.headers.items(), path=wsgi_target(request.environ)
                 )

@@ -37,7 +37,14 @@ from typing import Any
 from ..delivery import Delivery
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import Refused, checked_timeout, declared_length, read_stream, socket_timeout
+from ._body import (
+    Refused,
+    checked_timeout,
+    declared_length,
+    read_stream,
+    socket_timeout,
+    wsgi_socket,
+)
 from ._endpoint import Endpoint, endpoints, wsgi_target
 from ._http import ANSWERED, Answer, Outcomes
 
@@ -52,21 +59,6 @@ StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 _Response = tuple[str, list[tuple[str, str]], list[bytes]]
 
-#: Environ keys under which servers expose the connection's socket.
-_SOCKET_KEYS = ("gunicorn.socket", "werkzeug.socket")
-
-
-def _socket(environ: Environ) -> object:
-    # Only HTTP/1: over HTTP/2 (gunicorn can serve it) the socket carries other
-    # streams too, and the body does not come from it directly.
-    if not str(environ.get("SERVER_PROTOCOL", "")).upper().startswith("HTTP/1"):
-        return None
-    for key in _SOCKET_KEYS:
-        sock = environ.get(key)
-        if sock is not None:
-            return sock
-    return None
-
 
 def _read(environ: Environ, limit: int, timeout: float | None) -> bytes:
     declared = declared_length(environ.get("CONTENT_LENGTH"), limit)
@@ -76,7 +68,7 @@ def _read(environ: Environ, limit: int, timeout: float | None) -> bytes:
             return b""
         if not environ.get("wsgi.input_terminated"):
             raise Refused("length_required", "unterminated_chunked_body")
-    with socket_timeout(_socket(environ), timeout):
+    with socket_timeout(wsgi_socket(environ), timeout):
         return read_stream(environ["wsgi.input"], declared, limit)
 
 
