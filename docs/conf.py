@@ -45,5 +45,6 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(Construction|UrlVariants|Handshake|EcdsaEncoding|ClaimState|Keyed|Environ)"),
     (r"py:.*", r"(T|View|Flask|hooksig\.integrations\._endpoint\.T)"),
     (r"py:.*", r"(WSGIApp|ASGIApp|StartResponse|Scope|Receive|Send|Message|ExcInfo|os\..*)"),
-    (r"py:.*", r"(flask|django|fastapi|starlette|redis|psycopg|psycopg_pool|hypothesis|_pytest)\..*"),
+    (r"py:.*", r"(flask|django|fastapi|starlette|redis|psycopg|psycopg_pool)\..*"),
+    (r"py:.*", r"(hypothesis|_pytest)\..*"),
 ]
