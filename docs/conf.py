@@ -40,6 +40,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(str|bytes|int|float|bool|object|dict|list|tuple|frozenset|None|Exception)"),
     (r"py:.*", r"(ValueError|ImportError|UserWarning|TypeError|ModuleType|Union|Self)"),
     (r"py:.*", r"hooksig\._.*"),
+    (r"py:.*", r"hooksig\.(.+\.)?_[^.]+(\..*)?"),
+    (r"py:.*", r"TimeoutSetting"),
     (r"py:.*", r"(Clock|SecretLike|SecretFormat|KeyFormat|Encoding|Algorithm|HeadersInput)"),
     (r"py:.*", r"(SignatureFormat|ContentBuilder|HeaderName|Candidate|Key)"),
     (r"py:.*", r"(Construction|UrlVariants|Handshake|EcdsaEncoding|ClaimState|Keyed|Environ)"),
