@@ -114,3 +114,12 @@ def test_stdlib_decoder_errors_are_mapped(monkeypatch: pytest.MonkeyPatch) -> No
 def test_encoded_length(size: int, encoding: Encoding, length: int) -> None:
     """encoded_length matches the canonical text length."""
     assert encoded_length(size, encoding) == length
+
+
+def test_fast_decoder_general_form_returns_none_for_malformed_text() -> None:
+    """The general fast decoder (no fixed size) answers None where decode() would raise."""
+    from hooksig._encoding import fast_decoder
+
+    decoder = fast_decoder("base64url", None)
+    assert decoder("AAEC") == b"\x00\x01\x02"
+    assert decoder("A A=") is None

@@ -180,3 +180,12 @@ def test_dir_lists_every_public_name() -> None:
     names = json.loads(_run("import hooksig, json; print(json.dumps(dir(hooksig)))"))
     assert set(hooksig.__all__) <= set(names)
     assert "__version__" in names
+
+
+def test_dir_lists_every_public_name_in_process() -> None:
+    """dir(hooksig) includes every name in __all__ and __version__."""
+    import hooksig
+
+    names = set(dir(hooksig))
+    assert set(hooksig.__all__) <= names
+    assert "__version__" in names

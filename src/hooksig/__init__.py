@@ -134,8 +134,7 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         value = getattr(importlib.import_module(f"hooksig.{module}"), name)
-        if isinstance(value, type):
-            value.__module__ = "hooksig"
+        value.__module__ = "hooksig"  # every lazy public name is a class
         globals()[name] = value
         return value
     if name == "__version__":
