@@ -24,10 +24,10 @@ import sys
 from collections.abc import AsyncIterator, Callable
 
 from ..delivery import Delivery
-from ..errors import ConfigurationError, DuplicateDelivery, ExtraNotInstalled, StoreUnavailable
+from ..errors import DuplicateDelivery, ExtraNotInstalled, StoreUnavailable
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import Refused, check_complete, declared_length, read_async
+from ._body import Refused, check_complete, checked_timeout, declared_length, read_async
 from ._endpoint import Endpoint, asgi_target
 from ._http import ANSWERED, Answer, Outcomes
 
@@ -115,12 +115,8 @@ class VerifiedDelivery:
         key: Callable[[Delivery], str] | None = None,
         read_timeout: float | None = 10.0,
     ) -> None:
-        if read_timeout is not None and not (
-            isinstance(read_timeout, int | float) and read_timeout > 0
-        ):
-            raise ConfigurationError("read_timeout must be a positive number of seconds or None")
+        self.read_timeout = checked_timeout(read_timeout)
         self.endpoint = Endpoint(verifier, idempotency, outcomes=outcomes, key=key)
-        self.read_timeout = read_timeout
 
     async def _verify(self, request: Request) -> Delivery:
         endpoint = self.endpoint
