@@ -1,4 +1,4 @@
-"""WooCommerce through the scheme contract, plus an independent recomputation of its recipe."""
+"""WooCommerce through the scheme contract, its recipe, and WooCommerce core's own fixture."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ import hashlib
 import hmac
 from typing import ClassVar
 
-from hooksig import Verifier
+import pytest
+
+from hooksig import ConfigurationError, Headers, KeyRing, Request, Verifier
+from hooksig.keys import Key
+from hooksig.schemes.woocommerce import SCHEME
 from tests.conftest import NOW, SECRET
 from tests.schemes.contract import BODY, SchemeContract
 
@@ -27,3 +31,43 @@ def test_recipe_recomputed_independently() -> None:
     headers = {"X-WC-Webhook-Signature": "" + base64.b64encode(digest).decode()}
     delivery = Verifier("woocommerce", secret=SECRET).verify(BODY, headers, now=NOW)
     assert delivery.key_id == "0"
+
+
+#: WooCommerce core's own fixture: ``WC_Tests_CRUD_Webhooks::test_generate_signature``
+#: (woocommerce/woocommerce@6147c5e685a97beb873ac2548044cf04d2a48a66:
+#: plugins/woocommerce/tests/legacy/unit-tests/webhooks/crud.php) signs the payload
+#: ``secret`` with a new WC_Webhook, whose secret defaults to the empty string.
+WC_CORE_BODY = b"secret"
+WC_CORE_SIGNATURE = "GBDo00G55h6IiV+6CxqivQPLbI//KzaOZm747971tPs="
+
+
+def _empty_key_ring() -> KeyRing:
+    key = Key("0", "hmac", b"")
+    return KeyRing((key,), key)
+
+
+def test_woocommerce_core_fixture_matches_the_scheme() -> None:
+    """
+    The scheme reproduces WooCommerce core's generate_signature fixture, and only for its body.
+
+    The fixture's key is empty, which a Verifier refuses, so the ring is built by hand
+    and the scheme's own parse, signed_content, match and sign steps are run on it.
+    """
+    ring = _empty_key_ring()
+    request = Request(
+        body=WC_CORE_BODY, headers=Headers({"X-WC-Webhook-Signature": WC_CORE_SIGNATURE})
+    )
+    parsed = SCHEME.parse(request)
+    assert SCHEME.match(ring, SCHEME.signed_content(parsed, request), parsed) == "0"
+    tampered = Request(body=b"secreT", headers=request.headers)
+    assert SCHEME.match(ring, SCHEME.signed_content(parsed, tampered), parsed) is None
+    signed = SCHEME.sign(
+        ring, Request(body=WC_CORE_BODY, headers=Headers({})), timestamp=None, id="1"
+    )
+    assert signed["X-WC-Webhook-Signature"] == WC_CORE_SIGNATURE
+
+
+def test_empty_secret_is_refused() -> None:
+    """A webhook saved without a secret signs with an empty key; hooksig will not verify that."""
+    with pytest.raises(ConfigurationError):
+        Verifier("woocommerce", secret="")

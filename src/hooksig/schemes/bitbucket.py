@@ -3,8 +3,11 @@ Bitbucket: HMAC-SHA256 of the raw body, hex, in ``X-Hub-Signature: sha256=<hex>`
 
 Source: https://confluence.atlassian.com/bitbucketserver/event-payload-938025882.html
 
-Data Center/Server: as quoted from Atlassian's page in @coderabbitai/bitbucket;
-Bitbucket Cloud sends the same header since 2023 (third-party: hookdeck).
+Data Center/Server: as quoted from Atlassian's page in @coderabbitai/bitbucket.
+Bitbucket Cloud (secrets since 2023): https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/
+("Secure webhooks"); Atlassian's KB
+https://support.atlassian.com/bitbucket-cloud/kb/bitbucket-cloud-python-sample-code-to-verify-webhook-signature/
+checks ``X-Hub-Signature`` with HMAC-SHA256 of the body and the secret.
 ``X-Request-Id`` (Data Center) is the delivery id; Cloud's id headers are
 UNCONFIRMED.  No timestamp is signed: rely on the idempotency guard.
 """

@@ -3,7 +3,8 @@ GitLab: the secret token verbatim in ``X-Gitlab-Token``; or, newer, signed ``web
 
 Source: https://docs.gitlab.com/user/project/integrations/webhooks/
 (gitlabhq ``doc/user/project/integrations/webhooks.md``); signing token:
-https://gitlab.com/gitlab-org/gitlab/-/merge_requests/230944.
+https://gitlab.com/gitlab-org/gitlab/-/merge_requests/230944 and
+https://gitlab.com/gitlab-org/gitlab/-/merge_requests/231325.
 
 ``gitlab``: no signature, the header carries the secret token itself.  It
 is compared in constant time, through SHA-256 digests so that its length
@@ -13,9 +14,10 @@ HTTPS, and the idempotency guard keyed on ``X-Gitlab-Webhook-UUID``.
 ``gitlab-signed`` (feature flag ``webhook_signing_token``): Standard
 Webhooks style, ``webhook-signature: v1,<base64 HMAC-SHA256(key, id.ts.body)>``
 with ``webhook-id`` (the ``Idempotency-Key`` value) and ``webhook-timestamp``.
-How GitLab serialises the signing token is UNCONFIRMED: it is read like a
-Standard Webhooks secret (``whsec_`` optional, then base64).  If yours is
-not base64, pass it as ``bytes`` to use its text as the key.
+The signing token is ``whsec_`` + base64 of a 32-byte key (MR 231325), and
+GitLab's own test receiver checks it with the Standard Webhooks library
+(MR 230944): so it is read as a Standard Webhooks secret, key base64-decoded.
+A token that is not base64 can still be passed as ``bytes`` (used raw).
 """
 
 from hooksig.scheme import HmacScheme, Versioned
@@ -41,6 +43,6 @@ SIGNED = HmacScheme(
     content="{id}.{timestamp}.{body}",
     secret_format="whsec",
     tolerance=300,
-    secret_hint="the webhook's signing token (format UNCONFIRMED, read as base64)",
+    secret_hint="the webhook's signing token, whsec_ + base64 of 32 bytes",
     docs_url="https://gitlab.com/gitlab-org/gitlab/-/merge_requests/230944",
 )

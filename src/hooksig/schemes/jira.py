@@ -2,12 +2,13 @@
 Jira (Cloud admin webhooks): HMAC-SHA256 of the body, hex, ``X-Hub-Signature: sha256=<hex>``.
 
 Source: https://developer.atlassian.com/cloud/jira/platform/webhooks/
-(recipe from third-party material: nango.dev, hookdeck)
+(section "Secure admin webhooks"); the same header, prefix and default
+HMACSha256 are stated first-hand on Atlassian's Jira Data Center page
+https://confluence.atlassian.com/adminjiraserver/managing-webhooks-938846912.html.
 
-Third-party only: the header, prefix and algorithm come from
-https://nango.dev/docs/api-integrations/jira/webhooks and hookdeck; the
-id header ``X-Atlassian-Webhook-Identifier`` from jira.js docs.  Dynamic
-(OAuth/Connect) webhooks carry a JWT instead and are not covered.
+The id header ``X-Atlassian-Webhook-Identifier`` is third-party (jira.js
+docs).  Dynamic (OAuth/Connect) webhooks carry a JWT instead and are not
+covered.
 """
 
 from hooksig.scheme import HmacScheme

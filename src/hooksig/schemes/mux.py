@@ -4,7 +4,9 @@ Mux: HMAC-SHA256 over ``<t>.<body>``, hex, in ``Mux-Signature: t=<unix>,v1=<hex>
 Source: https://www.mux.com/docs/core/verify-webhook-signatures
 
 Only scheme ``v1`` is accepted.  Each webhook endpoint has its own secret.
-Mux's tolerance is UNCONFIRMED, so hooksig's 300-second default applies.
+The docs give no tolerance; Mux's own Node SDK (``@mux/mux-node``,
+``webhooks.verifySignature``) refuses timestamps over 300 s old, as
+hooksig's default does.
 """
 
 from hooksig.scheme import HmacScheme, Pairs

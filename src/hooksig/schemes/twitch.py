@@ -1,15 +1,18 @@
 """
 Twitch EventSub: HMAC-SHA256 over ``<message id><timestamp><body>``, hex, ``sha256=`` prefix.
 
-Source: https://dev.twitch.tv/docs/eventsub/handling-webhook-events
+Sources: https://dev.twitch.tv/docs/eventsub/handling-webhook-events;
+twitchdev/twitch-cli@fd7dac6 ``internal/events/trigger/forward_event.go``
+(``getSignatureHeader``, how Twitch's CLI signs mock events);
+twitchdev/eventsub-webhooks-node-sample@6c2a8f5 ``index.js``.
 
 Headers: ``Twitch-Eventsub-Message-Signature``, ``-Id``, ``-Timestamp``
-(RFC 3339, nanoseconds) and ``-Type``.  The signed content (id, then the
-timestamp text, then the body) comes from third-party material (Twitch
-developer forum, tesjs); the official text was not read.  The key is the
-subscription's ``secret``.  The replay window Twitch suggests is
-UNCONFIRMED; hooksig's 300-second default applies.  Notifications are sent
-at least once: the message id is the idempotency key.
+(RFC 3339, nanoseconds) and ``-Type``.  The signed content is the id, then
+the timestamp text, then the raw body, as both of Twitch's own programs
+above sign and check it.  The key is the subscription's ``secret``.  The
+replay window Twitch suggests is UNCONFIRMED; hooksig's 300-second default
+applies.  Notifications are sent at least once: the message id is the
+idempotency key.
 
 Handshake: ``webhook_callback_verification`` is answered with the body's
 ``challenge`` as text/plain by :meth:`hooksig.Verifier.handshake`.
@@ -27,7 +30,7 @@ SCHEME = HmacScheme(
     timestamp_header="Twitch-Eventsub-Message-Timestamp",
     timestamp_unit="rfc3339",
     id_header="Twitch-Eventsub-Message-Id",
-    content="{id}{timestamp}{body}",  # third-party
+    content="{id}{timestamp}{body}",
     handshake=echo_challenge(
         header=("Twitch-Eventsub-Message-Type", "webhook_callback_verification")
     ),

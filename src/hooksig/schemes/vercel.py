@@ -1,12 +1,16 @@
 """
-Vercel: HMAC-SHA1 of the raw body, hex, in ``x-vercel-signature`` (third-party).
+Vercel: HMAC-SHA1 of the raw body, hex, in ``x-vercel-signature``.
 
-Source: https://vercel.com/docs/webhooks (recipe from third-party material: trigger.dev, hookdeck)
+Source: https://vercel.com/docs/webhooks, as implemented in Vercel's own
+integration example vercel/example-marketplace-integration@4b971cf
+``app/webhook/route.ts`` (HMAC-SHA1 of the raw body keyed with the
+integration's client secret, hex, compared with ``x-vercel-signature``).
+vercel/vercel-plugin@19606ac ``commands/status.md`` documents the same
+header and HMAC-SHA1 for drains.
 
-Third-party only: the header, the algorithm and the encoding come from
-https://trigger.dev/docs/webhooks/providers/vercel and hookdeck's
-webhook-skills, not from vercel.com.  No timestamp is signed: rely on the
-idempotency guard.
+Integration webhooks are keyed with the integration's Client Secret, drains
+with the drain's secret.  No published test vector was found.  No timestamp
+is signed: rely on the idempotency guard.
 """
 
 from hooksig.scheme import HmacScheme

@@ -5,9 +5,14 @@ Source: https://developer.zendesk.com/documentation/webhooks/verifying/
 
 Recipe: ``base64(HMACSHA256(TIMESTAMP + BODY))`` keyed with the webhook's
 signing secret, the timestamp from ``X-Zendesk-Webhook-Signature-Timestamp``;
-the body may be empty (GET/DELETE webhooks).  The timestamp's format is not
-in our catalog: it is read as RFC 3339 (``2021-09-28T21:10:57Z``), which is
-UNCONFIRMED, and the tolerance too, so hooksig's 300-second default applies.
+the body may be empty (GET/DELETE webhooks).  The timestamp is RFC 3339, as
+in the headers example of
+https://developer.zendesk.com/documentation/webhooks/anatomy-of-a-webhook-request
+(``2021-03-25T05:09:27Z``).  Zendesk states no tolerance, so hooksig's
+300-second default applies.  An earlier version of the docs (under
+``documentation/event-connectors/webhooks/verifying/``) gave
+``(BODY)(TIMESTAMP)`` with a matching example; Zendesk replaced it on that
+same page with the order above, which hooksig follows.
 """
 
 from hooksig.scheme import HmacScheme

@@ -1,13 +1,14 @@
 """
 Zoom: HMAC-SHA256 over ``v0:<timestamp>:<body>``, hex, in ``x-zm-signature: v0=<hex>``.
 
-Sources: zoom/webhook-sample ``index.js``;
+Sources: zoom/webhook-sample ``index.js``; Zoom's Node SDK @zoom/rivet 0.4.0
+(``CommonHttpRequest.isEventVerified``, cross-checked in tests/schemes/test_zoom_sdk.py);
 https://developers.zoom.us/changelog/platform/webhook-validation-and-verification-changes
 
 The key is the app's secret token.  ``x-zm-request-timestamp`` is Unix
 seconds; Zoom's tolerance is UNCONFIRMED, so hooksig's 300-second default
-applies.  (Zoom's sample re-serialises the parsed JSON; hooksig signs the
-raw body, as it should be.)
+applies.  (Zoom's sample and Rivet hash the re-serialised JSON; hooksig
+hashes the raw body, the same text whenever the body is compact JSON.)
 
 Handshake: ``endpoint.url_validation`` (sent on setup and every 72 hours)
 is answered ``{"plainToken": t, "encryptedToken": hex(HMAC-SHA256(secret_token, t))}``
