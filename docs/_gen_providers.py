@@ -11,6 +11,7 @@ provider's quirks).  Call :func:`generate` from ``docs/conf.py``, or run
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -18,6 +19,13 @@ from typing import Any
 
 from hooksig import schemes
 
+_EVIDENCE = json.loads((Path(__file__).parent / "_provider_evidence.json").read_text("utf-8"))
+_KIND = {
+    "vector": "published vector",
+    "sdk": "official SDK",
+    "both": "published vector and official SDK",
+    "none": "none published",
+}
 _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
 _UNIT = {"s": "Unix seconds", "ms": "Unix milliseconds", "rfc3339": "RFC 3339 date-time"}
 
@@ -150,6 +158,11 @@ def _example(scheme: Any, name: str) -> str:
     return "\n".join(lines)
 
 
+def _evidence(name: str) -> str:
+    found = _EVIDENCE[name]
+    return f"{_KIND[found['kind']]}: {found['against']}"
+
+
 def _page(name: str, module_path: str, scheme: Any, aliases: list[str]) -> str:
     doc = _docstring(module_path)
     rows = [
@@ -173,6 +186,7 @@ def _page(name: str, module_path: str, scheme: Any, aliases: list[str]) -> str:
         ("Key", _keys(scheme, name)),
         ("Handshake", "answered by `Verifier.handshake()`" if scheme.handshake else "none"),
         ("Source", f"<{scheme.docs_url}>" if scheme.docs_url else "see below"),
+        ("Checked against", _evidence(name)),
     ]
     table = "\n".join(f"| {key} | {value} |" for key, value in rows)
     return (
@@ -192,16 +206,21 @@ def _index(entries: list[tuple[str, str, Any]], aliases: dict[str, str]) -> str:
         "",
         "Every built-in scheme, by registry name.  Facts marked third-party or",
         "UNCONFIRMED on a provider's page come from outside the provider's own docs.",
+        "*Checked against* says what hooksig's tests hold each scheme to beyond",
+        "their own recomputation: a vector the provider published, or its official",
+        "SDK (signatures made by each side verified by the other).",
         "",
-        "| Name | Provider | Algorithm | Encoding | Signed content | Timestamp | Delivery id |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Name | Provider | Algorithm | Encoding | Signed content | Timestamp | Delivery id "
+        "| Checked against |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, module_path, scheme in entries:
         title = _title(_docstring(module_path), name)
         stamp = "yes" if scheme.default_tolerance else "no"
         lines.append(
             f"| [`{name}`]({name}.md) | {title} | {_algorithm(scheme)} | {_encoding(scheme)} "
-            f"| {_content(scheme)} | {stamp} | {_delivery_id(scheme)} |"
+            f"| {_content(scheme)} | {stamp} | {_delivery_id(scheme)} "
+            f"| {_KIND[_EVIDENCE[name]['kind']]} |"
         )
     lines += ["", "Aliases: " + ", ".join(f"`{a}` = `{t}`" for a, t in sorted(aliases.items()))]
     lines += ["", "```{toctree}", ":hidden:", ""] + [name for name, _, _ in entries] + ["```", ""]

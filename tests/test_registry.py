@@ -240,3 +240,25 @@ class TestPlugins:
         _plugins(monkeypatch, ep)
         assert registry.get("github") is not ep.target
         assert ep.loads == 0
+
+
+def test_every_builtin_scheme_says_what_it_is_checked_against() -> None:
+    """docs/_provider_evidence.json covers each built-in, and its claims match the test tree."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    evidence = json.loads((root / "docs" / "_provider_evidence.json").read_text("utf-8"))
+    evidence.pop("_comment")
+    assert set(evidence) == set(registry.names()) - set(registry.ALIASES)
+    official = {path.stem for path in (root / "tests/vectors/providers/official").glob("*.json")}
+    on_node = {path.name for path in (root / "tests/sdk_node").iterdir() if path.is_dir()}
+    for name, entry in evidence.items():
+        assert entry["kind"] in {"vector", "sdk", "both", "none"}, name
+        assert entry["against"].strip(), name
+        for test in entry["tests"]:
+            assert (root / test).is_file(), f"{name}: {test} does not exist"
+        if name in official:
+            assert entry["kind"] in {"vector", "both"}, name
+        if name in on_node:
+            assert entry["kind"] in {"sdk", "both"}, name

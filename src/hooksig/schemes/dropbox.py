@@ -1,10 +1,11 @@
 """
-Dropbox: HMAC-SHA256 of the raw body, hex, in ``X-Dropbox-Signature`` (third-party).
+Dropbox: HMAC-SHA256 of the raw body, hex, in ``X-Dropbox-Signature``.
 
-Source: https://www.dropbox.com/developers/reference/webhooks
-(recipe from third-party material: webhook-verify crate, gists)
-
-Third-party only; the one vector is from the hapi-dropbox-webhooks tests.
+Source: https://www.dropbox.com/developers/reference/webhooks ("HMAC-SHA256
+of the request body, keyed with your app secret"), and Dropbox's own sample
+receiver dropbox/mdwebhook@1b32d5a ``app.py`` (lowercase hex, app secret as
+ASCII).  Dropbox publishes no vector; the one in our tests is third-party
+(hapi-dropbox-webhooks).
 Dropbox's setup check is an unsigned ``GET ?challenge=``: hooksig does not
 answer it (nothing unsigned is answered); echo it in your route.  No
 timestamp is signed: rely on the idempotency guard.

@@ -20,7 +20,8 @@ Two registry names, because the algorithm is configuration, never a header:
 ``twilio`` (HMAC-SHA1 keyed with the account auth token) and
 ``twilio-sha256`` (HMAC-SHA256 keyed with a Webhooks Setting's SharedKey,
 announced by ``X-Twilio-Webhooks-Signature-Settings: ...,algorithm=HMAC_SHA256``;
-"only the hash changes", per twilio-node ``examples/WebhookSignatureValidation.md``).
+https://www.twilio.com/docs/usage/webhooks/webhook-shared-keys, and twilio-python
+9.13's ``RequestValidator(algorithm=HMAC_SHA256)``: only the hash changes).
 Twilio signs no timestamp and no id: rely on the idempotency guard.
 """
 
@@ -46,5 +47,5 @@ SHA256 = replace(
     name="twilio-sha256",
     algorithm="sha256",
     secret_hint="the Webhooks Setting's SharedKey, as text",
-    docs_url="https://github.com/twilio/twilio-node/blob/main/examples/WebhookSignatureValidation.md",
+    docs_url="https://www.twilio.com/docs/usage/webhooks/webhook-shared-keys",
 )
