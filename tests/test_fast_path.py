@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hooksig
-from hooksig import Verifier, WebhookError, _fast
+from hooksig import AsymmetricScheme, Verifier, WebhookError, _fast
 from hooksig.scheme import HmacScheme, Pairs, Versioned
+from tests.properties.factories import ED25519_SEED, P256_PEM
 
 NOW = 1_700_000_000
 KEYS = [bytes(range(32)), b"another secret, 32 bytes long!!!"]
@@ -56,6 +57,16 @@ CUSTOM: list[str | HmacScheme] = [
         content="{id}:{timestamp}:{body}",
         id_header="Acme-Id",
     ),
+    # The signed content around the body: fields after it, literals only, the body twice.
+    HmacScheme(
+        name="acme-tail",
+        signature_header="X-Acme-Tail",
+        timestamp_header="X-Acme-Time",
+        id_header="X-Acme-Id",
+        content="{body}.{timestamp}.{id}",
+    ),
+    HmacScheme(name="acme-literal", signature_header="X-Acme-Lit", content="::{body}!!"),
+    HmacScheme(name="acme-twice", signature_header="X-Acme-Twice", content="{body}|{body}"),
     HmacScheme(
         name="acme-versioned",
         signature_header=("Acme-Sig", "X-Acme-Sig"),
@@ -176,17 +187,95 @@ def test_fast_and_general_paths_agree(name: str | HmacScheme, data: st.DataObjec
     assert _outcome(fast, body, sent, now) == _outcome(general, body, sent, now)
 
 
+_SECOND_ED25519 = bytes(range(40, 72))
+
+
+def _second_p256() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.derive_private_key(0x5EC0D, ec.SECP256R1())
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+#: Public-key schemes and two private keys for each (a signing key also verifies).
+#: (Standard Webhooks v1a is an HmacScheme with a public-key side: the general path.)
+PUBLIC: list[tuple[str | AsymmetricScheme, list[Any]]] = [
+    ("discord", [ED25519_SEED, _SECOND_ED25519]),
+    ("sendgrid", [P256_PEM, _second_p256()]),
+    (
+        AsymmetricScheme(
+            name="acme-ecdsa-raw",
+            signature_header="X-Acme-Ecdsa",
+            algorithm="ecdsa-p256",
+            ecdsa_encoding="raw",
+            encoding="base64url",
+            signature_format=Pairs(timestamp_key="t"),
+            version="s1",
+            content="{timestamp}.{body}",
+            public_key_format="pem",
+            signing_key_format="pem",
+        ),
+        [P256_PEM, _second_p256()],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "pair"), PUBLIC, ids=lambda value: str(value)[:40])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_and_general_paths_agree_on_public_keys(
+    name: str | AsymmetricScheme, pair: list[Any], data: st.DataObject
+) -> None:
+    """The same for Ed25519 and ECDSA: the right key or the wrong one, genuine or hostile."""
+    key = data.draw(st.sampled_from(pair))
+    fast = Verifier(name, signing_key=key, clock=lambda: NOW)
+    general = Verifier(name, signing_key=key, clock=lambda: NOW)
+    general._fast = None
+    assert fast._fast is not None
+    signer = Verifier(name, signing_key=data.draw(st.sampled_from(pair)), clock=lambda: NOW)
+    body = data.draw(st.binary(max_size=300) | st.just(b'{"id":"evt_1","type":"x"}'))
+    timestamp = NOW + data.draw(st.sampled_from([0, -10, 299, 301, -301, 10**6]))
+    delivery_id = data.draw(st.sampled_from([None, "msg_1", "a" * 256]))
+    headers = signer.sign(body, timestamp=timestamp, id=delivery_id)
+    sent: Any = _mutate(headers, data)
+    if data.draw(st.booleans()):
+        body = body + b" "  # tampered
+    now = data.draw(st.sampled_from([None, float(NOW), NOW + 1000.0]))
+    assert _outcome(fast, body, sent, now) == _outcome(general, body, sent, now)
+
+
+def test_every_offered_public_key_signature_is_tried() -> None:
+    """A header offering two signatures, ours second: the fast path finds it."""
+    scheme = PUBLIC[-1][0]
+    fast = Verifier(scheme, signing_key=P256_PEM, clock=lambda: NOW)
+    other = Verifier(scheme, signing_key=_second_p256(), clock=lambda: NOW)
+    body = b'{"id":"evt_1"}'
+    ours = fast.sign(body, timestamp=NOW)["X-Acme-Ecdsa"]
+    theirs = other.sign(body, timestamp=NOW)["X-Acme-Ecdsa"]
+    both = {"X-Acme-Ecdsa": theirs + "," + ours.split(",", 1)[1]}
+    assert fast._fast is not None
+    found = fast._fast(body, both, None, fast.clock, fast._window)
+    assert found is not _fast.DEFER
+    assert found.key_id == "0"
+    with pytest.raises(hooksig.InvalidSignature):
+        fast.verify(body + b" ", both)
+
+
 @pytest.mark.parametrize(
-    "name", ["stripe", "github", "shopify", "standard-webhooks", "slack", "paddle", "svix"]
+    "name",
+    ["stripe", "github", "shopify", "standard-webhooks", "slack", "paddle", "svix"],
 )
 def test_the_common_schemes_take_the_fast_path(name: str) -> None:
     """The providers measured in benchmarks/ are verified by the fast path, not deferred."""
     verifier = Verifier(name, secret=KEYS[0], clock=lambda: NOW)
     assert verifier._fast is not None
     headers = verifier.sign(b'{"id":"evt_1"}', timestamp=NOW, id="msg_1")
-    found = verifier._fast.verify(
-        b'{"id":"evt_1"}', headers, None, verifier.clock, verifier._window
-    )
+    found = verifier._fast(b'{"id":"evt_1"}', headers, None, verifier.clock, verifier._window)
     assert found is not _fast.DEFER
     assert found == verifier.verify(b'{"id":"evt_1"}', headers)
 
@@ -204,6 +293,20 @@ def test_custom_and_subclassed_schemes_use_the_general_path() -> None:
     assert Verifier(plain, secret=KEYS[0])._fast is not None
     url = HmacScheme(name="acme", signature_header="X-Acme", content="{url}{body}")
     assert Verifier(url, secret=KEYS[0])._fast is None
+
+
+def test_header_layouts_are_remembered_up_to_a_bound() -> None:
+    """Each new layout of header names is learnt; past the bound it is worked out each time."""
+    verifier = Verifier("github", secret=KEYS[0])
+    body = b'{"id":"evt_1"}'
+    signed = verifier.sign(body)
+    for extra in range(_fast.MAX_LAYOUTS + 10):
+        delivery = verifier.verify(body, {**signed, f"X-Extra-{extra}": "1"})
+        assert delivery.headers[f"x-extra-{extra}"] == "1"
+    layouts = verifier._fast.__closure__  # the closure's cells hold the FastPath's table
+    assert layouts is not None
+    tables = [cell.cell_contents for cell in layouts if isinstance(cell.cell_contents, dict)]
+    assert [len(table) for table in tables] == [_fast.MAX_LAYOUTS]
 
 
 def test_the_clock_is_read_per_delivery() -> None:

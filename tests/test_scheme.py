@@ -22,6 +22,7 @@ from hooksig import (
     Scheme,
     Versioned,
 )
+from hooksig._url import with_and_without_default_port
 from hooksig.keys import KeyRing
 from tests.conftest import NOW, SECRET
 
@@ -378,6 +379,49 @@ def test_url_variants_give_one_content_per_url() -> None:
         b"https://example.com/hook?x=1a1b2",
         b"https://example.com:443/hook?x=1a1b2",
     )
+
+
+def test_url_variants_share_one_built_content() -> None:
+    """A content function led by the URL runs once; each variant URL is signed before its rest."""
+    calls = []
+
+    def url_then_body(parsed: ParsedSignature, request: Request) -> bytes:
+        calls.append(request.url)
+        return (request.url or "").encode() + request.body
+
+    scheme = HmacScheme(
+        name="acme",
+        signature_header="X-Acme",
+        content=url_then_body,
+        url_variants=with_and_without_default_port,
+    )
+    request = Request(b"payload", Headers(), url="https://example.com/hook")
+    pieces = scheme._signed_parts(ParsedSignature(()), request)
+    assert [b"".join(piece) for piece in pieces] == [
+        b"https://example.com/hookpayload",
+        b"https://example.com:443/hookpayload",
+    ]
+    assert calls == ["https://example.com/hook"]
+
+
+def test_url_variants_with_content_not_led_by_the_url() -> None:
+    """A content function that does not start with the URL is built once per variant."""
+
+    def body_then_url(parsed: ParsedSignature, request: Request) -> bytes:
+        return request.body + (request.url or "").encode()
+
+    scheme = HmacScheme(
+        name="acme",
+        signature_header="X-Acme",
+        content=body_then_url,
+        url_variants=with_and_without_default_port,
+    )
+    verifier = hooksig.Verifier(scheme, secret=SECRET)
+    headers = verifier.sign(b"payload", url="https://example.com:443/hook")
+    delivery = verifier.verify(b"payload", headers, url="https://example.com/hook")
+    assert delivery.body == b"payload"
+    with pytest.raises(hooksig.InvalidSignature):
+        verifier.verify(b"payload", headers, url="https://example.com/other")
 
 
 def test_url_content_refuses_an_unparsable_url() -> None:

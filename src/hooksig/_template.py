@@ -204,15 +204,23 @@ class _TemplateScheme:
     def _separators(self) -> str:
         return "".join(part.decode("latin-1") for part in self._parts if isinstance(part, bytes))
 
-    def _signed_parts(self, parsed: ParsedSignature, request: Request) -> list[list[bytes]]:
+    def _signed_parts(
+        self, parsed: ParsedSignature, request: Request
+    ) -> list[list[bytes | memoryview]]:
         # signed_contents(), each content left in pieces: the verifier hashes
         # them in turn instead of joining a copy of the body.
         if self.url_variants is None or request.url is None:
-            return [self._content_parts(parsed, request)]
-        return [
-            self._content_parts(parsed, replace(request, url=url))
-            for url in self.url_variants(request.url)
-        ]
+            return [list(self._content_parts(parsed, request))]
+        variants = self.url_variants(request.url)
+        if not isinstance(self.content, str):
+            # A builder's content starts with the URL it was given (see url_variants):
+            # build it once, and sign each variant's URL before the same rest.
+            content = self.content(parsed, request)
+            url = request.url.encode("utf-8")
+            if content.startswith(url):
+                rest = memoryview(content)[len(url) :]
+                return [[variant.encode("utf-8"), rest] for variant in variants]
+        return [list(self._content_parts(parsed, replace(request, url=url))) for url in variants]
 
     def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
         """Fill the content template with the exact bytes received."""

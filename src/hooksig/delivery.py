@@ -11,12 +11,37 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from ._headers import Headers
 from .errors import MalformedPayload
 
 _UNSET: Any = object()
 
 
-class Delivery:
+class _Fields:
+    # Delivery's storage.  The fast path fills one with plain attribute stores
+    # (writes to a Delivery raise) and then makes it a Delivery: see _delivery().
+    __slots__ = ("_headers", "_id", "_id_field", "body", "key_id", "scheme", "timestamp")
+
+    def __init__(
+        self,
+        scheme: str,
+        id: str | None,
+        timestamp: int | None,
+        key_id: str | None,
+        body: bytes,
+        headers: Mapping[str, str],
+        id_field: str | None,
+    ) -> None:
+        self.scheme = scheme
+        self._id = _UNSET if id is None and id_field else id
+        self._id_field = id_field
+        self.timestamp = timestamp
+        self.key_id = key_id
+        self.body = body
+        self._headers = headers
+
+
+class Delivery(_Fields):
     """
     An authentic, fresh webhook delivery; immutable.
 
@@ -33,7 +58,7 @@ class Delivery:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("_id", "_id_field", "body", "headers", "key_id", "scheme", "timestamp")
+    __slots__ = ()
 
     _id: str | None
     _id_field: str | None
@@ -41,7 +66,6 @@ class Delivery:
     timestamp: int | None
     key_id: str | None
     body: bytes
-    headers: Mapping[str, str]
 
     def __init__(
         self,
@@ -61,7 +85,16 @@ class Delivery:
         setter(self, "timestamp", timestamp)
         setter(self, "key_id", key_id)
         setter(self, "body", body)
-        setter(self, "headers", headers)
+        setter(self, "_headers", headers if isinstance(headers, Headers) else Headers(headers))
+
+    @property
+    def headers(self) -> Headers:
+        """The request headers: read-only, case-insensitive."""
+        headers = self._headers
+        if type(headers) is dict:  # the fast path's plain dict, checked, viewed on first use
+            headers = Headers(headers)
+            object.__setattr__(self, "_headers", headers)
+        return headers  # type: ignore[return-value]
 
     @property
     def id(self) -> str | None:
@@ -117,11 +150,6 @@ class Delivery:
 
 
 Delivery.__module__ = "hooksig"  # its public name, hooksig.Delivery
-_new = Delivery.__new__
-_slots = {name: Delivery.__dict__[name].__set__ for name in Delivery.__slots__}
-_set_scheme, _set_id, _set_id_field = _slots["scheme"], _slots["_id"], _slots["_id_field"]
-_set_timestamp, _set_key_id = _slots["timestamp"], _slots["key_id"]
-_set_body, _set_headers = _slots["body"], _slots["headers"]
 
 
 def _delivery(
@@ -133,14 +161,11 @@ def _delivery(
     headers: Mapping[str, str],
     id_field: str | None,
 ) -> Delivery:
-    # Delivery(...) for the verifier's fast path: the same fields, set through
-    # the slots directly rather than by name.
-    delivery = _new(Delivery)
-    _set_scheme(delivery, scheme)
-    _set_id(delivery, _UNSET if id is None and id_field else id)
-    _set_id_field(delivery, id_field)
-    _set_timestamp(delivery, timestamp)
-    _set_key_id(delivery, key_id)
-    _set_body(delivery, body)
-    _set_headers(delivery, headers)
-    return delivery
+    """Delivery(...) for the verifier's fast path, at a third of the cost.
+
+    *headers* is a :class:`Headers` view, or a plain ``dict`` of ``str`` that
+    :class:`Headers` accepts as is (viewed on first access).
+    """
+    delivery = _Fields(scheme, id, timestamp, key_id, body, headers, id_field)
+    delivery.__class__ = Delivery  # same slots: only the type changes, and with it, writes refused
+    return delivery  # type: ignore[return-value]

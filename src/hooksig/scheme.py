@@ -125,6 +125,8 @@ class HmacScheme(_TemplateScheme):
             otherwise they are alternative spellings of one header.
         url_variants: the URLs to try for one configured URL (Twilio's
             default port, :func:`hooksig._url.with_and_without_default_port`).
+            With a content function whose content starts with the URL, the
+            function runs once and each variant URL is signed before the rest.
         handshake: answers the provider's endpoint check, used by
             :meth:`hooksig.Verifier.handshake` (see :mod:`hooksig._handshake`).
         secret_hint: what the secret is, in the provider's words, for the docs.

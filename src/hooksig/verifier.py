@@ -120,11 +120,12 @@ class Verifier:
             if bound is None or (bound == math.inf and future_tolerance in (None, math.inf))
             else ReplayWindow(bound, future_tolerance, clock)
         )
-        self._fast = (
-            _fast.plan(self._scheme, self._keyed)  # type: ignore[arg-type]
-            if self._keyed is not None and self._url_policy is None
+        fast = (
+            _fast.plan(self._scheme, self._keyed, self._keys)  # type: ignore[arg-type]
+            if self._url_policy is None
             else None
         )
+        self._fast = None if fast is None else fast.compile()
 
     @property
     def scheme(self) -> Scheme:
@@ -171,20 +172,21 @@ class Verifier:
             PayloadTooLarge: the body exceeds ``max_body_size``.
             MalformedPayload: *body* is not bytes.
         """
+        fast = self._fast
+        if fast is not None and type(body) is bytes and len(body) <= self._max_body:
+            try:
+                found = fast(body, headers, now, self.clock, self._window)
+            except VerificationError as exc:
+                exc.scheme = self._scheme.name
+                raise
+            if found is not _fast.DEFER:
+                return found  # type: ignore[no-any-return]
         if not isinstance(body, bytes):
             if not isinstance(body, (bytearray, memoryview)):
                 raise MalformedPayload("the body must be the raw bytes received, not decoded text")
             body = bytes(body)
         if len(body) > self._max_body:
             raise PayloadTooLarge(self._max_body)
-        if self._fast is not None:
-            try:
-                found = self._fast.verify(body, headers, now, self.clock, self._window)
-            except VerificationError as exc:
-                exc.scheme = self._scheme.name
-                raise
-            if found is not _fast.DEFER:
-                return found  # type: ignore[no-any-return]
         return self._verify(body, headers, url, method, params, now, path)
 
     def _verify(
