@@ -23,10 +23,11 @@ PARTS = ("verify", "import", "memory", "leak")
 def main(argv: list[str] | None = None) -> int:
     """Run the parts asked for, in order; exit 1 if the timing check finds a leak."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("parts", nargs="*", default=["all"], choices=("all", *PARTS))
+    parser.add_argument("parts", nargs="*", default="all", choices=("all", *PARTS))
     parser.add_argument("--quick", action="store_true", help="fewer rounds and samples")
     args = parser.parse_args(argv)
-    parts = PARTS if "all" in args.parts else tuple(args.parts)
+    # A default of "all" (a str, not a list: argparse checks it against the choices).
+    parts = PARTS if args.parts == "all" or "all" in args.parts else tuple(args.parts)
     status = 0
     for part in parts:
         print(f"\n## {part}\n", flush=True)

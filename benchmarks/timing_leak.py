@@ -5,7 +5,11 @@ Two classes of input are timed in a random interleaving: a candidate that
 differs from the expected digest in its first byte, and one that differs in
 its last byte.  Welch's t-test compares the two timing distributions, also
 after cropping the slow tail at several percentiles (dudect's trick against
-interrupts); the largest |t| is reported.  |t| > 4.5 is a leak.
+interrupts); the largest |t| is reported.  |t| > 10 is a leak: dudect's own
+"probably not constant time" bound for that maximum (``t_threshold_moderate``).
+The textbook 4.5 of a single t-test is too tight once the maximum over crops
+is taken on a shared machine: ``hmac.compare_digest`` itself reached 4.8 here,
+while the controls show |t| in the hundreds to thousands.
 
 The positive control is a naive early-exit comparison written in Python
 (``==`` byte by byte); it must leak, both alone and patched into a whole
@@ -29,9 +33,9 @@ import time
 from collections.abc import Callable
 
 import hooksig
-from hooksig import _compare
+from hooksig import _compare, _fast
 
-THRESHOLD = 4.5
+THRESHOLD = 10.0
 CROPS = (None, 0.99, 0.95, 0.90, 0.75, 0.50)
 SECRET = "hooksig-timing-secret-0123456789abcdef"
 
@@ -193,15 +197,17 @@ def run_checks(*, quick: bool = False, out: object = sys.stdout) -> dict[str, fl
         "hooksig Verifier.verify (github)",
         measure(refuse, headers_first, headers_last, samples=verify_samples, batch=1),
     )
-    original = _compare.bytes_eq
-    _compare.bytes_eq = naive_eq  # the control, patched into the whole pipeline
+    # The control, patched into the whole pipeline: both places a digest is compared
+    # (match_key's bytes_eq, and the fast path's one compare_digest for one key).
+    originals = _compare.bytes_eq, _fast.compare_digest
+    _compare.bytes_eq = _fast.compare_digest = naive_eq
     try:
         report(
             "control: Verifier.verify with naive compare",
             measure(refuse, headers_first, headers_last, samples=verify_samples, batch=1),
         )
     finally:
-        _compare.bytes_eq = original
+        _compare.bytes_eq, _fast.compare_digest = originals
     return results
 
 

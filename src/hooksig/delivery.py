@@ -89,7 +89,7 @@ class Delivery(_Fields):
 
     @property
     def headers(self) -> Headers:
-        """The request headers: read-only, case-insensitive."""
+        """Read-only, case-insensitive view of the request headers."""
         headers = self._headers
         if type(headers) is dict:  # the fast path's plain dict, checked, viewed on first use
             headers = Headers(headers)
