@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 import hooksig
 from hooksig import AsymmetricScheme, Verifier, WebhookError, _fast
+from hooksig._formats import MAX_SIGNATURES
 from hooksig.scheme import HmacScheme, Pairs, Versioned
 from tests.properties.factories import ED25519_SEED, P256_PEM
 
@@ -290,6 +293,55 @@ def test_custom_and_subclassed_schemes_use_the_general_path() -> None:
     assert Verifier(plain, secret=KEYS[0])._fast is not None
     url = HmacScheme(name="acme", signature_header="X-Acme", content="{url}{body}")
     assert Verifier(url, secret=KEYS[0])._fast is None
+
+
+def _stripe_cases() -> list[Any]:
+    digest = "ab" * 32
+    many = ",".join(f"v1={digest}" for _ in range(MAX_SIGNATURES + 1))
+    return [
+        pytest.param({"Stripe-Signature": f"t={NOW},t={NOW},v1={digest}"}, id="timestamp-twice"),
+        pytest.param({"Stripe-Signature": f"t={NOW},{many}"}, id="too-many-signatures"),
+        pytest.param({"Stripe-Signature": f"v1={digest}"}, id="no-timestamp"),
+        pytest.param({"Stripe-Signature": f"t={NOW},v1={digest}", "X-Count": 5}, id="int-value"),
+    ]
+
+
+@pytest.mark.parametrize("headers", _stripe_cases())
+def test_irregular_headers_are_left_to_the_general_path(headers: dict[str, Any]) -> None:
+    """Each irregular shape is DEFERred, and verify() raises what the general path raises."""
+    fast, general = _pair("stripe")
+    body = b'{"id":"evt_1"}'
+    assert fast._fast is not None
+    assert fast._fast(body, headers, None, fast.clock, fast._window) is _fast.DEFER
+    outcome = _outcome(fast, body, headers, None)
+    assert outcome[0] != "ok"  # a refusal, not a Delivery
+    assert outcome == _outcome(general, body, headers, None)
+
+
+def test_other_versions_beside_ours_and_no_window() -> None:
+    """A v0 item beside v1 is skipped; with the window off the timestamp is still read."""
+    verifier = Verifier("stripe", secret=KEYS[0], tolerance=math.inf)
+    body = b'{"id":"evt_1"}'
+    signed = verifier.sign(body, timestamp=NOW)["Stripe-Signature"]
+    t_item, v1_item = signed.split(",")
+    headers = {"Stripe-Signature": f"{t_item},v0={'cd' * 32},{v1_item}"}
+    assert verifier._fast is not None
+    found = verifier._fast(body, headers, None, verifier.clock, verifier._window)
+    assert found is not _fast.DEFER
+    assert found.timestamp == NOW
+
+
+def test_another_accepted_version_is_parsed_and_passed_over() -> None:
+    """Standard Webhooks: a v1a (Ed25519) item before our v1 is decoded, then not compared."""
+    verifier = Verifier("standard-webhooks", secret=KEYS[0], clock=lambda: NOW)
+    body = b'{"id":"evt_1"}'
+    headers = verifier.sign(body, timestamp=NOW, id="msg_1")
+    v1a = "v1a," + base64.b64encode(bytes(64)).decode()
+    headers["webhook-signature"] = f"{v1a} {headers['webhook-signature']}"
+    assert verifier._fast is not None
+    found = verifier._fast(body, headers, None, verifier.clock, verifier._window)
+    assert found is not _fast.DEFER
+    assert found.id == "msg_1"
 
 
 def test_header_layouts_are_remembered_up_to_a_bound() -> None:

@@ -404,6 +404,22 @@ def test_url_variants_share_one_built_content() -> None:
     assert calls == ["https://example.com/hook"]
 
 
+def test_url_variants_with_a_template() -> None:
+    """A template that signs {url} is filled once per variant URL."""
+    scheme = HmacScheme(
+        name="acme",
+        signature_header="X-Acme",
+        content="{url}|{body}",
+        url_variants=with_and_without_default_port,
+    )
+    request = Request(b"payload", Headers(), url="https://example.com/hook")
+    pieces = scheme._signed_parts(ParsedSignature(()), request)
+    assert [b"".join(piece) for piece in pieces] == [
+        b"https://example.com/hook|payload",
+        b"https://example.com:443/hook|payload",
+    ]
+
+
 def test_url_variants_with_content_not_led_by_the_url() -> None:
     """A content function that does not start with the URL is built once per variant."""
 

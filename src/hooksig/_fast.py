@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 from . import _compare
 from ._encoding import fast_decoder
 from ._formats import MAX_ID_LENGTH, MAX_SIGNATURES, MAX_TIMESTAMP_DIGITS, Pairs, Plain, Versioned
-from ._headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, view
+from ._headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, Headers
 from .delivery import _delivery
 from .errors import InvalidSignature
 
@@ -231,7 +231,7 @@ class FastPath:
 
     def _view_values(self, headers: Any) -> Any:
         # Step 1 for headers that are not a plain dict: (values, layout, view) or DEFER.
-        headers = view(headers)
+        headers = Headers(headers)  # raises the general path's MalformedSignature for junk
         if not headers._repeated.isdisjoint(self._wanted):
             return DEFER
         values = headers._values

@@ -176,25 +176,3 @@ class Headers(Mapping[str, str]):
 for _public in (Headers,):
     _public.__module__ = "hooksig"  # its public name, hooksig.Headers
 del _public
-
-
-_new = Headers.__new__
-_set_values = Headers.__dict__["_values"].__set__
-_set_repeated = Headers.__dict__["_repeated"].__set__
-
-
-def view(headers: HeadersInput) -> Headers:
-    """``Headers(headers)``, for a plain dict without the call machinery (the fast path)."""
-    if type(headers) is not dict or len(headers) > MAX_HEADER_COUNT:
-        return Headers(headers)
-    try:  # _plain(), inline
-        values = dict(zip(map(str.lower, headers), headers.values()))  # noqa: B905 - one dict
-        "".join(headers.values())
-    except TypeError:
-        return Headers(headers)
-    if len(values) != len(headers):
-        return Headers(headers)
-    made = _new(Headers)
-    _set_values(made, values)
-    _set_repeated(made, _NONE)
-    return made
