@@ -23,7 +23,7 @@ from collections.abc import Callable
 import _cases
 
 from hooksig import _fast
-from hooksig.delivery import _delivery
+from hooksig.delivery import Delivery, _Fields
 
 RUNS, NUMBER = 9, 50_000
 
@@ -74,7 +74,7 @@ def steps() -> list[tuple[str, float]]:
         ),
         (
             "Delivery: seven slots",
-            ns(lambda: _delivery("github", "id", None, "0", body, headers, None)),
+            ns(lambda: _delivery(body, headers)),
         ),
         (
             "(Stripe) t=...,v1=... in one regex match, hex decode",
@@ -86,6 +86,12 @@ def steps() -> list[tuple[str, float]]:
         ),
         ("(Standard Webhooks) canonical base64 decode", ns(lambda: _b64(swh))),
     ]
+
+
+def _delivery(body: bytes, headers: dict[str, str]) -> object:
+    delivery = _Fields("github", "id", None, "0", body, headers, None)
+    delivery.__class__ = Delivery
+    return delivery
 
 
 def _b64(text: str) -> bool:

@@ -35,7 +35,7 @@ from . import _compare
 from ._encoding import fast_decoder
 from ._formats import MAX_ID_LENGTH, MAX_SIGNATURES, MAX_TIMESTAMP_DIGITS, Pairs, Plain, Versioned
 from ._headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, Headers
-from .delivery import _delivery
+from .delivery import Delivery, _Fields
 from .errors import InvalidSignature
 
 if TYPE_CHECKING:
@@ -417,6 +417,9 @@ class FastPath:
                         window.check(float(timestamp), now=current, header=header)
                 if ms:
                     timestamp = int(timestamp)
-            return _delivery(name, delivery_id, timestamp, matched_key, body, headers, id_field)
+            # delivery._delivery(), inline: one frame fewer on every delivery.
+            delivery = _Fields(name, delivery_id, timestamp, matched_key, body, headers, id_field)
+            delivery.__class__ = Delivery
+            return delivery
 
         return verify

@@ -19,7 +19,10 @@ _UNSET: Any = object()
 
 class _Fields:
     # Delivery's storage.  The fast path fills one with plain attribute stores
-    # (writes to a Delivery raise) and then makes it a Delivery: see _delivery().
+    # (writes to a Delivery raise) and then sets its __class__ to Delivery: the
+    # same slots, so only the type changes, and with it, writes are refused.
+    # A third of the cost of Delivery(...).  *headers* may be a plain dict of
+    # str that Headers accepts as is: it is viewed on first access.
     __slots__ = ("_headers", "_id", "_id_field", "body", "key_id", "scheme", "timestamp")
 
     def __init__(
@@ -150,22 +153,3 @@ class Delivery(_Fields):
 
 
 Delivery.__module__ = "hooksig"  # its public name, hooksig.Delivery
-
-
-def _delivery(
-    scheme: str,
-    id: str | None,
-    timestamp: int | None,
-    key_id: str | None,
-    body: bytes,
-    headers: Mapping[str, str],
-    id_field: str | None,
-) -> Delivery:
-    """Delivery(...) for the verifier's fast path, at a third of the cost.
-
-    *headers* is a :class:`Headers` view, or a plain ``dict`` of ``str`` that
-    :class:`Headers` accepts as is (viewed on first access).
-    """
-    delivery = _Fields(scheme, id, timestamp, key_id, body, headers, id_field)
-    delivery.__class__ = Delivery  # same slots: only the type changes, and with it, writes refused
-    return delivery  # type: ignore[return-value]
