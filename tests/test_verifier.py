@@ -429,3 +429,18 @@ def test_handshake_runs_only_on_verified_deliveries() -> None:
     assert verifier.handshake(verifier.verify(BODY, verifier.sign(BODY))) is None
     with pytest.raises(ConfigurationError):
         verifier.handshake(_github().verify(BODY, _gh_header(BODY)))
+
+
+def test_replay_window_and_url_policy_are_readable() -> None:
+    """The configured window and URL policy are exposed read-only, None where absent."""
+    stripe = Verifier("stripe", secret=SECRET, tolerance=120)
+    assert stripe.replay_window is not None
+    assert stripe.replay_window.tolerance == 120
+    assert stripe.url_policy is None
+    assert Verifier("github", secret=SECRET).replay_window is None
+    assert Verifier("stripe", secret=SECRET, tolerance=math.inf).replay_window is None
+    twilio = Verifier("twilio", secret=SECRET, public_url="https://example.com")
+    assert twilio.url_policy is not None
+    assert twilio.url_policy.resolve("/hook", hooksig.Headers()) == "https://example.com/hook"
+    with pytest.raises(AttributeError):
+        stripe.replay_window = None  # type: ignore[misc]

@@ -137,6 +137,25 @@ class Verifier:
         """The body limit in bytes; adapters enforce it while reading."""
         return self._max_body
 
+    @property
+    def replay_window(self) -> ReplayWindow | None:
+        """
+        The window timestamps must fall in; ``None`` where the scheme signs no
+        timestamp or ``tolerance=math.inf`` turned it off.
+
+        .. versionadded:: 0.1
+        """
+        return self._window
+
+    @property
+    def url_policy(self) -> UrlPolicy | None:
+        """
+        Where the URL a provider signed comes from (``public_url=``), if configured.
+
+        .. versionadded:: 0.1
+        """
+        return self._url_policy
+
     def __repr__(self) -> str:
         return f"Verifier({self._scheme.name!r}, keys={self._keys!r})"
 

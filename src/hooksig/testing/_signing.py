@@ -325,7 +325,7 @@ class Signer:
 
         .. versionadded:: 0.1
         """
-        policy: UrlPolicy | None = getattr(self._verifier, "_url_policy", None)
+        policy: UrlPolicy | None = self._verifier.url_policy
         if self._url is None and isinstance(policy, PublicUrl):
             return policy.resolve(path, Headers())
         base = TEST_URL if self._url is None else self._url

@@ -431,8 +431,7 @@ def stale_deliveries(
     .. versionadded:: 0.1
     """
     signer = _signer(name, secret, signing_key, verifier, options)
-    # The window is the verifier's own (a private attribute of the same package).
-    window = getattr(signer.verifier, "_window", None)
+    window = signer.verifier.replay_window
     if window is None:
         raise ConfigurationError(
             f"{name!r} deliveries cannot be stale: the scheme signs no timestamp "
