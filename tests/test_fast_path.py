@@ -295,6 +295,19 @@ def test_custom_and_subclassed_schemes_use_the_general_path() -> None:
     assert Verifier(url, secret=KEYS[0])._fast is None
 
 
+@pytest.mark.parametrize("scheme", CUSTOM, ids=str)
+def test_each_declared_shape_verifies_on_the_fast_path(scheme: HmacScheme) -> None:
+    """One key, a genuine delivery: each shape the general path accepts is verified inline."""
+    fast, general = _pair(scheme, KEYS[:1])
+    body = b'{"id":"evt_1"}'
+    headers = fast.sign(body, timestamp=NOW, id="msg_1")
+    accepted = _outcome(general, body, headers, None)[0] == "ok"
+    assert fast._fast is not None
+    found = fast._fast(body, headers, None, fast.clock, fast._window)
+    assert (found is not _fast.DEFER) is accepted
+    assert _outcome(fast, body, headers, None) == _outcome(general, body, headers, None)
+
+
 def _stripe_cases() -> list[Any]:
     digest = "ab" * 32
     many = ",".join(f"v1={digest}" for _ in range(MAX_SIGNATURES + 1))
@@ -302,6 +315,7 @@ def _stripe_cases() -> list[Any]:
         pytest.param({"Stripe-Signature": f"t={NOW},t={NOW},v1={digest}"}, id="timestamp-twice"),
         pytest.param({"Stripe-Signature": f"t={NOW},{many}"}, id="too-many-signatures"),
         pytest.param({"Stripe-Signature": f"v1={digest}"}, id="no-timestamp"),
+        pytest.param({"Stripe-Signature": f"t={NOW},v1={digest * 200}"}, id="oversized-value"),
         pytest.param({"Stripe-Signature": f"t={NOW},v1={digest}", "X-Count": 5}, id="int-value"),
     ]
 

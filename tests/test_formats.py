@@ -12,6 +12,7 @@ from hooksig._formats import (
     MAX_SIGNATURES,
     MAX_TIMESTAMP_DIGITS,
     check_id,
+    id_grammar,
     parse_timestamp,
 )
 
@@ -164,3 +165,10 @@ def test_check_id_accepts_printable_ascii(text: str) -> None:
 def test_check_id_refuses(text: str) -> None:
     """Empty, over-long, non-ASCII, control, space and separator-bearing ids are bad_id."""
     assert _reason(check_id, text, "H", ".") == "bad_id"
+
+
+def test_no_id_fits_when_every_printable_character_separates() -> None:
+    """Separators covering all printable ASCII leave an id grammar that matches nothing."""
+    every = "".join(chr(c) for c in range(0x21, 0x7F))
+    assert id_grammar(every).fullmatch("a") is None
+    assert _reason(check_id, "a", "H", every) == "bad_id"

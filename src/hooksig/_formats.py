@@ -15,6 +15,7 @@ whitespace where none belongs or too many signatures is
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -122,6 +123,9 @@ class Versioned:
 
 SignatureFormat = Plain | Pairs | Versioned
 
+#: The timestamp grammar: ASCII digits (``[0-9]`` is ASCII-only), no leading zero, bounded.
+TIMESTAMP_TEXT = re.compile(f"0|[1-9][0-9]{{0,{MAX_TIMESTAMP_DIGITS - 1}}}")
+
 
 def parse_timestamp(text: str, header: str) -> int:
     """
@@ -131,12 +135,7 @@ def parse_timestamp(text: str, header: str) -> int:
     ``int()`` would accept several of those, so it is only called after
     the grammar holds.
     """
-    if not (
-        text.isascii()
-        and text.isdigit()
-        and len(text) <= MAX_TIMESTAMP_DIGITS
-        and (text == "0" or text[0] != "0")
-    ):
+    if TIMESTAMP_TEXT.fullmatch(text) is None:
         raise _malformed(header, "timestamp is not a plain integer", "bad_timestamp")
     return int(text)
 
@@ -194,15 +193,17 @@ def check_id(text: str, header: str, forbidden: str) -> str:
     *forbidden* holds the separators of the signed content: an id that
     contained one could shift bytes between fields of the signed message.
     """
-    if not (
-        0 < len(text) <= MAX_ID_LENGTH
-        and text.isascii()
-        and text.isprintable()
-        and " " not in text
-        and not any(char in text for char in forbidden)
-    ):
+    if id_grammar(forbidden).fullmatch(text) is None:
         raise _malformed(header, "id is not printable ASCII without separators", "bad_id")
     return text
+
+
+@functools.lru_cache(maxsize=64)
+def id_grammar(forbidden: str) -> re.Pattern[str]:
+    """check_id() as one pattern: printable ASCII, no space, none of *forbidden*, bounded."""
+    allowed = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in forbidden)
+    # A template whose literals use every printable character leaves no id possible.
+    return re.compile(f"[{re.escape(allowed)}]{{1,{MAX_ID_LENGTH}}}" if allowed else "(?!)")
 
 
 def compile_template(template: str, body_optional: bool = False) -> tuple[bytes | str, ...]:

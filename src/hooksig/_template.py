@@ -14,7 +14,7 @@ same grammar checks as a header.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -206,11 +206,11 @@ class _TemplateScheme:
 
     def _signed_parts(
         self, parsed: ParsedSignature, request: Request
-    ) -> list[list[bytes | memoryview]]:
+    ) -> list[Sequence[bytes | memoryview]]:
         # signed_contents(), each content left in pieces: the verifier hashes
         # them in turn instead of joining a copy of the body.
         if self.url_variants is None or request.url is None:
-            return [list(self._content_parts(parsed, request))]
+            return [self._content_parts(parsed, request)]
         variants = self.url_variants(request.url)
         if not isinstance(self.content, str):
             # A builder's content starts with the URL it was given (see url_variants):
@@ -220,7 +220,7 @@ class _TemplateScheme:
             if content.startswith(url):
                 rest = memoryview(content)[len(url) :]
                 return [[variant.encode("utf-8"), rest] for variant in variants]
-        return [list(self._content_parts(parsed, replace(request, url=url))) for url in variants]
+        return [self._content_parts(parsed, replace(request, url=url)) for url in variants]
 
     def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
         """Fill the content template with the exact bytes received."""

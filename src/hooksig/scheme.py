@@ -214,7 +214,10 @@ class HmacScheme(_TemplateScheme):
         return tuple((key_id, hmac.new(key, digestmod=self.algorithm)) for key_id, key in pairs)
 
     def _match_keyed(
-        self, keyed: tuple[tuple[str, Any], ...], parts: list[bytes], parsed: ParsedSignature
+        self,
+        keyed: tuple[tuple[str, Any], ...],
+        parts: Sequence[bytes | memoryview],
+        parsed: ParsedSignature,
     ) -> str | None:
         # match() over the content in pieces, from the keyed states: the same
         # digests, without joining a copy of the body or re-keying per delivery.
