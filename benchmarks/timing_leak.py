@@ -33,7 +33,8 @@ import time
 from collections.abc import Callable
 
 import hooksig
-from hooksig import _compare, _fast
+from hooksig import _fast
+from hooksig._primitives import compare
 
 THRESHOLD = 10.0
 CROPS = (None, 0.99, 0.95, 0.90, 0.75, 0.50)
@@ -164,19 +165,19 @@ def run_checks(*, quick: bool = False, out: object = sys.stdout) -> dict[str, fl
     report(
         "sanity: same input in both classes",
         measure(
-            lambda c: _compare.bytes_eq(digest, c), first, first, samples=compare_samples, batch=8
+            lambda c: compare.bytes_eq(digest, c), first, first, samples=compare_samples, batch=8
         ),  # type: ignore[arg-type]
     )
     report(
-        "hooksig._compare.bytes_eq",
+        "hooksig._primitives.compare.bytes_eq",
         measure(
-            lambda c: _compare.bytes_eq(digest, c), first, last, samples=compare_samples, batch=8
+            lambda c: compare.bytes_eq(digest, c), first, last, samples=compare_samples, batch=8
         ),  # type: ignore[arg-type]
     )
     report(
-        "hooksig._compare.match_key",
+        "hooksig._primitives.compare.match_key",
         measure(
-            lambda c: _compare.match_key(expected, [c]),
+            lambda c: compare.match_key(expected, [c]),
             first,
             last,
             samples=compare_samples,
@@ -199,15 +200,15 @@ def run_checks(*, quick: bool = False, out: object = sys.stdout) -> dict[str, fl
     )
     # The control, patched into the whole pipeline: both places a digest is compared
     # (match_key's bytes_eq, and the fast path's one compare_digest for one key).
-    originals = _compare.bytes_eq, _fast.compare_digest
-    _compare.bytes_eq = _fast.compare_digest = naive_eq
+    originals = compare.bytes_eq, _fast.compare_digest
+    compare.bytes_eq = _fast.compare_digest = naive_eq
     try:
         report(
             "control: Verifier.verify with naive compare",
             measure(refuse, headers_first, headers_last, samples=verify_samples, batch=1),
         )
     finally:
-        _compare.bytes_eq, _fast.compare_digest = originals
+        compare.bytes_eq, _fast.compare_digest = originals
     return results
 
 

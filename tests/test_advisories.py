@@ -12,7 +12,7 @@ import math
 import pytest
 
 import hooksig
-from hooksig import _compare, _crypto
+from hooksig._primitives import compare, crypto
 
 from .conftest import NOW, SECRET
 
@@ -61,9 +61,9 @@ def test_cve_2024_21491_empty_signature_is_refused(name: str) -> None:
 def test_cve_2024_21491_compare_core_refuses_empty_and_prefix() -> None:
     """The compare core: an empty or prefix candidate matches no digest."""
     digest = hashlib.sha256(b"x").digest()
-    assert _compare.match_key([("0", digest)], [b""]) is None
-    assert _compare.match_key([("0", digest)], [digest[:16]]) is None
-    assert _compare.match_key([("0", digest)], []) is None
+    assert compare.match_key([("0", digest)], [b""]) is None
+    assert compare.match_key([("0", digest)], [digest[:16]]) is None
+    assert compare.match_key([("0", digest)], []) is None
 
 
 MALFORMED_STRIPE = [
@@ -146,9 +146,9 @@ ECDSA_BAD = {
 def test_cve_2021_43572_ecdsa_zero_and_out_of_range_signatures_are_refused(case: str) -> None:
     """ECDSA r = s = 0 (the 'psychic signature') and out-of-range scalars never verify."""
     verifier, public = _sendgrid()
-    signature = ECDSA_BAD[case](_crypto._P256_N)
-    assert not _crypto.ecdsa_p256_verify(public, signature, b"any message", "der")
-    assert not _crypto.ecdsa_p256_verify(public, bytes(64), b"any message", "raw")
+    signature = ECDSA_BAD[case](crypto._P256_N)
+    assert not crypto.ecdsa_p256_verify(public, signature, b"any message", "der")
+    assert not crypto.ecdsa_p256_verify(public, bytes(64), b"any message", "raw")
     headers = {
         "X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
         "X-Twilio-Email-Event-Webhook-Timestamp": str(NOW),
@@ -174,12 +174,12 @@ def test_cve_2018_6596_compare_is_constant_time_and_exhaustive(
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(_compare.hmac, "compare_digest", spy)
+    monkeypatch.setattr(compare.hmac, "compare_digest", spy)
     digests = [("a", b"1" * 32), ("b", b"2" * 32), ("c", b"3" * 32)]
-    assert _compare.match_key(digests, [b"1" * 32, b"9" * 32]) == "a"
+    assert compare.match_key(digests, [b"1" * 32, b"9" * 32]) == "a"
     assert len(calls) == 6
     with pytest.raises(TypeError):
-        _compare.bytes_eq("a" * 32, "a" * 32)  # type: ignore[arg-type]
+        compare.bytes_eq("a" * 32, "a" * 32)  # type: ignore[arg-type]
 
 
 def test_cve_2018_1000089_secrets_never_in_logs_messages_or_reprs(

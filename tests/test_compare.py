@@ -1,4 +1,4 @@
-"""hooksig._compare: bytes-only constant-time comparison, every key x every candidate."""
+"""hooksig._primitives.compare: bytes-only constant-time comparison, every key x every candidate."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import hmac
 
 import pytest
 
-import hooksig._compare
-from hooksig._compare import bytes_eq, match_key
+import hooksig._primitives.compare
+from hooksig._primitives.compare import bytes_eq, match_key
 
 
 class TestBytesEq:
@@ -46,9 +46,9 @@ class _Counter:
 
 @pytest.fixture
 def counter(monkeypatch: pytest.MonkeyPatch) -> _Counter:
-    """Replace hmac.compare_digest as seen by hooksig._compare with a counting wrapper."""
+    """Replace hmac.compare_digest as seen by the compare module with a counting wrapper."""
     wrapper = _Counter()
-    monkeypatch.setattr(hooksig._compare.hmac, "compare_digest", wrapper)
+    monkeypatch.setattr(hooksig._primitives.compare.hmac, "compare_digest", wrapper)
     return wrapper
 
 

@@ -1,4 +1,4 @@
-"""hooksig._crypto: Ed25519 keys checked at load time, and verify that never raises."""
+"""hooksig._primitives.crypto: Ed25519 keys checked at load time, and verify that never raises."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 import pytest
 
 import hooksig
-from hooksig import ConfigurationError, ExtraNotInstalled, _crypto
+from hooksig import ConfigurationError, ExtraNotInstalled
+from hooksig._primitives import crypto
 
 # RFC 8032, section 7.1, TEST 1 (empty message).
 RFC_SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
@@ -52,9 +53,9 @@ def test_off_curve_example_is_a_non_residue() -> None:
 @pytest.mark.parametrize("raw", SMALL_ORDER + NON_CANONICAL)
 def test_weak_public_keys_are_refused(raw: str) -> None:
     """Small-order, all-zero, non-canonical and off-curve keys are refused at load time."""
-    assert _crypto.weak_ed25519_key(bytes.fromhex(raw))
+    assert crypto.weak_ed25519_key(bytes.fromhex(raw))
     with pytest.raises(ConfigurationError, match="small order"):
-        _crypto.ed25519_public_key(bytes.fromhex(raw))
+        crypto.ed25519_public_key(bytes.fromhex(raw))
 
 
 @pytest.mark.parametrize("raw", SMALL_ORDER + NON_CANONICAL)
@@ -67,51 +68,51 @@ def test_weak_public_keys_are_refused_by_the_verifier(raw: str) -> None:
 
 def test_sound_public_key_is_accepted() -> None:
     """A real public key is neither weak nor refused."""
-    assert not _crypto.weak_ed25519_key(RFC_PUBLIC)
-    key = _crypto.ed25519_public_key(RFC_PUBLIC)
-    assert _crypto.ed25519_verify(key, RFC_SIGNATURE, b"")
+    assert not crypto.weak_ed25519_key(RFC_PUBLIC)
+    key = crypto.ed25519_public_key(RFC_PUBLIC)
+    assert crypto.ed25519_verify(key, RFC_SIGNATURE, b"")
 
 
 @pytest.mark.parametrize("size", [0, 31, 33, 64])
 def test_public_key_length(size: int) -> None:
     """A public key is exactly 32 bytes."""
     with pytest.raises(ConfigurationError, match="32 bytes"):
-        _crypto.ed25519_public_key(b"\x01" * size)
+        crypto.ed25519_public_key(b"\x01" * size)
 
 
 @pytest.mark.parametrize("size", [0, 16, 31, 33, 64])
 def test_private_seed_length(size: int) -> None:
     """A private key seed is exactly 32 bytes."""
     with pytest.raises(ConfigurationError, match="32 bytes"):
-        _crypto.ed25519_private_key(b"\x01" * size)
+        crypto.ed25519_private_key(b"\x01" * size)
 
 
 def test_rfc8032_sign_is_deterministic() -> None:
     """Signing RFC 8032 TEST 1 reproduces its signature and public key byte for byte."""
-    private = _crypto.ed25519_private_key(RFC_SEED)
-    assert _crypto.ed25519_public_bytes(private) == RFC_PUBLIC
-    assert _crypto.ed25519_sign(private, b"") == RFC_SIGNATURE
+    private = crypto.ed25519_private_key(RFC_SEED)
+    assert crypto.ed25519_public_bytes(private) == RFC_PUBLIC
+    assert crypto.ed25519_sign(private, b"") == RFC_SIGNATURE
 
 
 def test_verify_refuses_without_raising() -> None:
     """Wrong length, S >= L, a flipped bit or another message: False, never an exception."""
-    key = _crypto.ed25519_public_key(RFC_PUBLIC)
-    assert not _crypto.ed25519_verify(key, RFC_SIGNATURE[:63], b"")
-    assert not _crypto.ed25519_verify(key, RFC_SIGNATURE + b"\x00", b"")
-    assert not _crypto.ed25519_verify(key, b"", b"")
-    assert not _crypto.ed25519_verify(key, RFC_SIGNATURE, b"x")
+    key = crypto.ed25519_public_key(RFC_PUBLIC)
+    assert not crypto.ed25519_verify(key, RFC_SIGNATURE[:63], b"")
+    assert not crypto.ed25519_verify(key, RFC_SIGNATURE + b"\x00", b"")
+    assert not crypto.ed25519_verify(key, b"", b"")
+    assert not crypto.ed25519_verify(key, RFC_SIGNATURE, b"x")
     flipped = bytes([RFC_SIGNATURE[0] ^ 1]) + RFC_SIGNATURE[1:]
-    assert not _crypto.ed25519_verify(key, flipped, b"")
+    assert not crypto.ed25519_verify(key, flipped, b"")
     s = int.from_bytes(RFC_SIGNATURE[32:], "little")
     malleable = RFC_SIGNATURE[:32] + (s + L).to_bytes(32, "little")
-    assert not _crypto.ed25519_verify(key, malleable, b"")
+    assert not crypto.ed25519_verify(key, malleable, b"")
 
 
 def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without cryptography, loading a key raises ExtraNotInstalled with the pip hint."""
     monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric", None)
     with pytest.raises(ExtraNotInstalled, match=r'pip install "hooksig\[crypto\]"'):
-        _crypto.ed25519_public_key(RFC_PUBLIC)
+        crypto.ed25519_public_key(RFC_PUBLIC)
     with pytest.raises(ImportError):
         hooksig.Verifier(
             "standard-webhooks", public_key="whpk_" + base64.b64encode(RFC_PUBLIC).decode()

@@ -1,4 +1,4 @@
-"""hooksig._crypto and AsymmetricScheme: ECDSA P-256 keys, strict signatures, Ed25519 S < L."""
+"""_primitives.crypto and AsymmetricScheme: ECDSA P-256 keys, strict signatures, Ed25519 S < L."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from hooksig import (
     ExtraNotInstalled,
     InvalidSignature,
     MalformedSignature,
-    _crypto,
 )
+from hooksig._primitives import crypto
 
 N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 L = 2**252 + 27742317777372353535851937790883648493
@@ -41,7 +41,7 @@ def _der(r: int, s: int) -> bytes:
 
 
 def _key() -> Any:
-    return _crypto.ecdsa_p256_public_key(PUBLIC_DER)
+    return crypto.ecdsa_p256_public_key(PUBLIC_DER)
 
 
 def test_valid_der_and_raw_signatures_verify() -> None:
@@ -49,36 +49,36 @@ def test_valid_der_and_raw_signatures_verify() -> None:
     der = PRIVATE.sign(MESSAGE, ec.ECDSA(hashes.SHA256()))
     r, s = utils.decode_dss_signature(der)
     raw = r.to_bytes(32, "big") + s.to_bytes(32, "big")
-    assert _crypto.ecdsa_p256_verify(_key(), der, MESSAGE, "der")
-    assert _crypto.ecdsa_p256_verify(_key(), raw, MESSAGE, "raw")
-    assert not _crypto.ecdsa_p256_verify(_key(), der, MESSAGE, "raw")
-    assert not _crypto.ecdsa_p256_verify(_key(), raw, MESSAGE, "der")
-    assert not _crypto.ecdsa_p256_verify(_key(), der, MESSAGE + b"x", "der")
+    assert crypto.ecdsa_p256_verify(_key(), der, MESSAGE, "der")
+    assert crypto.ecdsa_p256_verify(_key(), raw, MESSAGE, "raw")
+    assert not crypto.ecdsa_p256_verify(_key(), der, MESSAGE, "raw")
+    assert not crypto.ecdsa_p256_verify(_key(), raw, MESSAGE, "der")
+    assert not crypto.ecdsa_p256_verify(_key(), der, MESSAGE + b"x", "der")
 
 
 @pytest.mark.parametrize(("r", "s"), [(0, 1), (1, 0), (0, 0), (N, 1), (1, N), (N + 1, 5)])
 def test_scalars_out_of_range_are_refused(r: int, s: int) -> None:
     """r or s zero, or not below the group order, never reach the backend."""
-    assert not _crypto.ecdsa_p256_verify(_key(), _der(r, s), MESSAGE, "der")
+    assert not crypto.ecdsa_p256_verify(_key(), _der(r, s), MESSAGE, "der")
     if r < 2**256 and s < 2**256:
         raw = r.to_bytes(32, "big") + s.to_bytes(32, "big")
-        assert not _crypto.ecdsa_p256_verify(_key(), raw, MESSAGE, "raw")
+        assert not crypto.ecdsa_p256_verify(_key(), raw, MESSAGE, "raw")
 
 
 def test_non_canonical_der_is_refused() -> None:
     """BER long-form lengths and trailing bytes are not DER."""
     der = PRIVATE.sign(MESSAGE, ec.ECDSA(hashes.SHA256()))
-    assert not _crypto.ecdsa_p256_verify(_key(), der + b"\x00", MESSAGE, "der")
+    assert not crypto.ecdsa_p256_verify(_key(), der + b"\x00", MESSAGE, "der")
     long_form = b"\x30\x81" + der[1:]
-    assert not _crypto.ecdsa_p256_verify(_key(), long_form, MESSAGE, "der")
-    assert not _crypto.ecdsa_p256_verify(_key(), b"", MESSAGE, "der")
-    assert not _crypto.ecdsa_p256_verify(_key(), b"\x30", MESSAGE, "der")
+    assert not crypto.ecdsa_p256_verify(_key(), long_form, MESSAGE, "der")
+    assert not crypto.ecdsa_p256_verify(_key(), b"", MESSAGE, "der")
+    assert not crypto.ecdsa_p256_verify(_key(), b"\x30", MESSAGE, "der")
 
 
 def test_raw_signature_of_wrong_length_is_refused() -> None:
     """A raw signature is exactly 64 bytes."""
-    assert not _crypto.ecdsa_p256_verify(_key(), b"\x01" * 63, MESSAGE, "raw")
-    assert not _crypto.ecdsa_p256_verify(_key(), b"\x01" * 65, MESSAGE, "raw")
+    assert not crypto.ecdsa_p256_verify(_key(), b"\x01" * 63, MESSAGE, "raw")
+    assert not crypto.ecdsa_p256_verify(_key(), b"\x01" * 65, MESSAGE, "raw")
 
 
 def test_public_key_encodings() -> None:
@@ -88,7 +88,7 @@ def test_public_key_encodings() -> None:
     )
     numbers = PRIVATE.public_key().public_numbers()
     for data in (PUBLIC_DER, PUBLIC_PEM, point):
-        assert _crypto.ecdsa_p256_public_key(data).public_numbers() == numbers
+        assert crypto.ecdsa_p256_public_key(data).public_numbers() == numbers
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ def test_public_key_encodings() -> None:
 def test_wrong_key_type_curve_or_garbage_is_refused(data: bytes) -> None:
     """Only P-256 public keys load; everything else is a ConfigurationError."""
     with pytest.raises(ConfigurationError):
-        _crypto.ecdsa_p256_public_key(data)
+        crypto.ecdsa_p256_public_key(data)
 
 
 def test_wrong_private_key_is_refused() -> None:
@@ -119,7 +119,7 @@ def test_wrong_private_key_is_refused() -> None:
     )
     for data in (p384, b"junk"):
         with pytest.raises(ConfigurationError):
-            _crypto.ecdsa_p256_private_key(data)
+            crypto.ecdsa_p256_private_key(data)
 
 
 def test_ed25519_signature_with_s_not_below_l_is_refused() -> None:
@@ -128,17 +128,17 @@ def test_ed25519_signature_with_s_not_below_l_is_refused() -> None:
     raw_public = private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
-    key = _crypto.ed25519_public_key(raw_public)
+    key = crypto.ed25519_public_key(raw_public)
     signature = private.sign(MESSAGE)
-    assert _crypto.ed25519_verify(key, signature, MESSAGE)
+    assert crypto.ed25519_verify(key, signature, MESSAGE)
     s = int.from_bytes(signature[32:], "little")
     if s + L < 2**256:
         mauled = signature[:32] + (s + L).to_bytes(32, "little")
-        assert not _crypto.ed25519_verify(key, mauled, MESSAGE)
-    assert not _crypto.ed25519_verify(key, signature[:32] + L.to_bytes(32, "little"), MESSAGE)
+        assert not crypto.ed25519_verify(key, mauled, MESSAGE)
+    assert not crypto.ed25519_verify(key, signature[:32] + L.to_bytes(32, "little"), MESSAGE)
 
 
-def _scheme(encoding: _crypto.EcdsaEncoding) -> hooksig.AsymmetricScheme:
+def _scheme(encoding: crypto.EcdsaEncoding) -> hooksig.AsymmetricScheme:
     return hooksig.AsymmetricScheme(
         name="acme-ecdsa",
         algorithm="ecdsa-p256",
@@ -153,7 +153,7 @@ def _scheme(encoding: _crypto.EcdsaEncoding) -> hooksig.AsymmetricScheme:
 
 
 @pytest.mark.parametrize("encoding", ["der", "raw"])
-def test_ecdsa_scheme_round_trip(encoding: _crypto.EcdsaEncoding) -> None:
+def test_ecdsa_scheme_round_trip(encoding: crypto.EcdsaEncoding) -> None:
     """A user-declared ECDSA scheme signs with the private key and verifies with the public one."""
     signer = hooksig.Verifier(_scheme(encoding), signing_key=PRIVATE_PEM.decode("ascii"))
     headers = signer.sign(b"{}", timestamp=1_700_000_000)
@@ -195,4 +195,4 @@ def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch
     for module in [m for m in sys.modules if m.startswith("cryptography")]:
         monkeypatch.delitem(sys.modules, module)
     with pytest.raises(ExtraNotInstalled, match=r'pip install "hooksig\[crypto\]"'):
-        _crypto.ecdsa_p256_public_key(PUBLIC_DER)
+        crypto.ecdsa_p256_public_key(PUBLIC_DER)

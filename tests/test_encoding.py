@@ -1,4 +1,4 @@
-"""hooksig._encoding: one canonical text per byte string, everything else malformed."""
+"""hooksig._primitives.encoding: one canonical text per byte string, everything else malformed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from hooksig import MalformedSignature, _encoding
-from hooksig._encoding import ENCODINGS, Encoding, decode, encode, encoded_length
+from hooksig import MalformedSignature
+from hooksig._primitives.encoding import ENCODINGS, Encoding, decode, encode, encoded_length
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
@@ -101,7 +101,7 @@ def test_stdlib_decoder_errors_are_mapped(monkeypatch: pytest.MonkeyPatch) -> No
     def failing(*args: object, **kwargs: object) -> bytes:
         raise binascii.Error("Incorrect padding")
 
-    monkeypatch.setattr(_encoding.base64, "b64decode", failing)
+    monkeypatch.setattr("hooksig._primitives.encoding.base64.b64decode", failing)
     with pytest.raises(MalformedSignature) as info:
         decode("YWJj", "base64")
     assert info.value.reason == "bad_base64"
@@ -118,7 +118,7 @@ def test_encoded_length(size: int, encoding: Encoding, length: int) -> None:
 
 def test_fast_decoder_general_form_returns_none_for_malformed_text() -> None:
     """The general fast decoder (no fixed size) answers None where decode() would raise."""
-    from hooksig._encoding import fast_decoder
+    from hooksig._primitives.encoding import fast_decoder
 
     decoder = fast_decoder("base64url", None)
     assert decoder("AAEC") == b"\x00\x01\x02"

@@ -1,4 +1,4 @@
-"""hooksig._headers: the case-insensitive view and its duplicate and size policy."""
+"""hooksig._primitives.headers: the case-insensitive view and its duplicate and size policy."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from hooksig import Headers, MalformedSignature, MissingSignature
-from hooksig._headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE
+from hooksig._primitives.headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE
 
 
 def test_mapping_is_case_insensitive() -> None:

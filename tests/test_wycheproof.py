@@ -2,10 +2,10 @@
 Project Wycheproof vectors through hooksig's primitive layer.
 
 HMAC: the digest is computed with the HmacScheme's configured algorithm and
-compared through ``hooksig._compare.match_key`` (truncated to the group's
+compared through ``hooksig._primitives.compare.match_key`` (truncated to the group's
 ``tagSize``, as Wycheproof tags may be); full-length tags are also run end
 to end through a Verifier.  Ed25519 and ECDSA P-256: through
-``hooksig._crypto``.  Every ``valid`` test must pass and every ``invalid``
+``hooksig._primitives.crypto``.  Every ``valid`` test must pass and every ``invalid``
 one must be refused.
 
 Public keys hooksig refuses at load time (small-order or non-canonical
@@ -25,8 +25,9 @@ from typing import Any
 import pytest
 
 import hooksig
-from hooksig import ConfigurationError, InsecureKeyWarning, _crypto
-from hooksig._compare import match_key
+from hooksig import ConfigurationError, InsecureKeyWarning
+from hooksig._primitives import crypto
+from hooksig._primitives.compare import match_key
 from hooksig.keys import MIN_SECRET_BYTES
 from tests.vectors import VECTORS, load_vectors, wycheproof
 
@@ -93,14 +94,14 @@ def test_ed25519(group: dict[str, Any], test: dict[str, Any]) -> None:
     """Ed25519 vectors: valid signatures verify; malleable, truncated, forged ones do not."""
     public = bytes.fromhex(group["publicKey"]["pk"])
     try:
-        key = _crypto.ed25519_public_key(public)
+        key = crypto.ed25519_public_key(public)
     except ConfigurationError:
         # Refused at load time (small order / non-canonical): every signature counts as refused.
-        assert _crypto.weak_ed25519_key(public)
+        assert crypto.weak_ed25519_key(public)
         assert not _expect(test)
         return
     signature, msg = bytes.fromhex(test["sig"]), bytes.fromhex(test["msg"])
-    assert _crypto.ed25519_verify(key, signature, msg) is _expect(test)
+    assert crypto.ed25519_verify(key, signature, msg) is _expect(test)
 
 
 @wycheproof("ecdsa_secp256r1_sha256_test.json")
@@ -118,19 +119,19 @@ def test_ecdsa_p256_p1363(group: dict[str, Any], test: dict[str, Any]) -> None:
 def _check_ecdsa(group: dict[str, Any], test: dict[str, Any], encoding: str) -> None:
     assert group["sha"] == "SHA-256"
     try:
-        key = _crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKeyDer"]))
+        key = crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKeyDer"]))
     except ConfigurationError:
         assert not _expect(test)
         return
     signature, msg = bytes.fromhex(test["sig"]), bytes.fromhex(test["msg"])
-    verified = _crypto.ecdsa_p256_verify(key, signature, msg, encoding)  # type: ignore[arg-type]
+    verified = crypto.ecdsa_p256_verify(key, signature, msg, encoding)  # type: ignore[arg-type]
     assert verified is _expect(test)
 
 
 def test_ed25519_groups_with_refused_keys_hold_no_valid_test() -> None:
     """Every group whose key hooksig refuses has only invalid tests (so refusing loses nothing)."""
     for group in load_vectors("wycheproof/ed25519_test.json")["testGroups"]:
-        if _crypto.weak_ed25519_key(bytes.fromhex(group["publicKey"]["pk"])):
+        if crypto.weak_ed25519_key(bytes.fromhex(group["publicKey"]["pk"])):
             assert all(test["result"] == "invalid" for test in group["tests"])
 
 

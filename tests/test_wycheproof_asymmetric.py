@@ -1,22 +1,23 @@
-"""Wycheproof ECDSA P-256/SHA-256 vectors (DER and P1363) through hooksig._crypto."""
+"""Wycheproof ECDSA P-256/SHA-256 vectors (DER and P1363) through hooksig._primitives.crypto."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from hooksig import ConfigurationError, _crypto
-from hooksig._crypto import EcdsaEncoding
+from hooksig import ConfigurationError
+from hooksig._primitives import crypto
+from hooksig._primitives.crypto import EcdsaEncoding
 from tests.vectors import wycheproof, wycheproof_cases
 
 
 def _run(group: dict[str, Any], test: dict[str, Any], encoding: EcdsaEncoding) -> None:
     assert test["result"] in ("valid", "invalid"), "no 'acceptable' case in these files"
     try:
-        key = _crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKeyDer"]))
+        key = crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKeyDer"]))
     except ConfigurationError:
         assert test["result"] == "invalid"
         return
-    verified = _crypto.ecdsa_p256_verify(
+    verified = crypto.ecdsa_p256_verify(
         key, bytes.fromhex(test["sig"]), bytes.fromhex(test["msg"]), encoding
     )
     assert verified is (test["result"] == "valid"), test["comment"]
@@ -38,7 +39,7 @@ def test_keys_load_from_every_encoding() -> None:
     """Each group's key loads alike from DER, PEM and the uncompressed SEC 1 point."""
     groups = {id(group): group for group, _ in wycheproof_cases("ecdsa_secp256r1_sha256_test.json")}
     for group in groups.values():
-        der = _crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKeyDer"]))
-        pem = _crypto.ecdsa_p256_public_key(group["publicKeyPem"].encode("ascii"))
-        point = _crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKey"]["uncompressed"]))
+        der = crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKeyDer"]))
+        pem = crypto.ecdsa_p256_public_key(group["publicKeyPem"].encode("ascii"))
+        point = crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKey"]["uncompressed"]))
         assert der.public_numbers() == pem.public_numbers() == point.public_numbers()

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ._formats import Plain as Plain
     from ._formats import Versioned as Versioned
     from ._handshake import HandshakeResponse as HandshakeResponse
-    from ._headers import Headers as Headers
+    from ._primitives.headers import Headers as Headers
     from ._url import PublicUrl as PublicUrl
     from ._url import TrustedProxy as TrustedProxy
     from ._url import UrlPolicy as UrlPolicy
@@ -110,7 +110,7 @@ _LAZY: dict[str, str] = {
     "AsymmetricScheme": "_asymmetric",
     "Delivery": "delivery",
     "HandshakeResponse": "_handshake",
-    "Headers": "_headers",
+    "Headers": "_primitives.headers",
     "HmacScheme": "scheme",
     "KeyRing": "keys",
     "Pairs": "_formats",

@@ -4,7 +4,7 @@ Step 3 for public-key providers: :class:`AsymmetricScheme`.
 The provider signs with a private key and you verify with its public key,
 so there is no secret to protect on your side and no constant-time
 requirement; the risks are weak or malformed keys and malleable
-signatures, which :mod:`hooksig._crypto` refuses.  Two algorithms:
+signatures, which :mod:`hooksig._primitives.crypto` refuses.  Two algorithms:
 Ed25519 (Discord, Standard Webhooks ``v1a``) and ECDSA P-256 with SHA-256
 (SendGrid), its signatures in DER or raw ``r || s`` as the provider sends them.
 """
@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from . import _crypto
-from ._crypto import EcdsaEncoding
-from ._encoding import Encoding, decode
+from ._primitives import crypto
+from ._primitives.crypto import EcdsaEncoding
+from ._primitives.encoding import Encoding, decode
 from ._template import ParsedSignature, Request, _TemplateScheme
 from .errors import ConfigurationError, MalformedSignature
 from .keys import Key, KeyRing, SecretLike
@@ -108,16 +108,16 @@ class AsymmetricScheme(_TemplateScheme):
             raw = _key_bytes(signing_key, self.signing_key_format, "signing key")
             if len(raw) not in (32, 64):
                 raise ConfigurationError("an Ed25519 signing key is a 32-byte seed (+ public key)")
-            private = _crypto.ed25519_private_key(raw[:32])
-            derived = _crypto.ed25519_public_bytes(private)
+            private = crypto.ed25519_private_key(raw[:32])
+            derived = crypto.ed25519_public_bytes(private)
             if len(raw) == 64 and raw[32:] != derived:
                 raise ConfigurationError("the signing key's public half does not match its seed")
             signer = Key("0", "ed25519-private", private)
             if public_key is None:
-                keys.append(Key("0", "ed25519", _crypto.ed25519_public_key(derived)))
+                keys.append(Key("0", "ed25519", crypto.ed25519_public_key(derived)))
         if public_key is not None:
             raw = _key_bytes(public_key, self.public_key_format, "public key")
-            keys.append(Key("0", "ed25519", _crypto.ed25519_public_key(raw)))
+            keys.append(Key("0", "ed25519", crypto.ed25519_public_key(raw)))
         if not keys:
             raise ConfigurationError(f"the {self.name} scheme needs public_key= or signing_key=")
         return KeyRing(tuple(keys), signer)
@@ -128,13 +128,13 @@ class AsymmetricScheme(_TemplateScheme):
         keys: list[Key] = []
         if signing_key is not None:
             raw = _key_bytes(signing_key, self.signing_key_format, "signing key")
-            private = _crypto.ecdsa_p256_private_key(raw)
+            private = crypto.ecdsa_p256_private_key(raw)
             signer = Key("0", "ecdsa-p256-private", private)
             if public_key is None:
-                keys.append(Key("0", "ecdsa-p256", _crypto.ecdsa_p256_public_of(private)))
+                keys.append(Key("0", "ecdsa-p256", crypto.ecdsa_p256_public_of(private)))
         if public_key is not None:
             raw = _key_bytes(public_key, self.public_key_format, "public key")
-            keys.append(Key("0", "ecdsa-p256", _crypto.ecdsa_p256_public_key(raw)))
+            keys.append(Key("0", "ecdsa-p256", crypto.ecdsa_p256_public_key(raw)))
         if not keys:
             raise ConfigurationError(f"the {self.name} scheme needs public_key= or signing_key=")
         return KeyRing(tuple(keys), signer)
@@ -142,8 +142,8 @@ class AsymmetricScheme(_TemplateScheme):
     def _verify_one(self, key: object, signature: bytes, content: bytes) -> bool:
         """Verify one candidate with one key, with the configured algorithm."""
         if self.algorithm == "ecdsa-p256":
-            return _crypto.ecdsa_p256_verify(key, signature, content, self.ecdsa_encoding)
-        return _crypto.ed25519_verify(key, signature, content)
+            return crypto.ecdsa_p256_verify(key, signature, content, self.ecdsa_encoding)
+        return crypto.ed25519_verify(key, signature, content)
 
     def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
         """Verify every candidate with every public key; no secret, so no timing concern."""
@@ -164,11 +164,11 @@ class AsymmetricScheme(_TemplateScheme):
         parsed, timestamp, id = self._signing_fields(request, timestamp, id)
         content = self.signed_content(parsed, request)
         if self.algorithm == "ecdsa-p256":
-            signature = _crypto.ecdsa_p256_sign(
+            signature = crypto.ecdsa_p256_sign(
                 keys.signing_key.material, content, self.ecdsa_encoding
             )
         else:
-            signature = _crypto.ed25519_sign(keys.signing_key.material, content)
+            signature = crypto.ed25519_sign(keys.signing_key.material, content)
         return self._format_headers(signature, request, timestamp, id)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ._headers import MAX_HEADER_VALUE
+from ._primitives.headers import MAX_HEADER_VALUE
 from .errors import MalformedSignature
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import _capture, schemes
 from ._asymmetric import AsymmetricScheme
-from ._headers import Headers
+from ._primitives.headers import Headers
 from ._url import PublicUrl
 from .errors import WebhookError
 from .scheme import HmacScheme, Scheme

@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
-from ._compare import bytes_eq
+from ._primitives.compare import bytes_eq
 from ._template import ParsedSignature, Request
 from .errors import ConfigurationError, InvalidSignature, MalformedSignature
 

@@ -19,7 +19,7 @@ length; a bad timestamp or id) it answers :data:`DEFER`, and the general
 path runs and raises the exact error it always raised.  The two paths are
 held equal by ``tests/test_fast_path.py``.  The match is constant time:
 one ``hmac.compare_digest`` for one key and one signature, else
-:func:`hooksig._compare.match_key` (every key against every candidate).
+:func:`hooksig._primitives.compare.match_key` (every key against every candidate).
 The refusals it leads to (no match, outside the replay window) are raised
 here as the general path raises them.
 """
@@ -31,8 +31,6 @@ import sys
 from hmac import compare_digest
 from typing import TYPE_CHECKING, Any, cast
 
-from . import _compare
-from ._encoding import fast_decoder
 from ._formats import (
     MAX_SIGNATURES,
     MAX_TIMESTAMP_DIGITS,
@@ -42,7 +40,9 @@ from ._formats import (
     Versioned,
     id_grammar,
 )
-from ._headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, Headers
+from ._primitives import compare
+from ._primitives.encoding import fast_decoder
+from ._primitives.headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, Headers
 from .delivery import Delivery, _Fields
 from .errors import InvalidSignature
 
@@ -254,7 +254,7 @@ class FastPath:
             for part in self._parts:
                 mac.update(texts[part] if type(part) is int else part)
             digests.append((key_id, mac.digest()))
-        return _compare.match_key(digests, offered)
+        return compare.match_key(digests, offered)
 
     def _match_public(
         self, body: bytes, ts_text: str | None, delivery_id: str | None, offered: list[bytes]

@@ -6,7 +6,7 @@ block each: :class:`Plain` (``sha256=<hex>``, GitHub), :class:`Pairs`
 (``t=...,v1=...,v1=...``, Stripe) and :class:`Versioned`
 (``v1,<b64> v1a,<b64>``, Standard Webhooks).  Each splits a value into
 labelled candidate signatures, and nothing more: decoding belongs to
-:mod:`hooksig._encoding`, choosing labels to the scheme.
+:mod:`hooksig._primitives.encoding`, choosing labels to the scheme.
 
 Every parser is total and strict: an empty item, a repeated timestamp,
 whitespace where none belongs or too many signatures is

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from ._body import BODY_FIELD, Fields
-from ._encoding import ENCODINGS, Encoding, decode, encode
 from ._formats import (
     Pairs,
     Plain,
@@ -31,6 +30,7 @@ from ._formats import (
     parse_rfc3339,
     parse_timestamp,
 )
+from ._primitives.encoding import ENCODINGS, Encoding, decode, encode
 from ._request import ParsedSignature, Request
 from .errors import ConfigurationError, MalformedSignature, MissingSignature
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit, urlunsplit
 
-from ._headers import Headers
+from ._primitives.headers import Headers
 from .errors import ConfigurationError, MalformedSignature, MissingSignature
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}

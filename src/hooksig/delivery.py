@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-from ._headers import Headers
+from ._primitives.headers import Headers
 from .errors import MalformedPayload
 
 _UNSET: Any = object()

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Union
 
-from ._encoding import decode
+from ._primitives.encoding import decode
 from .errors import ConfigurationError, InsecureKeyWarning, MalformedSignature
 
 #: How a scheme reads a secret given as text.

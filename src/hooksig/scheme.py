@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
-from ._compare import match_key
 from ._formats import Pairs, Plain, Versioned
+from ._primitives.compare import match_key
 from ._template import ParsedSignature, Request, _TemplateScheme
 from .errors import ConfigurationError, MalformedSignature
 from .keys import KeyRing, SecretFormat, SecretLike, hmac_ring

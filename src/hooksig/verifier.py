@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from . import _fast
-from ._headers import Headers, HeadersInput
+from ._primitives.headers import Headers, HeadersInput
 from .delivery import Delivery
 from .errors import (
     ConfigurationError,

@@ -10,7 +10,8 @@ from typing import ClassVar
 
 import pytest
 
-from hooksig import ConfigurationError, InvalidSignature, MalformedSignature, Verifier, _compare
+from hooksig import ConfigurationError, InvalidSignature, MalformedSignature, Verifier
+from hooksig._primitives import compare
 from tests.conftest import NOW, SECRET
 from tests.schemes.contract import BODY, SchemeContract
 
@@ -66,13 +67,13 @@ def test_token_is_compared_through_digests_in_constant_time(
 ) -> None:
     """The compare sees equal-length SHA-256 digests, never the token or its length."""
     seen: list[tuple[int, int]] = []
-    real = _compare.bytes_eq
+    real = compare.bytes_eq
 
     def spy(a: bytes, b: bytes) -> bool:
         seen.append((len(a), len(b)))
         return real(a, b)
 
-    monkeypatch.setattr(_compare, "bytes_eq", spy)
+    monkeypatch.setattr(compare, "bytes_eq", spy)
     verifier = Verifier("gitlab", secret=SECRET)
     with pytest.raises(InvalidSignature):
         verifier.verify(BODY, {"X-Gitlab-Token": "short"})

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 from urllib.parse import quote
 
-from .._headers import HeadersInput
+from .._primitives.headers import HeadersInput
 from ..delivery import Delivery
 from ..errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
 from ..idempotency import Idempotency

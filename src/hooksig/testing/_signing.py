@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import schemes
-from .._headers import Headers
+from .._primitives.headers import Headers
 from .._url import PublicUrl, UrlPolicy
 from ..delivery import Delivery
 from ..errors import ConfigurationError, ExtraNotInstalled, WebhookError

@@ -15,7 +15,7 @@ import binascii
 import re
 from typing import Any, Literal
 
-from .errors import MalformedSignature
+from ..errors import MalformedSignature
 
 Encoding = Literal["hex", "base64", "base64url"]
 ENCODINGS: tuple[Encoding, ...] = ("hex", "base64", "base64url")

@@ -1,5 +1,5 @@
 """
-Step 3b: the one constant-time comparison, over every key and every candidate.
+The one constant-time comparison, over every key and every candidate.
 
 Time spent must not depend on where two digests differ, nor on which key
 or which candidate matched, so nothing here returns early: every expected

@@ -1,5 +1,5 @@
 """
-Step 3c: public-key verification, and the only module that imports ``cryptography``.
+Public-key verification, and the only module that imports ``cryptography``.
 
 The import happens when a public-key scheme is configured, never at
 ``import hooksig``; without the ``crypto`` extra that construction raises
@@ -22,7 +22,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Literal
 
-from .errors import ConfigurationError, ExtraNotInstalled
+from ..errors import ConfigurationError, ExtraNotInstalled
 
 #: How an ECDSA signature is serialised: ASN.1 DER, or the fixed-width ``r || s`` of IEEE P1363.
 EcdsaEncoding = Literal["der", "raw"]

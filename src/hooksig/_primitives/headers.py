@@ -1,5 +1,5 @@
 """
-Step 1 of a delivery: a case-insensitive, read-only view of the request headers.
+The first step of a delivery: a case-insensitive, read-only view of the request headers.
 
 Adapters hand headers over in many shapes: a ``dict``, a list of pairs, or
 ASGI's list of ``(bytes, bytes)``.  This module turns any of them into one
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Union
 
-from .errors import MalformedSignature, MissingSignature
+from ..errors import MalformedSignature, MissingSignature
 
 #: Headers a request may carry before the view refuses it.
 MAX_HEADER_COUNT = 256
