@@ -2,7 +2,7 @@
 Where the time of one small delivery goes: the fast path's steps, timed apart.
 
 Run ``python benchmarks/breakdown.py``.  Each step is the same operations the
-compiled fast path (``hooksig._fast``) runs for a valid 256-byte GitHub and
+compiled fast path (``hooksig.scheme._compiled``) runs for a valid 256-byte GitHub and
 Stripe delivery, timed alone with ``timeit`` (minimum of 9 runs), beside the
 floor and the whole ``Verifier.verify``.  The steps do not add up exactly to
 the whole (the whole has no timing loop per step, and the machine is shared),
@@ -22,8 +22,8 @@ from collections.abc import Callable
 
 import _cases
 
-from hooksig import _fast
 from hooksig.delivery import Delivery, _Fields
+from hooksig.scheme import _compiled
 
 RUNS, NUMBER = 9, 50_000
 
@@ -82,7 +82,12 @@ def steps() -> list[tuple[str, float]]:
         ),  # type: ignore[index]
         (
             "(Stripe, Slack, Standard Webhooks) timestamp grammar, int, window arithmetic",
-            ns(lambda: (_fast._TIMESTAMP_TEXT.fullmatch(stamp), time.time() - int(stamp) <= 300)),
+            ns(
+                lambda: (
+                    _compiled._TIMESTAMP_TEXT.fullmatch(stamp),
+                    time.time() - int(stamp) <= 300,
+                )
+            ),
         ),
         ("(Standard Webhooks) canonical base64 decode", ns(lambda: _b64(swh))),
     ]

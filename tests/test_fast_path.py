@@ -1,4 +1,4 @@
-"""The verifier's fast path (hooksig._fast) agrees with the general path on every input."""
+"""The verifier's fast path (scheme/_compiled.py) agrees with the general path on every input."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hooksig
-from hooksig import AsymmetricScheme, Verifier, WebhookError, _fast
-from hooksig._formats import MAX_SIGNATURES
-from hooksig.scheme import HmacScheme, Pairs, Versioned
+from hooksig import AsymmetricScheme, Verifier, WebhookError
+from hooksig.scheme import HmacScheme, Pairs, Versioned, _compiled
+from hooksig.scheme.formats import MAX_SIGNATURES
 from tests.properties.factories import ED25519_SEED, P256_PEM
 
 NOW = 1_700_000_000
@@ -260,7 +260,7 @@ def test_every_offered_public_key_signature_is_tried() -> None:
     both = {"X-Acme-Ecdsa": theirs + "," + ours.split(",", 1)[1]}
     assert fast._fast is not None
     found = fast._fast(body, both, None, fast.clock, fast._window)
-    assert found is not _fast.DEFER
+    assert found is not _compiled.DEFER
     assert found.key_id == "0"
     with pytest.raises(hooksig.InvalidSignature):
         fast.verify(body + b" ", both)
@@ -276,7 +276,7 @@ def test_the_common_schemes_take_the_fast_path(name: str) -> None:
     assert verifier._fast is not None
     headers = verifier.sign(b'{"id":"evt_1"}', timestamp=NOW, id="msg_1")
     found = verifier._fast(b'{"id":"evt_1"}', headers, None, verifier.clock, verifier._window)
-    assert found is not _fast.DEFER
+    assert found is not _compiled.DEFER
     assert found == verifier.verify(b'{"id":"evt_1"}', headers)
 
 
@@ -304,7 +304,7 @@ def test_each_declared_shape_verifies_on_the_fast_path(scheme: HmacScheme) -> No
     accepted = _outcome(general, body, headers, None)[0] == "ok"
     assert fast._fast is not None
     found = fast._fast(body, headers, None, fast.clock, fast._window)
-    assert (found is not _fast.DEFER) is accepted
+    assert (found is not _compiled.DEFER) is accepted
     assert _outcome(fast, body, headers, None) == _outcome(general, body, headers, None)
 
 
@@ -326,7 +326,7 @@ def test_irregular_headers_are_left_to_the_general_path(headers: dict[str, Any])
     fast, general = _pair("stripe")
     body = b'{"id":"evt_1"}'
     assert fast._fast is not None
-    assert fast._fast(body, headers, None, fast.clock, fast._window) is _fast.DEFER
+    assert fast._fast(body, headers, None, fast.clock, fast._window) is _compiled.DEFER
     outcome = _outcome(fast, body, headers, None)
     assert outcome[0] != "ok"  # a refusal, not a Delivery
     assert outcome == _outcome(general, body, headers, None)
@@ -341,7 +341,7 @@ def test_other_versions_beside_ours_and_no_window() -> None:
     headers = {"Stripe-Signature": f"{t_item},v0={'cd' * 32},{v1_item}"}
     assert verifier._fast is not None
     found = verifier._fast(body, headers, None, verifier.clock, verifier._window)
-    assert found is not _fast.DEFER
+    assert found is not _compiled.DEFER
     assert found.timestamp == NOW
 
 
@@ -354,7 +354,7 @@ def test_another_accepted_version_is_parsed_and_passed_over() -> None:
     headers["webhook-signature"] = f"{v1a} {headers['webhook-signature']}"
     assert verifier._fast is not None
     found = verifier._fast(body, headers, None, verifier.clock, verifier._window)
-    assert found is not _fast.DEFER
+    assert found is not _compiled.DEFER
     assert found.id == "msg_1"
 
 
@@ -363,13 +363,13 @@ def test_header_layouts_are_remembered_up_to_a_bound() -> None:
     verifier = Verifier("github", secret=KEYS[0])
     body = b'{"id":"evt_1"}'
     signed = verifier.sign(body)
-    for extra in range(_fast.MAX_LAYOUTS + 10):
+    for extra in range(_compiled.MAX_LAYOUTS + 10):
         delivery = verifier.verify(body, {**signed, f"X-Extra-{extra}": "1"})
         assert delivery.headers[f"x-extra-{extra}"] == "1"
     layouts = verifier._fast.__closure__  # the closure's cells hold the FastPath's table
     assert layouts is not None
     tables = [cell.cell_contents for cell in layouts if isinstance(cell.cell_contents, dict)]
-    assert [len(table) for table in tables] == [_fast.MAX_LAYOUTS]
+    assert [len(table) for table in tables] == [_compiled.MAX_LAYOUTS]
 
 
 def test_the_clock_is_read_per_delivery() -> None:

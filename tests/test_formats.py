@@ -1,4 +1,4 @@
-"""hooksig._formats: total, strict grammars for signature headers, timestamps and ids."""
+"""hooksig.scheme.formats: total, strict grammars for signature headers, timestamps and ids."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from hooksig import MalformedSignature, Pairs, Plain, Versioned
-from hooksig._formats import (
+from hooksig.scheme.formats import (
     MAX_ID_LENGTH,
     MAX_SIGNATURES,
     MAX_TIMESTAMP_DIGITS,

@@ -1,4 +1,4 @@
-"""hooksig.scheme and hooksig._template: schemes declared as data, their checks and formats."""
+"""hooksig.scheme: schemes declared as data (HmacScheme and its shared base), checks, formats."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from hooksig import (
     Scheme,
     Versioned,
 )
-from hooksig._url import with_and_without_default_port
 from hooksig.keys import KeyRing
+from hooksig.scheme.content import with_and_without_default_port
 from tests.conftest import NOW, SECRET
 
 KEY = SECRET.encode()
@@ -442,7 +442,7 @@ def test_url_variants_with_content_not_led_by_the_url() -> None:
 
 def test_url_content_refuses_an_unparsable_url() -> None:
     """The URL-and-fields builder maps an unparsable URL to MalformedSignature(bad_url)."""
-    from hooksig._content import url_and_sorted_params
+    from hooksig.scheme.content import url_and_sorted_params
 
     request = Request(b"a=1", Headers(), url="https://[::1/hook")
     with pytest.raises(hooksig.MalformedSignature) as info:

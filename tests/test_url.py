@@ -1,4 +1,4 @@
-"""hooksig._url: the signed URL comes from configuration or a declared proxy, never from Host."""
+"""hooksig.url: the signed URL comes from configuration or a declared proxy, never from Host."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 
 import hooksig
 from hooksig import ConfigurationError, Headers, MalformedSignature, MissingSignature
-from hooksig._url import PublicUrl, TrustedProxy, url_policy, with_and_without_default_port
+from hooksig.scheme.content import with_and_without_default_port
+from hooksig.url import PublicUrl, TrustedProxy, url_policy
 from tests.vectors import provider_vector
 
 TOKEN = "12345"

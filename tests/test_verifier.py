@@ -176,7 +176,7 @@ class TestBody:
         def no_hashing(*args: object) -> bytes:
             raise AssertionError("the body must not be hashed")
 
-        monkeypatch.setattr(hooksig.scheme.hmac, "digest", no_hashing)
+        monkeypatch.setattr(hooksig.scheme.hmac.hmac, "digest", no_hashing)
         verifier = _github(max_body_size=64)
         with pytest.raises(PayloadTooLarge) as info:
             verifier.verify(b"x" * 65, {})
@@ -414,7 +414,7 @@ class TestPublicUrl:
 
 def test_handshake_runs_only_on_verified_deliveries() -> None:
     """A scheme's handshake answers a verified delivery (here as JSON); others get None."""
-    from hooksig._handshake import echo_challenge
+    from hooksig.scheme.handshake import echo_challenge
 
     scheme = hooksig.HmacScheme(
         name="handshaking",

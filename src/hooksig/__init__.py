@@ -31,23 +31,23 @@ TYPE_CHECKING = False  # typing is not imported at run time: `import hooksig` st
 if TYPE_CHECKING:
     from typing import Any
 
-    from ._asymmetric import AsymmetricScheme as AsymmetricScheme
-    from ._formats import Pairs as Pairs
-    from ._formats import Plain as Plain
-    from ._formats import Versioned as Versioned
-    from ._handshake import HandshakeResponse as HandshakeResponse
     from ._primitives.headers import Headers as Headers
-    from ._url import PublicUrl as PublicUrl
-    from ._url import TrustedProxy as TrustedProxy
-    from ._url import UrlPolicy as UrlPolicy
     from .delivery import Delivery as Delivery
     from .keys import KeyRing as KeyRing
     from .keys import Secret as Secret
     from .replay import ReplayWindow as ReplayWindow
-    from .scheme import HmacScheme as HmacScheme
-    from .scheme import ParsedSignature as ParsedSignature
-    from .scheme import Request as Request
-    from .scheme import Scheme as Scheme
+    from .scheme.asymmetric import AsymmetricScheme as AsymmetricScheme
+    from .scheme.formats import Pairs as Pairs
+    from .scheme.formats import Plain as Plain
+    from .scheme.formats import Versioned as Versioned
+    from .scheme.handshake import HandshakeResponse as HandshakeResponse
+    from .scheme.hmac import HmacScheme as HmacScheme
+    from .scheme.hmac import Scheme as Scheme
+    from .scheme.protocol import ParsedSignature as ParsedSignature
+    from .scheme.protocol import Request as Request
+    from .url import PublicUrl as PublicUrl
+    from .url import TrustedProxy as TrustedProxy
+    from .url import UrlPolicy as UrlPolicy
     from .verifier import Verifier as Verifier
 
 __all__ = [
@@ -105,26 +105,26 @@ for _error in (
     _error.__module__ = "hooksig"
 del _error
 
-#: Public name -> the private module defining it, imported on first access.
+#: Public name -> the module defining it, imported on first access.
 _LAZY: dict[str, str] = {
-    "AsymmetricScheme": "_asymmetric",
+    "AsymmetricScheme": "scheme.asymmetric",
     "Delivery": "delivery",
-    "HandshakeResponse": "_handshake",
+    "HandshakeResponse": "scheme.handshake",
     "Headers": "_primitives.headers",
-    "HmacScheme": "scheme",
+    "HmacScheme": "scheme.hmac",
     "KeyRing": "keys",
-    "Pairs": "_formats",
-    "ParsedSignature": "scheme",
-    "Plain": "_formats",
-    "PublicUrl": "_url",
+    "Pairs": "scheme.formats",
+    "ParsedSignature": "scheme.protocol",
+    "Plain": "scheme.formats",
+    "PublicUrl": "url",
     "ReplayWindow": "replay",
-    "Request": "scheme",
-    "Scheme": "scheme",
+    "Request": "scheme.protocol",
+    "Scheme": "scheme.hmac",
     "Secret": "keys",
-    "TrustedProxy": "_url",
-    "UrlPolicy": "_url",
+    "TrustedProxy": "url",
+    "UrlPolicy": "url",
     "Verifier": "verifier",
-    "Versioned": "_formats",
+    "Versioned": "scheme.formats",
 }
 
 

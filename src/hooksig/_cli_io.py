@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from . import _capture, schemes
-from ._asymmetric import AsymmetricScheme
 from ._primitives.headers import Headers
-from ._url import PublicUrl
 from .errors import WebhookError
 from .scheme import HmacScheme, Scheme
+from .scheme.asymmetric import AsymmetricScheme
+from .url import PublicUrl
 
 DEFAULT_SECRET_ENV = "HOOKSIG_SECRET"
 

@@ -13,7 +13,6 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from . import _fast
 from ._primitives.headers import Headers, HeadersInput
 from .delivery import Delivery
 from .errors import (
@@ -25,11 +24,12 @@ from .errors import (
 )
 from .keys import SecretLike
 from .replay import Clock, ReplayWindow
-from .scheme import Request, Scheme, contents, keyed
+from .scheme import Request, Scheme, _compiled
+from .scheme.hmac import contents, keyed
 
 if TYPE_CHECKING:
-    from ._handshake import HandshakeResponse
-    from ._url import UrlPolicy
+    from .scheme.handshake import HandshakeResponse
+    from .url import UrlPolicy
 
 #: Default body limit: GitHub caps payloads at 25 MB, and most providers far lower.
 DEFAULT_MAX_BODY = 25 * 1024 * 1024
@@ -100,7 +100,7 @@ class Verifier:
         self._scheme = _resolve(scheme)
         self._url_policy: UrlPolicy | None = None
         if public_url is not None:
-            from ._url import url_policy  # urllib.parse, loaded only for schemes that sign URLs
+            from .url import url_policy  # urllib.parse, loaded only for schemes that sign URLs
 
             self._url_policy = url_policy(public_url)
         if secret is not None and secrets is not None:
@@ -121,7 +121,7 @@ class Verifier:
             else ReplayWindow(bound, future_tolerance, clock)
         )
         fast = (
-            _fast.plan(self._scheme, self._keyed, self._keys)  # type: ignore[arg-type]
+            _compiled.plan(self._scheme, self._keyed, self._keys)  # type: ignore[arg-type]
             if self._url_policy is None
             else None
         )
@@ -198,7 +198,7 @@ class Verifier:
             except VerificationError as exc:
                 exc.scheme = self._scheme.name
                 raise
-            if found is not _fast.DEFER:
+            if found is not _compiled.DEFER:
                 return found  # type: ignore[no-any-return]
         if not isinstance(body, bytes):
             if not isinstance(body, (bytearray, memoryview)):

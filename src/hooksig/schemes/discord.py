@@ -16,8 +16,8 @@ Handshake: a signed PING ``{"type": 1}`` is answered ``{"type": 1}`` by
 :meth:`hooksig.Verifier.handshake`.
 """
 
-from hooksig._asymmetric import AsymmetricScheme
-from hooksig._handshake import fixed_reply
+from hooksig.scheme.asymmetric import AsymmetricScheme
+from hooksig.scheme.handshake import fixed_reply
 
 SCHEME = AsymmetricScheme(
     name="discord",

@@ -13,7 +13,7 @@ A delivery batches events, each with its own ``sg_event_id``: there is no
 single delivery id.
 """
 
-from hooksig._asymmetric import AsymmetricScheme
+from hooksig.scheme.asymmetric import AsymmetricScheme
 
 SCHEME = AsymmetricScheme(
     name="sendgrid",

@@ -16,8 +16,8 @@ Handshake: the Events API checks a new Request URL with a signed
 answers it with the challenge as text/plain.
 """
 
-from hooksig._handshake import echo_challenge
 from hooksig.scheme import HmacScheme
+from hooksig.scheme.handshake import echo_challenge
 
 SCHEME = HmacScheme(
     name="slack",

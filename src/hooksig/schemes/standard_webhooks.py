@@ -12,8 +12,8 @@ the ``v1a`` items, so a header carrying both verifies with either.  Svix
 sends the same headers as ``svix-*``; both spellings are read.
 """
 
-from hooksig._asymmetric import AsymmetricScheme
 from hooksig.scheme import HmacScheme, Versioned
+from hooksig.scheme.asymmetric import AsymmetricScheme
 
 _SIGNATURE = ("webhook-signature", "svix-signature")
 _TIMESTAMP = ("webhook-timestamp", "svix-timestamp")

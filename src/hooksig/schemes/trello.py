@@ -13,8 +13,8 @@ UTF-16 code unit of body and URL is cut to its low byte (U+2013 becomes
 Trello's creation check is an unsigned HEAD that expects 200.
 """
 
-from hooksig._content import body_then_url, low_bytes
 from hooksig.scheme import HmacScheme
+from hooksig.scheme.content import body_then_url, low_bytes
 
 SCHEME = HmacScheme(
     name="trello",

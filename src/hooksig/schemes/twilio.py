@@ -27,9 +27,8 @@ Twilio signs no timestamp and no id: rely on the idempotency guard.
 
 from dataclasses import replace
 
-from hooksig._content import url_and_sorted_params
-from hooksig._url import with_and_without_default_port
 from hooksig.scheme import HmacScheme
+from hooksig.scheme.content import url_and_sorted_params, with_and_without_default_port
 
 SCHEME = HmacScheme(
     name="twilio",

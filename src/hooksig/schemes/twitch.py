@@ -18,8 +18,8 @@ Handshake: ``webhook_callback_verification`` is answered with the body's
 ``challenge`` as text/plain by :meth:`hooksig.Verifier.handshake`.
 """
 
-from hooksig._handshake import echo_challenge
 from hooksig.scheme import HmacScheme
+from hooksig.scheme.handshake import echo_challenge
 
 SCHEME = HmacScheme(
     name="twitch",

@@ -15,8 +15,8 @@ is answered ``{"plainToken": t, "encryptedToken": hex(HMAC-SHA256(secret_token, 
 by :meth:`hooksig.Verifier.handshake`, with the secret that verified it.
 """
 
-from hooksig._handshake import hmac_token
 from hooksig.scheme import HmacScheme
+from hooksig.scheme.handshake import hmac_token
 
 SCHEME = HmacScheme(
     name="zoom",

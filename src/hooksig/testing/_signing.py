@@ -12,11 +12,11 @@ from typing import Any
 
 from .. import schemes
 from .._primitives.headers import Headers
-from .._url import PublicUrl, UrlPolicy
 from ..delivery import Delivery
 from ..errors import ConfigurationError, ExtraNotInstalled, WebhookError
 from ..keys import Secret, SecretLike
 from ..replay import Clock
+from ..url import PublicUrl, UrlPolicy
 from ..verifier import Verifier
 from ._bodies import Payload, content_type, encode, place_fields, sample_body
 

@@ -31,7 +31,12 @@ import sys
 from hmac import compare_digest
 from typing import TYPE_CHECKING, Any, cast
 
-from ._formats import (
+from .._primitives import compare
+from .._primitives.encoding import fast_decoder
+from .._primitives.headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, Headers
+from ..delivery import Delivery, _Fields
+from ..errors import InvalidSignature
+from .formats import (
     MAX_SIGNATURES,
     MAX_TIMESTAMP_DIGITS,
     TIMESTAMP_TEXT,
@@ -40,15 +45,10 @@ from ._formats import (
     Versioned,
     id_grammar,
 )
-from ._primitives import compare
-from ._primitives.encoding import fast_decoder
-from ._primitives.headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, Headers
-from .delivery import Delivery, _Fields
-from .errors import InvalidSignature
 
 if TYPE_CHECKING:
-    from ._template import _TemplateScheme
-    from .keys import KeyRing
+    from ..keys import KeyRing
+    from ._declared import _TemplateScheme
 
 #: Returned by the compiled fast path when the general path must decide.
 DEFER: Any = object()
@@ -72,11 +72,11 @@ def plan(
     scheme: _TemplateScheme, keyed: tuple[tuple[str, Any], ...] | None, keys: KeyRing
 ) -> FastPath | None:
     """Return the fast path for *scheme*, or ``None`` where only the general path applies."""
-    from .scheme import HmacScheme
+    from .hmac import HmacScheme
 
     # Only the stock classes (a subclass may override any step).  AsymmetricScheme
     # is looked up where it is loaded: a scheme of that class has loaded it.
-    asymmetric = sys.modules.get("hooksig._asymmetric")
+    asymmetric = sys.modules.get("hooksig.scheme.asymmetric")
     if type(scheme) is HmacScheme:
         if keyed is None or scheme.construction != "hmac":
             return None

@@ -1,5 +1,5 @@
 """
-Step 2c: which URL the provider signed, for schemes that sign it (Twilio, Square, HubSpot, Trello).
+Which URL the provider signed, for schemes that sign it (Twilio, Square, HubSpot, Trello).
 
 Behind a load balancer the URL your framework sees (``http://10.0.0.7:8000/hook``)
 is not the one the provider called (``https://example.com/hook``).  Taking
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ._primitives.headers import Headers
 from .errors import ConfigurationError, MalformedSignature, MissingSignature
 
-_DEFAULT_PORTS = {"https": 443, "http": 80}
+#: The default port of each URL scheme hooksig accepts.
+DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 @runtime_checkable
@@ -45,7 +46,7 @@ def _check_path(path: str) -> str:
 def _check_base(base: str) -> str:
     """Accept an http(s) URL without query or fragment."""
     parts = urlsplit(base)
-    if parts.scheme not in _DEFAULT_PORTS or not parts.netloc or parts.query or parts.fragment:
+    if parts.scheme not in DEFAULT_PORTS or not parts.netloc or parts.query or parts.fragment:
         raise ConfigurationError("public_url must be an http(s) URL without query or fragment")
     return base
 
@@ -100,7 +101,7 @@ class TrustedProxy:
         if isinstance(self.hosts, str) or not self.hosts:
             raise ConfigurationError("TrustedProxy needs a tuple of the host names you serve")
         object.__setattr__(self, "hosts", tuple(host.lower() for host in self.hosts))
-        if self.scheme not in _DEFAULT_PORTS:
+        if self.scheme not in DEFAULT_PORTS:
             raise ConfigurationError("scheme must be http or https")
 
     def resolve(self, path: str | None, headers: Headers) -> str:
@@ -120,7 +121,7 @@ class TrustedProxy:
         if self.proto_header is not None:
             proto = headers.optional(self.proto_header)
             if proto is not None:
-                if proto not in _DEFAULT_PORTS:
+                if proto not in DEFAULT_PORTS:
                     raise MalformedSignature(
                         f"header {self.proto_header} is not http or https",
                         reason="bad_proto",
@@ -137,34 +138,6 @@ def url_policy(value: str | UrlPolicy | None) -> UrlPolicy | None:
     if isinstance(value, str):
         return PublicUrl(value)
     raise ConfigurationError("public_url must be a URL string or a UrlPolicy")
-
-
-def with_and_without_default_port(url: str) -> tuple[str, ...]:
-    """
-    Return *url* as given, then with its default port removed or added.
-
-    Twilio's signer is inconsistent about ``:443``/``:80``, and its SDKs
-    accept either form (twilio-python ``RequestValidator.validate``).
-    """
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise MalformedSignature("the URL is not valid", reason="bad_url") from None
-    default = _DEFAULT_PORTS.get(parts.scheme)
-    if default is None or not parts.hostname:
-        return (url,)
-    userinfo, _, _ = parts.netloc.rpartition("@")
-    host = parts.netloc.rpartition("@")[2]
-    if port is None:
-        netloc = f"{host}:{default}"
-    elif port == default:
-        netloc = host.rsplit(":", 1)[0]
-    else:
-        return (url,)
-    if userinfo:
-        netloc = f"{userinfo}@{netloc}"
-    return (url, urlunsplit(parts._replace(netloc=netloc)))
 
 
 for _public in (UrlPolicy, PublicUrl, TrustedProxy):

@@ -1,5 +1,5 @@
 """
-Step 3 for public-key providers: :class:`AsymmetricScheme`.
+The building block for public-key providers: :class:`AsymmetricScheme`.
 
 The provider signs with a private key and you verify with its public key,
 so there is no secret to protect on your side and no constant-time
@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ._primitives import crypto
-from ._primitives.crypto import EcdsaEncoding
-from ._primitives.encoding import Encoding, decode
-from ._template import ParsedSignature, Request, _TemplateScheme
-from .errors import ConfigurationError, MalformedSignature
-from .keys import Key, KeyRing, SecretLike
+from .._primitives import crypto
+from .._primitives.crypto import EcdsaEncoding
+from .._primitives.encoding import Encoding, decode
+from ..errors import ConfigurationError, MalformedSignature
+from ..keys import Key, KeyRing, SecretLike
+from ._declared import _TemplateScheme
+from .protocol import ParsedSignature, Request
 
 #: How a public or signing key given as text is read.
 #: ``hex`` and ``base64`` are the raw key; ``whpk``/``whsk`` are Standard

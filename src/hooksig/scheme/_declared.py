@@ -1,5 +1,5 @@
 """
-Step 2b: the parse and signed-content steps shared by the data-driven schemes.
+The parse and signed-content steps shared by the data-driven schemes.
 
 :class:`~hooksig.HmacScheme` and :class:`~hooksig.AsymmetricScheme` differ
 only in how they match and make signatures; reading headers, checking the
@@ -18,8 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from ._body import BODY_FIELD, Fields
-from ._formats import (
+from .._primitives.encoding import ENCODINGS, Encoding, decode, encode
+from ..errors import ConfigurationError, MalformedSignature, MissingSignature
+from ._body_fields import BODY_FIELD, Fields
+from .formats import (
     Pairs,
     Plain,
     SignatureFormat,
@@ -30,15 +32,12 @@ from ._formats import (
     parse_rfc3339,
     parse_timestamp,
 )
-from ._primitives.encoding import ENCODINGS, Encoding, decode, encode
-from ._request import ParsedSignature, Request
-from .errors import ConfigurationError, MalformedSignature, MissingSignature
+from .protocol import ParsedSignature, Request
 
 if TYPE_CHECKING:
-    from ._handshake import Handshake
+    from .handshake import Handshake
 
-# Request and ParsedSignature live in _request; re-exported for the modules that import them here.
-__all__ = ["ContentBuilder", "ParsedSignature", "Request", "UrlVariants", "_TemplateScheme"]
+__all__ = ["ContentBuilder", "UrlVariants", "_TemplateScheme"]
 
 
 def _names(value: str | tuple[str, ...]) -> tuple[str, ...]:

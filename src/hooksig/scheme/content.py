@@ -1,5 +1,5 @@
 """
-Step 2d: signed-content builders for recipes a template cannot spell.
+Signed-content builders for recipes a template cannot spell, and URL variants.
 
 Most providers sign a template over the body, timestamp, id, URL and
 method (``"{timestamp}.{body}"``), which :class:`~hooksig.HmacScheme`
@@ -7,17 +7,22 @@ fills itself.  The few that sign something else (Twilio's sorted form
 parameters, Trello's 8-bit strings) get a builder here, written once and
 named in their provider module.  Every builder reads only the raw body and
 the configured URL, and maps malformed input to a hooksig error.
+
+A URL variant function (:func:`with_and_without_default_port`) gives the
+URLs to try for one configured URL, for providers whose signer is not
+consistent about it (Twilio's default port).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from ._primitives.compare import bytes_eq
-from ._template import ParsedSignature, Request
-from .errors import ConfigurationError, InvalidSignature, MalformedSignature
+from .._primitives.compare import bytes_eq
+from ..errors import ConfigurationError, InvalidSignature, MalformedSignature
+from ..url import DEFAULT_PORTS
+from .protocol import ParsedSignature, Request
 
 #: More form fields than this is refused before sorting.
 MAX_FORM_FIELDS = 1000
@@ -125,3 +130,31 @@ def low_bytes(builder: Builder) -> Builder:
 def body_then_url(parsed: ParsedSignature, request: Request) -> bytes:
     """The raw body followed by the URL (Trello's callback URL)."""
     return request.body + _url(request).encode("utf-8")
+
+
+def with_and_without_default_port(url: str) -> tuple[str, ...]:
+    """
+    Return *url* as given, then with its default port removed or added.
+
+    Twilio's signer is inconsistent about ``:443``/``:80``, and its SDKs
+    accept either form (twilio-python ``RequestValidator.validate``).
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise MalformedSignature("the URL is not valid", reason="bad_url") from None
+    default = DEFAULT_PORTS.get(parts.scheme)
+    if default is None or not parts.hostname:
+        return (url,)
+    userinfo, _, _ = parts.netloc.rpartition("@")
+    host = parts.netloc.rpartition("@")[2]
+    if port is None:
+        netloc = f"{host}:{default}"
+    elif port == default:
+        netloc = host.rsplit(":", 1)[0]
+    else:
+        return (url,)
+    if userinfo:
+        netloc = f"{userinfo}@{netloc}"
+    return (url, urlunsplit(parts._replace(netloc=netloc)))

@@ -1,5 +1,5 @@
 """
-Step 5b: answering the handshakes some providers send, after verification only.
+Answering the handshakes some providers send, after verification only.
 
 Slack, Discord, Zoom and Twitch each check a new endpoint with a special
 delivery that must be answered in a set way (echo a challenge, return a
@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .delivery import Delivery
-from .keys import KeyRing
+from ..delivery import Delivery
+from ..keys import KeyRing
 
 #: The longest challenge or token echoed back, in characters.
 MAX_CHALLENGE = 4096

@@ -1,7 +1,7 @@
 """
-Step 2: what a scheme is, and the HMAC building block most providers need.
+The HMAC building block most providers are declared with: :class:`HmacScheme`.
 
-A :class:`Scheme` knows one provider's recipe: which headers carry the
+A :class:`~hooksig.Scheme` knows one provider's recipe: which headers carry the
 signature, timestamp and id, which exact bytes were signed, and how keys
 are read and matched.  :class:`HmacScheme` (and
 :class:`~hooksig.AsymmetricScheme`) are that recipe written as data, so a
@@ -10,7 +10,7 @@ provider module is a declaration::
     SCHEME = HmacScheme(name="github", signature_header="X-Hub-Signature-256",
                         prefix="sha256=")
 
-Third parties may implement :class:`Scheme` directly; they need not inherit.
+Third parties may implement :class:`~hooksig.Scheme` directly; they need not inherit.
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
-from ._formats import Pairs, Plain, Versioned
-from ._primitives.compare import match_key
-from ._template import ParsedSignature, Request, _TemplateScheme
-from .errors import ConfigurationError, MalformedSignature
-from .keys import KeyRing, SecretFormat, SecretLike, hmac_ring
+from .._primitives.compare import match_key
+from ..errors import ConfigurationError, MalformedSignature
+from ..keys import KeyRing, SecretFormat, SecretLike, hmac_ring
+from ._declared import _TemplateScheme
+from .protocol import ParsedSignature, Request
 
 if TYPE_CHECKING:
-    from ._asymmetric import AsymmetricScheme
+    from .asymmetric import AsymmetricScheme
 
-__all__ = ["HmacScheme", "Pairs", "ParsedSignature", "Plain", "Request", "Scheme", "Versioned"]
+__all__ = ["HmacScheme", "Scheme", "contents", "keyed"]
 
 Algorithm = Literal["sha1", "sha256", "sha512"]
 #: How a key and the signed content become the expected signature.
@@ -124,11 +124,11 @@ class HmacScheme(_TemplateScheme):
             carrying candidates (Box's primary and secondary signatures);
             otherwise they are alternative spellings of one header.
         url_variants: the URLs to try for one configured URL (Twilio's
-            default port, :func:`hooksig._url.with_and_without_default_port`).
+            default port, :func:`hooksig.scheme.content.with_and_without_default_port`).
             With a content function whose content starts with the URL, the
             function runs once and each variant URL is signed before the rest.
         handshake: answers the provider's endpoint check, used by
-            :meth:`hooksig.Verifier.handshake` (see :mod:`hooksig._handshake`).
+            :meth:`hooksig.Verifier.handshake` (see :mod:`hooksig.scheme.handshake`).
         secret_hint: what the secret is, in the provider's words, for the docs.
 
     A header name starting with ``body.`` names a field of the JSON body

@@ -1,5 +1,5 @@
 """
-Step 2a: the grammars of signature headers, timestamps and delivery ids.
+The grammars of signature headers, timestamps and delivery ids.
 
 Providers put signatures in three shapes of header value, one building
 block each: :class:`Plain` (``sha256=<hex>``, GitHub), :class:`Pairs`
@@ -19,7 +19,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .errors import ConfigurationError, MalformedSignature
+from ..errors import ConfigurationError, MalformedSignature
 
 #: More candidate signatures than this in one header is refused.
 MAX_SIGNATURES = 32

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ._primitives.headers import Headers
+from .._primitives.headers import Headers
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ._primitives.headers import MAX_HEADER_VALUE
-from .errors import MalformedSignature
+from .._primitives.headers import MAX_HEADER_VALUE
+from ..errors import MalformedSignature
 
 if TYPE_CHECKING:
-    from ._request import Request
+    from .protocol import Request
 
 #: Prefix of a "header" name that names a field of the JSON body instead.
 BODY_FIELD = "body."

@@ -1,0 +1,48 @@
+"""
+What a scheme is, and the building blocks providers are declared with.
+
+A provider module is a declaration built from these blocks: an
+:class:`HmacScheme` or :class:`AsymmetricScheme` with a signature format
+(:class:`Plain`, :class:`Pairs`, :class:`Versioned`), and where the
+provider needs one, a content builder (:mod:`hooksig.scheme.content`) or a
+handshake (:mod:`hooksig.scheme.handshake`).  A provider in another package
+is declared the same way, from these public names.
+"""
+
+from __future__ import annotations
+
+from .asymmetric import AsymmetricScheme as AsymmetricScheme
+from .content import body_then_url as body_then_url
+from .content import low_bytes as low_bytes
+from .content import url_and_sorted_params as url_and_sorted_params
+from .content import with_and_without_default_port as with_and_without_default_port
+from .formats import Pairs as Pairs
+from .formats import Plain as Plain
+from .formats import Versioned as Versioned
+from .handshake import HandshakeResponse as HandshakeResponse
+from .handshake import echo_challenge as echo_challenge
+from .handshake import fixed_reply as fixed_reply
+from .handshake import hmac_token as hmac_token
+from .hmac import HmacScheme as HmacScheme
+from .hmac import Scheme as Scheme
+from .protocol import ParsedSignature as ParsedSignature
+from .protocol import Request as Request
+
+__all__ = [
+    "AsymmetricScheme",
+    "HandshakeResponse",
+    "HmacScheme",
+    "Pairs",
+    "ParsedSignature",
+    "Plain",
+    "Request",
+    "Scheme",
+    "Versioned",
+    "body_then_url",
+    "echo_challenge",
+    "fixed_reply",
+    "hmac_token",
+    "low_bytes",
+    "url_and_sorted_params",
+    "with_and_without_default_port",
+]
