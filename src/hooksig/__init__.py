@@ -42,9 +42,9 @@ if TYPE_CHECKING:
     from .scheme.formats import Versioned as Versioned
     from .scheme.handshake import HandshakeResponse as HandshakeResponse
     from .scheme.hmac import HmacScheme as HmacScheme
-    from .scheme.hmac import Scheme as Scheme
     from .scheme.protocol import ParsedSignature as ParsedSignature
     from .scheme.protocol import Request as Request
+    from .scheme.protocol import Scheme as Scheme
     from .url import PublicUrl as PublicUrl
     from .url import TrustedProxy as TrustedProxy
     from .url import UrlPolicy as UrlPolicy
@@ -119,7 +119,7 @@ _LAZY: dict[str, str] = {
     "PublicUrl": "url",
     "ReplayWindow": "replay",
     "Request": "scheme.protocol",
-    "Scheme": "scheme.hmac",
+    "Scheme": "scheme.protocol",
     "Secret": "keys",
     "TrustedProxy": "url",
     "UrlPolicy": "url",

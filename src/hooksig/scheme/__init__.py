@@ -24,9 +24,9 @@ from .handshake import echo_challenge as echo_challenge
 from .handshake import fixed_reply as fixed_reply
 from .handshake import hmac_token as hmac_token
 from .hmac import HmacScheme as HmacScheme
-from .hmac import Scheme as Scheme
 from .protocol import ParsedSignature as ParsedSignature
 from .protocol import Request as Request
+from .protocol import Scheme as Scheme
 
 __all__ = [
     "AsymmetricScheme",

@@ -19,18 +19,18 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._primitives.compare import match_key
 from ..errors import ConfigurationError, MalformedSignature
 from ..keys import KeyRing, SecretFormat, SecretLike, hmac_ring
 from ._declared import _TemplateScheme
-from .protocol import ParsedSignature, Request
+from .protocol import ParsedSignature, Request, Scheme
 
 if TYPE_CHECKING:
     from .asymmetric import AsymmetricScheme
 
-__all__ = ["HmacScheme", "Scheme", "contents", "keyed"]
+__all__ = ["HmacScheme", "contents", "keyed"]
 
 Algorithm = Literal["sha1", "sha256", "sha512"]
 #: How a key and the signed content become the expected signature.
@@ -39,59 +39,6 @@ Algorithm = Literal["sha1", "sha256", "sha512"]
 #: the header carries the shared secret itself (GitLab ``X-Gitlab-Token``).
 Construction = Literal["hmac", "secret-prefix", "token"]
 _DIGEST_SIZES: dict[str, int] = {"sha1": 20, "sha256": 32, "sha512": 64}
-
-
-@runtime_checkable
-class Scheme(Protocol):
-    """
-    One provider's signing recipe: the extension point of hooksig.
-
-    A :class:`~hooksig.Verifier` calls, in order, :meth:`load_keys` once,
-    then :meth:`parse`, :meth:`signed_content` and :meth:`match` for each
-    delivery; it applies the replay window itself.  Every method raises
-    only :class:`~hooksig.WebhookError` subclasses.
-
-    .. versionadded:: 0.1
-    """
-
-    # Read-only members, so that frozen dataclasses (HmacScheme) satisfy the Protocol.
-    @property
-    def name(self) -> str:
-        """Registry name, lowercase and hyphenated (``"stripe"``)."""
-        ...
-
-    @property
-    def default_tolerance(self) -> float | None:
-        """Default replay window in seconds, or ``None`` when nothing is timestamped."""
-        ...
-
-    def load_keys(
-        self,
-        secrets: Sequence[SecretLike],
-        *,
-        public_key: object | None = None,
-        signing_key: object | None = None,
-    ) -> KeyRing:
-        """Check and load keys once, at construction; raise ``ConfigurationError``."""
-        ...
-
-    def parse(self, request: Request) -> ParsedSignature:
-        """Read signatures, timestamp and id; raise ``MissingSignature``/``MalformedSignature``."""
-        ...
-
-    def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
-        """Return the exact bytes the provider signed."""
-        ...
-
-    def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
-        """Try every key against every candidate; return the matching key id or ``None``."""
-        ...
-
-    def sign(
-        self, keys: KeyRing, request: Request, *, timestamp: int | None, id: str | None
-    ) -> dict[str, str]:
-        """Return the headers the provider would send with ``request.body``."""
-        ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -275,9 +222,6 @@ def contents(scheme: Scheme, parsed: ParsedSignature, request: Request) -> Seque
     return (scheme.signed_content(parsed, request),)
 
 
-for _public in (
-    HmacScheme,
-    Scheme,
-):
+for _public in (HmacScheme,):
     _public.__module__ = "hooksig"  # its public name, hooksig.HmacScheme
 del _public

@@ -1,14 +1,19 @@
 """
-The two records a scheme works on: the :class:`Request` as received and the
-:class:`ParsedSignature` read from it, before any key is tried.
+What a scheme is: the :class:`Scheme` Protocol, hooksig's extension point.
+
+A scheme works on two records: the :class:`Request` as received and the
+:class:`ParsedSignature` read from it, before any key is tried.  Third
+parties may implement :class:`Scheme` directly; they need not inherit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from .._primitives.headers import Headers
+from ..keys import KeyRing, SecretLike
 
 
 @dataclass(frozen=True)
@@ -52,9 +57,63 @@ class ParsedSignature:
     id_field: str | None = None
 
 
+@runtime_checkable
+class Scheme(Protocol):
+    """
+    One provider's signing recipe: the extension point of hooksig.
+
+    A :class:`~hooksig.Verifier` calls, in order, :meth:`load_keys` once,
+    then :meth:`parse`, :meth:`signed_content` and :meth:`match` for each
+    delivery; it applies the replay window itself.  Every method raises
+    only :class:`~hooksig.WebhookError` subclasses.
+
+    .. versionadded:: 0.1
+    """
+
+    # Read-only members, so that frozen dataclasses (HmacScheme) satisfy the Protocol.
+    @property
+    def name(self) -> str:
+        """Registry name, lowercase and hyphenated (``"stripe"``)."""
+        ...
+
+    @property
+    def default_tolerance(self) -> float | None:
+        """Default replay window in seconds, or ``None`` when nothing is timestamped."""
+        ...
+
+    def load_keys(
+        self,
+        secrets: Sequence[SecretLike],
+        *,
+        public_key: object | None = None,
+        signing_key: object | None = None,
+    ) -> KeyRing:
+        """Check and load keys once, at construction; raise ``ConfigurationError``."""
+        ...
+
+    def parse(self, request: Request) -> ParsedSignature:
+        """Read signatures, timestamp and id; raise ``MissingSignature``/``MalformedSignature``."""
+        ...
+
+    def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
+        """Return the exact bytes the provider signed."""
+        ...
+
+    def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
+        """Try every key against every candidate; return the matching key id or ``None``."""
+        ...
+
+    def sign(
+        self, keys: KeyRing, request: Request, *, timestamp: int | None, id: str | None
+    ) -> dict[str, str]:
+        """Return the headers the provider would send with ``request.body``."""
+        ...
+
+
 for _public in (
     ParsedSignature,
     Request,
+    Scheme,
 ):
     _public.__module__ = "hooksig"  # its public name, hooksig.ParsedSignature
 del _public
