@@ -1,5 +1,5 @@
 """
-Step 6: handle each delivery once, though providers deliver at least once.
+Handle each delivery once, though providers deliver at least once.
 
 `Idempotency` claims a delivery's id in a `Store` before your handler runs,
 marks it done when the handler returns, and gives it back when the handler
@@ -13,10 +13,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from hooksig.idempotency._guard import AsyncLease as AsyncLease
 from hooksig.idempotency._guard import Idempotency as Idempotency
-from hooksig.idempotency._keys import Keyed as Keyed
-from hooksig.idempotency._lease import AsyncLease as AsyncLease
-from hooksig.idempotency._lease import Lease as Lease
+from hooksig.idempotency._guard import Lease as Lease
+from hooksig.idempotency._keys import DeliveryLike as DeliveryLike
 from hooksig.idempotency._store import Claim as Claim
 from hooksig.idempotency._store import ClaimState as ClaimState
 from hooksig.idempotency._store import Store as Store
@@ -31,8 +31,8 @@ __all__ = [
     "AsyncLease",
     "Claim",
     "ClaimState",
+    "DeliveryLike",
     "Idempotency",
-    "Keyed",
     "Lease",
     "MemoryStore",
     "PostgresStore",
@@ -41,7 +41,7 @@ __all__ = [
     "Store",
 ]
 
-for _obj in (AsyncLease, Claim, Idempotency, Keyed, Lease, MemoryStore, SQLiteStore, Store):
+for _obj in (AsyncLease, Claim, DeliveryLike, Idempotency, Lease, MemoryStore, SQLiteStore, Store):
     _obj.__module__ = __name__
 del _obj
 

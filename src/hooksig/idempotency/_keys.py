@@ -16,14 +16,14 @@ from typing import Protocol
 
 from hooksig.errors import ConfigurationError
 
-__all__ = ["HASH_PREFIX", "MAX_RAW_BYTES", "Keyed", "storage_key"]
+__all__ = ["HASH_PREFIX", "MAX_RAW_BYTES", "DeliveryLike", "storage_key"]
 
 MAX_RAW_BYTES = 200
 HASH_PREFIX = "sha256:"
 _MAX_SCHEME_CHARS = 64
 
 
-class Keyed(Protocol):
+class DeliveryLike(Protocol):
     """
     What the guard reads from a `hooksig.Delivery`: its scheme and its id.
 
@@ -51,7 +51,7 @@ class Keyed(Protocol):
         ...
 
 
-def storage_key(key: str | Keyed) -> str:
+def storage_key(key: str | DeliveryLike) -> str:
     """
     Return the storage key for ``key``: ``"{scheme}:{id}"`` for a delivery.
 

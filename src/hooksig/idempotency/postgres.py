@@ -11,8 +11,8 @@ import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hooksig.errors import ConfigurationError
-from hooksig.idempotency._pg import Queries, claim_result, import_psycopg
-from hooksig.idempotency._pg_run import AsyncRunner, SyncRunner
+from hooksig.idempotency._postgres_pool import AsyncRunner, SyncRunner
+from hooksig.idempotency._postgres_sql import Queries, claim_result, import_psycopg
 from hooksig.idempotency._store import Claim, check_seconds, new_token
 
 if TYPE_CHECKING:

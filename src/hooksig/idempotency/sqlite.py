@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from hooksig.errors import ConfigurationError, StoreUnavailable
-from hooksig.idempotency import _sqlite
+from hooksig.idempotency import _sqlite_conn
 from hooksig.idempotency._store import Claim, check_seconds, new_token
 
 __all__ = ["SQLiteStore"]
@@ -71,13 +71,13 @@ class SQLiteStore:
         self._cleanup_interval = check_seconds("cleanup_interval", cleanup_interval)
         self._clock = clock
         self._lock = threading.Lock()
-        self._connections = _sqlite.Connections(self._path, self._timeout)
+        self._connections = _sqlite_conn.Connections(self._path, self._timeout)
         self._next_cleanup = 0.0
         try:
             with self._errors():
                 conn = self._connections.get()
-                with _sqlite.immediate(conn):
-                    conn.execute(_sqlite.SCHEMA)
+                with _sqlite_conn.immediate(conn):
+                    conn.execute(_sqlite_conn.SCHEMA)
         except BaseException:
             self._connections.close()
             raise
@@ -131,12 +131,14 @@ class SQLiteStore:
                 now = self._clock()
                 # The scan is a read, which WAL lets run beside the writer; only
                 # the short delete below takes the write lock.
-                keys = [row[0] for row in conn.execute(_sqlite.EXPIRED, (now, _sqlite.BATCH))]
+                keys = [
+                    row[0] for row in conn.execute(_sqlite_conn.EXPIRED, (now, _sqlite_conn.BATCH))
+                ]
                 if keys:
-                    with _sqlite.immediate(conn):
+                    with _sqlite_conn.immediate(conn):
                         pairs = [(key, now) for key in keys]
-                        deleted += conn.executemany(_sqlite.PURGE, pairs).rowcount
-                if len(keys) < _sqlite.BATCH:
+                        deleted += conn.executemany(_sqlite_conn.PURGE, pairs).rowcount
+                if len(keys) < _sqlite_conn.BATCH:
                     break
         return deleted
 
@@ -160,9 +162,9 @@ class SQLiteStore:
             conn = self._connections.get()
             # One statement: inserts, or takes over an expired row, or changes
             # nothing when a live row holds the key.
-            if conn.execute(_sqlite.CLAIM, (key, token, now + lease, now)).rowcount == 1:
+            if conn.execute(_sqlite_conn.CLAIM, (key, token, now + lease, now)).rowcount == 1:
                 return Claim("acquired", token)
-            row = conn.execute(_sqlite.STATE, (key, now)).fetchone()
+            row = conn.execute(_sqlite_conn.STATE, (key, now)).fetchone()
         # No live row any more: the holder released or expired in between.
         # Answering "in progress" is the safe side: the provider retries.
         return Claim("done" if row is not None and row[0] else "in_progress")
@@ -176,7 +178,7 @@ class SQLiteStore:
         now = self._clock()
         with self._errors():
             cursor = self._connections.get().execute(
-                _sqlite.COMPLETE, (now + retention, key, token, now)
+                _sqlite_conn.COMPLETE, (now + retention, key, token, now)
             )
             return cursor.rowcount == 1
 
@@ -187,7 +189,9 @@ class SQLiteStore:
         .. versionadded:: 0.1
         """
         with self._errors():
-            cursor = self._connections.get().execute(_sqlite.RELEASE, (key, token, self._clock()))
+            cursor = self._connections.get().execute(
+                _sqlite_conn.RELEASE, (key, token, self._clock())
+            )
             return cursor.rowcount == 1
 
     def renew(self, key: str, token: str, lease: float) -> bool:
@@ -198,7 +202,9 @@ class SQLiteStore:
         """
         now = self._clock()
         with self._errors():
-            cursor = self._connections.get().execute(_sqlite.RENEW, (now + lease, key, token, now))
+            cursor = self._connections.get().execute(
+                _sqlite_conn.RENEW, (now + lease, key, token, now)
+            )
             return cursor.rowcount == 1
 
     # sqlite3 blocks, so the coroutines run each call in a worker thread;

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hooksig.errors import StoreUnavailable
-from hooksig.idempotency._pg import Queries
+from hooksig.idempotency._postgres_sql import Queries
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection, Connection
