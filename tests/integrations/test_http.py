@@ -9,8 +9,8 @@ import pytest
 
 from hooksig.errors import ConfigurationError, DuplicateDelivery, PayloadTooLarge
 from hooksig.integrations import Endpoint, Outcomes
-from hooksig.integrations._body import Refused, check_complete, declared_length
 from hooksig.integrations._endpoint import asgi_target, wsgi_target
+from hooksig.integrations._reading import Refused, check_complete, declared_length
 
 from .conftest import Kit
 

@@ -1,5 +1,5 @@
 """
-Step 7: framework adapters, thin layers over one shared outcome table.
+Framework adapters, thin layers over one shared outcome table.
 
 Each adapter reads the raw body under the verifier's size limit, verifies
 it, answers handshakes, claims the delivery id, runs your handler, and maps
@@ -19,8 +19,8 @@ only its own.
 from __future__ import annotations
 
 from ._endpoint import Endpoint as Endpoint
-from ._http import Answer as Answer
-from ._http import Outcomes as Outcomes
+from ._outcomes import Answer as Answer
+from ._outcomes import Outcomes as Outcomes
 
 __all__ = ["Answer", "Endpoint", "Outcomes"]
 

@@ -16,7 +16,7 @@ from ..delivery import Delivery
 from ..errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._http import DEFAULT_OUTCOMES, Answer, Outcomes, handshake, log, refuse
+from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, handshake, log, refuse
 
 __all__ = ["Endpoint", "asgi_target", "endpoints", "wsgi_target"]
 

@@ -24,9 +24,9 @@ from typing import Any
 from ..delivery import Delivery
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import Refused, checked_timeout, declared_length, read_async, receive_chunks
 from ._endpoint import Endpoint, asgi_target, endpoints
-from ._http import ANSWERED, Answer, Outcomes
+from ._outcomes import ANSWERED, Answer, Outcomes
+from ._reading import Refused, checked_timeout, declared_length, read_async, receive_chunks
 
 __all__ = ["DELIVERY_KEY", "WebhookMiddleware", "send_answer"]
 

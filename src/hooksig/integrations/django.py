@@ -50,7 +50,9 @@ from ..delivery import Delivery
 from ..errors import ConfigurationError, ExtraNotInstalled, PayloadTooLarge
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import (
+from ._endpoint import Endpoint, asgi_target, wsgi_target
+from ._outcomes import ANSWERED, Answer, Outcomes
+from ._reading import (
     FROM_SETTINGS,
     Refused,
     TimeoutSetting,
@@ -62,8 +64,6 @@ from ._body import (
     socket_timeout,
     wsgi_socket,
 )
-from ._endpoint import Endpoint, asgi_target, wsgi_target
-from ._http import ANSWERED, Answer, Outcomes
 
 try:
     from asgiref.sync import (

@@ -27,9 +27,9 @@ from ..delivery import Delivery
 from ..errors import DuplicateDelivery, ExtraNotInstalled, StoreUnavailable
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import Refused, check_complete, checked_timeout, declared_length, read_async
 from ._endpoint import Endpoint, asgi_target
-from ._http import ANSWERED, Answer, Outcomes
+from ._outcomes import ANSWERED, Answer, Outcomes
+from ._reading import Refused, check_complete, checked_timeout, declared_length, read_async
 
 try:
     from fastapi import FastAPI, HTTPException, Request, Response

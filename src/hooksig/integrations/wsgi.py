@@ -37,7 +37,9 @@ from typing import Any
 from ..delivery import Delivery
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._body import (
+from ._endpoint import Endpoint, endpoints, wsgi_target
+from ._outcomes import ANSWERED, Answer, Outcomes
+from ._reading import (
     Refused,
     checked_timeout,
     declared_length,
@@ -45,8 +47,6 @@ from ._body import (
     socket_timeout,
     wsgi_socket,
 )
-from ._endpoint import Endpoint, endpoints, wsgi_target
-from ._http import ANSWERED, Answer, Outcomes
 
 __all__ = ["DELIVERY_KEY", "WebhookMiddleware"]
 

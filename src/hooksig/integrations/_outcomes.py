@@ -22,7 +22,7 @@ from ..errors import (
     VerificationError,
 )
 from ..verifier import Verifier
-from ._body import Refused
+from ._reading import Refused
 
 __all__ = ["ANSWERED", "Answer", "Outcomes", "handshake", "log", "outcome_of", "refuse"]
 
