@@ -1,5 +1,5 @@
 """
-Step 5: the result of verification, handed to your handler.
+The result of verification, handed to your handler.
 
 A :class:`Delivery` exists only once its signature and timestamp have been
 checked, so holding one means the body is authentic.  The body is still the

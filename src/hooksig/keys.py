@@ -1,5 +1,5 @@
 """
-Step 3a: secrets and keys, each scheme's secret format, and rotation.
+Secrets and keys, each scheme's secret format, and rotation.
 
 A provider hands you a secret as text, and each provider means something
 different by it: Stripe's ``whsec_...`` string *is* the HMAC key, while a

@@ -1,5 +1,5 @@
 """
-Step 4: the replay window, bounding a signed timestamp in the past and the future.
+The replay window, bounding a signed timestamp in the past and the future.
 
 A captured delivery stays authentic forever; only its timestamp makes it
 stale.  The window refuses one signed too long ago (a replay) and one

@@ -1,5 +1,5 @@
 """
-Steps 1 to 5 in order: the :class:`Verifier` that turns a request into a :class:`Delivery`.
+The :class:`Verifier` that turns a request into a :class:`Delivery`, the pipeline in order.
 
 This module is the flow of DESIGN.md in code: headers view, scheme parse,
 signed content, key match, replay window, result.  It holds no provider
