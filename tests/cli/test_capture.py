@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooksig import _capture
-from hooksig._capture import Capture, CaptureError, parse
+from hooksig.cli import _capture
+from hooksig.cli._capture import Capture, CaptureError, parse
 from tests.cli.conftest import Run
 
 Write = Callable[[str, bytes | str], str]

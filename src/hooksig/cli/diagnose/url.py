@@ -1,7 +1,7 @@
 """
 URL causes for ``hooksig diagnose``: the URL a proxy changed on the way to the receiver.
 
-Part of :mod:`hooksig._diagnose`.  For schemes that sign the URL (Twilio,
+Part of :mod:`hooksig.cli.diagnose`.  For schemes that sign the URL (Twilio,
 Square, HubSpot, Trello), the URL the receiver sees often differs from the
 one the provider called: ``http`` behind TLS termination, an internal host
 or port, a trailing slash added by a router.  Candidates come from the
@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-from . import _diagnose_text as text
-from ._diagnose_text import Cause
+from . import causes as text
+from .causes import Cause
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 _HOST = re.compile(r"[A-Za-z0-9.\-]{1,253}(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](?::[0-9]{1,5})?")

@@ -20,11 +20,12 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from . import _cli_args, _cli_io, schemes
-from ._cli_io import UsageError as _UsageError
-from ._cli_io import parse_headers as _parse_headers
-from .errors import ConfigurationError, VerificationError, WebhookError
-from .verifier import Verifier
+from .. import schemes
+from ..errors import ConfigurationError, VerificationError, WebhookError
+from ..verifier import Verifier
+from . import _args, _io
+from ._io import UsageError as _UsageError
+from ._io import parse_headers as _parse_headers
 
 __all__ = ["main"]
 
@@ -39,12 +40,12 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
 def _verifier(args: argparse.Namespace, *, signing: bool) -> Verifier:
     """The Verifier the command-line flags describe."""
     tolerance = getattr(args, "tolerance", None)
-    return Verifier(args.scheme, tolerance=tolerance, **_cli_io.keys(args, signing=signing))
+    return Verifier(args.scheme, tolerance=tolerance, **_io.keys(args, signing=signing))
 
 
 def _scheme_row(name: str) -> dict[str, Any]:
     """One row of `hooksig schemes`."""
-    from ._diagnose_url import signs_url
+    from .diagnose.url import signs_url
 
     scheme = schemes.get(name)
     asymmetric = getattr(scheme, "asymmetric", None)
@@ -77,15 +78,15 @@ def cmd_schemes(args: argparse.Namespace) -> int:
 def _signed(args: argparse.Namespace, url: str | None, method: str) -> tuple[bytes, dict[str, str]]:
     """Read --body and sign it: the body to send and the headers."""
     verifier = _verifier(args, signing=True)
-    body = _cli_io.read_bytes(args.body, "body")
+    body = _io.read_bytes(args.body, "body")
     stamp = int(time.time()) if args.timestamp is None else args.timestamp
     headers = verifier.sign(body, timestamp=stamp, id=args.id, url=url, method=method)
-    return _cli_io.place_body_fields(body, headers)
+    return _io.place_body_fields(body, headers)
 
 
 def _http_text(method: str, url: str | None, path: str | None, headers: dict[str, str]) -> str:
     """The request line and headers of an HTTP/1.1 request, ending in a blank line."""
-    from ._cli_send import check_url
+    from ._send import check_url
 
     lines = []
     if url is not None:
@@ -97,7 +98,7 @@ def _http_text(method: str, url: str | None, path: str | None, headers: dict[str
 
 def cmd_sign(args: argparse.Namespace) -> int:
     """Print the headers a provider would send with the body (or the whole request)."""
-    url = _cli_io.resolve_url(args, args.path, None)
+    url = _io.resolve_url(args, args.path, None)
     method = args.method or "POST"
     if args.emit == "headers" and not args.json and _body_signed(args):
         raise _UsageError(f"{args.scheme} signs fields of the body: use --emit http or --json")
@@ -105,10 +106,10 @@ def cmd_sign(args: argparse.Namespace) -> int:
     if args.json:
         target = {"url": url} if url else {"path": args.path} if args.path else {}
         data = {"scheme": args.scheme, "method": method, **target, "headers": headers}
-        _emit(args, {**data, **_cli_io.body_json(body)}, "")
+        _emit(args, {**data, **_io.body_json(body)}, "")
         return EXIT_OK
     if args.emit == "http":
-        sent = {"Content-Type": _cli_io.content_type(args, body), **headers}
+        sent = {"Content-Type": _io.content_type(args, body), **headers}
         sent["Content-Length"] = str(len(body))
         sys.stdout.flush()
         sys.stdout.buffer.write(_http_text(method, url, args.path, sent).encode("latin-1") + body)
@@ -120,14 +121,14 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 def _body_signed(args: argparse.Namespace) -> bool:
     """True when the scheme carries its signature in the body (Mailgun), not in a header."""
-    header = getattr(_cli_io.scheme_of(args), "signature_header", "")
+    header = getattr(_io.scheme_of(args), "signature_header", "")
     return (header if isinstance(header, str) else header[0]).startswith("body.")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Verify a captured delivery; exit 1 with the reason if refused."""
     verifier = _verifier(args, signing=False)
-    given = _cli_io.incoming(args)
+    given = _io.incoming(args)
     try:
         delivery = verifier.verify(
             given.body, given.headers, url=given.url, method=given.method, now=args.now
@@ -161,10 +162,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
     """Explain why a captured delivery fails: exit 0 verified, 1 cause found, 3 none found."""
-    from ._diagnose import Case, diagnose
+    from .diagnose import Case, diagnose
 
-    given = _cli_io.incoming(args)
-    keys = _cli_io.keys(args, signing=False)
+    given = _io.incoming(args)
+    keys = _io.keys(args, signing=False)
     case = Case(
         scheme=args.scheme,
         body=given.body,
@@ -174,7 +175,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         url=given.url,
         path=given.path,
         tolerance=args.tolerance,
-        other_secrets=_cli_io.other_secrets(args),
+        other_secrets=_io.other_secrets(args),
         **keys,
     )
     result = diagnose(case)
@@ -192,10 +193,10 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
 def cmd_send(args: argparse.Namespace) -> int:
     """Sign a body as the provider would and send it; print the receiver's answer."""
-    from ._cli_send import SendError, send
+    from ._send import SendError, send
 
     body, headers = _signed(args, args.signed_url or args.target, args.method)
-    sent = [("Content-Type", _cli_io.content_type(args, body)), *headers.items()]
+    sent = [("Content-Type", _io.content_type(args, body)), *headers.items()]
     sent += _parse_headers(args.header, None)
     try:
         answer = send(args.target, args.method, body, sent, args.timeout)
@@ -211,7 +212,7 @@ def cmd_send(args: argparse.Namespace) -> int:
         "status": answer.status,
         "reason": answer.reason,
         "headers": dict(answer.headers),
-        **_cli_io.body_json(answer.body),
+        **_io.body_json(answer.body),
     }
     shown = answer.body.decode("utf-8", "replace")
     _emit(args, data, f"HTTP {answer.status} {answer.reason}\n{shown}".rstrip("\n"))
@@ -238,7 +239,7 @@ _COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hooksig`` console script."""
     try:
-        args = _cli_args.build().parse_args(argv)
+        args = _args.build().parse_args(argv)
     except SystemExit as exc:  # --help, or argparse's own usage error (code 2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:

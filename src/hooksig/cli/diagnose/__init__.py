@@ -22,12 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import _diagnose_text as text
-from . import schemes
-from ._diagnose_body import body_repairs, truncation
-from ._diagnose_text import Cause
-from ._diagnose_url import signs_url, url_repairs
-from .errors import (
+from ... import schemes
+from ...errors import (
     ConfigurationError,
     HooksigWarning,
     MalformedSignature,
@@ -35,10 +31,14 @@ from .errors import (
     TimestampOutOfTolerance,
     WebhookError,
 )
-from .keys import load_secret
-from .verifier import Verifier
+from ...keys import load_secret
+from ...verifier import Verifier
+from . import causes as text
+from .body import body_repairs, truncation
+from .causes import Cause
+from .url import signs_url, url_repairs
 
-__all__ = ["Case", "Cause", "Diagnosis", "diagnose"]  # Cause comes from _diagnose_text
+__all__ = ["Case", "Cause", "Diagnosis", "diagnose"]  # Cause comes from causes
 
 
 @dataclass(frozen=True)

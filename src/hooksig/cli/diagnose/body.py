@@ -1,7 +1,7 @@
 """
 Body causes for ``hooksig diagnose``: the bytes re-encoded or cut on the way to the receiver.
 
-Part of :mod:`hooksig._diagnose`.  A provider signs the exact bytes it
+Part of :mod:`hooksig.cli.diagnose`.  A provider signs the exact bytes it
 sends; a proxy, framework or logger that re-encodes them breaks the
 signature.  Each repair here rebuilds a plausible original (line ends,
 byte order mark, trailing newline, then JSON re-serialised in the common
@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from . import _diagnose_text as text
-from ._diagnose_text import Cause
+from . import causes as text
+from .causes import Cause
 
 BOM = b"\xef\xbb\xbf"
 #: Bodies larger than this get only the byte-level repairs.

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from .idempotency import Idempotency, SQLiteStore
-from .integrations.wsgi import DELIVERY_KEY, WebhookMiddleware
-from .verifier import Verifier
+from ..idempotency import Idempotency, SQLiteStore
+from ..integrations.wsgi import DELIVERY_KEY, WebhookMiddleware
+from ..verifier import Verifier
 
 #: The demo's body limit, small so that an oversized delivery is quick to send.
 DEMO_LIMIT = 64 * 1024

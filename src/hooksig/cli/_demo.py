@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from . import schemes
-from .errors import ExtraNotInstalled, VerificationError
-from .testing import signed_delivery, signing_verifier
-from .verifier import Verifier
+from .. import schemes
+from ..errors import ExtraNotInstalled, VerificationError
+from ..testing import signed_delivery, signing_verifier
+from ..verifier import Verifier
 
 SAMPLE = json.dumps({"id": "evt_demo_1", "type": "demo.ping", "data": {"ok": True}}).encode()
 

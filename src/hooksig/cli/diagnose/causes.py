@@ -1,7 +1,7 @@
 """
 The causes ``hooksig diagnose`` can name: stable codes, explanations and fixes.
 
-Part of :mod:`hooksig._diagnose`.  No message carries a secret, a key or a
+Part of :mod:`hooksig.cli.diagnose`.  No message carries a secret, a key or a
 signature; URLs and header names are not secret and are named.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import MalformedSignature, MissingSignature, WebhookError
+from ...errors import MalformedSignature, MissingSignature, WebhookError
 
 #: Why the raw body matters, said once for every body cause.
 _RAW = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._cli_io import DEFAULT_SECRET_ENV
+from ._io import DEFAULT_SECRET_ENV
 
 DESCRIPTION = "List schemes, sign, verify, diagnose and send webhook deliveries."
 

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import _capture, schemes
-from ._primitives.headers import Headers
-from .errors import WebhookError
-from .scheme import HmacScheme, Scheme
-from .scheme.asymmetric import AsymmetricScheme
-from .url import PublicUrl
+from .. import schemes
+from .._primitives.headers import Headers
+from ..errors import WebhookError
+from ..scheme import HmacScheme, Scheme
+from ..scheme.asymmetric import AsymmetricScheme
+from ..url import PublicUrl
+from . import _capture
 
 DEFAULT_SECRET_ENV = "HOOKSIG_SECRET"
 
