@@ -54,10 +54,11 @@ def typing(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check and format."""
-    session.install("--group", "lint")
+    """ruff check and format, and the import-layer contract."""
+    session.install("-e", ".", "--group", "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
 
 
 @nox.session
