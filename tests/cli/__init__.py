@@ -1,0 +1,1 @@
+"""Tests of the hooksig command (hooksig.cli), run in-process."""

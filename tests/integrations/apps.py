@@ -1,4 +1,4 @@
-"""Receivers served by real servers in tests/integration (uvicorn, gunicorn), configured by env.
+"""Receivers served by real servers in tests/servers (uvicorn, gunicorn), configured by env.
 
 Each factory builds one app with a webhook at ``/hooks/acme`` (standard-webhooks)
 and a Slack one at ``/hooks/slack``.  The handler appends ``"<id> <pid>\\n"`` to

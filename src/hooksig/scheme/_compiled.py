@@ -17,7 +17,7 @@ formed (a header absent, repeated, too long or conflicting; an item that
 is not ``key=value``; a signature that is not canonical or of the wrong
 length; a bad timestamp or id) it answers :data:`DEFER`, and the general
 path runs and raises the exact error it always raised.  The two paths are
-held equal by ``tests/test_fast_path.py``.  The match is constant time:
+held equal by ``tests/scheme/test_compiled.py``.  The match is constant time:
 one ``hmac.compare_digest`` for one key and one signature, else
 :func:`hooksig._primitives.compare.match_key` (every key against every candidate).
 The refusals it leads to (no match, outside the replay window) are raised

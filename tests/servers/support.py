@@ -1,10 +1,13 @@
 """
-Real servers for the integration tests: the shared ones, and throwaway ones a test may kill.
+Real servers for the tests in tests/servers: the shared ones, throwaway ones, and HTTP servers.
 
 The shared Redis and PostgreSQL come from ``scripts/servers.sh start``
-(``HOOKSIG_REDIS_URL``, ``HOOKSIG_POSTGRES_DSN``).  `RedisServer` and
-`PostgresCluster` are private servers on a free loopback port, for tests
-that stop a server mid-run without disturbing the shared ones.
+(``HOOKSIG_REDIS_URL``, ``HOOKSIG_POSTGRES_DSN``); `unreachable` is the one
+rule for a server that is not there: fail under ``CI=true``, skip elsewhere.
+`RedisServer` and `PostgresCluster` are private servers on a free loopback
+port, for tests that stop a server mid-run without disturbing the shared
+ones.  `serve` runs the receivers of ``tests.integrations.apps`` under
+uvicorn or gunicorn.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -193,3 +199,111 @@ class PostgresCluster:
         """Stop the server and delete the cluster."""
         self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: name -> (server, factory in tests.integrations.apps)
+SERVERS: dict[str, tuple[str, str]] = {
+    "uvicorn-fastapi": ("uvicorn", "fastapi_app"),
+    "uvicorn-asgi": ("uvicorn", "asgi_app"),
+    "gunicorn-wsgi": ("gunicorn", "wsgi_app"),
+    "gunicorn-flask": ("gunicorn", "flask_app"),
+    "gunicorn-django": ("gunicorn", "django_app"),
+}
+
+
+@dataclass
+class Server:
+    """A running server: its base URL and process."""
+
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def command(name: str, port: int, workers: int = 2) -> list[str]:
+    """The command line that serves *name* on *port*."""
+    server, factory = SERVERS[name]
+    target = f"tests.integrations.apps:{factory}"
+    if server == "uvicorn":
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            target,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        f"{target}()",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+
+
+def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited ({process.returncode}):\n{log.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server not ready after {limit} s:\n{log.read_text()}")
+
+
+@contextmanager
+def serve(name: str, env: Mapping[str, str], tmp: Path, workers: int = 2) -> Iterator[Server]:
+    """Run server *name* with *env* until the block ends; fail if it does not come up."""
+    port = free_port()
+    log = tmp / f"{name}-{port}.log"
+    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command(name, port, workers),
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
+    try:
+        _wait_ready(port, process, log, 30.0)
+        yield Server(f"http://127.0.0.1:{port}", port, process, log)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(5)
+
+
+def ledger(path: Path) -> dict[str, int]:
+    """Handler runs per delivery id, from a ledger file."""
+    counts: dict[str, int] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            ident = line.split()[0]
+            counts[ident] = counts.get(ident, 0) + 1
+    return counts

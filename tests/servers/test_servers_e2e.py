@@ -15,7 +15,7 @@ import pytest
 
 import hooksig
 from tests.integrations.apps import SLACK_SECRET
-from tests.integrations.servers import SERVERS, Server, ledger, serve
+from tests.servers.support import SERVERS, Server, ledger, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 

@@ -12,9 +12,9 @@ import pytest
 
 from hooksig.errors import ConfigurationError
 from hooksig.idempotency import Claim, PostgresStore
-from tests.idempotency.servers import postgres_keys
 from tests.idempotency.store_contract import Advance, StoreContract
 from tests.idempotency.workers import die_holding, process_race
+from tests.servers.support import postgres_keys
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ import pytest
 
 from hooksig.errors import StoreUnavailable
 from hooksig.idempotency import Claim, Idempotency, PostgresStore, RedisStore, Store
-from tests.idempotency.servers import PostgresCluster, RedisServer, wait_until
+from tests.servers.support import PostgresCluster, RedisServer, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

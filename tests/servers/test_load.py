@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 import hooksig
-from tests.integrations.servers import ledger, postgres_dsn, serve
+from tests.servers.support import ledger, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -61,9 +61,9 @@ def _drop(dsn: str, table: str) -> None:
         conn.execute(f'DROP TABLE IF EXISTS "{table}"')
 
 
-def test_load_two_servers_one_postgres_store(tmp_path: Path) -> None:
+def test_load_two_servers_one_postgres_store(tmp_path: Path, postgres_dsn: str) -> None:
     """Every delivery runs exactly once; every duplicate gets 200 or 409; no 5xx."""
-    dsn = postgres_dsn()
+    dsn = postgres_dsn
     table = f"hooksig_load_{uuid.uuid4().hex[:12]}"
     led = tmp_path / "ledger.txt"
     env = {

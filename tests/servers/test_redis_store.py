@@ -11,9 +11,9 @@ import pytest
 
 from hooksig.errors import ConfigurationError
 from hooksig.idempotency import Claim, RedisStore
-from tests.idempotency.servers import redis_keys
 from tests.idempotency.store_contract import Advance, StoreContract
 from tests.idempotency.workers import die_holding, process_race
+from tests.servers.support import redis_keys
 
 pytestmark = pytest.mark.integration
 

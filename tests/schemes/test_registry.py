@@ -247,7 +247,7 @@ def test_every_builtin_scheme_says_what_it_is_checked_against() -> None:
     import json
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     evidence = json.loads((root / "docs" / "_provider_evidence.json").read_text("utf-8"))
     evidence.pop("_comment")
     assert set(evidence) == set(registry.names()) - set(registry.ALIASES)

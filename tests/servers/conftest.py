@@ -1,5 +1,5 @@
 """
-Fixtures for tests against real servers on 127.0.0.1 (see tests/idempotency/servers.py).
+Fixtures for tests against real servers on 127.0.0.1 (see tests/servers/support.py).
 
 A server that cannot be reached fails the test under ``CI=true`` and skips
 it elsewhere.  Each test gets a Redis key prefix or a PostgreSQL table of its
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.idempotency.servers import (
+from tests.servers.support import (
     POSTGRES_DSN,
     REDIS_URL,
     PostgresCluster,

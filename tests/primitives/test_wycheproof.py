@@ -11,7 +11,7 @@ one must be refused.
 Public keys hooksig refuses at load time (small-order or non-canonical
 Ed25519 points; unreadable P-256 keys) count as refusing every signature of
 their group: such a group may hold no ``valid`` test.  The current snapshot
-has no such group; ``tests/test_crypto.py`` covers the refusal itself.
+has no such group; ``tests/primitives/test_crypto_ed25519.py`` covers the refusal itself.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Tests of hooksig.scheme: the Protocol, declared schemes, formats, handshakes, compiled route."""

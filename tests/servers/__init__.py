@@ -1,0 +1,1 @@
+"""Tests against real servers (Redis, PostgreSQL, uvicorn, gunicorn); see tests/README.md."""
