@@ -19,6 +19,7 @@ from hooksig import (
     MalformedSignature,
 )
 from hooksig._primitives import crypto
+from tests.vectors import wycheproof_cases
 
 N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 L = 2**252 + 27742317777372353535851937790883648493
@@ -196,3 +197,13 @@ def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch
         monkeypatch.delitem(sys.modules, module)
     with pytest.raises(ExtraNotInstalled, match=r'pip install "hooksig\[crypto\]"'):
         crypto.ecdsa_p256_public_key(PUBLIC_DER)
+
+
+def test_keys_load_from_every_encoding() -> None:
+    """Each Wycheproof group's key loads alike from DER, PEM and the uncompressed SEC 1 point."""
+    groups = {id(group): group for group, _ in wycheproof_cases("ecdsa_secp256r1_sha256_test.json")}
+    for group in groups.values():
+        der = crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKeyDer"]))
+        pem = crypto.ecdsa_p256_public_key(group["publicKeyPem"].encode("ascii"))
+        point = crypto.ecdsa_p256_public_key(bytes.fromhex(group["publicKey"]["uncompressed"]))
+        assert der.public_numbers() == pem.public_numbers() == point.public_numbers()

@@ -1,10 +1,11 @@
 """
 Project Wycheproof vectors through hooksig's primitive layer.
 
-HMAC: the digest is computed with the HmacScheme's configured algorithm and
-compared through ``hooksig._primitives.compare.match_key`` (truncated to the group's
-``tagSize``, as Wycheproof tags may be); full-length tags are also run end
-to end through a Verifier.  Ed25519 and ECDSA P-256: through
+HMAC: the full-length tags, compared through ``hooksig._primitives.compare.match_key``
+and run end to end through a Verifier.  The truncated-tag groups would only
+test the standard library's HMAC (hooksig never accepts a truncated tag), so
+one test per algorithm checks that a correct truncated tag is refused; see
+tests/vectors/README.md.  Ed25519 and ECDSA P-256: through
 ``hooksig._primitives.crypto``.  Every ``valid`` test must pass and every ``invalid``
 one must be refused.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
@@ -29,7 +31,7 @@ from hooksig import ConfigurationError, InsecureKeyWarning
 from hooksig._primitives import crypto
 from hooksig._primitives.compare import match_key
 from hooksig.keys import MIN_SECRET_BYTES
-from tests.vectors import VECTORS, load_vectors, wycheproof
+from tests.vectors import VECTORS, load_vectors, wycheproof, wycheproof_cases
 
 HMAC_FILES = {
     "sha1": "hmac_sha1_test.json",
@@ -52,14 +54,19 @@ def _scheme(algorithm: str) -> hooksig.HmacScheme:
     )  # type: ignore[arg-type]
 
 
+def _full_length(algorithm: str) -> Callable[[dict[str, Any]], bool]:
+    """Keep the groups whose tags are the algorithm's whole digest."""
+    size = 8 * hashlib.new(algorithm).digest_size
+    return lambda group: group["tagSize"] == size
+
+
 def _check_hmac(algorithm: str, group: dict[str, Any], test: dict[str, Any]) -> None:
     scheme = _scheme(algorithm)
     key, msg, tag = (bytes.fromhex(test[field]) for field in ("key", "msg", "tag"))
-    digest = hmac.digest(key, msg, scheme.algorithm)[: group["tagSize"] // 8]
+    assert group["tagSize"] == 8 * hashlib.new(algorithm).digest_size
+    digest = hmac.digest(key, msg, scheme.algorithm)
     assert (match_key([("k", digest)], [tag]) == "k") is _expect(test)
-    if group["tagSize"] != 8 * hashlib.new(algorithm).digest_size:
-        return
-    # Full-length tags: the whole pipeline, with the key as a raw bytes secret.
+    # The whole pipeline, with the key as a raw bytes secret.
     short = len(key) < MIN_SECRET_BYTES
     with pytest.warns(InsecureKeyWarning) if short else nullcontext():
         verifier = hooksig.Verifier(scheme, secret=key)
@@ -71,22 +78,40 @@ def _check_hmac(algorithm: str, group: dict[str, Any], test: dict[str, Any]) -> 
         assert _expect(test)
 
 
-@wycheproof(HMAC_FILES["sha1"])
+@wycheproof(HMAC_FILES["sha1"], where=_full_length("sha1"))
 def test_hmac_sha1(group: dict[str, Any], test: dict[str, Any]) -> None:
     """HMAC-SHA1 vectors: valid tags match, modified tags are refused."""
     _check_hmac("sha1", group, test)
 
 
-@wycheproof(HMAC_FILES["sha256"])
+@wycheproof(HMAC_FILES["sha256"], where=_full_length("sha256"))
 def test_hmac_sha256(group: dict[str, Any], test: dict[str, Any]) -> None:
     """HMAC-SHA256 vectors: valid tags match, modified tags are refused."""
     _check_hmac("sha256", group, test)
 
 
-@wycheproof(HMAC_FILES["sha512"])
+@wycheproof(HMAC_FILES["sha512"], where=_full_length("sha512"))
 def test_hmac_sha512(group: dict[str, Any], test: dict[str, Any]) -> None:
     """HMAC-SHA512 vectors: valid tags match, modified tags are refused."""
     _check_hmac("sha512", group, test)
+
+
+@pytest.mark.parametrize("algorithm", sorted(HMAC_FILES))
+def test_hmac_truncated_tag_is_refused(algorithm: str) -> None:
+    """A correct tag cut to Wycheproof's truncated size is refused: the digest size is fixed."""
+    truncated = [
+        (group, test)
+        for group, test in wycheproof_cases(HMAC_FILES[algorithm])
+        if not _full_length(algorithm)(group) and test["result"] == "valid"
+    ]
+    assert truncated
+    group, test = truncated[0]
+    key, msg, tag = (bytes.fromhex(test[field]) for field in ("key", "msg", "tag"))
+    assert tag == hmac.digest(key, msg, algorithm)[: group["tagSize"] // 8]
+    with pytest.warns(InsecureKeyWarning) if len(key) < MIN_SECRET_BYTES else nullcontext():
+        verifier = hooksig.Verifier(_scheme(algorithm), secret=key)
+    with pytest.raises(hooksig.MalformedSignature):
+        verifier.verify(msg, {"X-Mac": tag.hex()})
 
 
 @wycheproof("ed25519_test.json")

@@ -1,5 +1,5 @@
 """
-Properties every scheme in ``hooksig.schemes.names()`` must have.
+Properties every scheme of ``hooksig.schemes.names()`` must have, aliases counted once.
 
 Parametrised over the registry, so a new provider is covered as soon as it
 is registered (see ``factories.py`` for the few that need special keys).

@@ -75,10 +75,12 @@ class TestBuiltins:
         for name in names:
             assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name), name
 
-    def test_svix_alias(self) -> None:
-        """'svix' is the Standard Webhooks scheme itself."""
-        assert registry.get("svix") is registry.get("standard-webhooks")
-        assert registry.get("svix").name == "standard-webhooks"
+    def test_aliases_are_their_scheme_itself(self) -> None:
+        """Each alias (svix, clerk, resend) is its canonical scheme object, not a copy."""
+        assert {"svix", "clerk", "resend"} <= set(registry.ALIASES)
+        for alias, name in registry.ALIASES.items():
+            assert registry.get(alias) is registry.get(name), alias
+            assert registry.get(alias).name == name, alias
 
     def test_builtin_entry_that_is_not_a_scheme(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A table entry whose SCHEME is not a Scheme is a ConfigurationError."""

@@ -46,9 +46,15 @@ def wycheproof_cases(name: str) -> Iterator[tuple[dict[str, Any], dict[str, Any]
             yield group, test
 
 
-def wycheproof(name: str) -> Callable[[_F], _F]:
-    """Parametrise a test over ``(group, test)`` of a Wycheproof file, one id per ``tcId``."""
-    cases = list(wycheproof_cases(name))
+def wycheproof(
+    name: str, where: Callable[[dict[str, Any]], bool] = lambda group: True
+) -> Callable[[_F], _F]:
+    """
+    Parametrise a test over ``(group, test)`` of a Wycheproof file, one id per ``tcId``.
+
+    *where* keeps only the groups it accepts; a filter that keeps nothing fails.
+    """
+    cases = [(group, test) for group, test in wycheproof_cases(name) if where(group)]
     if not cases:
         pytest.fail(f"wycheproof/{name} holds no tests")
     return pytest.mark.parametrize(
