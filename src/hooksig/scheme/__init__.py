@@ -11,22 +11,26 @@ is declared the same way, from these public names.
 
 from __future__ import annotations
 
-from .asymmetric import AsymmetricScheme as AsymmetricScheme
-from .content import body_then_url as body_then_url
-from .content import low_bytes as low_bytes
-from .content import url_and_sorted_params as url_and_sorted_params
-from .content import with_and_without_default_port as with_and_without_default_port
-from .formats import Pairs as Pairs
-from .formats import Plain as Plain
-from .formats import Versioned as Versioned
-from .handshake import HandshakeResponse as HandshakeResponse
-from .handshake import echo_challenge as echo_challenge
-from .handshake import fixed_reply as fixed_reply
-from .handshake import hmac_token as hmac_token
-from .hmac import HmacScheme as HmacScheme
-from .protocol import ParsedSignature as ParsedSignature
-from .protocol import Request as Request
-from .protocol import Scheme as Scheme
+TYPE_CHECKING = False  # typing is not imported at run time, as in hooksig/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .asymmetric import AsymmetricScheme as AsymmetricScheme
+    from .content import body_then_url as body_then_url
+    from .content import low_bytes as low_bytes
+    from .content import url_and_sorted_params as url_and_sorted_params
+    from .content import with_and_without_default_port as with_and_without_default_port
+    from .formats import Pairs as Pairs
+    from .formats import Plain as Plain
+    from .formats import Versioned as Versioned
+    from .handshake import HandshakeResponse as HandshakeResponse
+    from .handshake import echo_challenge as echo_challenge
+    from .handshake import fixed_reply as fixed_reply
+    from .handshake import hmac_token as hmac_token
+    from .hmac import HmacScheme as HmacScheme
+    from .protocol import ParsedSignature as ParsedSignature
+    from .protocol import Request as Request
+    from .protocol import Scheme as Scheme
 
 __all__ = [
     "AsymmetricScheme",
@@ -46,3 +50,39 @@ __all__ = [
     "url_and_sorted_params",
     "with_and_without_default_port",
 ]
+
+#: Public name -> the module defining it.  A name loads its module on first
+#: access, so a verifier loads only the blocks its scheme uses.
+_LAZY: dict[str, str] = {
+    "AsymmetricScheme": "asymmetric",
+    "HandshakeResponse": "handshake",
+    "HmacScheme": "hmac",
+    "Pairs": "formats",
+    "ParsedSignature": "protocol",
+    "Plain": "formats",
+    "Request": "protocol",
+    "Scheme": "protocol",
+    "Versioned": "formats",
+    "body_then_url": "content",
+    "echo_challenge": "handshake",
+    "fixed_reply": "handshake",
+    "hmac_token": "handshake",
+    "low_bytes": "content",
+    "url_and_sorted_params": "content",
+    "with_and_without_default_port": "content",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
