@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hooksig import Delivery, Headers, MalformedPayload
+from hooksig.scheme import BodyField
 
 DEEP = b"[" * 200_000 + b"]" * 200_000
 
@@ -47,13 +48,13 @@ def test_immutable() -> None:
 
 
 def test_id_from_the_body_field() -> None:
-    """With an id_field and no header id, the id is read from the JSON body (Stripe)."""
-    assert _delivery(id=None, id_field="id").id == "evt_1"
+    """With an id source and no header id, the id is read from the JSON body (Stripe)."""
+    assert _delivery(id=None, id_source=BodyField("id")).id == "evt_1"
 
 
 def test_header_id_wins_over_the_body_field() -> None:
-    """An id from a header is kept even when id_field is set."""
-    assert _delivery(id="msg_9", id_field="id").id == "msg_9"
+    """An id given is kept even when an id source is set."""
+    assert _delivery(id="msg_9", id_source=BodyField("id")).id == "msg_9"
 
 
 @pytest.mark.parametrize(
@@ -63,13 +64,13 @@ def test_header_id_wins_over_the_body_field() -> None:
 )
 def test_unreadable_body_id_is_none(body: bytes) -> None:
     """A body without a string id field gives id None, never an exception, and is cached."""
-    delivery = _delivery(body=body, id=None, id_field="id")
+    delivery = _delivery(body=body, id=None, id_source=BodyField("id"))
     assert delivery.id is None
     assert delivery.id is None
 
 
-def test_no_id_field_no_id() -> None:
-    """Without an id_field, a missing header id stays None."""
+def test_no_id_source_no_id() -> None:
+    """Without an id source, a missing header id stays None."""
     assert _delivery(id=None).id is None
 
 

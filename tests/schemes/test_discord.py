@@ -28,7 +28,7 @@ class TestDiscord(SchemeContract):
     keys: ClassVar = {"public_key": _public(SEED), "signing_key": SEED.hex()}
     other_keys: ClassVar = {"public_key": _public(OTHER_SEED), "signing_key": OTHER_SEED.hex()}
     signs_timestamp = True
-    id_source = None
+    id_source = "body"
 
 
 def test_recipe_recomputed_independently() -> None:

@@ -22,7 +22,7 @@ class TestHubSpotV3(SchemeContract):
     scheme = "hubspot"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
     request: ClassVar = {"url": URL, "method": "POST"}
 
 
@@ -32,7 +32,7 @@ class TestHubSpotV2(SchemeContract):
     scheme = "hubspot-v2"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
     request: ClassVar = {"url": URL, "method": "POST"}
 
 
@@ -42,7 +42,7 @@ class TestHubSpotV1(SchemeContract):
     scheme = "hubspot-v1"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 @pytest.mark.filterwarnings("ignore::hooksig.InsecureKeyWarning")

@@ -12,7 +12,7 @@ import pytest
 
 from hooksig import Delivery, MalformedSignature, MissingSignature, Verifier
 from tests.conftest import NOW, SECRET
-from tests.schemes.contract import BODY, ID, SchemeContract
+from tests.schemes.contract import BODY, BODY_ID, ID, SchemeContract
 
 PREFIX = "body.signature."
 
@@ -71,15 +71,16 @@ class TestMailgun(SchemeContract):
     def test_tampered_body(self) -> None:
         """Mailgun does not sign the event data: a changed event still verifies (documented)."""
         delivery = self.verify(self.sign(), body=self.tamper_body(self.body))
-        assert delivery.id == ID
+        assert delivery.id == BODY_ID
 
     def test_round_trip(self) -> None:
-        """The Delivery is the whole Mailgun body, with the token as id and the signed time."""
+        """The Delivery is the whole Mailgun body, the event's id as id, and the signed time."""
         headers = self.sign()
         delivery = self.verify(headers)
         assert delivery.body == fold(headers, self.body)
         assert json.loads(delivery.body)["signature"]["token"] == ID
-        assert (delivery.scheme, delivery.id, delivery.timestamp) == ("mailgun", ID, NOW)
+        assert json.loads(delivery.body)["event-data"]["id"] == BODY_ID
+        assert (delivery.scheme, delivery.id, delivery.timestamp) == ("mailgun", BODY_ID, NOW)
 
     def test_round_trip_header_shapes(self) -> None:
         """The fields read the same whatever shape the sign() output had."""
@@ -88,7 +89,7 @@ class TestMailgun(SchemeContract):
             {name.upper(): value for name, value in headers.items()},
             [(name.encode(), value.encode("latin-1")) for name, value in headers.items()],
         ):
-            assert self.verify(shaped).id == ID
+            assert self.verify(shaped).id == BODY_ID
 
 
 def test_recipe_recomputed_independently() -> None:
@@ -102,6 +103,7 @@ def test_recipe_recomputed_independently() -> None:
         }
     ).encode()
     delivery = Verifier("mailgun", secret=SECRET).verify(body, {}, now=NOW)
+    # No event-data.id: the signed token is the key.
     assert (delivery.id, delivery.timestamp) == (token, NOW)
 
 

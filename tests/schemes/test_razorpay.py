@@ -20,7 +20,7 @@ class TestRazorpay(SchemeContract):
     scheme = "razorpay"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "header"
 
 
 def test_recipe_recomputed_independently() -> None:

@@ -42,7 +42,7 @@ class TestSendGrid(SchemeContract):
     keys: ClassVar = {"public_key": PUBLIC, "signing_key": PRIVATE}
     other_keys: ClassVar = {"public_key": OTHER_PUBLIC, "signing_key": OTHER_PRIVATE}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
 
     def tamper_signature(self, headers: Mapping[str, str]) -> dict[str, str]:
         """Another valid signature of another message: well formed, but not this one's."""

@@ -19,7 +19,7 @@ class TestSlack(SchemeContract):
     scheme = "slack"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
 
 
 def test_published_vector() -> None:

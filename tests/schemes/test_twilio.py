@@ -34,7 +34,7 @@ class TestTwilioForm(SchemeContract):
     scheme = "twilio"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "header"
     body = FORM
     request: ClassVar = {"url": URL}
 
@@ -52,7 +52,7 @@ class TestTwilioJson(SchemeContract):
     scheme = "twilio"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "header"
     body = JSON
     request: ClassVar = {"url": JSON_URL}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import ConfigurationError, MalformedSignature
 
@@ -29,6 +29,10 @@ MAX_TIMESTAMP_DIGITS = 15
 MAX_ID_LENGTH = 256
 
 _LABEL = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: Labels already found well formed ("t", "v1", ...): a set lookup instead of the
+#: regular expression for the few labels providers use; bounded against junk.
+_LABELS_SEEN: set[str] = set()
+_MAX_LABELS_SEEN = 64
 _FIELDS = frozenset({"body", "timestamp", "id", "url", "method"})
 _PLACEHOLDER = re.compile(r"\{([a-z]+)\}")
 
@@ -40,9 +44,23 @@ def _malformed(header: str, what: str, reason: str) -> MalformedSignature:
     return MalformedSignature(f"header {header}: {what}", reason=reason, header=header)
 
 
-def _check_count(count: int, header: str) -> None:
-    if count > MAX_SIGNATURES:
-        raise _malformed(header, f"more than {MAX_SIGNATURES} signatures", "too_many_signatures")
+def is_label(text: str) -> bool:
+    """
+    Whether *text* is a label: ``[a-z0-9][a-z0-9_-]*``, ASCII only (``t``, ``v1``, ``h1``).
+
+    .. versionadded:: 0.1
+    """
+    if text in _LABELS_SEEN:
+        return True
+    if _LABEL.fullmatch(text) is None:
+        return False
+    if len(_LABELS_SEEN) < _MAX_LABELS_SEEN:
+        _LABELS_SEEN.add(text)
+    return True
+
+
+def _too_many(header: str) -> MalformedSignature:
+    return _malformed(header, f"more than {MAX_SIGNATURES} signatures", "too_many_signatures")
 
 
 @dataclass(frozen=True)
@@ -80,22 +98,36 @@ class Pairs:
 
     timestamp_key: str | None = "t"
     separator: str = ","
+    _usual: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        # The usual value, "<timestamp key>=<text><separator><label>=<text>", in one
+        # match: exactly what the loop below accepts for two such items.
+        if self.timestamp_key and is_label(self.timestamp_key) and len(self.separator) == 1:
+            sep, key = re.escape(self.separator), re.escape(self.timestamp_key)
+            usual = re.compile(f"{key}=([^{sep}]*){sep}({_LABEL.pattern})=([^{sep}]*)")
+            object.__setattr__(self, "_usual", usual)
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(timestamp text or None, [(key, value), ...])``."""
+        usual = None if self._usual is None else self._usual.fullmatch(value)
+        if usual is not None and usual[2] != self.timestamp_key:
+            return usual[1], [(usual[2], usual[3])]
         timestamp: str | None = None
         candidates: list[Candidate] = []
+        timestamp_key, seen = self.timestamp_key, _LABELS_SEEN
         for item in value.split(self.separator):
             key, equals, text = item.partition("=")
-            if not equals or not _LABEL.fullmatch(key):
+            if not equals or (key not in seen and not is_label(key)):
                 raise _malformed(header, "has an item that is not key=value", "bad_item")
-            if key == self.timestamp_key:
+            if key == timestamp_key:
                 if timestamp is not None:
                     raise _malformed(header, "has more than one timestamp", "repeated_timestamp")
                 timestamp = text
             else:
                 candidates.append((key, text))
-                _check_count(len(candidates), header)
+                if len(candidates) > MAX_SIGNATURES:
+                    raise _too_many(header)
         return timestamp, candidates
 
 
@@ -112,28 +144,35 @@ class Versioned:
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(None, [(version, signature text), ...])``."""
         candidates: list[Candidate] = []
+        seen = _LABELS_SEEN
+        if self.separator not in value:  # one item, the usual value: no loop
+            version, comma, text = value.partition(",")
+            if comma and (version in seen or is_label(version)):
+                return None, [(version, text)]
         for item in value.split(self.separator):
             version, comma, text = item.partition(",")
-            if not comma or not _LABEL.fullmatch(version):
+            if not comma or (version not in seen and not is_label(version)):
                 raise _malformed(header, "has an item that is not version,signature", "bad_item")
             candidates.append((version, text))
-            _check_count(len(candidates), header)
+            if len(candidates) > MAX_SIGNATURES:
+                raise _too_many(header)
         return None, candidates
 
 
 SignatureFormat = Plain | Pairs | Versioned
 
 #: The timestamp grammar: ASCII digits (``[0-9]`` is ASCII-only), no leading zero, bounded.
+#: Both routes through ``Verifier.verify`` read timestamps with this one pattern.
 TIMESTAMP_TEXT = re.compile(f"0|[1-9][0-9]{{0,{MAX_TIMESTAMP_DIGITS - 1}}}")
 
 
 def parse_timestamp(text: str, header: str) -> int:
     """
-    Read a timestamp made of ASCII digits only, without a leading zero.
+    Read a timestamp made of ASCII digits only, without a leading zero, at most 15 of them.
 
     No sign, space, underscore, fraction, exponent or non-ASCII digit:
     ``int()`` would accept several of those, so it is only called after
-    the grammar holds.
+    the grammar (:data:`TIMESTAMP_TEXT`) holds.
     """
     if TIMESTAMP_TEXT.fullmatch(text) is None:
         raise _malformed(header, "timestamp is not a plain integer", "bad_timestamp")

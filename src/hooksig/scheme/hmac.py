@@ -16,28 +16,22 @@ Third parties may implement :class:`~hooksig.Scheme` directly; they need not inh
 from __future__ import annotations
 
 import hashlib
-import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._primitives.compare import match_key
 from ..errors import ConfigurationError, MalformedSignature
-from ..keys import KeyRing, SecretFormat, SecretLike, hmac_ring
+from ..keys import Construction, KeyedMac, KeyRing, SecretFormat, SecretLike, hmac_ring
 from ._declared import _TemplateScheme
-from .protocol import ParsedSignature, Request, Scheme
+from .protocol import Content, ParsedSignature, Request, SchemeInfo
 
 if TYPE_CHECKING:
     from .asymmetric import AsymmetricScheme
 
-__all__ = ["HmacScheme", "contents", "keyed"]
+__all__ = ["Construction", "HmacScheme"]
 
 Algorithm = Literal["sha1", "sha256", "sha512"]
-#: How a key and the signed content become the expected signature.
-#: ``hmac``: HMAC(key, content).  ``secret-prefix``: a plain hash of key || content
-#: (HubSpot v1/v2; weaker, kept for those providers).  ``token``: no signature at all,
-#: the header carries the shared secret itself (GitLab ``X-Gitlab-Token``).
-Construction = Literal["hmac", "secret-prefix", "token"]
 _DIGEST_SIZES: dict[str, int] = {"sha1": 20, "sha256": 32, "sha512": 64}
 
 
@@ -56,7 +50,13 @@ class HmacScheme(_TemplateScheme):
         version: the label of accepted signatures in ``Pairs``/``Versioned`` headers.
         timestamp_header: header with the signed Unix time, if any.
         timestamp_unit: ``"s"``, ``"ms"`` or ``"rfc3339"`` (Twitch, Box).
-        id_header: header with the delivery id, if any.
+        id_header: header with the delivery id: one the provider signs
+            (``{id}`` in *content*), or your own scheme's unsigned one.
+        id_field: dotted path of the delivery id in the JSON body (``"event.id"``),
+            read after verification; shorthand for ``id_source=BodyField(...)``.
+        id_source: where the delivery id comes from, read after verification
+            (:mod:`hooksig.scheme.ids`: headers, body and form fields, fallbacks,
+            a digest of the body); it wins over *id_header* as the delivery's id.
         content: what is signed: a template over ``{timestamp}``, ``{id}``,
             ``{body}``, ``{url}`` and ``{method}``, or a function.
         secret_format: how a ``str`` secret becomes key bytes
@@ -77,6 +77,9 @@ class HmacScheme(_TemplateScheme):
         handshake: answers the provider's endpoint check, used by
             :meth:`hooksig.Verifier.handshake` (see :mod:`hooksig.scheme.handshake`).
         secret_hint: what the secret is, in the provider's words, for the docs.
+        body_shape: what bodies look like (:data:`~hooksig.scheme.protocol.BodyShape`);
+            derived when omitted (``json`` where fields are read from the body).
+        evidence: what the scheme is checked against (:class:`~hooksig.scheme.protocol.Evidence`).
 
     A header name starting with ``body.`` names a field of the JSON body
     (Mailgun's ``body.signature.token``, Linear's ``body.webhookTimestamp``).
@@ -110,13 +113,6 @@ class HmacScheme(_TemplateScheme):
             raw = text.encode("utf-8", "surrogatepass")
         return hashlib.sha256(raw).digest()
 
-    def _digest(self, key: bytes, content: bytes) -> bytes:
-        if self.construction == "token":
-            return hashlib.sha256(key).digest()
-        if self.construction == "secret-prefix":
-            return hashlib.new(self.algorithm, key + content).digest()
-        return hmac.digest(key, content, self.algorithm)
-
     def _candidate_labels(self) -> frozenset[str]:
         # A header may carry the public-key variant's signatures too (v1 and v1a).
         if self.asymmetric is None:
@@ -142,40 +138,55 @@ class HmacScheme(_TemplateScheme):
             if secrets:
                 raise ConfigurationError("pass either a secret or public/signing keys, not both")
             return self.asymmetric.load_keys((), public_key=public_key, signing_key=signing_key)
-        return hmac_ring(secrets, self.secret_format)
+        return hmac_ring(
+            secrets, self.secret_format, algorithm=self.algorithm, construction=self.construction
+        )
 
-    def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
-        """Compute one HMAC per key and compare it with every candidate."""
+    def _macs(self, keys: KeyRing) -> tuple[tuple[str, KeyedMac], ...]:
+        # A ring from load_keys() is keyed already; one built by hand is keyed here.
+        if keys.macs:
+            return keys.macs
+        return tuple(
+            (key_id, KeyedMac(key, self.algorithm, self.construction))
+            for key_id, key in keys.hmac_keys()
+        )
+
+    def match(self, keys: KeyRing, content: Content, parsed: ParsedSignature) -> str | None:
+        """Copy each key's keyed state over the content's pieces; compare with every candidate."""
         if self.asymmetric is not None and keys.hmac_keys() == ():
             return self.asymmetric.match(keys, content, parsed)
-        digests = [(key_id, self._digest(key, content)) for key_id, key in keys.hmac_keys()]
+        digests = [(key_id, mac.digest(content)) for key_id, mac in self._macs(keys)]
         label = self._label
         return match_key(digests, [sig for kind, sig in parsed.candidates if kind == label])
 
-    def _keyed(self, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:
-        # The verifier's fast path: each key's HMAC state, keyed once at construction
-        # and copied per delivery.  None where match() would not compute HMACs.
-        pairs = keys.hmac_keys()
-        if self.construction != "hmac" or (self.asymmetric is not None and pairs == ()):
+    def _plan_match(self, keys: KeyRing) -> dict[str, Any] | None:
+        # A token is not a MAC, and public keys go through the general route.
+        if self.construction == "token" or not keys.macs:
             return None
-        return tuple((key_id, hmac.new(key, digestmod=self.algorithm)) for key_id, key in pairs)
+        return {"macs": keys.macs}
 
-    def _match_keyed(
-        self,
-        keyed: tuple[tuple[str, Any], ...],
-        parts: Sequence[bytes | memoryview],
-        parsed: ParsedSignature,
-    ) -> str | None:
-        # match() over the content in pieces, from the keyed states: the same
-        # digests, without joining a copy of the body or re-keying per delivery.
-        digests = []
-        for key_id, state in keyed:
-            mac = state.copy()
-            for part in parts:
-                mac.update(part)
-            digests.append((key_id, mac.digest()))
-        label = self._label
-        return match_key(digests, [sig for kind, sig in parsed.candidates if kind == label])
+    @property
+    def info(self) -> SchemeInfo:
+        """What this scheme is, derived from its declaration."""
+        kinds: tuple[Any, ...] = ("token",) if self.construction == "token" else ("secret",)
+        if self.asymmetric is not None:
+            kinds += ("public-key",)
+        if self.construction == "token":
+            return self._info(
+                algorithm="sha256",
+                construction="token",
+                encoding="text",
+                key_kinds=kinds,
+                secret_format=self.secret_format,
+                signature_value="<secret token>",
+                signed_content="nothing: the header carries the secret",
+            )
+        return self._info(
+            algorithm=self.algorithm,
+            construction=self.construction,
+            key_kinds=kinds,
+            secret_format=self.secret_format,
+        )
 
     def sign(
         self, keys: KeyRing, request: Request, *, timestamp: int | None, id: str | None
@@ -192,34 +203,8 @@ class HmacScheme(_TemplateScheme):
             headers[next(iter(headers))] = key.material.decode("latin-1")
             return headers
         content = self.signed_content(parsed, request)
-        signature = self._digest(key.material, content)
+        signature = KeyedMac(key.material, self.algorithm, self.construction).digest([content])
         return self._format_headers(signature, request, timestamp, id)
-
-
-def keyed(scheme: Scheme, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:
-    """Each key's HMAC state, keyed once, where HmacScheme's own steps apply."""
-    # The fast path hashes the pieces signed_contents() would join, from HMAC
-    # states keyed once; it stands in only for HmacScheme's own steps, never
-    # for a subclass that overrides them.
-    cls: type[Any] = type(scheme)
-    if not (
-        isinstance(scheme, HmacScheme)
-        and cls.match is HmacScheme.match
-        and cls._digest is HmacScheme._digest
-        and cls.signed_content is HmacScheme.signed_content
-        and cls.signed_contents is HmacScheme.signed_contents
-    ):
-        return None
-    return scheme._keyed(keys)
-
-
-def contents(scheme: Scheme, parsed: ParsedSignature, request: Request) -> Sequence[bytes]:
-    """Every content the scheme may have signed, for the general path."""
-    # A scheme may offer several contents (Twilio's URL with and without its port).
-    several = getattr(scheme, "signed_contents", None)
-    if several is not None:
-        return several(parsed, request)  # type: ignore[no-any-return]
-    return (scheme.signed_content(parsed, request),)
 
 
 for _public in (HmacScheme,):

@@ -7,26 +7,37 @@ Recipe: the body is ``{"signature": {"timestamp": ..., "token": ...,
 "signature": hex(HMAC-SHA256(webhook_signing_key, timestamp + token))},
 "event-data": {...}}``.  The signature is read from the body (hooksig's
 ``body.`` fields); ``sign()`` returns the three fields under their
-``body.signature.*`` names for you to place in the body.
+``body.signature.*`` names for you to place in the body.  Mailgun's
+tolerance is UNCONFIRMED; hooksig's 300-second default applies.
+Subaccount events' ``parent-signature`` is not read.
 
 Security note: Mailgun signs only the timestamp and the token, not the
 event data, so the signature proves the token is Mailgun's but not that
-the event data is.  Use the token as the idempotency key (it is
-``Delivery.id``) so that a token is accepted once.  Mailgun's
-tolerance is UNCONFIRMED; hooksig's 300-second default applies.
-Subaccount events' ``parent-signature`` is not read.
+the event data is.
+
+Delivery id: the event's id, ``event-data.id``, unique within a day
+(https://documentation.mailgun.com/docs/mailgun/user-manual/events/event-structure);
+Mailgun retries for 8 hours, so keep the guard's retention under 24 hours.
+A body without it falls back to the signed token, which never collides but
+may not recognise a retry (whether Mailgun reuses it is UNCONFIRMED).
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyField, Evidence, FirstOf, HmacScheme
 
 SCHEME = HmacScheme(
     name="mailgun",
     signature_header="body.signature.signature",
     timestamp_header="body.signature.timestamp",
     id_header="body.signature.token",
+    id_source=FirstOf(BodyField("event-data.id"), BodyField("signature.token")),
     algorithm="sha256",
     encoding="hex",
     content="{timestamp}{id}",
     secret_hint="the HTTP webhook signing key, as text",
     docs_url="https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks",
+    evidence=Evidence(
+        kind="sdk",
+        against="mailgun (the official Python client), both ways",
+        tests=("tests/schemes/test_mailgun.py",),
+    ),
 )

@@ -7,18 +7,29 @@ Source: https://paystack.com/docs/payments/webhooks/
 The key is your account's secret key.  This is the documented (legacy)
 scheme; a newer ``t=...,v1=<kid>:<hex>`` format appears in Paystack's
 snippets, but its header name and rollout are UNCONFIRMED, so it is not
-read.  No timestamp is signed: rely on the idempotency guard.  (The Node
-snippet hashes ``JSON.stringify(req.body)``; hooksig hashes the raw body,
-as the PHP snippet does.)
+read.  No timestamp is signed.  (The Node snippet hashes
+``JSON.stringify(req.body)``; hooksig hashes the raw body, as the PHP
+snippet does.)
+
+Delivery id: none found in Paystack's material (UNCONFIRMED), so the key is
+the SHA-256 of the body, never ``data.id`` alone (one transaction has many
+events).  Caveat: two byte-identical bodies share a key, and a resend whose
+body was re-serialised is handled again.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 
 SCHEME = HmacScheme(
     name="paystack",
     signature_header="x-paystack-signature",
     algorithm="sha512",
     encoding="hex",
+    id_source=BodyDigest(),
     secret_hint="your secret key (sk_...), as text",
     docs_url="https://paystack.com/docs/payments/webhooks/",
+    evidence=Evidence(
+        kind="vector",
+        against="the webhook fixture of PaystackOSS/paystack-php's tests",
+        tests=("tests/vectors/providers/official/paystack.json",),
+    ),
 )

@@ -7,13 +7,15 @@ Source: https://developer.squareup.com/docs/webhooks/step2subscribe
 The key is the subscription's signature key as text.  The URL must be the
 notification URL configured for the subscription, exactly: pass it as
 ``public_url=`` (a full URL) or ``url=``; it is never read from the request.
-Square signs no timestamp: rely on the idempotency guard, keyed on the
-body's ``event_id`` (present in the SDK's test payloads).  The legacy
-``x-square-signature`` (HMAC-SHA1) is known only from third-party code and
-is not read.
+Square signs no timestamp.  The legacy ``x-square-signature`` (HMAC-SHA1)
+is known only from third-party code and is not read.
+
+Delivery id: the body's ``event_id``, which Square names as the value to
+deduplicate with; a late acknowledgement causes a second send
+(https://developer.squareup.com/docs/webhooks/what-it-does).
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HmacScheme
 
 SCHEME = HmacScheme(
     name="square",
@@ -21,7 +23,12 @@ SCHEME = HmacScheme(
     algorithm="sha256",
     encoding="base64",
     content="{url}{body}",
-    id_field="event_id",
+    id_source=FirstOf(BodyField("event_id"), BodyDigest()),
     secret_hint="the subscription's Signature key, as text",
     docs_url="https://developer.squareup.com/docs/webhooks/step2subscribe",
+    evidence=Evidence(
+        kind="vector",
+        against="square-python-sdk's webhook test vectors",
+        tests=("tests/schemes/test_square.py",),
+    ),
 )
