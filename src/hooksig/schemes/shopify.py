@@ -12,8 +12,9 @@ idempotency guard.  Events-type webhooks use the unprefixed lowercase
 Delivery id: ``X-Shopify-Event-Id``, the id Shopify tells you to detect
 duplicates with (https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates),
 joined with ``X-Shopify-Topic`` (which Shopify sends with it) so that one
-event sent to two topics is not taken for a duplicate; for Events-type webhooks, ``shopify-webhook-id``, "the
-delivery ID you can use to detect duplicates"
+event sent to two topics is not taken for a duplicate, or alone without a
+topic; for Events-type webhooks, ``shopify-webhook-id``, "the delivery ID
+you can use to detect duplicates"
 (https://shopify.dev/docs/apps/build/events/verify-deliveries); else the
 SHA-256 of the body.  ``X-Shopify-Webhook-Id`` is not used: whether a retry
 keeps it is disputed.
