@@ -85,7 +85,7 @@ class TestBuiltins:
     def test_builtin_entry_that_is_not_a_scheme(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A table entry whose SCHEME is not a Scheme is a ConfigurationError."""
         module = types.ModuleType("tests_fake_provider")
-        module.SCHEME = "not a scheme"  # type: ignore[attr-defined]
+        setattr(module, "SCHEME", "not a scheme")  # noqa: B010 - a module attribute made up
         monkeypatch.setitem(sys.modules, "tests_fake_provider", module)
         monkeypatch.setitem(registry.BUILTINS, "fake", "tests_fake_provider")
         with pytest.raises(ConfigurationError, match=r"not a hooksig\.Scheme"):

@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["field", "loads", "reject_duplicate_keys", "string_at"]
+__all__ = ["field", "loads", "reject_constant", "reject_duplicate_keys", "string_at"]
 
 
 def reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -31,7 +31,13 @@ def reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return document
 
 
-def _reject_constant(name: str) -> Any:
+def reject_constant(name: str) -> Any:
+    """
+    A JSON constant hook that refuses ``NaN``, ``Infinity`` and ``-Infinity`` (``parse_constant=``).
+
+    Raises:
+        ValueError: always.
+    """
     raise ValueError(f"{name} is not JSON")
 
 
@@ -48,9 +54,7 @@ def loads(data: bytes) -> Any:
         RecursionError: nested too deep.
     """
     text = data.decode("utf-8")  # never UTF-16/32, which json.loads(bytes) would guess
-    return json.loads(
-        text, object_pairs_hook=reject_duplicate_keys, parse_constant=_reject_constant
-    )
+    return json.loads(text, object_pairs_hook=reject_duplicate_keys, parse_constant=reject_constant)
 
 
 def field(document: object, path: Sequence[str]) -> object:

@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import schemes
 from ..errors import ConfigurationError, VerificationError, WebhookError
+from ..scheme import BODY_FIELD
 from ..verifier import Verifier
 from . import _args, _io
 from ._io import UsageError as _UsageError
@@ -121,8 +122,8 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 def _body_signed(args: argparse.Namespace) -> bool:
     """True when the scheme carries its signature in the body (Mailgun), not in a header."""
-    header = getattr(_io.scheme_of(args), "signature_header", "")
-    return (header if isinstance(header, str) else header[0]).startswith("body.")
+    headers = _io.scheme_of(args).info.signature_headers
+    return any(name.startswith(BODY_FIELD) for name in headers)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

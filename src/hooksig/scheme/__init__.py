@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._body_fields import BODY_FIELD as BODY_FIELD
+    from ._body_fields import place_body_fields as place_body_fields
     from .asymmetric import AsymmetricScheme as AsymmetricScheme
     from .content import body_then_url as body_then_url
     from .content import low_bytes as low_bytes
@@ -74,6 +75,7 @@ __all__ = [
     "fixed_reply",
     "hmac_token",
     "low_bytes",
+    "place_body_fields",
     "url_and_sorted_params",
     "with_and_without_default_port",
 ]
@@ -108,6 +110,7 @@ _LAZY: dict[str, str] = {
     "fixed_reply": "handshake",
     "hmac_token": "handshake",
     "low_bytes": "content",
+    "place_body_fields": "_body_fields",
     "url_and_sorted_params": "content",
     "with_and_without_default_port": "content",
 }

@@ -12,11 +12,13 @@ after it (:class:`hooksig.scheme.ids.BodyField`).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .._primitives import strict_json
 from .._primitives.headers import MAX_HEADER_VALUE
-from ..errors import MalformedSignature
+from ..errors import ConfigurationError, MalformedSignature
 
 if TYPE_CHECKING:
     from .protocol import Request
@@ -62,3 +64,39 @@ class BodyOrHeaders:
                 f"field {names[0]} is not a string", reason="bad_field", header=names[0]
             )
         return names[0], node
+
+
+def place_body_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str]]:
+    """
+    Move the ``body.`` fields a scheme's ``sign()`` returned (Mailgun) into the JSON body.
+
+    Returns the body to send, re-serialised with the fields in place, and
+    the headers left; without such fields, *body* and the headers as given.
+
+    Raises:
+        ConfigurationError: there are such fields and *body* is not a JSON
+            object, or a field's parent in it is not an object.
+
+    .. versionadded:: 0.1
+    """
+    fields = {name: value for name, value in headers.items() if name.startswith(BODY_FIELD)}
+    rest = {name: value for name, value in headers.items() if name not in fields}
+    if not fields:
+        return body, rest
+    try:
+        document = strict_json.loads(body)
+    except (ValueError, RecursionError):
+        document = None
+    if not isinstance(document, dict):
+        raise ConfigurationError(
+            "this scheme carries its signature in JSON body fields: the body must be a JSON object"
+        )
+    for name, value in fields.items():
+        *parents, leaf = name[len(BODY_FIELD) :].split(".")
+        node = document
+        for parent in parents:
+            node = node.setdefault(parent, {})
+            if not isinstance(node, dict):
+                raise ConfigurationError(f"the body's {parent!r} field is not an object")
+        node[leaf] = value
+    return json.dumps(document).encode("utf-8"), rest
