@@ -31,6 +31,7 @@ window) are raised here as the general route raises them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from itertools import zip_longest
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -91,13 +92,14 @@ _UNKNOWN: Any = object()
 
 
 def _layout_of(
-    groups: tuple[tuple[tuple[str, str], ...], ...], sent: tuple[Any, ...]
+    groups: tuple[tuple[tuple[str, str], ...], ...], sent: tuple[Any, ...], *, by_position: bool
 ) -> tuple[Any, str, Any, Any] | None:
     """
     Where the headers the scheme reads sit among the names *sent*.
 
     ``(signature key, its declared name, timestamp key, id key)``, a key
-    being the name as sent (``None``: absent); ``None`` unless the names are
+    being the name as sent, or its position *by_position* (``None``:
+    absent); ``None`` unless the names are
     distinct ``str`` (or distinct ``bytes``) case aside, and each header is
     sent under one of its names at most, the signature's present.  Anything
     else is the headers view's to decide.
@@ -108,10 +110,11 @@ def _layout_of(
     if kind is not str and kind is not bytes:
         return None
     lowered: dict[str, Any] = {}
-    for key in sent:
+    for position, key in enumerate(sent):
         if type(key) is not kind:
             return None
-        lowered[(key.decode("latin-1") if isinstance(key, bytes) else key).lower()] = key
+        text = key.decode("latin-1") if isinstance(key, bytes) else key
+        lowered[text.lower()] = position if by_position else key
     if len(lowered) != len(sent):
         return None
     present = [
@@ -174,7 +177,9 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
         tuple((name.lower(), name) for name in group)
         for group in (plan.signature_names, plan.timestamp_names, plan.id_names)
     )
+    # Learnt layouts: of a dict's keys, and of the names in a list of pairs.
     layouts: dict[tuple[Any, ...], tuple[Any, str, Any, Any] | None] = {}
+    positions: dict[tuple[Any, ...], tuple[Any, str, Any, Any] | None] = {}
     split, label = plan.split, plan.label
     decoders = {kind: decoder(plan.encoding, size) for kind, size in plan.sizes.items()}
     decode_ours, one_item, skip = decoders[label], plan.one_item, len(label)
@@ -214,8 +219,9 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
         body: bytes, headers: Any, now: float | None, clock: Any, window: Any
     ) -> Delivery | None:
         # The headers: only the values the scheme reads, from the shape given.
+        values: Any
         if type(headers) is dict:
-            values = headers
+            values, learnt = headers, layouts
             try:
                 "".join(values.values())  # every value a str, as the view requires
             except TypeError:
@@ -224,12 +230,13 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             if len(headers) > MAX_HEADER_COUNT:
                 return None
             try:
-                values = dict(headers)
-                b"".join(values.values())  # every value bytes
+                # Unpacked as the view unpacks each pair: a pair of another length fails
+                # here (a third list, or a None fill that is no bytes value).
+                names, texts = zip_longest(*headers)
+                b"".join(texts)  # every value bytes
             except (TypeError, ValueError):
                 return None
-            if len(values) != len(headers):
-                return None  # a name sent twice: the view decides whether it matters
+            values, learnt = texts, positions
         elif isinstance(headers, Headers):
             read = from_view(headers)
             if read is None:
@@ -239,12 +246,12 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
         else:
             return None
         if values is not None:
-            sent = tuple(values)
-            layout = layouts.get(sent, _UNKNOWN)
+            sent = tuple(values) if learnt is layouts else names
+            layout = learnt.get(sent, _UNKNOWN)
             if layout is _UNKNOWN:
-                layout = _layout_of(groups, sent)
-                if len(layouts) < MAX_LAYOUTS:
-                    layouts[sent] = layout
+                layout = _layout_of(groups, sent, by_position=learnt is positions)
+                if len(learnt) < MAX_LAYOUTS:
+                    learnt[sent] = layout
             if layout is None:
                 return None
             key, header, ts_key, id_key = layout
