@@ -441,3 +441,52 @@ def test_the_clock_is_read_per_delivery() -> None:
 
 
 _: Callable[..., Any] = _outcome
+
+
+def _shapes(headers: dict[str, str]) -> dict[str, Any]:
+    return {
+        "dict": dict(headers),
+        "asgi": [
+            (name.lower().encode("latin-1"), value.encode()) for name, value in headers.items()
+        ],
+        "view": hooksig.Headers(headers),
+    }
+
+
+@pytest.mark.parametrize("name", ["github", "stripe", "standard-webhooks", "shopify", "slack"])
+@pytest.mark.parametrize("shape", ["dict", "asgi", "view"])
+def test_the_compiled_route_reads_the_shapes_adapters_have(name: str, shape: str) -> None:
+    """A dict, ASGI's raw byte pairs and a Headers view: verified by the route, not deferred."""
+    verifier = Verifier(name, secret=KEYS[0], clock=lambda: NOW)
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
+    body = b'{"id":"evt_1"}'
+    signed = verifier.sign(body, timestamp=NOW, id="msg_1")
+    given = _shapes(signed)[shape]
+    found = route(body, given, None, verifier.clock, verifier.replay_window)
+    assert found is not None
+    assert found == verifier.verify(body, _shapes(signed)["dict"])
+    assert dict(found.headers) == {key.lower(): value for key, value in signed.items()}
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [(b"x-hub-signature-256", b"sha256=" + b"ab" * 32)] * 2,
+        [(b"X-Hub-Signature-256", b"sha256=" + b"ab" * 32), (b"x-hub-signature-256", b"x")],
+        [(b"x-hub-signature-256", b"sha256=" + b"ab" * 32, b"extra")],
+        [(b"x-hub-signature-256",)],
+        [(b"x-hub-signature-256", "sha256=" + "ab" * 32)],
+        [("x-hub-signature-256", "sha256=" + "ab" * 32)],
+        [],
+    ],
+    ids=["repeated", "repeated-case", "three-items", "one-item", "str-value", "str-pairs", "none"],
+)
+def test_irregular_pairs_are_left_to_the_general_route(pairs: list[Any]) -> None:
+    """Pairs the view must judge: the route answers None, verify() raises the view's error."""
+    verifier = Verifier("github", secret=KEYS[0])
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
+    assert route(b"{}", pairs, None, verifier.clock, None) is None
+    fast, general = _pair("github", KEYS[:1])
+    assert _outcome(fast, b"{}", pairs, None) == _outcome(general, b"{}", pairs, None)
