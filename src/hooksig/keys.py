@@ -122,7 +122,7 @@ class KeyedMac:
     One key's signature function, keyed once: each message copies the keyed state.
 
     For ``hmac`` this is RFC 2104 with the inner and outer hash states of the
-    padded key computed at construction, which is what :func:`hmac.new`
+    padded key computed at construction, which is what ``hmac.new()``
     does for every message; for ``secret-prefix`` the state after the key;
     a ``token`` is the SHA-256 of the key, whatever the message.  The
     states are ``hashlib`` objects, copied, never updated in place.

@@ -50,8 +50,8 @@ class HandshakeResponse:
 
 HandshakeResponse.__module__ = "hooksig"  # its public name, hooksig.HandshakeResponse
 
-#: A scheme's answer to its provider's endpoint check: the verified delivery and
-#: the key ring to the response, or ``None`` for an ordinary delivery.
+# A scheme's answer to its provider's endpoint check: the verified delivery and
+# the key ring to the response, or None for an ordinary delivery.
 Handshake = Callable[[Delivery, KeyRing], "HandshakeResponse | None"]
 
 

@@ -77,9 +77,9 @@ class HmacScheme(_TemplateScheme):
         handshake: answers the provider's endpoint check, used by
             :meth:`hooksig.Verifier.handshake` (see :mod:`hooksig.scheme.handshake`).
         secret_hint: what the secret is, in the provider's words, for the docs.
-        body_shape: what bodies look like (:data:`~hooksig.scheme.protocol.BodyShape`);
+        body_shape: what bodies look like (``bytes``, ``json``, ``form``, ``text``);
             derived when omitted (``json`` where fields are read from the body).
-        evidence: what the scheme is checked against (:class:`~hooksig.scheme.protocol.Evidence`).
+        evidence: what the scheme is checked against (:class:`~hooksig.scheme.Evidence`).
 
     A header name starting with ``body.`` names a field of the JSON body
     (Mailgun's ``body.signature.token``, Linear's ``body.webhookTimestamp``).

@@ -90,7 +90,8 @@ class HeaderField:
     The id in a header; several names are spellings of one header (``svix-id``, ``webhook-id``).
 
     A header sent twice, two spellings that disagree, or a value that is
-    not an id (see :func:`~hooksig.scheme.formats.check_id`) give ``None``.
+    not an id (printable ASCII without spaces, at most 256 characters) give
+    ``None``.
 
     .. versionadded:: 0.1
     """

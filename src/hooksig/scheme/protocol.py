@@ -171,7 +171,7 @@ class Scheme(Protocol):
     applies the replay window itself, and answers :attr:`handshake` when
     asked.  Every method raises only :class:`~hooksig.WebhookError`
     subclasses.  A scheme may also offer a compiled route: see
-    :class:`CompilingScheme`.
+    :class:`~hooksig.scheme.CompilingScheme`.
 
     .. versionadded:: 0.1
     """
@@ -189,7 +189,7 @@ class Scheme(Protocol):
 
     @property
     def info(self) -> SchemeInfo:
-        """What the scheme is, as data (:class:`SchemeInfo`)."""
+        """What the scheme is, as data (:class:`~hooksig.scheme.SchemeInfo`)."""
         ...
 
     @property
@@ -233,7 +233,7 @@ class Scheme(Protocol):
 @runtime_checkable
 class CompilingScheme(Scheme, Protocol):
     """
-    A :class:`Scheme` that also compiles its own hot route from its declaration.
+    A :class:`~hooksig.Scheme` that also compiles its own hot route from its declaration.
 
     :meth:`compile` runs once, when a :class:`~hooksig.Verifier` is built; the
     route it returns verifies a plainly well-formed delivery with the scheme's
