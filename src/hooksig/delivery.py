@@ -86,7 +86,7 @@ class Delivery:
         # The headers as they are now: a dict is copied (a few entries: cheaper than
         # the view, made only if read), pairs are kept as a tuple, anything else viewed.
         snapshot = headers.copy() if type(headers) is dict else _snapshot(headers)
-        _set(self, "_fields", (scheme, id, timestamp, key_id, body, snapshot, id_source))
+        _set_fields(self, (scheme, id, timestamp, key_id, body, snapshot, id_source))
 
     @property
     def scheme(self) -> str:
@@ -233,5 +233,8 @@ def _flat(items: Iterable[tuple[object, object]]) -> Iterable[object]:
         yield name
         yield value
 
+
+# The one slot every field lives in, set past __setattr__ (which refuses everything).
+_set_fields = Delivery.__dict__["_fields"].__set__
 
 Delivery.__module__ = "hooksig"  # its public name, hooksig.Delivery

@@ -30,9 +30,11 @@ window) are raised here as the general route raises them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from itertools import zip_longest
 from dataclasses import dataclass
+from itertools import zip_longest
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .._primitives.compare import bytes_eq, match_key
@@ -70,6 +72,9 @@ class RoutePlan:
     id_signed: bool
     id_reader: IdReader | None
     split: Split
+    #: Pairs' usual value as one pattern (``Pairs.usual``), tried before split().
+    usual: re.Pattern[str] | None
+    timestamp_key: str | None
     #: The format is Plain: one signature after a prefix, which is our label.
     one_item: bool
     needs_timestamp: bool
@@ -85,6 +90,10 @@ class RoutePlan:
     macs: tuple[tuple[str, KeyedMac], ...] = ()
     public_keys: tuple[tuple[str, object], ...] = ()
     verify_one: Callable[[object, bytes, bytes], bool] | None = None
+
+
+def _NO_MATCH(value: str) -> None:  # noqa: N802 - stands in for a pattern's fullmatch
+    return None
 
 
 #: A layout not learnt yet.
@@ -131,38 +140,16 @@ def _layout_of(
     )
 
 
-def _around_body(parts: tuple[bytes | str, ...]) -> tuple[str, str] | None:
+def _picker(parts: tuple[bytes | str, ...]) -> Callable[[tuple[bytes, ...]], Any] | None:
     """
-    The template before and after its one ``{body}``, as ``str.format`` texts of
-    ``(timestamp, id)``: ``"{0}."`` for ``{timestamp}.{body}``; ``None`` when the
-    body is not there exactly once.
+    The signed content's pieces, picked in one call from ``(body, timestamp, id) + literals``.
+
+    ``None`` where the content is the body alone.
     """
-    if parts.count("body") != 1:
-        return None
-    at = parts.index("body")
-    fields = {"timestamp": "{0}", "id": "{1}"}
-
-    def text(side: tuple[bytes | str, ...]) -> str:
-        return "".join(
-            fields[part]
-            if isinstance(part, str)
-            else part.decode("utf-8").replace("{", "{{").replace("}", "}}")
-            for part in side
-        )
-
-    return text(parts[:at]), text(parts[at + 1 :])
-
-
-def _pieces(
-    parts: tuple[bytes | str, ...], body: bytes, ts_text: str | None, delivery_id: str | None
-) -> list[bytes]:
-    """The template filled in, piece by piece (the body more than once, or not at all)."""
-    fields = {
-        "body": body,
-        "timestamp": (ts_text or "").encode("ascii"),
-        "id": (delivery_id or "").encode("ascii"),
-    }
-    return [part if isinstance(part, bytes) else fields[part] for part in parts]
+    fields = {"body": 0, "timestamp": 1, "id": 2}
+    literal = iter(range(3, 3 + len(parts)))
+    index = [next(literal) if isinstance(part, bytes) else fields[part] for part in parts]
+    return None if index == [0] else itemgetter(*index) if len(index) > 1 else None
 
 
 def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat closure
@@ -183,6 +170,8 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
     split, label = plan.split, plan.label
     decoders = {kind: decoder(plan.encoding, size) for kind, size in plan.sizes.items()}
     decode_ours, one_item, skip = decoders[label], plan.one_item, len(label)
+    usual_match = _NO_MATCH if plan.usual is None else plan.usual.fullmatch
+    pairs_ts_key = plan.timestamp_key
     ts_group, needs_timestamp, ms = (
         bool(plan.timestamp_names),
         plan.needs_timestamp,
@@ -192,11 +181,8 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
     id_signed, reader, name = plan.id_signed, plan.id_reader, plan.name
     macs, public_keys, verify_one = plan.macs, plan.public_keys, plan.verify_one
     single_id, single = macs[0] if len(macs) == 1 else ("", None)  # one key: no rotation
-    around = _around_body(plan.parts)
-    head, tail = around or ("", "")
-    head_fields, tail_fields = "{" in head, "{" in tail
-    head_bytes, tail_bytes = head.encode("utf-8"), tail.encode("utf-8")
-    bare = around == ("", "")  # "{body}": the body is the content
+    pick = _picker(plan.parts)
+    literals = tuple(part for part in plan.parts if isinstance(part, bytes))
 
     def from_view(view: Headers) -> tuple[Any, ...] | None:
         # A view (any Headers, such as a framework's adapted headers): its own lookups.
@@ -214,6 +200,18 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             None if ts_found is None else ts_found[1],
             None if id_found is None else id_found[1],
         )
+
+    def _offered(items: list[tuple[str, str]]) -> tuple[list[bytes], bool]:
+        # Our signatures among the items, each accepted one decoded (v1a beside v1 too).
+        offered, accepted = [], False
+        for kind, text in items:
+            decode = decoders.get(kind)
+            if decode is not None:
+                signature = decode(text)
+                accepted = True
+                if kind == label:
+                    offered.append(signature)
+        return offered, accepted
 
     def route(  # noqa: PLR0911, PLR0912, PLR0915 - flat on purpose, see compile_route()
         body: bytes, headers: Any, now: float | None, clock: Any, window: Any
@@ -272,17 +270,16 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
                 if not value.startswith(label):
                     return None
                 ts_text, offered = None, [decode_ours(value[skip:])]
+            elif (found := usual_match(value)) is not None and found[2] == label != pairs_ts_key:
+                # Pairs' usual value, "t=<ts>,v1=<sig>": its pattern, as split() reads it.
+                ts_text, offered = found[1], [decode_ours(found[3])]
             else:
                 ts_text, items = split(value, header)
-                offered = []
-                accepted = False
-                for kind, text in items:
-                    decode = decoders.get(kind)
-                    if decode is not None:
-                        signature = decode(text)
-                        accepted = True  # another accepted version (v1a beside v1) is decoded too
-                        if kind == label:
-                            offered.append(signature)
+                if len(items) == 1 and items[0][0] == label:  # the usual value: ours alone
+                    offered = [decode_ours(items[0][1])]
+                    accepted = True
+                else:
+                    offered, accepted = _offered(items)
                 if not accepted:
                     return None
         except MalformedSignature:
@@ -305,22 +302,12 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
         elif id_signed:
             return None
         # The signed content, in pieces (the body one of them), through each key.
-        if bare:
+        if pick is None:
             pieces: Any = (body,)
-        elif around is None:
-            pieces = _pieces(plan.parts, body, ts_text, delivery_id)
         else:
-            first = (
-                head.format(ts_text or "", delivery_id or "").encode("utf-8")
-                if head_fields
-                else head_bytes
-            )
-            last = (
-                tail.format(ts_text or "", delivery_id or "").encode("utf-8")
-                if tail_fields
-                else tail_bytes
-            )
-            pieces = (first, body, last) if last else (first, body)
+            stamp = b"" if ts_text is None else ts_text.encode("ascii")
+            ident = b"" if delivery_id is None else delivery_id.encode("ascii")
+            pieces = pick((body, stamp, ident) + literals)  # noqa: RUF005 - one C call
         if single is not None and len(offered) == 1:
             # match_key() for one key and one candidate is one bytes_eq().
             key_id = single_id if bytes_eq(single.digest(pieces), offered[0]) else None

@@ -329,6 +329,8 @@ class _TemplateScheme:
             id_signed="id" in self._parts,
             id_reader=self._id_reader,
             split=fmt.split,
+            usual=fmt.usual if isinstance(fmt, Pairs) else None,
+            timestamp_key=fmt.timestamp_key if isinstance(fmt, Pairs) else None,
             one_item=isinstance(fmt, Plain),
             needs_timestamp=isinstance(fmt, Pairs) and bool(fmt.timestamp_key),
             sizes={label: self._signature_size(label) for label in self._candidate_labels()},

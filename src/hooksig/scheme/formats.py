@@ -98,19 +98,21 @@ class Pairs:
 
     timestamp_key: str | None = "t"
     separator: str = ","
-    _usual: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
+    #: The usual value, ``<timestamp key>=<text><separator><label>=<text>``, as one
+    #: pattern: group 1 the timestamp text, 2 the label, 3 the signature text.  A
+    #: match whose label is not the timestamp key is exactly what :meth:`split`
+    #: gives for those two items; :meth:`split` tries it first.
+    usual: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
-        # The usual value, "<timestamp key>=<text><separator><label>=<text>", in one
-        # match: exactly what the loop below accepts for two such items.
         if self.timestamp_key and is_label(self.timestamp_key) and len(self.separator) == 1:
             sep, key = re.escape(self.separator), re.escape(self.timestamp_key)
             usual = re.compile(f"{key}=([^{sep}]*){sep}({_LABEL.pattern})=([^{sep}]*)")
-            object.__setattr__(self, "_usual", usual)
+            object.__setattr__(self, "usual", usual)
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(timestamp text or None, [(key, value), ...])``."""
-        usual = None if self._usual is None else self._usual.fullmatch(value)
+        usual = None if self.usual is None else self.usual.fullmatch(value)
         if usual is not None and usual[2] != self.timestamp_key:
             return usual[1], [(usual[2], usual[3])]
         timestamp: str | None = None
