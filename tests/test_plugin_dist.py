@@ -47,39 +47,28 @@ print(json.dumps({
 """
 
 
+def _python(*args: str, site: Path, timeout: float = 120) -> str:
+    """Run this Python with *site* on the path; its output, after checking it succeeded."""
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    run = subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout
+
+
 @pytest.mark.slow
 def test_a_plugin_distribution_registers_its_scheme(tmp_path: Path) -> None:
     """Built, installed beside hooksig, found by entry point, verified, listed by the CLI."""
     site = tmp_path / "site"
-    install = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--target",
-            str(site),
-            str(PLUGIN),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert install.returncode == 0, install.stderr[-2000:]
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    run = subprocess.run(
-        [sys.executable, "-c", CHECK],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert json.loads(run.stdout) == {
+    pip = ("-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(PLUGIN))
+    _python(*pip, site=tmp_path, timeout=600)
+    assert json.loads(_python("-c", CHECK, site=site)) == {
         "id": "evt_acme_1",
         "key_id": "0",
         "timestamp": 1_700_000_000,
@@ -88,13 +77,4 @@ def test_a_plugin_distribution_registers_its_scheme(tmp_path: Path) -> None:
         "id_source": "body field `event.id`, else SHA-256 of the body",
         "evidence": "none",
     }
-    listed = subprocess.run(
-        [sys.executable, "-m", "hooksig", "schemes"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert listed.returncode == 0, listed.stderr[-2000:]
-    assert "acme-plugin" in listed.stdout.split()
+    assert "acme-plugin" in _python("-m", "hooksig", "schemes", site=site).split()

@@ -130,3 +130,10 @@ def test_info_is_frozen_data() -> None:
     assert dataclasses.replace(info, name="other").name == "other"
     with pytest.raises(dataclasses.FrozenInstanceError):
         Evidence(kind="none", against="x").kind = "sdk"  # type: ignore[misc]
+
+
+def test_what_an_id_may_not_hold() -> None:
+    """The separators of the signed content, which an id given to sign() may not contain."""
+    assert _info("standard-webhooks").id_forbidden == ".."
+    assert _info("github").id_forbidden == ""
+    assert _info("slack").id_forbidden == "v0::"

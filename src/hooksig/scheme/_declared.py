@@ -394,6 +394,7 @@ class _TemplateScheme:
             "body_shape": self.body_shape or ("json" if body_fields else "bytes"),
             "body_fields": body_fields,
             "id_source": id_source,
+            "id_forbidden": self._separators(),
             "handshake": self.handshake is not None,
             "docs_url": self.docs_url,
             "secret_hint": self.secret_hint,

@@ -130,6 +130,8 @@ class SchemeInfo:
         body_shape: see :data:`BodyShape`.
         body_fields: the ``body.`` names read from the JSON body before verification.
         id_source: where :attr:`hooksig.Delivery.id` comes from (``describe()`` says it).
+        id_forbidden: characters an id given to ``sign()`` may not hold: the
+            separators of the signed content (``.`` in ``{id}.{timestamp}.{body}``).
         handshake: the provider checks new endpoints with a delivery
             :meth:`hooksig.Verifier.handshake` answers.
         docs_url: the provider's page for the recipe.
@@ -155,6 +157,7 @@ class SchemeInfo:
     body_shape: BodyShape = "bytes"
     body_fields: tuple[str, ...] = ()
     id_source: IdSource | None = None
+    id_forbidden: str = ""
     handshake: bool = False
     docs_url: str = ""
     secret_hint: str = ""
