@@ -180,7 +180,11 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
     id_text, timestamp_text = id_grammar(plan.separators).fullmatch, TIMESTAMP_TEXT.fullmatch
     id_signed, reader, name = plan.id_signed, plan.id_reader, plan.name
     macs, public_keys, verify_one = plan.macs, plan.public_keys, plan.verify_one
-    single_id, single = macs[0] if len(macs) == 1 else ("", None)  # one key: no rotation
+    # One key (no rotation): its keyed states, copied here for each delivery.  This
+    # is KeyedMac.digest() inline, a call less on the hottest line (~3% at 256 B).
+    single_id, single = macs[0] if len(macs) == 1 else ("", None)
+    inner = None if single is None else single.inner
+    outer = None if single is None else single.outer
     pick = _picker(plan.parts)
     literals = tuple(part for part in plan.parts if isinstance(part, bytes))
 
@@ -308,9 +312,17 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             stamp = b"" if ts_text is None else ts_text.encode("ascii")
             ident = b"" if delivery_id is None else delivery_id.encode("ascii")
             pieces = pick((body, stamp, ident) + literals)  # noqa: RUF005 - one C call
-        if single is not None and len(offered) == 1:
+        if inner is not None and len(offered) == 1:
             # match_key() for one key and one candidate is one bytes_eq().
-            key_id = single_id if bytes_eq(single.digest(pieces), offered[0]) else None
+            state = inner.copy()
+            for piece in pieces:
+                state.update(piece)
+            digest = state.digest()
+            if outer is not None:
+                state = outer.copy()
+                state.update(digest)
+                digest = state.digest()
+            key_id = single_id if bytes_eq(digest, offered[0]) else None
         elif macs:
             key_id = match_key([(key, mac.digest(pieces)) for key, mac in macs], offered)
         else:
