@@ -490,3 +490,29 @@ def test_irregular_pairs_are_left_to_the_general_route(pairs: list[Any]) -> None
     assert route(b"{}", pairs, None, verifier.clock, None) is None
     fast, general = _pair("github", KEYS[:1])
     assert _outcome(fast, b"{}", pairs, None) == _outcome(general, b"{}", pairs, None)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {1: "x"},
+        hooksig.Headers([("X-Hub-Signature-256", "a"), ("x-hub-signature-256", "b")]),
+        hooksig.Headers({"Other": "x"}),
+    ],
+    ids=["int-names", "view-repeated", "view-without-signature"],
+)
+def test_what_the_view_decides(headers: Any) -> None:
+    """Names that are not text, and views whose lookups refuse: the general route decides."""
+    verifier = Verifier("github", secret=KEYS[0])
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
+    assert route(b"{}", headers, None, verifier.clock, None) is None
+    fast, general = _pair("github", KEYS[:1])
+    assert _outcome(fast, b"{}", headers, None) == _outcome(general, b"{}", headers, None)
+
+
+def test_a_public_key_scheme_without_a_key_to_verify_does_not_compile() -> None:
+    """A ring that holds only a signing key leaves the general route to refuse."""
+    scheme = hooksig.schemes.get("discord")
+    assert isinstance(scheme, AsymmetricScheme)
+    assert scheme.compile(hooksig.KeyRing((), None)) is None

@@ -172,3 +172,14 @@ def test_no_id_fits_when_every_printable_character_separates() -> None:
     every = "".join(chr(c) for c in range(0x21, 0x7F))
     assert id_grammar(every).fullmatch("a") is None
     assert _reason(check_id, "a", "H", every) == "bad_id"
+
+
+def test_labels_seen_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound, a well-formed label is still accepted, only no longer remembered."""
+    from hooksig.scheme import formats
+
+    monkeypatch.setattr(formats, "_LABELS_SEEN", set())
+    monkeypatch.setattr(formats, "_MAX_LABELS_SEEN", 0)
+    assert formats.is_label("zz9")
+    assert set() == formats._LABELS_SEEN
+    assert not formats.is_label("Zz")

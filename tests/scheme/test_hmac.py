@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from typing import Any
 
 import pytest
@@ -449,3 +450,41 @@ def test_url_content_refuses_an_unparsable_url() -> None:
     with pytest.raises(hooksig.MalformedSignature) as info:
         url_and_sorted_params(ParsedSignature(()), request)
     assert info.value.reason == "bad_url"
+
+
+def test_body_shape_is_checked() -> None:
+    """body_shape= takes one of the four shapes."""
+    with pytest.raises(ConfigurationError, match="body_shape"):
+        HmacScheme(name="acme", signature_header="X", body_shape="xml")  # type: ignore[arg-type]
+
+
+class TestPlaceBodyFields:
+    """hooksig.scheme.place_body_fields: sign()'s body. fields put where the provider sends them."""
+
+    def test_fields_are_placed(self) -> None:
+        """Fields go into nested objects, made where absent; other headers are returned."""
+        from hooksig.scheme import place_body_fields
+
+        body, rest = place_body_fields(
+            b'{"event-data": {"id": 1}}',
+            {"body.signature.token": "t", "body.signature.timestamp": "1", "X-Other": "o"},
+        )
+        assert json.loads(body) == {
+            "event-data": {"id": 1},
+            "signature": {"token": "t", "timestamp": "1"},
+        }
+        assert rest == {"X-Other": "o"}
+
+    def test_without_fields_nothing_changes(self) -> None:
+        """No body. field: the body as given, every header returned."""
+        from hooksig.scheme import place_body_fields
+
+        assert place_body_fields(b"raw", {"X": "1"}) == (b"raw", {"X": "1"})
+
+    @pytest.mark.parametrize("body", [b"not json", b"[1]", b'{"signature": "flat"}'])
+    def test_a_body_that_cannot_hold_them(self, body: bytes) -> None:
+        """Not a JSON object, or a parent that is not an object: ConfigurationError."""
+        from hooksig.scheme import place_body_fields
+
+        with pytest.raises(ConfigurationError):
+            place_body_fields(body, {"body.signature.token": "t"})

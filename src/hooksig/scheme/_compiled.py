@@ -9,7 +9,7 @@ A declared scheme's ``compile()`` hands this module a :class:`RoutePlan`,
 everything about the scheme and the key ring that no delivery changes, and
 :func:`compile_route` returns one closure that walks a delivery with the
 same grammar functions as the general route (the format's ``split``,
-:func:`~hooksig._primitives.encoding.decode`, the timestamp and id grammars)
+the decoders of :mod:`hooksig._primitives.encoding`, the timestamp and id grammars)
 and the key ring's keyed states, without building a headers view, a
 :class:`~hooksig.Request` or a :class:`~hooksig.ParsedSignature`.
 
