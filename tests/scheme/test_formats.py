@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from hooksig import MalformedSignature, Pairs, Plain, Versioned
+from hooksig import ConfigurationError, MalformedSignature, Pairs, Plain, Versioned
 from hooksig.scheme.formats import (
     MAX_ID_LENGTH,
     MAX_SIGNATURES,
@@ -183,3 +184,26 @@ def test_labels_seen_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert formats.is_label("zz9")
     assert set() == formats._LABELS_SEEN
     assert not formats.is_label("Zz")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: Pairs(separator=""), lambda: Pairs(separator="="), lambda: Versioned(separator="")],
+    ids=["pairs-empty", "pairs-equals", "versioned-empty"],
+)
+def test_a_separator_that_cannot_separate_is_refused(make: Any) -> None:
+    """An empty separator, or the item's own mark, is a ConfigurationError at declaration."""
+    with pytest.raises(ConfigurationError):
+        make()
+
+
+def test_the_usual_patterns_read_as_split_reads() -> None:
+    """Pairs' and Versioned's usual patterns give what the item loop gives for those values."""
+    pairs, versioned = Pairs(timestamp_key="ts", separator=";"), Versioned()
+    assert pairs.usual is not None
+    assert pairs.split("ts=5;h1=ab", "H") == ("5", [("h1", "ab")])
+    assert pairs.usual.fullmatch("ts=5;h1=ab") is not None
+    assert versioned.split("v1a,xy=", "H") == (None, [("v1a", "xy=")])
+    with pytest.raises(MalformedSignature):
+        pairs.split("ts=5;ts=6", "H")  # the pattern matches; its second label is the key
+    assert Pairs(timestamp_key=None).usual is None

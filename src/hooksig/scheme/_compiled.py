@@ -72,7 +72,7 @@ class RoutePlan:
     id_signed: bool
     id_reader: IdReader | None
     split: Split
-    #: Pairs' usual value as one pattern (``Pairs.usual``), tried before split().
+    #: The format's usual value as one pattern (``Pairs.usual``, ``Versioned.usual``).
     usual: re.Pattern[str] | None
     timestamp_key: str | None
     #: The format is Plain: one signature after a prefix, which is our label.
@@ -275,8 +275,9 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
                     return None
                 ts_text, offered = None, [decode_ours(value[skip:])]
             elif (found := usual_match(value)) is not None and found[2] == label != pairs_ts_key:
-                # Pairs' usual value, "t=<ts>,v1=<sig>": its pattern, as split() reads it.
-                ts_text, offered = found[1], [decode_ours(found[3])]
+                # The format's usual value ("t=<ts>,v1=<sig>", "v1,<sig>"): its pattern,
+                # as split() reads it; group 1 is the timestamp text, empty if none.
+                ts_text, offered = found[1] or None, [decode_ours(found[3])]
             else:
                 ts_text, items = split(value, header)
                 if len(items) == 1 and items[0][0] == label:  # the usual value: ours alone

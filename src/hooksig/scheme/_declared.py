@@ -329,7 +329,7 @@ class _TemplateScheme:
             id_signed="id" in self._parts,
             id_reader=self._id_reader,
             split=fmt.split,
-            usual=fmt.usual if isinstance(fmt, Pairs) else None,
+            usual=None if isinstance(fmt, Plain) else fmt.usual,
             timestamp_key=fmt.timestamp_key if isinstance(fmt, Pairs) else None,
             one_item=isinstance(fmt, Plain),
             needs_timestamp=isinstance(fmt, Pairs) and bool(fmt.timestamp_key),

@@ -105,6 +105,8 @@ class Pairs:
     usual: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
+        if not self.separator or "=" in self.separator:
+            raise ConfigurationError("a Pairs separator is one or more characters, no '='")
         if self.timestamp_key and is_label(self.timestamp_key) and len(self.separator) == 1:
             sep, key = re.escape(self.separator), re.escape(self.timestamp_key)
             usual = re.compile(f"{key}=([^{sep}]*){sep}({_LABEL.pattern})=([^{sep}]*)")
@@ -142,15 +144,24 @@ class Versioned:
     """
 
     separator: str = " "
+    #: The usual value, one ``<version>,<text>`` item, as one pattern: group 1 is
+    #: empty (no timestamp), 2 the version, 3 the signature text, exactly what
+    #: :meth:`split` gives for it; :meth:`split` tries it first.
+    usual: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.separator or "," in self.separator:
+            raise ConfigurationError("a Versioned separator is one or more characters, no comma")
+        sep = re.escape(self.separator)
+        object.__setattr__(self, "usual", re.compile(f"()({_LABEL.pattern}),([^{sep}]*)"))
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(None, [(version, signature text), ...])``."""
+        usual = self.usual.fullmatch(value)
+        if usual is not None:
+            return None, [(usual[2], usual[3])]
         candidates: list[Candidate] = []
         seen = _LABELS_SEEN
-        if self.separator not in value:  # one item, the usual value: no loop
-            version, comma, text = value.partition(",")
-            if comma and (version in seen or is_label(version)):
-                return None, [(version, text)]
         for item in value.split(self.separator):
             version, comma, text = item.partition(",")
             if not comma or (version not in seen and not is_label(version)):
