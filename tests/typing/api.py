@@ -134,3 +134,21 @@ def errors() -> None:
 def keys(scheme: Scheme) -> KeyRing:
     """load_keys belongs to the Protocol."""
     return scheme.load_keys(["secret"], public_key=None, signing_key=None)
+
+
+def declared_ids_and_info(body: bytes, headers: Mapping[str, str]) -> str:
+    """Declare where a provider's id is, read what a scheme is, hand a delivery to a queue."""
+    from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HeaderField, SchemeInfo
+
+    acme = HmacScheme(
+        name="acme",
+        signature_header="X-Acme-Signature",
+        id_source=FirstOf(HeaderField("X-Acme-Delivery"), BodyField("event.id"), BodyDigest()),
+        evidence=Evidence(kind="none", against="our own tests"),
+    )
+    info: SchemeInfo = acme.info
+    described: str = "" if info.id_source is None else info.id_source.describe()
+    delivery = Verifier(acme, secret="a secret of thirty-two bytes.....").verify(body, headers)
+    plain: dict[str, object] = delivery.to_dict()
+    again: Delivery = Delivery.from_dict(plain)
+    return described + (again.id or "")
