@@ -261,7 +261,11 @@ class _TemplateScheme:
         if isinstance(fmt, Pairs):
             value = f"{self._label}={text}"
             if fmt.timestamp_key:
-                value = f"{fmt.timestamp_key}={timestamp}{fmt.separator}{value}"
+                # In the scheme's unit, as signed (WorkOS writes milliseconds in t=);
+                # a timestamp key makes _signing_fields() require a timestamp.
+                assert timestamp is not None  # noqa: S101
+                stamp = self._timestamp_text(timestamp)
+                value = f"{fmt.timestamp_key}={stamp}{fmt.separator}{value}"
         elif isinstance(fmt, Versioned):
             value = f"{self._label},{text}"
         else:
