@@ -297,7 +297,9 @@ class _TemplateScheme:
             timestamp = None
         elif timestamp is None:
             raise ConfigurationError(f"the {self.name} scheme signs a timestamp: pass one")
-        if self.id_header is not None and delivery_id is None:
+        if self.id_header is None:
+            delivery_id = None  # the scheme sends no id, so none is signed or checked
+        elif delivery_id is None:
             from secrets import token_hex
 
             delivery_id = f"msg_{token_hex(12)}"
