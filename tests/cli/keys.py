@@ -51,6 +51,9 @@ def cli_keys(name: str) -> CliKeys:
             return CliKeys(pem, public)
         seed, public_raw = ed25519_pair()
         return CliKeys(seed.hex(), public_raw.hex())
-    if getattr(scheme, "secret_format", None) == "whsec":
+    secret_format = getattr(scheme, "secret_format", None)
+    if secret_format == "whsec":
         return CliKeys("whsec_" + base64.b64encode(SECRET.encode()).decode("ascii"))
+    if secret_format == "base64":
+        return CliKeys(base64.b64encode(SECRET.encode()).decode("ascii"))
     return CliKeys(SECRET)
