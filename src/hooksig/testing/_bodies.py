@@ -252,7 +252,7 @@ def equivalent_bodies(name: str, one: bytes, two: bytes) -> bool:
     .. versionadded:: 0.1
     """
     scheme = schemes.get(name)
-    if getattr(scheme, "construction", "hmac") == "token":
+    if getattr(scheme, "construction", "hmac") in ("token", "basic"):
         return True
     kind = shape(name)
     if kind == "form":
