@@ -74,6 +74,7 @@ _STANDARD = [Factory({"secret": WHSEC}), Factory({"signing_key": ED25519_SEED})]
 #: The default factory by the scheme's secret format, where text would not read as a key.
 _BY_FORMAT: dict[str, Factory] = {
     "base64": Factory({"secret": base64.b64encode(GENERIC_SECRET.encode()).decode()}),
+    "hex": Factory({"secret": GENERIC_SECRET.encode().hex()}),
     "whsec": Factory({"secret": WHSEC}),
 }
 
@@ -85,6 +86,7 @@ FACTORIES: dict[str, list[Factory]] = {
     "discord": [Factory({"signing_key": ED25519_SEED})],
     "sendgrid": [Factory({"signing_key": P256_PEM})],
     "mailgun": [Factory({"secret": GENERIC_SECRET}, signs_headers=False)],
+    "basic-auth": [Factory({"secret": "hooksig-user:" + GENERIC_SECRET})],
 }
 
 
@@ -93,7 +95,7 @@ def factories(name: str) -> list[Factory]:
     scheme = hooksig.schemes.get(name)
     default = _BY_FORMAT.get(getattr(scheme, "secret_format", "utf-8"), GENERIC)
     made = [replace(factory, name=name) for factory in FACTORIES.get(name, [default])]
-    if getattr(scheme, "construction", "hmac") != "token":
+    if getattr(scheme, "construction", "hmac") not in ("token", "basic"):
         return made
     # A token does not change with the body: the header that carries it is named here.
     header = scheme.signature_header

@@ -343,9 +343,9 @@ class TokenContract(SchemeContract, abstract=True):
         return {self.token_header}
 
     def tamper_signature(self, headers: Mapping[str, str]) -> dict[str, str]:
-        """Another token of the same length."""
+        """Another token of the same length (its last character changed, any prefix kept)."""
         token = headers[self.token_header]
-        return {**headers, self.token_header: ("X" if token[0] != "X" else "Y") + token[1:]}
+        return {**headers, self.token_header: token[:-1] + ("X" if token[-1] != "X" else "Y")}
 
     def test_tampered_body(self) -> None:
         """A token authenticates the sender only: a changed body still verifies (documented)."""
