@@ -64,34 +64,48 @@ def _algorithm(scheme: Any) -> str:
         return f"ECDSA P-256 / SHA-256 ({scheme.ecdsa_encoding.upper()} signature)"
     if construction == "token":
         return "none: the secret token itself, compared in constant time"
+    if construction == "basic":
+        return "none: HTTP Basic user and password, each compared in constant time"
     if construction == "secret-prefix":
         return f"plain {algorithm.upper()} of secret + content (not HMAC)"
     return f"HMAC-{algorithm.upper()}"
+
+
+_NO_SIGNATURE = {"token": "`{prefix}<secret token>`", "basic": "`Basic <base64 of user:password>`"}
 
 
 def _signature_format(scheme: Any) -> str:
     fmt = scheme.signature_format
     kind = type(fmt).__name__
     enc = f"<{scheme.encoding}>"
-    if getattr(scheme, "construction", "hmac") == "token":
-        return "`<secret token>`"
+    unsigned = _NO_SIGNATURE.get(getattr(scheme, "construction", "hmac"))
+    if unsigned is not None:
+        return unsigned.replace("{prefix}", getattr(fmt, "prefix", ""))
+    if kind == "Groups":
+        inner = fmt.pairs
+        stamp = f"{inner.timestamp_key}=<unix>{inner.separator}" if inner.timestamp_key else ""
+        return f"`{stamp}{scheme.version}={enc}`, one group per secret, {fmt.separator!r} between"
+    if kind == "Listed":
+        stamp = f"<unix>{fmt.separator}" if fmt.timestamp_first else ""
+        return f"`{stamp}{enc}[{fmt.separator}{enc}...]`"
     if kind == "Pairs":
         stamp = f"{fmt.timestamp_key}=<unix>{fmt.separator}" if fmt.timestamp_key else ""
         return f"`{stamp}{scheme.version}={enc}`"
     if kind == "Versioned":
-        return f"`{scheme.version},{enc}` (space-separated list)"
-    return f"`{fmt.prefix}{enc}`"
+        return f"`{scheme.version},{enc}` (list, {fmt.separator!r} between)"
+    optional = " (the prefix may be left out)" if getattr(fmt, "optional", False) else ""
+    return f"`{fmt.prefix}{enc}`{optional}"
 
 
 def _encoding(scheme: Any) -> str:
-    if getattr(scheme, "construction", "hmac") == "token":
+    if getattr(scheme, "construction", "hmac") in ("token", "basic"):
         return "plain text"
     return f"`{scheme.encoding}`"
 
 
 def _content(scheme: Any) -> str:
-    if getattr(scheme, "construction", "hmac") == "token":
-        return "nothing: the header carries the secret"
+    if getattr(scheme, "construction", "hmac") in ("token", "basic"):
+        return "nothing: the body is not signed; the request carries the secret"
     content = scheme.content
     if isinstance(content, str):
         return f"`{content}`"
@@ -104,7 +118,9 @@ def _timestamp(scheme: Any) -> str:
     fmt = scheme.signature_format
     if headers:
         where = _code(headers)
-    elif type(fmt).__name__ == "Pairs" and fmt.timestamp_key:
+    elif type(fmt).__name__ == "Listed" and fmt.timestamp_first:
+        where = "the first item of the signature header"
+    elif getattr(fmt, "timestamp_key", None):
         where = f"`{fmt.timestamp_key}=` in the signature header"
     else:
         return "none signed: rely on the idempotency guard"
