@@ -85,7 +85,6 @@ FACTORIES: dict[str, list[Factory]] = {
     "resend": _STANDARD,
     "discord": [Factory({"signing_key": ED25519_SEED})],
     "sendgrid": [Factory({"signing_key": P256_PEM})],
-    "mailgun": [Factory({"secret": GENERIC_SECRET}, signs_headers=False)],
     "basic-auth": [Factory({"secret": "hooksig-user:" + GENERIC_SECRET})],
 }
 
@@ -95,10 +94,13 @@ def factories(name: str) -> list[Factory]:
     scheme = hooksig.schemes.get(name)
     default = _BY_FORMAT.get(getattr(scheme, "secret_format", "utf-8"), GENERIC)
     made = [replace(factory, name=name) for factory in FACTORIES.get(name, [default])]
+    header = getattr(scheme, "signature_header", "")
+    if (header if isinstance(header, str) else header[0]).startswith("body."):
+        # The signature (or token) travels in the body: no header round trip (Mailgun, Figma).
+        made = [replace(factory, signs_headers=False) for factory in made]
     if getattr(scheme, "construction", "hmac") not in ("token", "basic"):
         return made
     # A token does not change with the body: the header that carries it is named here.
-    header = scheme.signature_header
     names = (header,) if isinstance(header, str) else tuple(header)
     return [replace(factory, signature_headers=names[:1]) for factory in made]
 

@@ -75,6 +75,7 @@ BUILTINS: dict[str, str] = {
     "shopify": "hooksig.schemes.shopify",
     "slack": "hooksig.schemes.slack",
     "square": "hooksig.schemes.square",
+    "square-sha1": "hooksig.schemes.square:SHA1",
     "standard-webhooks": "hooksig.schemes.standard_webhooks",
     "stripe": "hooksig.schemes.stripe",
     "supabase": "hooksig.schemes.supabase",
