@@ -143,7 +143,7 @@ class Listed:
 
     @property
     def timestamp_key(self) -> str | None:
-        """Where the timestamp is, for the scheme's window: ``"first"`` item, or ``None``."""
+        """Where the timestamp is (``"first"``), or ``None`` when no item is one."""
         return "first" if self.timestamp_first else None
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
@@ -159,7 +159,7 @@ class Listed:
 @dataclass(frozen=True)
 class Groups:
     """
-    Groups of :class:`Pairs`, one group per active secret (Persona: ``t=..,v1=.. t=..,v1=..``).
+    Groups of :class:`~hooksig.Pairs`, one per active secret (Persona: ``t=..,v1=.. t=..,v1=..``).
 
     Every group must carry the same timestamp: one timestamp is signed and
     checked against the window, so groups that disagree are malformed.
