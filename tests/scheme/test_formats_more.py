@@ -1,4 +1,4 @@
-"""Header shapes added for issue #15: optional prefixes, unlabelled lists, groups, numbered names."""
+"""Header shapes added for issue #15: optional prefix, unlabelled lists, groups, numbered names."""
 
 from __future__ import annotations
 
