@@ -31,6 +31,7 @@ BUILTINS: dict[str, str] = {
     "box": "hooksig.schemes.box",
     "cal-com": "hooksig.schemes.cal_com",
     "calendly": "hooksig.schemes.calendly",
+    "cashfree": "hooksig.schemes.cashfree",
     "checkout": "hooksig.schemes.checkout",
     "clickup": "hooksig.schemes.clickup",
     "cloudflare": "hooksig.schemes.cloudflare",
