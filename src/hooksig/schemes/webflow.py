@@ -8,8 +8,8 @@ Webflow's SDK, webflow/js-webflow-api@31e9cf3
 
 ``x-webflow-timestamp`` is Unix **milliseconds**; Webflow says to refuse
 requests older than five minutes (its SDK helper checks no time at all, and
-compares with ``===``).  The key is the OAuth application's client secret:
-only webhooks created by an OAuth app are signed.
+compares with ``===``).  The key is the secret generated when the webhook
+was created, or the OAuth application's client secret (the SDK's words).
 """
 
 from hooksig.scheme import HmacScheme
@@ -22,6 +22,6 @@ SCHEME = HmacScheme(
     encoding="hex",
     content="{timestamp}:{body}",
     tolerance=300,
-    secret_hint="the OAuth application's client secret",
+    secret_hint="the webhook's secret, or the OAuth application's client secret",
     docs_url="https://developers.webflow.com/data/docs/working-with-webhooks",
 )
