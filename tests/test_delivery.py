@@ -62,14 +62,19 @@ def test_header_id_wins_over_the_body_field() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"\xff\xfe", b"[1, 2]", b'{"id": 5}', b'{"other": "x"}', b"", DEEP],
-    ids=["text", "not-utf8", "list", "int-id", "no-field", "empty", "deep"],
+    [b"not json", b"\xff\xfe", b"[1, 2]", b'{"id": true}', b'{"other": "x"}', b"", DEEP],
+    ids=["text", "not-utf8", "list", "bool-id", "no-field", "empty", "deep"],
 )
 def test_unreadable_body_id_is_none(body: bytes) -> None:
-    """A body without a string id field gives id None, never an exception, and is cached."""
+    """A body without an id field (a string or integer) gives id None, never raises, is cached."""
     delivery = _delivery(body=body, id=None, id_source=BodyField("id"))
     assert delivery.id is None
     assert delivery.id is None
+
+
+def test_integer_body_id() -> None:
+    """An integer id (Telegram's update_id) is its decimal text."""
+    assert _delivery(body=b'{"id": 5}', id=None, id_source=BodyField("id")).id == "5"
 
 
 def test_no_id_source_no_id() -> None:

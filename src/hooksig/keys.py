@@ -16,25 +16,34 @@ delivery copies its state.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, Union
 
+from ._primitives.compare import credential_digests
 from ._primitives.encoding import decode
 from .errors import ConfigurationError, InsecureKeyWarning, MalformedSignature
 
 #: How a scheme reads a secret given as text.
 #: ``utf-8``: the text's bytes are the key.  ``base64``: strict base64 of the key.
-#: ``whsec``: an optional ``whsec_`` prefix, then base64 (Standard Webhooks).
-SecretFormat = Literal["utf-8", "base64", "whsec"]
+#: ``whsec``: an optional ``whsec_`` prefix (itself after an optional ``v1,``, as
+#: Supabase shows it), then base64 (Standard Webhooks).  ``hex``: lowercase or
+#: uppercase hex of the key (Dixa).  ``nfkd-utf-8``: the text normalised to Unicode
+#: NFKD, then its UTF-8 bytes (EasyPost).
+SecretFormat = Literal["utf-8", "base64", "whsec", "hex", "nfkd-utf-8"]
+SECRET_FORMATS: tuple[SecretFormat, ...] = ("utf-8", "base64", "whsec", "hex", "nfkd-utf-8")
 
 #: How a key and the signed content become the expected signature.
 #: ``hmac``: HMAC(key, content).  ``secret-prefix``: a plain hash of key || content
 #: (HubSpot v1/v2; weaker, kept for those providers).  ``token``: no signature at all,
 #: the header carries the shared secret itself (GitLab ``X-Gitlab-Token``), compared
-#: through SHA-256 digests so that neither its bytes nor its length leak.
-Construction = Literal["hmac", "secret-prefix", "token"]
+#: through SHA-256 digests so that neither its bytes nor its length leak.  ``basic``:
+#: no signature either, HTTP Basic credentials (``Authorization: Basic base64(user:password)``)
+#: checked against a ``"user:password"`` secret (Postmark, Pipedrive, Chargebee).
+Construction = Literal["hmac", "secret-prefix", "token", "basic"]
+CONSTRUCTIONS: tuple[Construction, ...] = ("hmac", "secret-prefix", "token", "basic")
 
 #: Shorter HMAC keys than this are accepted with an :class:`InsecureKeyWarning`.
 MIN_SECRET_BYTES = 16
@@ -124,7 +133,8 @@ class KeyedMac:
     For ``hmac`` this is RFC 2104 with the inner and outer hash states of the
     padded key computed at construction, which is what ``hmac.new()``
     does for every message; for ``secret-prefix`` the state after the key;
-    a ``token`` is the SHA-256 of the key, whatever the message.  The
+    a ``token`` is the SHA-256 of the key, whatever the message, and ``basic``
+    the SHA-256 of the user and of the password in the key.  The
     states are ``hashlib`` objects, copied, never updated in place.
 
     Args:
@@ -145,6 +155,8 @@ class KeyedMac:
         self._fixed = b""
         if construction == "token":
             self._fixed = hashlib.sha256(key).digest()
+        elif construction == "basic":
+            self._fixed = credential_digests(key)
         elif construction == "secret-prefix":
             self.inner = hashlib.new(algorithm, key)
         else:
@@ -216,10 +228,20 @@ def load_secret(value: str | bytes, secret_format: SecretFormat) -> bytes:
         key = value
     elif secret_format == "utf-8":
         key = value.encode("utf-8")
+    elif secret_format == "nfkd-utf-8":
+        # "é" typed as one code point or as e + accent is one key (EasyPost's rule).
+        key = unicodedata.normalize("NFKD", value).encode("utf-8")
+    elif secret_format == "hex":
+        try:
+            key = decode(value.lower(), "hex", what="secret")
+        except MalformedSignature:
+            raise ConfigurationError("the secret is not valid hex (the 'hex' format)") from None
     else:
         text = value
         if secret_format == "whsec":
-            text = text.removeprefix("whsec_")
+            # Supabase shows its secrets as v1,whsec_<base64>: v1 is the only version
+            # signed with a shared secret (v1a secrets are key pairs, refused below).
+            text = text.removeprefix("v1,").removeprefix("whsec_")
             # Standard Webhooks secrets are often shown without base64 padding.
             text += "=" * (-len(text) % 4)
         try:
@@ -247,7 +269,8 @@ def hmac_ring(
     (:attr:`KeyRing.macs`).
 
     Raises:
-        ConfigurationError: no secret, an empty secret, or a badly encoded one.
+        ConfigurationError: no secret, an empty secret, a badly encoded one,
+            or Basic credentials (*construction* ``"basic"``) without a ``:``.
 
     Warns:
         InsecureKeyWarning: a key is shorter than :data:`MIN_SECRET_BYTES`.
@@ -265,6 +288,8 @@ def hmac_ring(
                 InsecureKeyWarning,
                 stacklevel=4,
             )
+        if construction == "basic" and b":" not in material:
+            raise ConfigurationError('a Basic credentials secret is "user:password"')
         key_id = secret.key_id if secret.key_id is not None else str(position)
         keys.append(Key(key_id, "hmac", material))
         macs.append((key_id, KeyedMac(material, algorithm, construction)))

@@ -53,13 +53,16 @@ def test_hooks_for_other_parsers() -> None:
 
 
 def test_field_and_string_at() -> None:
-    """A dotted path walks objects only; string_at wants a str at its end."""
-    document = {"event": {"id": "evt_1", "n": 5}, "list": [1]}
+    """A dotted path walks objects only; string_at wants a str (or an integer) at its end."""
+    document = {"event": {"id": "evt_1", "n": 5, "yes": True, "x": 1.5}, "list": [1]}
     assert strict_json.field(document, ("event", "id")) == "evt_1"
     assert strict_json.field(document, ("list", "0")) is None
     assert strict_json.field(document, ("missing", "id")) is None
     data = json.dumps(document).encode()
     assert strict_json.string_at(data, ("event", "id")) == "evt_1"
-    assert strict_json.string_at(data, ("event", "n")) is None
+    assert strict_json.string_at(data, ("event", "n")) == "5"
+    assert strict_json.string_at(data, ("event", "yes")) is None
+    assert strict_json.string_at(data, ("event", "x")) is None
+    assert strict_json.string_at(data, ("event",)) is None
     assert strict_json.string_at(b"not json", ("event",)) is None
     assert strict_json.string_at(b"[" * 100_000, ("a",)) is None

@@ -55,9 +55,11 @@ def _fast_schemes() -> list[str]:
     names = []
     for name in hooksig.schemes.names():
         scheme = hooksig.schemes.get(name)
+        # Only HMAC constructions have a compiled route (a token or Basic credentials do not).
         if (
             isinstance(scheme, HmacScheme)
             and scheme.name == name  # aliases once
+            and scheme.construction in ("hmac", "secret-prefix")
             and scheme.compile(scheme.load_keys(KEYS)) is not None
         ):
             names.append(name)

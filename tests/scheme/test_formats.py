@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from hooksig import ConfigurationError, MalformedSignature, Pairs, Plain, Versioned
+from hooksig.scheme import Groups, Listed
 from hooksig.scheme.formats import (
     MAX_ID_LENGTH,
     MAX_SIGNATURES,
@@ -188,8 +189,24 @@ def test_labels_seen_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     "make",
-    [lambda: Pairs(separator=""), lambda: Pairs(separator="="), lambda: Versioned(separator="")],
-    ids=["pairs-empty", "pairs-equals", "versioned-empty"],
+    [
+        lambda: Pairs(separator=""),
+        lambda: Pairs(separator="="),
+        lambda: Versioned(separator=""),
+        lambda: Versioned(separator=","),
+        lambda: Listed(separator=""),
+        lambda: Groups(separator=""),
+        lambda: Groups(Pairs(separator=", "), separator=" "),
+    ],
+    ids=[
+        "pairs-empty",
+        "pairs-equals",
+        "versioned-empty",
+        "versioned-comma",
+        "listed-empty",
+        "groups-empty",
+        "groups-inside-pairs",
+    ],
 )
 def test_a_separator_that_cannot_separate_is_refused(make: Any) -> None:
     """An empty separator, or the item's own mark, is a ConfigurationError at declaration."""

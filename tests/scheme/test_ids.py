@@ -70,11 +70,17 @@ class TestBodyField:
         assert BodyField("event-data.id")(_delivery(body)) == "ev_1"
         assert BodyField("event.id")(_delivery(body)) == "e"
 
+    def test_an_integer_is_its_decimal_text(self) -> None:
+        """Telegram's update_id is a number; its text is the id."""
+        assert BodyField("update_id")(_delivery(b'{"update_id": 123456789}')) == "123456789"
+        assert BodyField("n")(_delivery(b'{"n": -7}')) == "-7"
+
     @pytest.mark.parametrize(
         "body",
         [
             b"not json",
-            b'{"id": 5}',
+            b'{"id": true}',
+            b'{"id": 1.5}',
             b'{"id": null}',
             b'{"id": "has space"}',
             b'{"id": "a", "id": "b"}',
@@ -82,10 +88,10 @@ class TestBodyField:
             b"[1]",
             b"[" * 100_000,
         ],
-        ids=["text", "int", "null", "space", "duplicate", "absent", "array", "deep"],
+        ids=["text", "bool", "fraction", "null", "space", "duplicate", "absent", "array", "deep"],
     )
     def test_nothing_usable_is_none(self, body: bytes) -> None:
-        """Not JSON, not a string id, ambiguous or absent: None."""
+        """Not JSON, not a string or integer id, ambiguous or absent: None."""
         assert BodyField("id")(_delivery(body)) is None
 
     @pytest.mark.parametrize("path", ["", "a.", ".a", "a..b"])
@@ -181,6 +187,19 @@ class TestDerived:
         """Not a non-empty array of objects that all have the fields: None."""
         assert EachItem(fields=("sg_event_id",))(_delivery(body)) is None
 
+    def test_each_item_at_a_path(self) -> None:
+        """The batch nested in an object (LINE's events); anything else there is None."""
+        source = EachItem(fields=("webhookEventId",), path="events")
+        one = json.dumps({"destination": "U", "events": [{"webhookEventId": "a", "n": 1}]})
+        two = json.dumps({"events": [{"n": 2, "webhookEventId": "a"}], "destination": "V"})
+        key = source(_delivery(one.encode()))
+        assert key is not None
+        assert key == source(_delivery(two.encode()))
+        for body in (b'{"events": []}', b'{"events": {"a": 1}}', b'[{"webhookEventId": "a"}]'):
+            assert source(_delivery(body)) is None
+        with pytest.raises(ConfigurationError):
+            EachItem(path="a..b")
+
     def test_random_id(self) -> None:
         """A new key for each delivery."""
         assert RandomId()(_delivery()) != RandomId()(_delivery())
@@ -193,6 +212,7 @@ def test_every_block_describes_itself() -> None:
         FormField("f"),
         EachItem(fields=("x",)),
         EachItem(exclude=("y",)),
+        EachItem(fields=("z",), path="events"),
         BodyDigest(headers=("X-H",)),
         RandomId(),
     )
@@ -200,6 +220,7 @@ def test_every_block_describes_itself() -> None:
         "header `X-A` + `:` + body field `a.b`, else form field `f`, "
         "else SHA-256 of each item's `x`, sorted (JSON array body), "
         "else SHA-256 of each item less `y`, sorted (JSON array body), "
+        "else SHA-256 of each item's `z`, sorted (the array `events`), "
         "else SHA-256 of the body and header `X-H`, else a random key per delivery (no dedup)"
     )
     assert isinstance(source, IdSource)

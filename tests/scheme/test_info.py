@@ -92,6 +92,7 @@ def test_body_fields_and_timestamps() -> None:
     mailgun = _info("mailgun")
     assert mailgun.body_fields == (
         "body.signature.signature",
+        "body.signature.parent-signature",
         "body.signature.timestamp",
         "body.signature.token",
     )

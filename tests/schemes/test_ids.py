@@ -145,3 +145,82 @@ def test_a_genuine_stripe_body_without_an_id_is_keyed_by_its_digest() -> None:
     now = int(time.time())
     delivery = verifier.verify(body, verifier.sign(body, timestamp=now), now=now)
     assert delivery.id == _digest(body)
+
+
+def test_line_keys_on_its_event_ids_through_a_redelivery() -> None:
+    """Redelivered events keep their webhookEventId; isRedelivery changes, the key does not."""
+    first = {"destination": "U1", "events": [{"webhookEventId": "01A", "deliveryContext": {}}]}
+    again = {
+        "destination": "U1",
+        "events": [{"webhookEventId": "01A", "deliveryContext": {"isRedelivery": True}}],
+    }
+    other = {"destination": "U1", "events": [{"webhookEventId": "01B"}]}
+    key = _id("line", json.dumps(first).encode())
+    assert key is not None
+    assert key.startswith("items:")
+    assert _id("line", json.dumps(again).encode()) == key
+    assert _id("line", json.dumps(other).encode()) != key
+    check = b'{"destination": "U1", "events": []}'  # the console's check: no events
+    assert _id("line", check) == _digest(check)
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "expected"),
+    [
+        ("checkout", b'{"id": "evt_1"}', "evt_1"),
+        ("dixa", b'{"event_id": "e-1", "data": {}}', "e-1"),
+        ("easypost", b'{"id": "evt_2"}', "evt_2"),
+        ("gocardless", b'{"events": [], "meta": {"webhook_id": "WB1"}}', "WB1"),
+        ("mollie", b'{"id": "event_3"}', "event_3"),
+        ("notion", b'{"id": "n-4"}', "n-4"),
+        ("okta", b'{"eventId": "ok-5", "data": {}}', "ok-5"),
+        ("persona", b'{"data": {"id": "evt_6"}}', "evt_6"),
+        ("recurly", b'{"id": "r7"}', "r7"),
+        ("segment", b'{"messageId": "m8", "id": "x"}', "m8"),
+        ("square-sha1", b'{"event_id": "sq9"}', "sq9"),
+        ("telegram", b'{"update_id": 10, "message": {}}', "10"),
+        ("workos", b'{"id": "event_11"}', "event_11"),
+    ],
+)
+def test_new_providers_body_ids(name: str, body: bytes, expected: str) -> None:
+    """Each provider's own event id, read from the verified body; without it, the digest."""
+    assert _id(name, body) == expected
+    assert _id(name, b'{"other": 1}') == _digest(b'{"other": 1}')
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "airtable",
+        "auth0",
+        "basic-auth",
+        "cal-com",
+        "cashfree",
+        "clickup",
+        "cloudflare",
+        "docusign",
+        "figma",
+        "grafana",
+        "grafana-timestamped",
+        "onfido",
+        "revolut",
+        "supabase-db",
+        "webflow",
+    ],
+)
+def test_providers_without_an_id_key_on_the_body(name: str) -> None:
+    """No id is sent: the body's digest, whatever headers came with it."""
+    body = b'{"n": 1}'
+    assert _id(name, body, {"X-Request-Id": "r1"}) == _digest(body)
+
+
+def test_sanity_idempotency_key_header() -> None:
+    """Sanity's idempotency-key header, else the body's digest."""
+    assert _id("sanity", b"{}", {"idempotency-key": "idem-1"}) == "idem-1"
+    assert _id("sanity", b"{}") == _digest(b"{}")
+
+
+@pytest.mark.parametrize("name", ["polar", "supabase"])
+def test_signed_webhook_id(name: str) -> None:
+    """Polar and Supabase sign webhook-id, as Standard Webhooks: it is the key."""
+    assert _id(name, b"{}", {"webhook-id": "msg_1"}) == "msg_1"

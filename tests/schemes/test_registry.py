@@ -253,9 +253,17 @@ def test_every_builtin_scheme_says_what_it_is_checked_against() -> None:
     root = Path(__file__).resolve().parents[2]
     official = {path.stem for path in (root / "tests/vectors/providers/official").glob("*.json")}
     on_node = {path.name for path in (root / "tests/sdk_node").iterdir() if path.is_dir()}
-    for name in set(registry.names()) - set(registry.ALIASES):
-        evidence = registry.get(name).info.evidence
+    stated: set[str] = set()
+    for name in registry.names():
+        info = registry.get(name).info
+        # Every scheme declares its evidence; an alias may have its own (its
+        # provider's vector or SDK), else its scheme's covers it.
+        assert all(registry.ALIASES.get(alias) == info.name for alias, _ in info.alias_evidence)
+        if name in registry.ALIASES and name not in dict(info.alias_evidence):
+            continue
+        evidence = info.evidence_for(name)
         assert evidence is not None, name
+        stated.add(name)
         assert evidence.kind in {"vector", "sdk", "both", "none"}, name
         assert evidence.against.strip(), name
         assert evidence.tests, name
@@ -265,3 +273,4 @@ def test_every_builtin_scheme_says_what_it_is_checked_against() -> None:
             assert evidence.kind in {"vector", "both"}, name
         if name in on_node:
             assert evidence.kind in {"sdk", "both"}, name
+    assert official <= stated, "an official vector file has no evidence"

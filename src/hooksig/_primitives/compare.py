@@ -10,8 +10,11 @@ spellings of one signature cannot compare differently.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Sequence
+
+from ..errors import MalformedSignature
 
 
 def bytes_eq(a: bytes, b: bytes) -> bool:
@@ -52,3 +55,19 @@ def match_key(expected: Sequence[tuple[str, bytes]], candidates: Sequence[bytes]
         if hit and found is None:
             found = key_id
     return found
+
+
+def credential_digests(credentials: bytes) -> bytes:
+    """
+    SHA-256 of the user and of the password in ``user:password`` *credentials*.
+
+    HTTP Basic credentials are compared as these digests, so both parts are
+    checked, in constant time, and neither part's length shows.
+
+    Raises:
+        MalformedSignature: ``reason="bad_credentials"``: no ``:`` in *credentials*.
+    """
+    user, colon, password = credentials.partition(b":")
+    if not colon:
+        raise MalformedSignature("the credentials are not user:password", reason="bad_credentials")
+    return hashlib.sha256(user).digest() + hashlib.sha256(password).digest()

@@ -18,8 +18,9 @@ from typing import Literal
 
 from ..errors import MalformedSignature
 
-Encoding = Literal["hex", "base64", "base64url"]
-ENCODINGS: tuple[Encoding, ...] = ("hex", "base64", "base64url")
+#: ``base64url-nopad``: base64url without its ``=`` padding (Sanity, JWS segments).
+Encoding = Literal["hex", "base64", "base64url", "base64url-nopad"]
+ENCODINGS: tuple[Encoding, ...] = ("hex", "base64", "base64url", "base64url-nopad")
 #: Canonical text to bytes, or :class:`~hooksig.MalformedSignature`.
 Decoder = Callable[[str], bytes]
 
@@ -28,12 +29,13 @@ _TO_URLSAFE = str.maketrans("+/", "-_")
 
 
 def encode(data: bytes, encoding: Encoding) -> str:
-    """Encode *data* canonically: lowercase hex, padded base64 and base64url."""
+    """Encode *data* canonically: lowercase hex, padded base64 and base64url, or unpadded."""
     if encoding == "hex":
         return data.hex()
     if encoding == "base64":
         return base64.b64encode(data).decode("ascii")
-    return base64.urlsafe_b64encode(data).decode("ascii")
+    text = base64.urlsafe_b64encode(data).decode("ascii")
+    return text.rstrip("=") if encoding == "base64url-nopad" else text
 
 
 def decode(
@@ -83,7 +85,8 @@ def decoder(encoding: Encoding, size: int | None, what: str = "signature") -> De
 
         return hex_
 
-    urlsafe = encoding == "base64url"
+    urlsafe = encoding != "base64"
+    unpadded = encoding == "base64url-nopad"
 
     def base64_(text: str) -> bytes:
         if not text or (length and len(text) != length):
@@ -91,8 +94,11 @@ def decoder(encoding: Encoding, size: int | None, what: str = "signature") -> De
         try:
             # Lenient: it skips characters outside the alphabet.  The round trip
             # below is the rule, and refuses every text but the canonical one.
-            data = binascii.a2b_base64(text.translate(_FROM_URLSAFE) if urlsafe else text)
+            wire = text.translate(_FROM_URLSAFE) if urlsafe else text
+            data = binascii.a2b_base64(wire + "=" * (-len(wire) % 4) if unpadded else wire)
             again = binascii.b2a_base64(data, newline=False).decode("ascii")
+            if unpadded:
+                again = again.rstrip("=")  # so a text that kept its "=" is refused
         except (binascii.Error, ValueError):  # ValueError: text that is not ASCII
             data, again = None, ""
         if data is None or (again.translate(_TO_URLSAFE) if urlsafe else again) != text:
@@ -110,4 +116,6 @@ def encoded_length(size: int, encoding: Encoding) -> int:
     """The length of the canonical text for *size* bytes in *encoding*."""
     if encoding == "hex":
         return 2 * size
+    if encoding == "base64url-nopad":
+        return (4 * size + 2) // 3
     return 4 * ((size + 2) // 3)

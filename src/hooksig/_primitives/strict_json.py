@@ -66,9 +66,16 @@ def field(document: object, path: Sequence[str]) -> object:
 
 
 def string_at(data: bytes, path: Sequence[str]) -> str | None:
-    """The string at *path* in the JSON document *data*, else ``None`` (no JSON, no string)."""
+    """
+    The string at *path* in the JSON document *data*, else ``None`` (no JSON, no string).
+
+    An integer there is given as its decimal text (Telegram's ``update_id``
+    is a number); ``true``, ``false`` and fractions are not ids.
+    """
     try:
         value = field(loads(data), path)
     except (ValueError, RecursionError):
         return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     return value if isinstance(value, str) else None

@@ -14,7 +14,7 @@ same grammar checks as a header.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +22,8 @@ from .._primitives.encoding import ENCODINGS, Encoding, decode, encode
 from ..errors import ConfigurationError, MissingSignature
 from ._body_fields import BODY_FIELD, BodyOrHeaders, names
 from .formats import (
+    Groups,
+    Listed,
     Pairs,
     Plain,
     SignatureFormat,
@@ -71,6 +73,7 @@ class _TemplateScheme:
     handshake: Handshake | None = None
     secret_hint: str = ""
     evidence: Evidence | None = None
+    alias_evidence: Mapping[str, Evidence] | None = field(default=None, compare=False)
     _parts: tuple[bytes | str, ...] = field(init=False, repr=False, compare=False)
     _id_reader: IdSource | None = field(init=False, repr=False, compare=False)
 
@@ -85,7 +88,7 @@ class _TemplateScheme:
         if self.timestamp_unit not in ("s", "ms", "rfc3339"):
             raise ConfigurationError("timestamp_unit must be s, ms or rfc3339")
         if self.encoding not in ENCODINGS:
-            raise ConfigurationError("encoding must be hex, base64 or base64url")
+            raise ConfigurationError("encoding must be hex, base64, base64url or base64url-nopad")
         if self.body_shape not in (None, "bytes", "json", "form", "text"):
             raise ConfigurationError("body_shape must be bytes, json, form or text")
         id_names = names(self.id_header)
@@ -118,16 +121,22 @@ class _TemplateScheme:
         """300 seconds when the scheme signs a timestamp, unless configured."""
         if self.tolerance is not None:
             return self.tolerance
-        if self.timestamp_header or (
-            isinstance(self.signature_format, Pairs) and self.signature_format.timestamp_key
-        ):
+        if self.timestamp_header or self._timestamp_key:
             return 300.0
         return None
+
+    @property
+    def _timestamp_key(self) -> str | None:
+        # Where the signature header itself carries the timestamp (Pairs' t=, Listed's first item).
+        fmt = self.signature_format
+        return fmt.timestamp_key if isinstance(fmt, (Pairs, Listed, Groups)) else None
 
     @property
     def _label(self) -> str:
         if isinstance(self.signature_format, Plain):
             return self.signature_format.prefix
+        if isinstance(self.signature_format, Listed):
+            return ""  # unlabelled items
         return self.version or "v1"
 
     def _candidate_labels(self) -> frozenset[str]:
@@ -191,11 +200,7 @@ class _TemplateScheme:
             if ts_found is None:
                 raise MissingSignature(f"header {ts_header} is missing", header=ts_header)
             ts_header, ts_text = ts_found
-        elif (
-            isinstance(self.signature_format, Pairs)
-            and self.signature_format.timestamp_key
-            and ts_text is None
-        ):
+        elif self._timestamp_key and ts_text is None:
             raise MissingSignature(
                 f"header {header} has no timestamp", reason="missing_timestamp", header=header
             )
@@ -314,13 +319,14 @@ class _TemplateScheme:
             or any(name.startswith(BODY_FIELD) for name in every_name)
         ):
             return None
+        fmt = self.signature_format
+        if not isinstance(fmt, (Plain, Pairs, Versioned)):
+            return None  # Listed and Groups: rarer shapes, read by the general route alone
         match = self._plan_match(keys)
         if match is None:
             return None
         from ._compiled import RoutePlan
 
-        assert self.signature_format is not None  # noqa: S101 - set in __post_init__
-        fmt = self.signature_format
         return RoutePlan(
             name=self.name,
             signature_names=names(self.signature_header),
@@ -354,12 +360,23 @@ class _TemplateScheme:
         return (self.content.__doc__ or self.content.__name__).strip().splitlines()[0]
 
     def _signature_value(self) -> str:
+        # The value's shape, then a note in parentheses where it has one.
         fmt, enc = self.signature_format, f"<{self.encoding}>"
+        unix = {"s": "<unix>", "ms": "<unix ms>"}.get(self.timestamp_unit, "<rfc3339>")
+        if isinstance(fmt, Groups):
+            pairs = fmt.pairs
+            stamp = f"{pairs.timestamp_key}={unix}{pairs.separator}" if pairs.timestamp_key else ""
+            return f"{stamp}{self._label}={enc} (one group per secret, {fmt.separator!r} between)"
+        if isinstance(fmt, Listed):
+            head = f"{unix}{fmt.separator}" if fmt.timestamp_first else ""
+            return f"{head}{enc}[{fmt.separator}{enc}...]"
         if isinstance(fmt, Pairs):
-            stamp = f"{fmt.timestamp_key}=<unix>{fmt.separator}" if fmt.timestamp_key else ""
+            stamp = f"{fmt.timestamp_key}={unix}{fmt.separator}" if fmt.timestamp_key else ""
             return f"{stamp}{self._label}={enc}"
         if isinstance(fmt, Versioned):
-            return f"{self._label},{enc} (space-separated list)"
+            return f"{self._label},{enc} (list, {fmt.separator!r} between)"
+        if isinstance(fmt, Plain) and fmt.optional:
+            return f"{self._label}{enc} (the prefix may be left out)"
         return f"{self._label}{enc}"
 
     def _info(self, **specific: Any) -> SchemeInfo:
@@ -399,6 +416,7 @@ class _TemplateScheme:
             "docs_url": self.docs_url,
             "secret_hint": self.secret_hint,
             "evidence": self.evidence,
+            "alias_evidence": tuple(sorted((self.alias_evidence or {}).items())),
         }
         fields.update(specific)
         return SchemeInfo(**fields)
@@ -410,10 +428,21 @@ class _TemplateScheme:
     ) -> dict[str, str]:
         text = encode(signature, self.encoding)
         fmt = self.signature_format
-        if isinstance(fmt, Pairs):
+        if isinstance(fmt, Groups):
+            fmt = fmt.pairs  # one group: this verifier signs with one secret
+        if isinstance(fmt, Listed):
+            value = text
+            if fmt.timestamp_first:
+                assert timestamp is not None  # noqa: S101 - _signing_fields() requires one
+                value = f"{self._timestamp_text(timestamp)}{fmt.separator}{text}"
+        elif isinstance(fmt, Pairs):
             value = f"{self._label}={text}"
             if fmt.timestamp_key:
-                value = f"{fmt.timestamp_key}={timestamp}{fmt.separator}{value}"
+                # In the scheme's unit, as signed (WorkOS writes milliseconds in t=);
+                # a timestamp key makes _signing_fields() require a timestamp.
+                assert timestamp is not None  # noqa: S101
+                stamp = self._timestamp_text(timestamp)
+                value = f"{fmt.timestamp_key}={stamp}{fmt.separator}{value}"
         elif isinstance(fmt, Versioned):
             value = f"{self._label},{text}"
         else:
@@ -456,7 +485,9 @@ class _TemplateScheme:
             timestamp = None
         elif timestamp is None:
             raise ConfigurationError(f"the {self.name} scheme signs a timestamp: pass one")
-        if self._id_names() and delivery_id is None:
+        if not self._id_names():
+            delivery_id = None  # the scheme sends no id header, so none is written or checked
+        elif delivery_id is None:
             from secrets import token_hex
 
             delivery_id = f"msg_{token_hex(12)}"

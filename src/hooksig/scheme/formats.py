@@ -75,12 +75,17 @@ class Plain:
     """
 
     prefix: str = ""
+    #: Accept the signature with the prefix or without it, never with another
+    #: label (Mollie's ``sha256=`` is optional): ``sha1=<hex>`` stays refused.
+    optional: bool = False
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(None, [(prefix, signature text)])``."""
-        if not value.startswith(self.prefix):
+        if value.startswith(self.prefix):
+            return None, [(self.prefix, value[len(self.prefix) :])]
+        if not self.optional or "=" in value.rstrip("="):
             raise _malformed(header, "does not start with the expected prefix", "wrong_prefix")
-        return None, [(self.prefix, value[len(self.prefix) :])]
+        return None, [(self.prefix, value)]
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,9 @@ class Versioned:
     usual: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.separator or "," in self.separator:
-            raise ConfigurationError("a Versioned separator is one or more characters, no comma")
+        if not self.separator or self.separator == ",":
+            # "," parts an item's version from its signature; ", " (Supabase) still separates.
+            raise ConfigurationError("a Versioned separator is one or more characters, not ','")
         sep = re.escape(self.separator)
         object.__setattr__(self, "usual", re.compile(f"()({_LABEL.pattern}),([^{sep}]*)"))
 
@@ -172,7 +178,95 @@ class Versioned:
         return None, candidates
 
 
-SignatureFormat = Plain | Pairs | Versioned
+@dataclass(frozen=True)
+class Listed:
+    """
+    Unlabelled items, the first of them the timestamp (Recurly: ``<ms>,<hex>,<hex>``).
+
+    Each item after the timestamp is a candidate signature: a provider
+    rotating its secret sends one per active secret.  With
+    ``timestamp_first=False`` every item is a signature.
+
+    .. versionadded:: 0.1
+    """
+
+    separator: str = ","
+    timestamp_first: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.separator:
+            raise ConfigurationError("a Listed separator is one or more characters")
+
+    @property
+    def timestamp_key(self) -> str | None:
+        """Where the timestamp is (``"first"``), or ``None`` when no item is one."""
+        return "first" if self.timestamp_first else None
+
+    def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
+        """Return ``(timestamp text or None, [("", signature text), ...])``."""
+        items = value.split(self.separator)
+        timestamp = items.pop(0) if self.timestamp_first else None
+        if not items or not all(items):
+            raise _malformed(header, "has an empty item", "bad_item")
+        if len(items) > MAX_SIGNATURES:
+            raise _too_many(header)
+        return timestamp, [("", item) for item in items]
+
+
+@dataclass(frozen=True)
+class Groups:
+    """
+    Groups of :class:`~hooksig.Pairs`, one per active secret (Persona: ``t=..,v1=.. t=..,v1=..``).
+
+    Every group must carry the same timestamp: one timestamp is signed and
+    checked against the window, so groups that disagree are malformed.
+
+    .. versionadded:: 0.1
+    """
+
+    pairs: Pairs = Pairs()
+    separator: str = " "
+
+    def __post_init__(self) -> None:
+        if not self.separator or self.separator in self.pairs.separator:
+            raise ConfigurationError("a Groups separator is one or more characters, not the pairs'")
+
+    @property
+    def timestamp_key(self) -> str | None:
+        """The key of the timestamp inside each group."""
+        return self.pairs.timestamp_key
+
+    def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
+        """Return ``(the groups' timestamp text, [(key, value), ...] of every group)``."""
+        timestamps: set[str | None] = set()
+        candidates: list[Candidate] = []
+        for group in value.split(self.separator):
+            timestamp, items = self.pairs.split(group, header)
+            timestamps.add(timestamp)
+            candidates.extend(items)
+            if len(candidates) > MAX_SIGNATURES:
+                raise _too_many(header)
+        if len(timestamps) != 1:
+            raise _malformed(header, "groups carry different timestamps", "repeated_timestamp")
+        return timestamps.pop(), candidates
+
+
+def numbered_headers(template: str, count: int) -> tuple[str, ...]:
+    """
+    The names of a numbered header family: ``numbered_headers("X-Sig-{n}", 3)`` is
+    ``("X-Sig-1", "X-Sig-2", "X-Sig-3")``.
+
+    Use it with ``all_signature_headers=True`` for a provider that sends one
+    header per active key (DocuSign's ``X-DocuSign-Signature-1``, ``-2``, ...).
+
+    .. versionadded:: 0.1
+    """
+    if "{n}" not in template or count < 1:
+        raise ConfigurationError("a numbered header template has {n} and a count of at least 1")
+    return tuple(template.replace("{n}", str(n)) for n in range(1, count + 1))
+
+
+SignatureFormat = Plain | Pairs | Versioned | Listed | Groups
 
 #: The timestamp grammar: ASCII digits (``[0-9]`` is ASCII-only), no leading zero, bounded.
 #: Both routes through ``Verifier.verify`` read timestamps with this one pattern.
@@ -289,3 +383,4 @@ for _public in (
 ):
     _public.__module__ = "hooksig"  # its public name, hooksig.Pairs
 del _public
+Listed.__module__ = Groups.__module__ = "hooksig.scheme"  # public through hooksig.scheme

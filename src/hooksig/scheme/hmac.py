@@ -15,14 +15,25 @@ Third parties may implement :class:`~hooksig.Scheme` directly; they need not inh
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._primitives.compare import match_key
+from .._primitives.compare import credential_digests, match_key
+from .._primitives.encoding import decode
 from ..errors import ConfigurationError, MalformedSignature
-from ..keys import Construction, KeyedMac, KeyRing, SecretFormat, SecretLike, hmac_ring
+from ..keys import (
+    CONSTRUCTIONS,
+    SECRET_FORMATS,
+    Construction,
+    KeyedMac,
+    KeyRing,
+    SecretFormat,
+    SecretLike,
+    hmac_ring,
+)
 from ._declared import _TemplateScheme
 from .protocol import Content, ParsedSignature, Request, SchemeInfo
 
@@ -32,6 +43,12 @@ if TYPE_CHECKING:
 __all__ = ["Construction", "HmacScheme"]
 
 Algorithm = Literal["sha1", "sha256", "sha512"]
+#: The constructions with no signature, where the header carries the secret itself:
+#: construction -> (key kind, encoding, what the header value is after any prefix).
+_UNSIGNED: dict[str, tuple[str, str, str]] = {
+    "token": ("token", "text", "<secret token>"),
+    "basic": ("credentials", "base64", "<base64 of user:password>"),
+}
 _DIGEST_SIZES: dict[str, int] = {"sha1": 20, "sha256": 32, "sha512": 64}
 
 
@@ -60,13 +77,14 @@ class HmacScheme(_TemplateScheme):
         content: what is signed: a template over ``{timestamp}``, ``{id}``,
             ``{body}``, ``{url}`` and ``{method}``, or a function.
         secret_format: how a ``str`` secret becomes key bytes
-            (``"utf-8"``, ``"base64"`` or ``"whsec"``).
+            (``"utf-8"``, ``"base64"``, ``"whsec"``, ``"hex"`` or ``"nfkd-utf-8"``).
         tolerance: default replay window in seconds for this scheme.
         asymmetric: the scheme's public-key variant, used when a verifier is
             given ``public_key=`` or ``signing_key=`` (Standard Webhooks ``v1a``).
-        construction: ``"hmac"`` (default), ``"secret-prefix"`` or ``"token"``
-            (:data:`Construction`); a token is compared through SHA-256 digests,
-            in constant time and without revealing its length.
+        construction: ``"hmac"`` (default), ``"secret-prefix"``, ``"token"`` or
+            ``"basic"`` (:data:`Construction`); a token, and Basic credentials'
+            user and password, are compared through SHA-256 digests, in constant
+            time and without revealing their length.
         all_signature_headers: read every name of *signature_header*, each
             carrying candidates (Box's primary and secondary signatures);
             otherwise they are alternative spellings of one header.
@@ -80,6 +98,8 @@ class HmacScheme(_TemplateScheme):
         body_shape: what bodies look like (``bytes``, ``json``, ``form``, ``text``);
             derived when omitted (``json`` where fields are read from the body).
         evidence: what the scheme is checked against (:class:`~hooksig.scheme.Evidence`).
+        alias_evidence: alias -> :class:`~hooksig.scheme.Evidence`, for a registry
+            alias checked against its own provider's vector or SDK.
 
     A header name starting with ``body.`` names a field of the JSON body
     (Mailgun's ``body.signature.token``, Linear's ``body.webhookTimestamp``).
@@ -96,14 +116,18 @@ class HmacScheme(_TemplateScheme):
         super().__post_init__()
         if self.algorithm not in _DIGEST_SIZES:
             raise ConfigurationError("algorithm must be sha1, sha256 or sha512")
-        if self.construction not in ("hmac", "secret-prefix", "token"):
-            raise ConfigurationError("construction must be hmac, secret-prefix or token")
+        if self.construction not in CONSTRUCTIONS:
+            raise ConfigurationError("construction must be hmac, secret-prefix, token or basic")
+        if self.secret_format not in SECRET_FORMATS:
+            raise ConfigurationError(f"secret_format must be one of {', '.join(SECRET_FORMATS)}")
 
     def _decode_candidate(self, label: str, text: str) -> bytes:
-        if self.construction != "token" or label != self._label:
+        if self.construction not in _UNSIGNED or label != self._label:
             return super()._decode_candidate(label, text)
         if not text:
             raise MalformedSignature("the token is empty", reason="empty")
+        if self.construction == "basic":
+            return credential_digests(decode(text, "base64", what="credentials"))
         # Header text usually arrives latin-1 decoded from the wire, so its latin-1
         # bytes are the token's UTF-8; text some framework already decoded is re-encoded.
         try:
@@ -122,7 +146,7 @@ class HmacScheme(_TemplateScheme):
     def _signature_size(self, label: str) -> int | None:
         if label != self._label and self.asymmetric is not None:
             return self.asymmetric._signature_size(label)
-        return None if self.construction == "token" else _DIGEST_SIZES[self.algorithm]
+        return None if self.construction in _UNSIGNED else _DIGEST_SIZES[self.algorithm]
 
     def load_keys(
         self,
@@ -161,31 +185,33 @@ class HmacScheme(_TemplateScheme):
 
     def _plan_match(self, keys: KeyRing) -> dict[str, Any] | None:
         # A token is not a MAC, and public keys go through the general route.
-        if self.construction == "token" or not keys.macs:
+        if self.construction in _UNSIGNED or not keys.macs:
             return None
         return {"macs": keys.macs}
 
     @property
     def info(self) -> SchemeInfo:
         """What this scheme is, derived from its declaration."""
-        kinds: tuple[Any, ...] = ("token",) if self.construction == "token" else ("secret",)
+        unsigned = _UNSIGNED.get(self.construction)
+        kinds: tuple[Any, ...] = (unsigned[0] if unsigned else "secret",)
         if self.asymmetric is not None:
             kinds += ("public-key",)
-        if self.construction == "token":
+        if unsigned is None:
             return self._info(
-                algorithm="sha256",
-                construction="token",
-                encoding="text",
+                algorithm=self.algorithm,
+                construction=self.construction,
                 key_kinds=kinds,
                 secret_format=self.secret_format,
-                signature_value="<secret token>",
-                signed_content="nothing: the header carries the secret",
             )
+        kind, encoding, value = unsigned
         return self._info(
-            algorithm=self.algorithm,
+            algorithm="sha256",  # the digests compared
             construction=self.construction,
+            encoding=encoding,
             key_kinds=kinds,
             secret_format=self.secret_format,
+            signature_value=self._label + value,
+            signed_content=f"nothing: the request carries the {kind}",
         )
 
     def sign(
@@ -198,9 +224,13 @@ class HmacScheme(_TemplateScheme):
         if key is None or not isinstance(key.material, bytes):
             raise ConfigurationError("no secret to sign with")
         parsed, timestamp, id = self._signing_fields(request, timestamp, id)
-        if self.construction == "token":
+        if self.construction in _UNSIGNED:
             headers = self._format_headers(b"", request, timestamp, id)
-            headers[next(iter(headers))] = key.material.decode("latin-1")
+            material = key.material
+            if self.construction == "basic":
+                material = base64.b64encode(material)
+            # The header carries the secret itself, after the declared prefix (Bearer, Basic).
+            headers[next(iter(headers))] = self._label + material.decode("latin-1")
             return headers
         content = self.signed_content(parsed, request)
         signature = KeyedMac(key.material, self.algorithm, self.construction).digest([content])

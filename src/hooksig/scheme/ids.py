@@ -119,9 +119,10 @@ class BodyField:
     """
     The id at a dotted path of the JSON body: ``BodyField("event.id")``.
 
-    The body is parsed strictly (see :meth:`hooksig.Delivery.json`); a body
-    that is not JSON, a path that stops early, or a value that is not an
-    id string gives ``None``.
+    The body is parsed strictly (see :meth:`hooksig.Delivery.json`).  An
+    integer is its decimal text (Telegram's ``update_id``); a body that is
+    not JSON, a path that stops early, or a value that is neither an id
+    string nor an integer gives ``None``.
 
     .. versionadded:: 0.1
     """
@@ -133,7 +134,7 @@ class BodyField:
         object.__setattr__(self, "_parts", _path(self.path))
 
     def __call__(self, delivery: Delivery) -> str | None:
-        """The string at the path, if it is an id."""
+        """The string (or integer) at the path, if it is an id."""
         return _checked(strict_json.string_at(delivery.body, self._parts))
 
     def describe(self) -> str:
@@ -238,26 +239,33 @@ def _canonical(value: object) -> str:
 @dataclass(frozen=True)
 class EachItem:
     """
-    A key derived from every item of a JSON array body (a batch): SHA-256 of the items, sorted.
+    A key derived from every item of a batch: SHA-256 of the items, sorted.
 
-    With *fields*, each item contributes those fields, all of which it must
-    have (SendGrid's ``sg_event_id``); without, the whole item less the
-    *exclude* fields (HubSpot, less its ``attemptNumber``, which changes on
-    every retry).  Items are sorted, so their order does not matter.  A body
-    that is not a non-empty array of objects, or an item that lacks a
-    field, gives ``None``.  Deduplicate per item in your handler too: a
-    provider may regroup a retried batch.
+    The batch is the JSON array body, or the array at the dotted *path*
+    of a JSON object body (LINE's ``events``).  With *fields*, each item
+    contributes those fields, all of which it must have (SendGrid's
+    ``sg_event_id``); without, the whole item less the *exclude* fields
+    (HubSpot, less its ``attemptNumber``, which changes on every retry).
+    Items are sorted, so their order does not matter.  A batch that is not
+    a non-empty array of objects, or an item that lacks a field, gives
+    ``None``.  Deduplicate per item in your handler too: a provider may
+    regroup a retried batch.
 
     .. versionadded:: 0.1
     """
 
     fields: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    path: str = ""
+    _parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_parts", _path(self.path) if self.path else ())
 
     def __call__(self, delivery: Delivery) -> str | None:
         """``items:`` and the hex SHA-256 of the sorted item keys."""
         try:
-            document = strict_json.loads(delivery.body)
+            document = strict_json.field(strict_json.loads(delivery.body), self._parts)
         except (ValueError, RecursionError):
             return None
         if not isinstance(document, list) or not document:
@@ -278,11 +286,12 @@ class EachItem:
 
     def describe(self) -> str:
         """What each item contributes."""
+        where = f"the array `{self.path}`" if self.path else "JSON array body"
         if self.fields:
             named = ", ".join(f"`{name}`" for name in self.fields)
-            return f"SHA-256 of each item's {named}, sorted (JSON array body)"
+            return f"SHA-256 of each item's {named}, sorted ({where})"
         left = ", ".join(f"`{name}`" for name in self.exclude)
-        return f"SHA-256 of each item less {left}, sorted (JSON array body)"
+        return f"SHA-256 of each item less {left}, sorted ({where})"
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ CompiledRoute = Callable[
     Union[Delivery, None],  # noqa: UP007
 ]
 
-#: What a verifier is given: a shared ``secret``, a ``public-key``, or a ``token``
-#: (the header carries the secret itself).
-KeyKind = Literal["secret", "public-key", "token"]
+#: What a verifier is given: a shared ``secret``, a ``public-key``, a ``token``
+#: (the header carries the secret itself), or HTTP Basic ``credentials`` (``user:password``).
+KeyKind = Literal["secret", "public-key", "token", "credentials"]
 #: What a body must be for the scheme: any ``bytes``, a ``json`` object whose
 #: fields it reads, a ``form`` it signs field by field, or ``text`` it signs as characters.
 BodyShape = Literal["bytes", "json", "form", "text"]
@@ -115,13 +115,15 @@ class SchemeInfo:
     Attributes:
         name: the registry name.
         algorithm: ``sha1``, ``sha256``, ``sha512``, ``ed25519``, ``ecdsa-p256``...
-        construction: ``hmac``, ``secret-prefix``, ``token`` or ``signature`` (public key).
+        construction: ``hmac``, ``secret-prefix``, ``token``, ``basic``, or
+            ``signature`` (public key).
         encoding: how signatures are written: ``hex``, ``base64``, ``base64url``.
         key_kinds: what a verifier may be given (:data:`KeyKind`), in order of preference.
         secret_format: how a secret given as text is read (``utf-8``, ``base64``,
             ``whsec``); ``None`` when no secret is taken.
         signature_headers: the headers (or ``body.`` fields) carrying the signature.
-        signature_value: what a signature header's value looks like (``sha256=<hex>``).
+        signature_value: what a signature header's value looks like (``sha256=<hex>``),
+            then a note in parentheses where it needs one.
         timestamp_headers: where the signed timestamp is, if not in the signature header.
         timestamp_unit: ``s``, ``ms`` or ``rfc3339``; ``None`` when nothing is timestamped.
         tolerance: the default replay window in seconds, or ``None``.
@@ -137,6 +139,8 @@ class SchemeInfo:
         docs_url: the provider's page for the recipe.
         secret_hint: what the key is, in the provider's words.
         evidence: what the scheme is checked against, if stated.
+        alias_evidence: ``(alias, evidence)`` for each registry alias checked
+            against its own provider's vector or SDK (OpenAI's for ``openai``).
 
     .. versionadded:: 0.1
     """
@@ -162,6 +166,11 @@ class SchemeInfo:
     docs_url: str = ""
     secret_hint: str = ""
     evidence: Evidence | None = None
+    alias_evidence: tuple[tuple[str, Evidence], ...] = ()
+
+    def evidence_for(self, name: str) -> Evidence | None:
+        """What *name*, this scheme's registry name or one of its aliases, is checked against."""
+        return dict(self.alias_evidence).get(name, self.evidence)
 
 
 @runtime_checkable

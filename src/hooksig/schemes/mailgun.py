@@ -9,11 +9,17 @@ Recipe: the body is ``{"signature": {"timestamp": ..., "token": ...,
 ``body.`` fields); ``sign()`` returns the three fields under their
 ``body.signature.*`` names for you to place in the body.  Mailgun's
 tolerance is UNCONFIRMED; hooksig's 300-second default applies.
-Subaccount events' ``parent-signature`` is not read.
 
 Security note: Mailgun signs only the timestamp and the token, not the
 event data, so the signature proves the token is Mailgun's but not that
 the event data is.
+
+Subaccounts: an event on a subaccount's domain also carries
+``signature.parent-signature``, "same as signature" but made with the
+primary account's signing key, so one receiver can verify every
+subaccount with the parent's key.  Both fields are read and every
+configured key is tried against both: pass the subaccount's key, the
+parent's key, or both (``secrets=[...]``; ``Delivery.key_id`` says which).
 
 Delivery id: the event's id, ``event-data.id``, unique within a day
 (https://documentation.mailgun.com/docs/mailgun/user-manual/events/event-structure);
@@ -26,7 +32,8 @@ from hooksig.scheme import BodyField, Evidence, FirstOf, HmacScheme
 
 SCHEME = HmacScheme(
     name="mailgun",
-    signature_header="body.signature.signature",
+    signature_header=("body.signature.signature", "body.signature.parent-signature"),
+    all_signature_headers=True,
     timestamp_header="body.signature.timestamp",
     id_header="body.signature.token",
     id_source=FirstOf(BodyField("event-data.id"), BodyField("signature.token")),

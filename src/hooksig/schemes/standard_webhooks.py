@@ -14,6 +14,20 @@ sends the same headers as ``svix-*``; both spellings are read.
 Delivery id: ``webhook-id`` (``svix-id``), which is signed; the spec makes
 it the idempotency key and keeps it on every retry, while the timestamp
 changes per attempt.
+
+The same recipe, under its providers' names (aliases): Clerk and Resend
+(through Svix); OpenAI (openai/openai-python@e43b422
+``src/openai/lib/_webhooks.py``:
+pass the secret with its ``whsec_`` prefix, as shown, since OpenAI's own
+helper would take an unprefixed secret's text as the key); Anthropic and
+Dodo Payments (their SDKs call the ``standardwebhooks`` library);
+Replicate (replicate/replicate-python@0110c2c
+``replicate/webhook.py``:
+its helper checks no timestamp unless asked, hooksig always does); and
+Render (its example receiver,
+render-examples/webhook-receiver@128a764
+``app.ts``,
+uses the ``standardwebhooks`` library).
 """
 
 from typing import Any
@@ -49,4 +63,39 @@ SCHEME = HmacScheme(
         "libraries, both ways",
         tests=("tests/schemes/test_standard_webhooks.py",),
     ),
+    alias_evidence={
+        "anthropic": Evidence(
+            kind="sdk",
+            against="anthropic 2.17.0 (`beta.webhooks.unwrap`, via the standardwebhooks library), "
+            "both ways",
+            tests=("tests/schemes/test_anthropic.py",),
+        ),
+        "dodo-payments": Evidence(
+            kind="sdk",
+            against="dodopayments 1.123.0 (`webhooks.unwrap`, via the standardwebhooks library), "
+            "both ways",
+            tests=("tests/schemes/test_dodo_payments.py",),
+        ),
+        "openai": Evidence(
+            kind="both",
+            against="openai-python's webhook test vector and openai 3.63.0 "
+            "(`webhooks.verify_signature`), both ways",
+            tests=("tests/vectors/providers/official/openai.json", "tests/schemes/test_openai.py"),
+        ),
+        "render": Evidence(
+            kind="none",
+            against="Render's own example receiver verifies with the standardwebhooks library "
+            "(covered under standard-webhooks); no Render SDK",
+            tests=("tests/schemes/test_render.py",),
+        ),
+        "replicate": Evidence(
+            kind="both",
+            against="replicate-python's webhook test vector (the Standard Webhooks example) and "
+            "replicate 1.0.7 (`Webhooks.validate`), both ways",
+            tests=(
+                "tests/vectors/providers/official/replicate.json",
+                "tests/schemes/test_replicate.py",
+            ),
+        ),
+    },
 )
