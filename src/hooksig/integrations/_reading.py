@@ -19,17 +19,19 @@ from __future__ import annotations
 import asyncio
 import math
 import sys
+import types
 from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Generator,
     Iterator,
     Mapping,
     MutableMapping,
     Sequence,
 )
 from contextlib import contextmanager, suppress
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import quote
 
 from .._primitives.headers import HeadersInput
@@ -257,44 +259,100 @@ class _Deadline:
         return True
 
 
+@types.coroutine
+def _resume(
+    pending: Generator[Any, Any, MutableMapping[str, Any]], yielded: object
+) -> Generator[Any, Any, MutableMapping[str, Any]]:
+    # Await *pending*, an awaitable already run to its first suspension (it
+    # yielded *yielded* to the event loop): ``yield from`` from that point on.
+    while True:
+        try:
+            sent = yield yielded
+        except BaseException as error:  # cancellation or close, handed on
+            try:
+                yielded = pending.throw(error)
+            except StopIteration as done:
+                return cast(MutableMapping[str, Any], done.value)
+        else:
+            try:
+                yielded = pending.send(sent)
+            except StopIteration as done:
+                return cast(MutableMapping[str, Any], done.value)
+
+
+def _first(receive: Receive) -> tuple[MutableMapping[str, Any] | None, Awaitable[Any] | None]:
+    # The first message if the server has it at hand, else the receive that
+    # waits for it: a small body usually arrives with the headers, and then
+    # no timer need be armed at all.
+    pending = receive().__await__()
+    try:
+        yielded = pending.send(None)
+    except StopIteration as done:
+        return done.value, None
+    return None, _resume(pending, yielded)
+
+
 async def read_asgi(
     receive: Receive, declared: int | None, limit: int, timeout: float | None
 ) -> bytes:
     """
     Read the body of an ASGI ``http.request`` stream, all of it within *timeout* seconds.
 
+    A body at hand in one message is taken at once; otherwise one deadline
+    is armed for the whole body.
+
     Raises:
         PayloadTooLarge: the body crossed the limit; the rest is never read.
         Refused: the client disconnected, or the body took longer than
             *timeout* (``outcome="timeout"``).
     """
-    parts: list[bytes] = []
-    size = 0
+    message, waiting = _first(receive)
+    if (
+        message is not None
+        and message.get("type") == "http.request"
+        and not message.get("more_body", False)
+    ):
+        body = message.get("body", b"")
+        if len(body) > limit:
+            raise PayloadTooLarge(limit)
+        return check_complete(body if type(body) is bytes else bytes(body), declared)
     deadline = _Deadline(timeout)
     try:
-        while True:
-            message = await receive()
-            kind = message.get("type")
-            if kind == "http.disconnect":
-                raise Refused("bad_request", "client_disconnected")
-            if kind != "http.request":
-                continue
-            chunk = message.get("body", b"")
-            if chunk:
-                size += len(chunk)
-                if size > limit:
-                    raise PayloadTooLarge(limit)
-                parts.append(chunk)
-            if not message.get("more_body", False):
-                break
+        body = await _chunks(receive, message, waiting, limit)
     except asyncio.CancelledError:
         if deadline.timed_out():
             raise Refused("timeout", "read_timeout") from None
         raise
     finally:
         deadline.cancel()
-    body = parts[0] if len(parts) == 1 else b"".join(parts)
-    return check_complete(bytes(body) if type(body) is not bytes else body, declared)
+    return check_complete(body, declared)
+
+
+async def _chunks(
+    receive: Receive,
+    message: MutableMapping[str, Any] | None,
+    waiting: Awaitable[MutableMapping[str, Any]] | None,
+    limit: int,
+) -> bytes:
+    # The body message by message, starting from what _first found.
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        if message is None:
+            message = await (waiting or receive())
+            waiting = None
+        kind = message.get("type")
+        if kind == "http.disconnect":
+            raise Refused("bad_request", "client_disconnected")
+        if kind == "http.request":
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(limit)
+            parts.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(parts)
+        message = None
 
 
 async def read_stream_async(
