@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import math
+import operator
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -437,7 +438,9 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        lease = self.claim(delivery, route=route, started=started)
+        lease = (
+            None if self.idempotency is None else self.claim(delivery, route=route, started=started)
+        )
         if isinstance(lease, Answer):
             return lease
         try:
@@ -462,6 +465,14 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
+        if self.idempotency is None:  # nothing to claim or settle: no await spent on it
+            try:
+                result = await call()
+            except BaseException as error:
+                self._settled(route, started, delivery, None, error, None)
+                raise
+            self._settled(route, started, delivery, status(result), None, None)
+            return result
         lease = await self.claim_async(delivery, route=route, started=started)
         if isinstance(lease, Answer):
             return lease
@@ -541,12 +552,13 @@ class ViewEndpoint:
 
     def get(
         self,
-        raw: Mapping[str, object],
+        values: tuple[object, ...],
         label: Callable[[str], str],
         load: Callable[[str, object], object] | None = None,
     ) -> Endpoint:
         """
-        Return the endpoint under the app-wide settings *raw* (option name -> value).
+        Return the endpoint under the app-wide settings *values* (one per name in
+        `OPTIONS`, `UNSET` where the app sets none).
 
         *load* turns a raw value into the option, given its name (Django's
         dotted paths); it runs only when a setting changed.
@@ -554,11 +566,14 @@ class ViewEndpoint:
         Raises:
             ConfigurationError: a setting has the wrong type or value.
         """
-        snapshot = tuple(raw.get(name, UNSET) for name in OPTIONS)
         cached = self._cached
-        if cached is not None and all(a is b for a, b in zip(cached[0], snapshot, strict=True)):
+        if cached is not None and all(map(operator.is_, cached[0], values)):
             return cached[1]
-        loaded = raw if load is None else {name: load(name, value) for name, value in raw.items()}
-        endpoint = self._endpoint.inherit(settings_options(loaded, label))
-        self._cached = (snapshot, endpoint)
+        raw = {
+            name: value if load is None else load(name, value)
+            for name, value in zip(OPTIONS, values, strict=True)
+            if value is not UNSET
+        }
+        endpoint = self._endpoint.inherit(settings_options(raw, label))
+        self._cached = (values, endpoint)
         return endpoint

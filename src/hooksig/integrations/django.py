@@ -45,6 +45,7 @@ or put :class:`hooksig.integrations.asgi.WebhookMiddleware` in front.
 from __future__ import annotations
 
 import functools
+import itertools
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -99,9 +100,12 @@ def _hooksig() -> Mapping[str, Any]:
     return getattr(settings, "HOOKSIG", None) or {}
 
 
-def _app_settings() -> dict[str, object]:
-    found = _hooksig()
-    return {name: found[name.upper()] for name in OPTIONS if name.upper() in found}
+_NAMES = tuple(name.upper() for name in OPTIONS)
+
+
+def _app_settings() -> tuple[object, ...]:
+    # One value per option, UNSET where HOOKSIG has no key: read per request.
+    return tuple(map(_hooksig().get, _NAMES, itertools.repeat(UNSET)))
 
 
 def _label(name: str) -> str:

@@ -31,6 +31,7 @@ server): the socket gets the timeout while the body is read, as in
 from __future__ import annotations
 
 import functools
+import itertools
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -54,7 +55,7 @@ from ._reading import (
 )
 
 try:
-    from flask import Flask, Response, current_app, request
+    from flask import Flask, Request, Response, current_app, request
     from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 except ImportError as _exc:  # pragma: no cover - exercised by the no-extras run
     raise ExtraNotInstalled("flask", "flask") from _exc
@@ -71,8 +72,12 @@ def _config_key(name: str) -> str:
     return f"HOOKSIG_{name.upper()}"
 
 
-def _app_settings(config: Mapping[str, Any]) -> dict[str, object]:
-    return {name: config[key] for name in OPTIONS if (key := _config_key(name)) in config}
+_KEYS = tuple(map(_config_key, OPTIONS))
+
+
+def _app_settings(config: Mapping[str, Any]) -> tuple[object, ...]:
+    # One value per option, UNSET where the config has no key: read per request.
+    return tuple(map(config.get, _KEYS, itertools.repeat(UNSET)))
 
 
 class HookSig:
@@ -141,7 +146,8 @@ class HookSig:
         """
         for name, value in self.options.items():
             app.config[_config_key(name)] = value
-        settings_options(_app_settings(app.config), _config_key)
+        present = dict(zip(OPTIONS, _app_settings(app.config), strict=True))
+        settings_options({n: v for n, v in present.items() if v is not UNSET}, _config_key)
         app.extensions[EXTENSION] = self
 
 
@@ -154,7 +160,7 @@ def _disconnected(error: ClientDisconnected) -> Refused:
     return Refused("bad_request", "incomplete_body")
 
 
-def _read_body(limit: int, timeout: float | None) -> bytes:
+def _read_body(request: Request, limit: int, timeout: float | None) -> bytes:
     current = request.max_content_length
     cap = limit if current is None else min(current, limit)
     declared = declared_length(request.environ.get("CONTENT_LENGTH"), cap)
@@ -174,8 +180,8 @@ def _read_body(limit: int, timeout: float | None) -> bytes:
     return check_complete(body, declared)
 
 
-def _response(answer: Answer) -> Response:
-    return current_app.response_class(answer.body, answer.status, list(answer.headers))
+def _response(app: Flask, answer: Answer) -> Response:
+    return app.response_class(answer.body, answer.status, list(answer.headers))
 
 
 def _status(response: Response) -> int:
@@ -237,31 +243,34 @@ def webhook(
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
             started = time.perf_counter()
-            app = current_app
+            # The proxies resolved once: each access through one costs a lookup.
+            app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+            req: Request = request._get_current_object()  # type: ignore[attr-defined]
             endpoint = view_endpoint.get(_app_settings(app.config), _config_key)
-            rule = request.url_rule
-            route = request.path if rule is None else rule.rule
-            early = endpoint.method(request.method, route=route, started=started)
+            rule = req.url_rule
+            route = req.path if rule is None else rule.rule
+            early = endpoint.method(req.method, route=route, started=started)
             if early is not None:
-                return _response(early)
-            environ = request.environ
+                return _response(app, early)
+            environ = req.environ
             try:
-                body = _read_body(endpoint.limit, endpoint.read_timeout)
+                body = _read_body(req, endpoint.limit, endpoint.read_timeout)
                 delivery = endpoint.verify(
                     body, environ_headers(environ), path=wsgi_target(environ)
                 )
             except ANSWERED as error:
-                return _response(endpoint.refuse(error, route=route, started=started))
+                return _response(app, endpoint.refuse(error, route=route, started=started))
             reply = endpoint.handshake(delivery, route=route, started=started)
             if reply is not None:
-                return _response(reply)
+                return _response(app, reply)
+            run_view = app.ensure_sync(view)
 
             def call() -> Response:
-                result = app.ensure_sync(view)(delivery, *args, **kwargs)
+                result = run_view(delivery, *args, **kwargs)
                 return app.make_response("" if result is None else result)
 
             outcome = endpoint.run(delivery, call, _status, route=route, started=started)
-            return _response(outcome) if isinstance(outcome, Answer) else outcome
+            return _response(app, outcome) if isinstance(outcome, Answer) else outcome
 
         # Flask adds a view's required_methods to those its route lists, so
         # @app.post(...) routes HEAD here too, where it is answered 200.
