@@ -144,7 +144,7 @@ def starlette_app(kind: str | None = None) -> Any:
         return PlainTextResponse("ok")
 
     async def hook(request: Request) -> PlainTextResponse:
-        request.scope["state"][DELIVERY_KEY]  # noqa: B018 - the delivery, as a route reads it
+        request.scope["state"][DELIVERY_KEY]  # the delivery, as a route reads it
         return PlainTextResponse("ok")
 
     endpoint = {"bare": bare, "handwritten": handwritten}.get(kind, hook)
@@ -192,7 +192,7 @@ def flask_app(kind: str | None = None) -> Any:
 
 
 def wsgi_app(kind: str | None = None) -> Any:
-    """Flask without hooksig's decorator; hooksig through ``hooksig.integrations.wsgi.WebhookMiddleware``."""
+    """Flask without hooksig's decorator; hooksig through the WSGI ``WebhookMiddleware``."""
     from flask import Flask, request
 
     from hooksig.integrations.wsgi import DELIVERY_KEY, WebhookMiddleware
@@ -204,7 +204,7 @@ def wsgi_app(kind: str | None = None) -> Any:
 
     @app.post(PATH)
     def hook() -> str:
-        request.environ[DELIVERY_KEY]  # noqa: B018 - the delivery, as a route reads it
+        request.environ[DELIVERY_KEY]  # the delivery, as a route reads it
         return "ok"
 
     return WebhookMiddleware(app, {PATH: verifier()}, idempotency=guard(kind))

@@ -193,9 +193,7 @@ def inprocess(
             runs: dict[str, tuple[Callable[[int], Any], asyncio.AbstractEventLoop | None]] = {}
             for kind in kinds:
                 app = factory(kind)
-                path = (
-                    receivers.django_path(kind) if framework == "Django" else receivers.PATH
-                )
+                path = receivers.django_path(kind) if framework == "Django" else receivers.PATH
                 if interface == "asgi":
                     runs[kind] = (_asgi_caller(app, path), loop)
                 else:
@@ -296,7 +294,8 @@ def _serving(server: str, factory: str, kind: str, env: dict[str, str]) -> Itera
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise SystemExit(f"{server} {kind} exited: {process.stderr.read().decode()}")  # type: ignore[union-attr]
+                error = process.stderr.read().decode() if process.stderr else ""
+                raise SystemExit(f"{server} {kind} exited: {error}")
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
                 break
             time.sleep(0.05)
@@ -326,7 +325,9 @@ def _wrk(port: int, seconds: float, script: Path) -> float:
     return float(match.group(1))
 
 
-def servers(kinds: list[str], rounds: int, seconds: float, env: dict[str, str]) -> dict[str, dict[str, list[float]]]:
+def servers(
+    kinds: list[str], rounds: int, seconds: float, env: dict[str, str]
+) -> dict[str, dict[str, list[float]]]:
     """Per served framework and contender, requests per second of each round."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -384,7 +385,10 @@ def servers_table(results: dict[str, dict[str, list[float]]], kinds: list[str]) 
 def _store_environment(kinds: list[str]) -> Iterator[dict[str, str]]:
     """Unique Redis prefix and PostgreSQL table for this run; removed afterwards."""
     run = uuid.uuid4().hex[:10]
-    env = {"HOOKSIG_BENCH_PREFIX": f"hooksig-bench-{run}:", "HOOKSIG_BENCH_TABLE": f"hooksig_bench_{run}"}
+    env = {
+        "HOOKSIG_BENCH_PREFIX": f"hooksig-bench-{run}:",
+        "HOOKSIG_BENCH_TABLE": f"hooksig_bench_{run}",
+    }
     saved = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
     try:
@@ -398,15 +402,18 @@ def _store_environment(kinds: list[str]) -> Iterator[dict[str, str]]:
         if "redis" in kinds:
             import redis
 
-            client = redis.Redis.from_url(os.environ.get("HOOKSIG_REDIS_URL", "redis://127.0.0.1:6390/0"))
-            for keys in itertools.batched(client.scan_iter(match=env["HOOKSIG_BENCH_PREFIX"] + "*", count=1000), 1000) if hasattr(itertools, "batched") else [list(client.scan_iter(match=env["HOOKSIG_BENCH_PREFIX"] + "*"))]:
-                if keys:
-                    client.delete(*keys)
+            url = os.environ.get("HOOKSIG_REDIS_URL", "redis://127.0.0.1:6390/0")
+            client = redis.Redis.from_url(url)
+            keys = list(client.scan_iter(match=env["HOOKSIG_BENCH_PREFIX"] + "*", count=1000))
+            for start in range(0, len(keys), 1000):
+                client.delete(*keys[start : start + 1000])
             client.close()
         if "postgres" in kinds:
             import psycopg
 
-            dsn = os.environ.get("HOOKSIG_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5440/hooksig_test")
+            dsn = os.environ.get(
+                "HOOKSIG_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5440/hooksig_test"
+            )
             with psycopg.connect(dsn, autocommit=True) as conn:
                 conn.execute(f'DROP TABLE IF EXISTS "{env["HOOKSIG_BENCH_TABLE"]}"')
 
@@ -435,7 +442,8 @@ def main(argv: list[str] | None = None) -> None:
             print()
         if args.part in ("all", "servers"):
             served = servers(kinds, args.server_rounds, args.seconds, env)
-            print(f"### Real servers, one worker, wrk -c8 ({args.server_rounds} rounds of {args.seconds:g} s)\n")
+            rounds = f"{args.server_rounds} rounds of {args.seconds:g} s"
+            print(f"### Real servers, one worker, wrk -c8 ({rounds})\n")
             print(servers_table(served, kinds))
 
 
