@@ -219,8 +219,10 @@ def ratio(samples: list[float], bare: list[float]) -> float:
     return statistics.median(a / b for a, b in zip(samples, bare, strict=True))
 
 
-def inprocess_table(results: dict[str, dict[str, list[float]]], kinds: list[str]) -> str:
-    """Markdown: one row per contender, one column per framework, µs (x bare)."""
+def table(
+    results: dict[str, dict[str, list[float]]], kinds: list[str], cell: Callable[[float], str]
+) -> str:
+    """Markdown: one row per contender, one column per framework, the median (x bare)."""
     frameworks = list(results)
     lines = [
         "| contender | " + " | ".join(frameworks) + " |",
@@ -230,11 +232,10 @@ def inprocess_table(results: dict[str, dict[str, list[float]]], kinds: list[str]
         cells = []
         for framework in frameworks:
             samples = results[framework]
-            us = statistics.median(samples[kind])
-            if kind == "bare":
-                cells.append(f"{us:.1f} µs")
-            else:
-                cells.append(f"{us:.1f} µs (x{ratio(samples[kind], samples['bare']):.2f})")
+            text = cell(statistics.median(samples[kind]))
+            if kind != "bare":
+                text += f" (x{ratio(samples[kind], samples['bare']):.2f})"
+            cells.append(text)
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -358,26 +359,6 @@ def servers(
     return results
 
 
-def servers_table(results: dict[str, dict[str, list[float]]], kinds: list[str]) -> str:
-    """Markdown: requests/s (x bare) per contender and served framework."""
-    frameworks = list(results)
-    lines = [
-        "| contender | " + " | ".join(frameworks) + " |",
-        "| --- |" + " ---: |" * len(frameworks),
-    ]
-    for kind in kinds:
-        cells = []
-        for framework in frameworks:
-            samples = results[framework]
-            rps = statistics.median(samples[kind])
-            if kind == "bare":
-                cells.append(f"{rps:,.0f}/s")
-            else:
-                cells.append(f"{rps:,.0f}/s (x{ratio(samples[kind], samples['bare']):.2f})")
-        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
 # -- stores on the shared servers -------------------------------------------
 
 
@@ -438,13 +419,13 @@ def main(argv: list[str] | None = None) -> None:
         if args.part in ("all", "inprocess"):
             results = inprocess(kinds, args.rounds, args.batch, args.frameworks.split(","))
             print(f"### In process ({args.rounds} rounds of {args.batch} requests)\n")
-            print(inprocess_table(results, kinds))
+            print(table(results, kinds, lambda us: f"{us:.1f} µs"))
             print()
         if args.part in ("all", "servers"):
             served = servers(kinds, args.server_rounds, args.seconds, env)
             rounds = f"{args.server_rounds} rounds of {args.seconds:g} s"
             print(f"### Real servers, one worker, wrk -c8 ({rounds})\n")
-            print(servers_table(served, kinds))
+            print(table(served, kinds, lambda rps: f"{rps:,.0f}/s"))
 
 
 if __name__ == "__main__":

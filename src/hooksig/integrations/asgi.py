@@ -32,7 +32,14 @@ from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import asgi_headers, asgi_target, declared_length, read_asgi
 
-__all__ = ["DELIVERY_KEY", "WebhookMiddleware", "replay", "send_answer", "serve"]
+__all__ = [
+    "DELIVERY_KEY",
+    "WebhookMiddleware",
+    "receive_delivery",
+    "replay",
+    "send_answer",
+    "serve",
+]
 
 #: The key of the verified delivery in ``scope["state"]``.
 DELIVERY_KEY = "hooksig.delivery"
@@ -69,6 +76,32 @@ def _status(status: int | None) -> int | None:
     return status
 
 
+async def receive_delivery(
+    endpoint: Endpoint, route: str, started: float, scope: Scope, receive: Receive
+) -> tuple[Delivery, bytes] | Answer:
+    """
+    Take one ASGI request up to a new delivery: method, body, verification, handshake.
+
+    Returns the verified delivery and its body, or the answer that ends the
+    request here (already reported).
+
+    .. versionadded:: 0.1
+    """
+    early = endpoint.method(scope["method"], route=route, started=started)
+    if early is not None:
+        return early
+    limit = endpoint.limit
+    try:
+        headers, length = asgi_headers(scope["headers"])
+        declared = declared_length(length, limit)
+        body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
+        delivery = endpoint.verify(body, headers, path=asgi_target(scope))
+    except ANSWERED as error:
+        return endpoint.refuse(error, route=route, started=started)
+    reply = endpoint.handshake(delivery, route=route, started=started)
+    return (delivery, body) if reply is None else reply
+
+
 async def serve(
     endpoint: Endpoint, route: str, scope: Scope, receive: Receive, send: Send, call: Handler
 ) -> None:
@@ -83,23 +116,11 @@ async def serve(
     .. versionadded:: 0.1
     """
     started = time.perf_counter()
-    early = endpoint.method(scope["method"], route=route, started=started)
-    if early is not None:
-        await send_answer(early, send)
+    received = await receive_delivery(endpoint, route, started, scope, receive)
+    if isinstance(received, Answer):
+        await send_answer(received, send)
         return
-    limit = endpoint.limit
-    try:
-        headers, length = asgi_headers(scope["headers"])
-        declared = declared_length(length, limit)
-        body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
-        delivery = endpoint.verify(body, headers, path=asgi_target(scope))
-    except ANSWERED as error:
-        await send_answer(endpoint.refuse(error, route=route, started=started), send)
-        return
-    reply = endpoint.handshake(delivery, route=route, started=started)
-    if reply is not None:
-        await send_answer(reply, send)
-        return
+    delivery, body = received
     status: int | None = None
 
     async def tracked(message: Message) -> None:

@@ -49,14 +49,12 @@ from ._events import OnOutcome, log
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
     Refused,
-    asgi_headers,
     asgi_target,
     check_complete,
     declared_length,
-    read_asgi,
     read_stream_async,
 )
-from .asgi import Receive, Scope, Send, replay, send_answer
+from .asgi import Receive, Scope, Send, receive_delivery, replay, send_answer
 
 try:
     from fastapi import FastAPI, HTTPException, Request, Response, params
@@ -405,21 +403,11 @@ class WebhookRoute(APIRoute):
                 if inspect.isawaitable(delivery):
                     delivery = await delivery
                 return await _with_delivery(delivery, handler, request)
-            early = endpoint.method(scope["method"], route=route, started=started)
-            if early is not None:
-                return _response(early)
-            limit = endpoint.limit
             receive = request.receive
-            try:
-                headers, length = asgi_headers(scope["headers"])
-                declared = declared_length(length, limit)
-                body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
-                delivery = endpoint.verify(body, headers, path=asgi_target(scope))
-            except ANSWERED as error:
-                return _response(endpoint.refuse(error, route=route, started=started))
-            reply = endpoint.handshake(delivery, route=route, started=started)
-            if reply is not None:
-                return _response(reply)
+            received = await receive_delivery(endpoint, route, started, scope, receive)
+            if isinstance(received, Answer):
+                return _response(received)
+            delivery, body = received
             replayed = Request(scope, replay(body, receive))
 
             async def call() -> Response | HTTPException:
