@@ -9,12 +9,13 @@ answer 503 or raise, so a test can see the retry run it again.
 
 Environment:
     HOOKSIG_E2E_SECRET   the standard-webhooks ``whsec_`` secret
-    HOOKSIG_E2E_STORE    ``sqlite:<path>`` or ``postgres:<dsn>``
-    HOOKSIG_E2E_TABLE    the PostgreSQL table (default ``hooksig_claims``)
+    HOOKSIG_E2E_STORE    ``sqlite:<path>``, ``redis:<url>`` or ``postgres:<dsn>``
+    HOOKSIG_E2E_TABLE    the PostgreSQL table, or the Redis key prefix
     HOOKSIG_E2E_LEDGER   the ledger file
     HOOKSIG_E2E_LIMIT    the body limit in bytes
     HOOKSIG_E2E_TIMEOUT  the read timeout in seconds of the middlewares, Flask and Django
-    HOOKSIG_E2E_STORE_TIMEOUT  the PostgreSQL store's timeout in seconds (default 5)
+    HOOKSIG_E2E_STORE_TIMEOUT  the Redis or PostgreSQL store's timeout in seconds (default 5)
+    HOOKSIG_E2E_LEASE    the guard's lease in seconds (default 30)
 """
 
 # No "from __future__ import annotations": FastAPI reads the annotations of
@@ -51,16 +52,20 @@ def verifiers() -> tuple[hooksig.Verifier, hooksig.Verifier]:
 def guard() -> Idempotency:
     """The guard on the configured store."""
     kind, _, target = _env("HOOKSIG_E2E_STORE").partition(":")
+    timeout = float(_env("HOOKSIG_E2E_STORE_TIMEOUT", "5"))
     store: Store
     if kind == "sqlite":
         store = SQLiteStore(target)
+    elif kind == "redis":
+        from hooksig.idempotency import RedisStore
+
+        store = RedisStore(target, prefix=_env("HOOKSIG_E2E_TABLE", "hooksig:"), timeout=timeout)
     else:
         from hooksig.idempotency import PostgresStore
 
         table = _env("HOOKSIG_E2E_TABLE", "hooksig_claims")
-        timeout = float(_env("HOOKSIG_E2E_STORE_TIMEOUT", "5"))
         store = PostgresStore(target, table=table, pool_size=20, timeout=timeout)
-    return Idempotency(store, lease=30)
+    return Idempotency(store, lease=float(_env("HOOKSIG_E2E_LEASE", "30")))
 
 
 def record(delivery: hooksig.Delivery) -> int:
