@@ -312,7 +312,15 @@ def _serving(server: str, factory: str, kind: str, env: dict[str, str]) -> Itera
 
 def _wrk(port: int, seconds: float, script: Path) -> float:
     out = subprocess.run(
-        ["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        [
+            "wrk",
+            "-t1",
+            "-c8",
+            f"-d{max(1, round(seconds))}s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
         capture_output=True,
         text=True,
         check=True,
