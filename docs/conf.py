@@ -47,6 +47,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(Construction|UrlVariants|Handshake|EcdsaEncoding|ClaimState|Environ)"),
     (r"py:.*", r"(DeliveryLike|BodyShape|KeyKind|EvidenceKind|IdReader|Content|CompiledRoute)"),
     (r"py:.*", r"(Decoder|Split|HashState)"),
+    (r"py:.*", r"(Unset|OnOutcome|Handler)"),
     (r"py:.*", r"(T|View|Flask|hooksig\.integrations\._endpoint\.T)"),
     (r"py:.*", r"(WSGIApp|ASGIApp|StartResponse|Scope|Receive|Send|Message|ExcInfo|os\..*)"),
     (r"py:.*", r"(flask|django|fastapi|starlette|redis|psycopg|psycopg_pool)\..*"),
