@@ -105,7 +105,7 @@ class Journal:
         self._clock = clock
         self._lock = threading.Lock()
         self._next_prune = 0.0
-        self._kept: dict[str, frozenset[str]] = {}
+        self._kept: dict[str | int, tuple[object, frozenset[str]]] = {}
 
     def __repr__(self) -> str:
         return (
@@ -121,14 +121,19 @@ class Journal:
         self.store.close()
 
     def _headers_of(self, scheme_name: str, scheme: object) -> frozenset[str]:
-        kept = self._kept.get(scheme_name)
-        if kept is None:
-            if scheme is None:
-                try:
-                    scheme = schemes.get(scheme_name)
-                except ConfigurationError:
-                    scheme = None  # a scheme of your own, unregistered: its names are unknown
-            kept = self._kept[scheme_name] = kept_headers(scheme, self._extra)
+        # Cached per scheme object, or per registered name when none is given.
+        cache_key = scheme_name if scheme is None else id(scheme)
+        cached = self._kept.get(cache_key)
+        if cached is not None and cached[0] is scheme:
+            return cached[1]
+        declaration = scheme
+        if declaration is None:
+            try:
+                declaration = schemes.get(scheme_name)
+            except ConfigurationError:
+                declaration = None  # a scheme of your own, unregistered: its names are unknown
+        kept = kept_headers(declaration, self._extra)
+        self._kept[cache_key] = (scheme, kept)
         return kept
 
     def entry(
@@ -148,14 +153,14 @@ class Journal:
         """
         if outcome not in ("handled", "failed"):
             raise ConfigurationError('outcome must be "handled" or "failed"')
-        now = self._clock()
-        names = self._headers_of(delivery.scheme, scheme)
         if isinstance(delivery, Delivery):
             source, timestamp, key_id = WEBHOOK, delivery.timestamp, delivery.key_id
         elif isinstance(delivery, FetchedEvent):
             source, timestamp, key_id = delivery.source, delivery.created, None
         else:
             raise ConfigurationError("the journal keeps a hooksig.Delivery or a FetchedEvent")
+        now = self._clock()
+        names = self._headers_of(delivery.scheme, scheme)
         return JournalEntry(
             key=key or entry_key(delivery),
             scheme=delivery.scheme,
