@@ -95,7 +95,7 @@ class PostgresJournal:
     Pass a DSN, and the journal keeps its own autocommit pool (up to
     *pool_size* connections); or a ``psycopg.Connection`` in autocommit mode
     or a ``psycopg_pool.ConnectionPool``, which stay yours to close.  It uses
-    the connection handling of :class:`~hooksig.idempotency.PostgresStore`:
+    the connection handling of ``PostgresStore``:
     errors become :class:`~hooksig.StoreUnavailable`, a broken pooled
     connection is retried once.
 

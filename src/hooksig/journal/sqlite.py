@@ -97,7 +97,7 @@ class SQLiteJournal:
     """
     A journal store in an SQLite file: standard library only, safe across processes.
 
-    It may share the file of a :class:`~hooksig.idempotency.SQLiteStore`
+    It may share the file of a ``SQLiteStore``
     (its own table, ``hooksig_journal``), with the same connections per
     thread, WAL mode and busy *timeout*.  The file must be on a local disk.
 
