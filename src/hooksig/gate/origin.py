@@ -12,7 +12,7 @@ stands left of it was written by the client and is never read.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, Union
 
@@ -185,7 +185,7 @@ class ProxyChain:
     .. versionadded:: 0.1
     """
 
-    trusted: tuple[str, ...]
+    trusted: Sequence[str]
     header: Literal["x-forwarded-for", "forwarded"] = "x-forwarded-for"
     proto_header: str = "x-forwarded-proto"
 
