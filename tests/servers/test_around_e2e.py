@@ -173,9 +173,11 @@ def test_a_failure_is_a_dead_letter_replayed_once(server: Server, failure: str) 
     assert letter.body == body
     assert "webhook-signature" not in {name.lower() for name in letter.headers}
     env = {"HOOKSIG_E2E_LEDGER": str(tmp / "ledger.txt")}
-    replay = ("journal", "replay", f"standard-webhooks:{ident}", "--journal", str(tmp / "journal.db"),
-              "--store", f"sqlite:{tmp / 'claims.db'}", "--handler", "tests.integrations.apps:record",
-              "--json")  # fmt: skip
+    replay = (
+        "journal", "replay", f"standard-webhooks:{ident}", "--journal", str(tmp / "journal.db"),
+        "--store", f"sqlite:{tmp / 'claims.db'}", "--handler", "tests.integrations.apps:record",
+        "--json",
+    )  # fmt: skip
     done = _hooksig(*replay, env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"][0]["outcome"] == "handled"
