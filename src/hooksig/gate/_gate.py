@@ -16,6 +16,10 @@ from .origin import HeaderPairs, Origin, ProxyChain, direct
 __all__ = ["Gate"]
 
 
+def _text(origin: Origin) -> str | None:
+    return None if origin.address is None else str(origin.address)
+
+
 class Gate:
     """
     One endpoint's checks before the body is read: HTTPS only, a source allowlist, a rate limit.
@@ -106,11 +110,10 @@ class Gate:
         if not self.https_only and self.allowlist is None:
             return
         origin = self.origin(peer, scheme, headers)
-        client = None if origin.address is None else str(origin.address)
         if self.https_only and not origin.https:
-            raise InsecureTransport("the request did not come over HTTPS", client=client)
+            raise InsecureTransport("the request did not come over HTTPS", client=_text(origin))
         if self.allowlist is not None and not self.allowlist.allows(origin.address):
-            raise SourceNotAllowed("the client address is not allowed", client=client)
+            raise SourceNotAllowed("the client address is not allowed", client=_text(origin))
 
     def admit(self, peer: str | None, scheme: str, headers: HeaderPairs) -> Permit:
         """

@@ -11,6 +11,7 @@ stands left of it was written by the client and is never read.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,13 @@ def parse_address(text: object) -> IPAddress | None:
     """
     if not isinstance(text, str) or not text or len(text) > 64:
         return None
+    return _parsed(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> IPAddress | None:
+    # Providers deliver from a few addresses: parsing each once saves most of
+    # the gate's cost (ipaddress takes microseconds); the cache is bounded.
     node = text.strip()
     if node.startswith("["):  # [v6] or [v6]:port
         node = node[1 : node.find("]")] if "]" in node else ""
