@@ -64,29 +64,28 @@ def options(kind: str, tmp: Path) -> dict[str, Any]:
     """The endpoint options of a contender."""
     journal = Journal(tmp / f"journal-{uuid.uuid4().hex}.db", prune_interval=3600)
     guard = Idempotency(SQLiteStore(tmp / f"claims-{uuid.uuid4().hex}.db"))
-    if kind == "+ rate limit":
-        return {"rate_limit": _never_refusing()}
-    if kind == "+ gate":
-        return {
+    table: dict[str, Callable[[], dict[str, Any]]] = {
+        "hooksig": dict,
+        "+ rate limit": lambda: {"rate_limit": _never_refusing()},
+        "+ gate": lambda: {
             "rate_limit": _never_refusing(),
             "allowlist": Allowlist("github", ranges=["127.0.0.1"]),
-        }
-    if kind == "+ Redis rate limit":
-        from hooksig.gate import RedisRateLimit
+        },
+        "+ Redis rate limit": lambda: {"rate_limit": _redis_limit()},
+        "+ journal": lambda: {"journal": journal},
+        "sqlite guard": lambda: {"idempotency": guard},
+        "sqlite guard + journal": lambda: {"idempotency": guard, "journal": journal},
+    }
+    return table[kind]()
 
-        return {
-            "rate_limit": RedisRateLimit(
-                REDIS_URL, name=f"bench-{uuid.uuid4().hex}", per_second=1e9, burst=10**9,
-                in_flight=10**6, prefix="hooksig-bench:",
-            )
-        }  # fmt: skip
-    if kind == "+ journal":
-        return {"journal": journal}
-    if kind == "sqlite guard":
-        return {"idempotency": guard}
-    if kind == "sqlite guard + journal":
-        return {"idempotency": guard, "journal": journal}
-    return {}
+
+def _redis_limit() -> Any:
+    from hooksig.gate import RedisRateLimit
+
+    return RedisRateLimit(
+        REDIS_URL, name=f"bench-{uuid.uuid4().hex}", per_second=1e9, burst=10**9,
+        in_flight=10**6, prefix="hooksig-bench:",
+    )  # fmt: skip
 
 
 async def _asgi_ok(scope: Any, receive: Any, send: Any) -> None:
