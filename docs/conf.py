@@ -52,4 +52,5 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(WSGIApp|ASGIApp|StartResponse|Scope|Receive|Send|Message|ExcInfo|os\..*)"),
     (r"py:.*", r"(flask|django|fastapi|starlette|redis|psycopg|psycopg_pool)\..*"),
     (r"py:.*", r"(hypothesis|_pytest)\..*"),
+    (r"py:.*", r"(ipaddress\..*|IPAddress|IPNetwork|Redis|Connection|ConnectionPool|Outcome)"),
 ]

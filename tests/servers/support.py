@@ -241,6 +241,9 @@ def command(name: str, port: int, workers: int = 2) -> list[str]:
             "--log-level",
             "warning",
             "--no-access-log",
+            # hooksig reads forwarding headers itself, through a ProxyChain
+            # (docs/allowlists.md): uvicorn must not rewrite the client first.
+            "--no-proxy-headers",
         ]
     return [
         sys.executable,

@@ -1,5 +1,5 @@
 """
-The ``hooksig`` command: list schemes, sign, verify, diagnose and send deliveries, run the demo.
+The ``hooksig`` command: schemes, sign, verify, diagnose, send, demo; allowlist, journal, reconcile.
 
 Secrets are read from an environment variable or a file, never from the
 command line, where they would land in shell history and ``ps`` output.
@@ -7,7 +7,9 @@ command line, where they would land in shell history and ``ps`` output.
 Exit codes: 0 success (verified; a 2xx answer), 1 refused (verification
 failed; ``diagnose`` found the cause; a non-2xx answer), 2 usage,
 configuration or input error, 3 ``diagnose`` found no cause, 4 ``send``
-got no answer.  docs/cli.md describes every flag and ``--json`` document.
+got no answer (``allowlist refresh`` and ``reconcile``: the provider's API
+gave none usable); ``journal replay`` and ``reconcile`` exit 1 when a
+handler failed.  docs/cli.md describes every flag and ``--json`` document.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from .. import schemes
 from ..errors import ConfigurationError, VerificationError, WebhookError
 from ..scheme import BODY_FIELD
 from ..verifier import Verifier
-from . import _args, _io
+from . import _args, _around, _io
 from ._io import UsageError as _UsageError
 from ._io import parse_headers as _parse_headers
 
@@ -234,6 +236,7 @@ _COMMANDS = {
     "diagnose": cmd_diagnose,
     "send": cmd_send,
     "demo": cmd_demo,
+    **_around.COMMANDS,
 }
 
 
