@@ -6,12 +6,18 @@ claims the key; leaving normally completes it; leaving with an exception
 releases it, so the provider's next redelivery runs the handler again.  When
 the store cannot be reached, the guard's ``fail_open`` decides between
 raising and running unguarded.
+
+One state machine decides every step: `_Flow` yields the store calls to make
+and reacts to their answers.  `Lease` runs those calls on the blocking store
+methods and `AsyncLease` awaits the ``*_async`` ones; neither decides anything.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Generator
 from types import TracebackType
+from typing import Any
 
 from hooksig.errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
 from hooksig.idempotency._keys import DeliveryLike, storage_key
@@ -40,11 +46,16 @@ class Idempotency:
     that starts with ``sha256:``, is stored as ``sha256:`` plus its SHA-256
     digest, never raw.
 
+    Every store call the guard makes answers within the store's own timeout,
+    so entering a claim and leaving it each take at most that long before
+    `hooksig.StoreUnavailable` (see :doc:`/idempotency`).
+
     Args:
         store: where claims live; any `Store`.
         lease: how long a claim protects a running handler, in seconds.  Size
-            it above your slowest handler, or call `Lease.renew`.  A worker
-            that dies holding a claim blocks redeliveries for at most this long.
+            it above your slowest handler plus the store's timeout, or call
+            `Lease.renew`.  A worker that dies holding a claim blocks
+            redeliveries for at most this long.
         retention: how long a completed delivery is remembered, in seconds.
             Size it above your provider's retry horizon.
         fail_open: when the store cannot be reached, run the handler anyway,
@@ -148,60 +159,143 @@ class Idempotency:
         )
 
 
-class _State:
+# A step of the flow: the store operation to call (blocking name, asyncio
+# name) and its arguments.  The shell sends back the answer, or throws the
+# operation's StoreUnavailable into the flow.
+_Op = tuple[str, str]
+_Steps = Generator[tuple[_Op, tuple[Any, ...]], Any, None]
+_CLAIM: _Op = ("claim", "claim_async")
+_COMPLETE: _Op = ("complete", "complete_async")
+_RELEASE: _Op = ("release", "release_async")
+_RENEW: _Op = ("renew", "renew_async")
+
+# Where a lease is in its life: built, entered (claiming), held, left.
+_NEW, _ENTERED, _HELD, _LEFT = range(4)
+
+
+class _Flow:
     """
-    What one claim knows, and the decisions shared by the blocking and asyncio forms.
+    One claim's state machine, shared by `Lease` and `AsyncLease`.
     """
 
-    __slots__ = ("entered", "guard", "key", "live", "token")
+    __slots__ = ("_guard", "_key", "_phase", "_token")
 
     def __init__(self, guard: Idempotency, key: str) -> None:
-        self.guard = guard
-        self.key = key
-        self.token: str | None = None
-        self.entered = False
-        self.live = False
+        self._guard = guard
+        self._key = key
+        self._token: str | None = None
+        self._phase = _NEW
 
-    def begin(self) -> None:
-        if self.entered:
+    @property
+    def key(self) -> str:
+        """
+        The storage key that was claimed.
+
+        .. versionadded:: 0.1
+        """
+        return self._key
+
+    @property
+    def token(self) -> str | None:
+        """
+        This claim's fencing token; ``None`` when ``fail_open`` let the handler
+        run without the store.
+
+        .. versionadded:: 0.1
+        """
+        return self._token
+
+    def _entering(self) -> _Steps:
+        if self._phase != _NEW:
             raise RuntimeError("a claim can be entered only once")
-        self.entered = True
+        self._phase = _ENTERED
+        try:
+            claim: Claim = yield _CLAIM, (self._key, self._guard.lease)
+        except StoreUnavailable as error:
+            self._unreachable(error, "claim")
+        else:
+            if claim.state != "acquired":
+                raise DuplicateDelivery(claim.state, self._key)
+            self._token = claim.token
+        self._phase = _HELD
 
-    def claimed(self, result: Claim) -> None:
-        if result.token is None:
-            raise DuplicateDelivery(result.state, self.key)
-        self.token = result.token
-        self.live = True
+    def _leaving(self, failed: bool) -> _Steps:
+        self._phase = _LEFT
+        token = self._token
+        if token is None:  # running unguarded
+            return
+        if failed:
+            try:
+                yield _RELEASE, (self._key, token)
+            except StoreUnavailable:
+                # Never hide the handler's exception; the lease runs out on its own.
+                _log.warning("idempotency store unreachable on release", exc_info=True)
+            return
+        try:
+            completed = yield _COMPLETE, (self._key, token, self._guard.retention)
+        except StoreUnavailable as error:
+            self._unreachable(error, "complete")
+            return
+        if not completed:
+            raise self._lost("completing")
 
-    def unreachable(self, error: StoreUnavailable, action: str) -> None:
-        if not self.guard.fail_open:
+    def _renewing(self, lease: float | None) -> _Steps:
+        if self._phase != _HELD:
+            raise RuntimeError("renew() works only inside the claim's with block")
+        seconds = self._guard.lease if lease is None else check_seconds("lease", lease)
+        if self._token is None:
+            return
+        try:
+            renewed = yield _RENEW, (self._key, self._token, seconds)
+        except StoreUnavailable as error:
+            self._unreachable(error, "renew")
+            return
+        if not renewed:
+            raise self._lost("renewing")
+
+    def _unreachable(self, error: StoreUnavailable, action: str) -> None:
+        if not self._guard.fail_open:
             raise error
         _log.warning("idempotency store unreachable on %s; running unguarded", action)
 
-    def leaving(self) -> str | None:
-        # The token to complete or release with; None when running unguarded.
-        self.live = False
-        return self.token
-
-    def renewal(self, lease: float | None) -> tuple[str, float] | None:
-        if not self.live:
-            raise RuntimeError("renew() works only inside the claim's with block")
-        seconds = self.guard.lease if lease is None else check_seconds("lease", lease)
-        return None if self.token is None else (self.token, seconds)
-
-    def lost(self, action: str) -> DuplicateDelivery:
+    def _lost(self, action: str) -> DuplicateDelivery:
         # The lease ran out and another worker may now hold the key: its
         # handler, not ours, owns the outcome, so answer "in progress".
-        _log.warning("idempotency lease on %s ran out before %s", self.key, action)
-        return DuplicateDelivery("in_progress", self.key)
+        _log.warning("idempotency lease on %s ran out before %s", self._key, action)
+        return DuplicateDelivery("in_progress", self._key)
 
 
-def _release_failed() -> None:
-    # Never hide the handler's exception; the lease runs out on its own.
-    _log.warning("idempotency store unreachable on release", exc_info=True)
+def _run(steps: _Steps, store: Store) -> None:
+    # Drive the flow with the blocking store methods.
+    answer: Any = None
+    error: StoreUnavailable | None = None
+    while True:
+        try:
+            (name, _), args = steps.send(answer) if error is None else steps.throw(error)
+        except StopIteration:
+            return
+        try:
+            answer, error = getattr(store, name)(*args), None
+        except StoreUnavailable as caught:
+            answer, error = None, caught
 
 
-class Lease:
+async def _run_async(steps: _Steps, store: Store) -> None:
+    # Drive the flow with the asyncio store methods.
+    answer: Any = None
+    error: StoreUnavailable | None = None
+    while True:
+        try:
+            (_, name), args = steps.send(answer) if error is None else steps.throw(error)
+        except StopIteration:
+            return
+        try:
+            answer, error = await getattr(store, name)(*args), None
+        except StoreUnavailable as caught:
+            answer, error = None, caught
+
+
+class Lease(_Flow):
     """
     A claim on one key, held for the duration of a ``with`` block.
 
@@ -214,40 +308,10 @@ class Lease:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("_state",)
-
-    def __init__(self, guard: Idempotency, key: str) -> None:
-        self._state = _State(guard, key)
-
-    @property
-    def key(self) -> str:
-        """
-        The storage key that was claimed.
-
-        .. versionadded:: 0.1
-        """
-        return self._state.key
-
-    @property
-    def token(self) -> str | None:
-        """
-        This claim's fencing token; ``None`` when ``fail_open`` let the handler
-        run without the store.
-
-        .. versionadded:: 0.1
-        """
-        return self._state.token
+    __slots__ = ()
 
     def __enter__(self) -> Lease:
-        state = self._state
-        state.begin()
-        try:
-            result = state.guard.store.claim(state.key, state.guard.lease)
-        except StoreUnavailable as error:
-            state.unreachable(error, "claim")
-            state.live = True
-            return self
-        state.claimed(result)
+        _run(self._entering(), self._guard.store)
         return self
 
     def __exit__(
@@ -256,24 +320,7 @@ class Lease:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        state = self._state
-        token = state.leaving()
-        if token is None:
-            return
-        store = state.guard.store
-        if exc_type is not None:
-            try:
-                store.release(state.key, token)
-            except StoreUnavailable:
-                _release_failed()
-            return
-        try:
-            completed = store.complete(state.key, token, state.guard.retention)
-        except StoreUnavailable as error:
-            state.unreachable(error, "complete")
-            return
-        if not completed:
-            raise state.lost("completing")
+        _run(self._leaving(exc_type is not None), self._guard.store)
 
     def renew(self, lease: float | None = None) -> None:
         """
@@ -289,20 +336,10 @@ class Lease:
 
         .. versionadded:: 0.1
         """
-        state = self._state
-        target = state.renewal(lease)
-        if target is None:
-            return
-        try:
-            renewed = state.guard.store.renew(state.key, *target)
-        except StoreUnavailable as error:
-            state.unreachable(error, "renew")
-            return
-        if not renewed:
-            raise state.lost("renewing")
+        _run(self._renewing(lease), self._guard.store)
 
 
-class AsyncLease:
+class AsyncLease(_Flow):
     """
     Asyncio form of `Lease`, for ``async with``.
 
@@ -312,40 +349,10 @@ class AsyncLease:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("_state",)
-
-    def __init__(self, guard: Idempotency, key: str) -> None:
-        self._state = _State(guard, key)
-
-    @property
-    def key(self) -> str:
-        """
-        The storage key that was claimed.
-
-        .. versionadded:: 0.1
-        """
-        return self._state.key
-
-    @property
-    def token(self) -> str | None:
-        """
-        This claim's fencing token; ``None`` when ``fail_open`` let the handler
-        run without the store.
-
-        .. versionadded:: 0.1
-        """
-        return self._state.token
+    __slots__ = ()
 
     async def __aenter__(self) -> AsyncLease:
-        state = self._state
-        state.begin()
-        try:
-            result = await state.guard.store.claim_async(state.key, state.guard.lease)
-        except StoreUnavailable as error:
-            state.unreachable(error, "claim")
-            state.live = True
-            return self
-        state.claimed(result)
+        await _run_async(self._entering(), self._guard.store)
         return self
 
     async def __aexit__(
@@ -354,24 +361,7 @@ class AsyncLease:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        state = self._state
-        token = state.leaving()
-        if token is None:
-            return
-        store = state.guard.store
-        if exc_type is not None:
-            try:
-                await store.release_async(state.key, token)
-            except StoreUnavailable:
-                _release_failed()
-            return
-        try:
-            completed = await store.complete_async(state.key, token, state.guard.retention)
-        except StoreUnavailable as error:
-            state.unreachable(error, "complete")
-            return
-        if not completed:
-            raise state.lost("completing")
+        await _run_async(self._leaving(exc_type is not None), self._guard.store)
 
     async def renew(self, lease: float | None = None) -> None:
         """
@@ -379,14 +369,4 @@ class AsyncLease:
 
         .. versionadded:: 0.1
         """
-        state = self._state
-        target = state.renewal(lease)
-        if target is None:
-            return
-        try:
-            renewed = await state.guard.store.renew_async(state.key, *target)
-        except StoreUnavailable as error:
-            state.unreachable(error, "renew")
-            return
-        if not renewed:
-            raise state.lost("renewing")
+        await _run_async(self._renewing(lease), self._guard.store)
