@@ -127,8 +127,7 @@ class Watchdog:
         cond, alarms = self._cond, self._alarms
         with cond:
             while True:
-                while alarms and alarms[0].disarmed:
-                    heapq.heappop(alarms)
+                # disarm() keeps a disarmed alarm from ever being first.
                 self._wake_at = alarms[0].deadline if alarms else math.inf
                 delay = self._wake_at - time.monotonic()
                 if delay > 0:

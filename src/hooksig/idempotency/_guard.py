@@ -1,22 +1,16 @@
 """
 The `Idempotency` guard and its leases: handle each delivery once, as far as a store can tell.
 
-The guard turns the store's lease protocol into a context manager.  Entering
-claims the key; leaving normally completes it; leaving with an exception
-releases it, so the provider's next redelivery runs the handler again.  When
-the store cannot be reached, the guard's ``fail_open`` decides between
-raising and running unguarded.
-
-One state machine decides every step: `_Flow` yields the store calls to make
-and reacts to their answers.  `Lease` runs those calls on the blocking store
-methods and `AsyncLease` awaits the ``*_async`` ones; neither decides anything.
+Entering a lease claims the key; leaving normally completes it; leaving with
+an exception releases it, so the provider's next redelivery runs the handler
+again.  One state machine, `_Flow`, decides every step; `Lease` makes its store
+calls blocking and `AsyncLease` awaits them, and neither decides anything.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator
-from types import TracebackType
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from hooksig.errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
@@ -29,6 +23,7 @@ _WEEK = 7 * 24 * 3600.0
 _log = logging.getLogger("hooksig.idempotency")
 
 
+@dataclass(frozen=True, slots=True, eq=False)
 class Idempotency:
     """
     Guard a webhook handler so that each delivery id is handled once.
@@ -39,16 +34,12 @@ class Idempotency:
         with guard.claim(delivery):
             handle(delivery)
 
-    Keys: a `hooksig.Delivery` (or anything with ``scheme`` and ``id``) is
-    stored as ``"{scheme}:{id}"``, so two providers never share a key; a
-    ``str`` is used as you give it.  An id longer than 200 UTF-8 bytes, or
-    holding control, surrogate or bidirectional-override characters, or one
-    that starts with ``sha256:``, is stored as ``sha256:`` plus its SHA-256
-    digest, never raw.
+    Keys: a `hooksig.Delivery` (anything with ``scheme`` and ``id``) is stored
+    as ``"{scheme}:{id}"``, a ``str`` as you give it; an id that is long or
+    unprintable is stored as its SHA-256 digest, never raw (:doc:`/idempotency`).
 
-    Every store call the guard makes answers within the store's own timeout,
-    so entering a claim and leaving it each take at most that long before
-    `hooksig.StoreUnavailable` (see :doc:`/idempotency`).
+    Entering and leaving a claim each make one store call, which answers
+    within the store's own timeout.
 
     Args:
         store: where claims live; any `Store`.
@@ -69,58 +60,23 @@ class Idempotency:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("_fail_open", "_lease", "_retention", "_store")
+    #: The store this guard claims in.
+    store: Store
+    _: KW_ONLY
+    #: The lease of each claim, in seconds.
+    lease: float = 60.0
+    #: How long a completed key is remembered, in seconds.
+    retention: float = _WEEK
+    #: Whether an unreachable store lets handlers run unguarded.
+    fail_open: bool = False
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        lease: float = 60.0,
-        retention: float = _WEEK,
-        fail_open: bool = False,
-    ) -> None:
-        if not isinstance(store, Store):
+    def __post_init__(self) -> None:
+        if not isinstance(self.store, Store):
             raise ConfigurationError("store must implement hooksig.idempotency.Store")
-        self._store = store
-        self._lease = check_seconds("lease", lease)
-        self._retention = check_seconds("retention", retention)
-        self._fail_open = bool(fail_open)
-
-    @property
-    def store(self) -> Store:
-        """
-        The store this guard claims in.
-
-        .. versionadded:: 0.1
-        """
-        return self._store
-
-    @property
-    def lease(self) -> float:
-        """
-        The lease of each claim, in seconds.
-
-        .. versionadded:: 0.1
-        """
-        return self._lease
-
-    @property
-    def retention(self) -> float:
-        """
-        How long a completed key is remembered, in seconds.
-
-        .. versionadded:: 0.1
-        """
-        return self._retention
-
-    @property
-    def fail_open(self) -> bool:
-        """
-        Whether an unreachable store lets handlers run unguarded.
-
-        .. versionadded:: 0.1
-        """
-        return self._fail_open
+        # Frozen: the checked values are set the way dataclasses set them.
+        object.__setattr__(self, "lease", check_seconds("lease", self.lease))
+        object.__setattr__(self, "retention", check_seconds("retention", self.retention))
+        object.__setattr__(self, "fail_open", bool(self.fail_open))
 
     def claim(self, key: str | DeliveryLike) -> Lease:
         """
@@ -152,22 +108,10 @@ class Idempotency:
         """
         return AsyncLease(self, storage_key(key))
 
-    def __repr__(self) -> str:
-        return (
-            f"Idempotency({self._store!r}, lease={self._lease!r}, "
-            f"retention={self._retention!r}, fail_open={self._fail_open!r})"
-        )
 
-
-# A step of the flow: the store operation to call (blocking name, asyncio
-# name) and its arguments.  The shell sends back the answer, or throws the
-# operation's StoreUnavailable into the flow.
-_Op = tuple[str, str]
-_Steps = Generator[tuple[_Op, tuple[Any, ...]], Any, None]
-_CLAIM: _Op = ("claim", "claim_async")
-_COMPLETE: _Op = ("complete", "complete_async")
-_RELEASE: _Op = ("release", "release_async")
-_RENEW: _Op = ("renew", "renew_async")
+# A store call the flow asks for: blocking name, asyncio name, arguments.  The
+# shell hands back the answer, or the StoreUnavailable the call raised.
+_Call = tuple[str, str, tuple[Any, ...]]
 
 # Where a lease is in its life: built, entered (claiming), held, left.
 _NEW, _ENTERED, _HELD, _LEFT = range(4)
@@ -176,6 +120,9 @@ _NEW, _ENTERED, _HELD, _LEFT = range(4)
 class _Flow:
     """
     One claim's state machine, shared by `Lease` and `AsyncLease`.
+
+    Each step is a pair: a method that says which store call to make (or
+    ``None`` for none), and one that reads its answer.
     """
 
     __slots__ = ("_guard", "_key", "_phase", "_token")
@@ -205,52 +152,51 @@ class _Flow:
         """
         return self._token
 
-    def _entering(self) -> _Steps:
+    def _enter(self) -> _Call:
         if self._phase != _NEW:
             raise RuntimeError("a claim can be entered only once")
         self._phase = _ENTERED
-        try:
-            claim: Claim = yield _CLAIM, (self._key, self._guard.lease)
-        except StoreUnavailable as error:
-            self._unreachable(error, "claim")
+        return "claim", "claim_async", (self._key, self._guard.lease)
+
+    def _entered(self, answer: Claim | StoreUnavailable) -> None:
+        if isinstance(answer, StoreUnavailable):
+            self._unreachable(answer, "claim")
+        elif answer.state != "acquired":
+            raise DuplicateDelivery(answer.state, self._key)
         else:
-            if claim.state != "acquired":
-                raise DuplicateDelivery(claim.state, self._key)
-            self._token = claim.token
+            self._token = answer.token
         self._phase = _HELD
 
-    def _leaving(self, failed: bool) -> _Steps:
+    def _leave(self, failed: bool) -> _Call | None:
         self._phase = _LEFT
-        token = self._token
-        if token is None:  # running unguarded
-            return
+        if self._token is None:  # running unguarded
+            return None
         if failed:
-            try:
-                yield _RELEASE, (self._key, token)
-            except StoreUnavailable:
+            return "release", "release_async", (self._key, self._token)
+        return "complete", "complete_async", (self._key, self._token, self._guard.retention)
+
+    def _left(self, failed: bool, answer: bool | StoreUnavailable) -> None:
+        if failed:
+            if isinstance(answer, StoreUnavailable):
                 # Never hide the handler's exception; the lease runs out on its own.
-                _log.warning("idempotency store unreachable on release", exc_info=True)
-            return
-        try:
-            completed = yield _COMPLETE, (self._key, token, self._guard.retention)
-        except StoreUnavailable as error:
-            self._unreachable(error, "complete")
-            return
-        if not completed:
+                _log.warning("idempotency store unreachable on release", exc_info=answer)
+        elif isinstance(answer, StoreUnavailable):
+            self._unreachable(answer, "complete")
+        elif not answer:
             raise self._lost("completing")
 
-    def _renewing(self, lease: float | None) -> _Steps:
+    def _renew(self, lease: float | None) -> _Call | None:
         if self._phase != _HELD:
             raise RuntimeError("renew() works only inside the claim's with block")
         seconds = self._guard.lease if lease is None else check_seconds("lease", lease)
         if self._token is None:
-            return
-        try:
-            renewed = yield _RENEW, (self._key, self._token, seconds)
-        except StoreUnavailable as error:
-            self._unreachable(error, "renew")
-            return
-        if not renewed:
+            return None
+        return "renew", "renew_async", (self._key, self._token, seconds)
+
+    def _renewed(self, answer: bool | StoreUnavailable) -> None:
+        if isinstance(answer, StoreUnavailable):
+            self._unreachable(answer, "renew")
+        elif not answer:
             raise self._lost("renewing")
 
     def _unreachable(self, error: StoreUnavailable, action: str) -> None:
@@ -265,34 +211,18 @@ class _Flow:
         return DuplicateDelivery("in_progress", self._key)
 
 
-def _run(steps: _Steps, store: Store) -> None:
-    # Drive the flow with the blocking store methods.
-    answer: Any = None
-    error: StoreUnavailable | None = None
-    while True:
-        try:
-            (name, _), args = steps.send(answer) if error is None else steps.throw(error)
-        except StopIteration:
-            return
-        try:
-            answer, error = getattr(store, name)(*args), None
-        except StoreUnavailable as caught:
-            answer, error = None, caught
+def _call(store: Store, call: _Call) -> Any:
+    try:
+        return getattr(store, call[0])(*call[2])
+    except StoreUnavailable as error:
+        return error
 
 
-async def _run_async(steps: _Steps, store: Store) -> None:
-    # Drive the flow with the asyncio store methods.
-    answer: Any = None
-    error: StoreUnavailable | None = None
-    while True:
-        try:
-            (_, name), args = steps.send(answer) if error is None else steps.throw(error)
-        except StopIteration:
-            return
-        try:
-            answer, error = await getattr(store, name)(*args), None
-        except StoreUnavailable as caught:
-            answer, error = None, caught
+async def _call_async(store: Store, call: _Call) -> Any:
+    try:
+        return await getattr(store, call[1])(*call[2])
+    except StoreUnavailable as error:
+        return error
 
 
 class Lease(_Flow):
@@ -311,16 +241,14 @@ class Lease(_Flow):
     __slots__ = ()
 
     def __enter__(self) -> Lease:
-        _run(self._entering(), self._guard.store)
+        self._entered(_call(self._guard.store, self._enter()))
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        _run(self._leaving(exc_type is not None), self._guard.store)
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        failed = exc_type is not None
+        call = self._leave(failed)
+        if call is not None:
+            self._left(failed, _call(self._guard.store, call))
 
     def renew(self, lease: float | None = None) -> None:
         """
@@ -336,7 +264,9 @@ class Lease(_Flow):
 
         .. versionadded:: 0.1
         """
-        _run(self._renewing(lease), self._guard.store)
+        call = self._renew(lease)
+        if call is not None:
+            self._renewed(_call(self._guard.store, call))
 
 
 class AsyncLease(_Flow):
@@ -352,16 +282,14 @@ class AsyncLease(_Flow):
     __slots__ = ()
 
     async def __aenter__(self) -> AsyncLease:
-        await _run_async(self._entering(), self._guard.store)
+        self._entered(await _call_async(self._guard.store, self._enter()))
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await _run_async(self._leaving(exc_type is not None), self._guard.store)
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        failed = exc_type is not None
+        call = self._leave(failed)
+        if call is not None:
+            self._left(failed, await _call_async(self._guard.store, call))
 
     async def renew(self, lease: float | None = None) -> None:
         """
@@ -369,4 +297,6 @@ class AsyncLease(_Flow):
 
         .. versionadded:: 0.1
         """
-        await _run_async(self._renewing(lease), self._guard.store)
+        call = self._renew(lease)
+        if call is not None:
+            self._renewed(await _call_async(self._guard.store, call))

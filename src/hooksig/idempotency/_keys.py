@@ -95,6 +95,16 @@ def storage_key(key: str | DeliveryLike) -> str:
 
 
 def _bounded(text: str) -> str:
+    # Most ids are short printable ASCII: for those, str.isprintable() is
+    # exactly the test below and the length in characters is the length in
+    # bytes, so two C calls decide.
+    if (
+        len(text) <= MAX_RAW_BYTES
+        and text.isascii()
+        and text.isprintable()
+        and not text.startswith(HASH_PREFIX)
+    ):
+        return text
     # A raw key that already looks hashed is hashed again, so that no raw key
     # can ever equal the hashed form of a different key.  The length test on
     # characters comes first: it bounds the work before encoding 1 MB.

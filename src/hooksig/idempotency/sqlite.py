@@ -144,8 +144,6 @@ class SQLiteStore(ThreadedAsync):
         return deleted
 
     def _maybe_purge(self, conn: sqlite3.Connection, now: float) -> None:
-        if now < self._next_cleanup:
-            return
         with self._lock:
             if now < self._next_cleanup:
                 return
