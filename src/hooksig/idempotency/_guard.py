@@ -1,17 +1,14 @@
 """
 The `Idempotency` guard and its leases: handle each delivery once, as far as a store can tell.
 
-Entering a lease claims the key; leaving normally completes it; leaving with
-an exception releases it, so the provider's next redelivery runs the handler
-again.  One state machine, `_Flow`, decides every step; `Lease` makes its store
-calls blocking and `AsyncLease` awaits them, and neither decides anything.
+One state machine, `_Flow`, decides what each store answer means; `Lease`
+makes the store calls blocking and `AsyncLease` awaits them.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import KW_ONLY, dataclass
-from typing import Any
 
 from hooksig.errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
 from hooksig.idempotency._keys import DeliveryLike, storage_key
@@ -37,9 +34,6 @@ class Idempotency:
     Keys: a `hooksig.Delivery` (anything with ``scheme`` and ``id``) is stored
     as ``"{scheme}:{id}"``, a ``str`` as you give it; an id that is long or
     unprintable is stored as its SHA-256 digest, never raw (:doc:`/idempotency`).
-
-    Entering and leaving a claim each make one store call, which answers
-    within the store's own timeout.
 
     Args:
         store: where claims live; any `Store`.
@@ -73,7 +67,6 @@ class Idempotency:
     def __post_init__(self) -> None:
         if not isinstance(self.store, Store):
             raise ConfigurationError("store must implement hooksig.idempotency.Store")
-        # Frozen: the checked values are set the way dataclasses set them.
         object.__setattr__(self, "lease", check_seconds("lease", self.lease))
         object.__setattr__(self, "retention", check_seconds("retention", self.retention))
         object.__setattr__(self, "fail_open", bool(self.fail_open))
@@ -94,7 +87,9 @@ class Idempotency:
             hooksig.DuplicateDelivery: on entering, when the key is ``"done"``
                 or ``"in_progress"`` under another live lease.
             hooksig.StoreUnavailable: on entering or leaving, when the store
-                cannot be reached and ``fail_open`` is false.
+                cannot be reached or gives no answer within its own timeout
+                (entering and leaving make one store call each), and
+                ``fail_open`` is false.
 
         .. versionadded:: 0.1
         """
@@ -109,20 +104,12 @@ class Idempotency:
         return AsyncLease(self, storage_key(key))
 
 
-# A store call the flow asks for: blocking name, asyncio name, arguments.  The
-# shell hands back the answer, or the StoreUnavailable the call raised.
-_Call = tuple[str, str, tuple[Any, ...]]
-
-# Where a lease is in its life: built, entered (claiming), held, left.
-_NEW, _ENTERED, _HELD, _LEFT = range(4)
+_NEW, _ENTERED, _HELD, _LEFT = range(4)  # a lease's life: built, claiming, held, left
 
 
 class _Flow:
     """
-    One claim's state machine, shared by `Lease` and `AsyncLease`.
-
-    Each step is a pair: a method that says which store call to make (or
-    ``None`` for none), and one that reads its answer.
+    One claim's state machine: the shells call the store between its steps.
     """
 
     __slots__ = ("_guard", "_key", "_phase", "_token")
@@ -152,11 +139,10 @@ class _Flow:
         """
         return self._token
 
-    def _enter(self) -> _Call:
+    def _entering(self) -> None:
         if self._phase != _NEW:
             raise RuntimeError("a claim can be entered only once")
         self._phase = _ENTERED
-        return "claim", "claim_async", (self._key, self._guard.lease)
 
     def _entered(self, answer: Claim | StoreUnavailable) -> None:
         if isinstance(answer, StoreUnavailable):
@@ -167,13 +153,10 @@ class _Flow:
             self._token = answer.token
         self._phase = _HELD
 
-    def _leave(self, failed: bool) -> _Call | None:
+    def _leaving(self) -> str | None:
+        # The token to complete or release with; None when running unguarded.
         self._phase = _LEFT
-        if self._token is None:  # running unguarded
-            return None
-        if failed:
-            return "release", "release_async", (self._key, self._token)
-        return "complete", "complete_async", (self._key, self._token, self._guard.retention)
+        return self._token
 
     def _left(self, failed: bool, answer: bool | StoreUnavailable) -> None:
         if failed:
@@ -185,13 +168,11 @@ class _Flow:
         elif not answer:
             raise self._lost("completing")
 
-    def _renew(self, lease: float | None) -> _Call | None:
+    def _renewing(self, lease: float | None) -> tuple[str, float] | None:
         if self._phase != _HELD:
             raise RuntimeError("renew() works only inside the claim's with block")
         seconds = self._guard.lease if lease is None else check_seconds("lease", lease)
-        if self._token is None:
-            return None
-        return "renew", "renew_async", (self._key, self._token, seconds)
+        return None if self._token is None else (self._token, seconds)
 
     def _renewed(self, answer: bool | StoreUnavailable) -> None:
         if isinstance(answer, StoreUnavailable):
@@ -211,29 +192,14 @@ class _Flow:
         return DuplicateDelivery("in_progress", self._key)
 
 
-def _call(store: Store, call: _Call) -> Any:
-    try:
-        return getattr(store, call[0])(*call[2])
-    except StoreUnavailable as error:
-        return error
-
-
-async def _call_async(store: Store, call: _Call) -> Any:
-    try:
-        return await getattr(store, call[1])(*call[2])
-    except StoreUnavailable as error:
-        return error
-
-
 class Lease(_Flow):
     """
     A claim on one key, held for the duration of a ``with`` block.
 
     Leaving the block normally completes the key; leaving it with any
-    exception releases the key and lets the exception through.  If the lease
-    ran out before the block ended, completing is refused (another worker may
-    hold the key) and `hooksig.DuplicateDelivery` with state ``"in_progress"``
-    is raised.  A `Lease` can be entered once.
+    exception releases it and lets the exception through.  A lease that ran
+    out before the block ended cannot complete (another worker may hold the
+    key): `hooksig.DuplicateDelivery` (``"in_progress"``).  Enter it once.
 
     .. versionadded:: 0.1
     """
@@ -241,14 +207,28 @@ class Lease(_Flow):
     __slots__ = ()
 
     def __enter__(self) -> Lease:
-        self._entered(_call(self._guard.store, self._enter()))
+        self._entering()
+        guard = self._guard
+        try:
+            answer: Claim | StoreUnavailable = guard.store.claim(self._key, guard.lease)
+        except StoreUnavailable as error:
+            answer = error
+        self._entered(answer)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
-        failed = exc_type is not None
-        call = self._leave(failed)
-        if call is not None:
-            self._left(failed, _call(self._guard.store, call))
+        token = self._leaving()
+        if token is None:
+            return
+        guard, failed = self._guard, exc_type is not None
+        try:
+            if failed:
+                answer: bool | StoreUnavailable = guard.store.release(self._key, token)
+            else:
+                answer = guard.store.complete(self._key, token, guard.retention)
+        except StoreUnavailable as error:
+            answer = error
+        self._left(failed, answer)
 
     def renew(self, lease: float | None = None) -> None:
         """
@@ -264,9 +244,14 @@ class Lease(_Flow):
 
         .. versionadded:: 0.1
         """
-        call = self._renew(lease)
-        if call is not None:
-            self._renewed(_call(self._guard.store, call))
+        renewal = self._renewing(lease)
+        if renewal is None:
+            return
+        try:
+            answer: bool | StoreUnavailable = self._guard.store.renew(self._key, *renewal)
+        except StoreUnavailable as error:
+            answer = error
+        self._renewed(answer)
 
 
 class AsyncLease(_Flow):
@@ -282,14 +267,28 @@ class AsyncLease(_Flow):
     __slots__ = ()
 
     async def __aenter__(self) -> AsyncLease:
-        self._entered(await _call_async(self._guard.store, self._enter()))
+        self._entering()
+        guard = self._guard
+        try:
+            answer: Claim | StoreUnavailable = await guard.store.claim_async(self._key, guard.lease)
+        except StoreUnavailable as error:
+            answer = error
+        self._entered(answer)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
-        failed = exc_type is not None
-        call = self._leave(failed)
-        if call is not None:
-            self._left(failed, await _call_async(self._guard.store, call))
+        token = self._leaving()
+        if token is None:
+            return
+        guard, failed = self._guard, exc_type is not None
+        try:
+            if failed:
+                answer: bool | StoreUnavailable = await guard.store.release_async(self._key, token)
+            else:
+                answer = await guard.store.complete_async(self._key, token, guard.retention)
+        except StoreUnavailable as error:
+            answer = error
+        self._left(failed, answer)
 
     async def renew(self, lease: float | None = None) -> None:
         """
@@ -297,6 +296,12 @@ class AsyncLease(_Flow):
 
         .. versionadded:: 0.1
         """
-        call = self._renew(lease)
-        if call is not None:
-            self._renewed(await _call_async(self._guard.store, call))
+        renewal = self._renewing(lease)
+        if renewal is None:
+            return
+        store = self._guard.store
+        try:
+            answer: bool | StoreUnavailable = await store.renew_async(self._key, *renewal)
+        except StoreUnavailable as error:
+            answer = error
+        self._renewed(answer)

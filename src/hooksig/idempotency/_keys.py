@@ -10,6 +10,7 @@ else is replaced by ``sha256:`` and the SHA-256 of its UTF-8 bytes: a fixed
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Protocol
@@ -74,10 +75,12 @@ def storage_key(key: str | DeliveryLike) -> str:
         if not key:
             raise ConfigurationError("an idempotency key must not be empty")
         return _bounded(key)
-    scheme = getattr(key, "scheme", None)
-    if not isinstance(scheme, str) or not hasattr(key, "id"):
+    try:
+        scheme, ident = key.scheme, key.id
+    except AttributeError:
+        scheme = None
+    if not isinstance(scheme, str):
         raise TypeError("an idempotency key is a str or a delivery with .scheme and .id")
-    ident = key.id
     if ident is None:
         raise ConfigurationError(
             f"the {scheme!r} scheme gave this delivery no id; "
@@ -87,11 +90,17 @@ def storage_key(key: str | DeliveryLike) -> str:
         raise TypeError("a delivery id must be a str")
     if not ident:
         raise ConfigurationError("an idempotency key must not be empty")
-    # Scheme names come from configuration, not from the request; a ':' in one
-    # would let "a:b" + "c" and "a" + "b:c" share a key, so refuse it.
+    return _namespace(scheme) + _bounded(ident)
+
+
+@functools.lru_cache(maxsize=256)
+def _namespace(scheme: str) -> str:
+    # Scheme names come from configuration, not from the request, so there
+    # are few and each is checked once.  A ':' in one would let "a:b" + "c"
+    # and "a" + "b:c" share a key, so refuse it.
     if not scheme or len(scheme) > _MAX_SCHEME_CHARS or ":" in scheme or not _is_printable(scheme):
         raise ConfigurationError("a scheme name used in an idempotency key is unusable")
-    return f"{scheme}:{_bounded(ident)}"
+    return scheme + ":"
 
 
 def _bounded(text: str) -> str:
