@@ -500,7 +500,8 @@ def main() -> int:
         )
     missed = [r for r in rows if r.gated and r.guard_ratio > TARGET]
     for r in missed:
-        print(f"- target missed: {r.store}, {r.mode}: guard / store {r.guard_ratio:.3f} > {TARGET:.2f}")
+        ratio = f"guard / store {r.guard_ratio:.3f} > {TARGET:.2f}"
+        print(f"- target missed: {r.store}, {r.mode}: {ratio}")
     if not missed:
         print(f"- target met: guard / store <= {TARGET:.2f} for every store and mode held to it")
     return 1 if missed else 0
