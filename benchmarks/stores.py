@@ -473,7 +473,7 @@ def main() -> int:
     """Run the benchmark and print the table; exit 1 if a gated ratio misses the target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument(
-        "--seconds", type=float, default=4.0, help="time spent on each store in each mode"
+        "--seconds", type=float, default=6.0, help="time spent on each store in each mode"
     )
     parser.add_argument("stores", nargs="*", metavar="STORE", help=f"any of {', '.join(STORES)}")
     args = parser.parse_args()

@@ -71,26 +71,37 @@ def storage_key(key: str | DeliveryLike) -> str:
             name is unusable.
         TypeError: ``key`` is neither a ``str`` nor a delivery.
     """
+    ident: str | None
     if isinstance(key, str):
-        if not key:
-            raise ConfigurationError("an idempotency key must not be empty")
-        return _bounded(key)
-    try:
-        scheme, ident = key.scheme, key.id
-    except AttributeError:
-        scheme = None
-    if not isinstance(scheme, str):
-        raise TypeError("an idempotency key is a str or a delivery with .scheme and .id")
-    if ident is None:
-        raise ConfigurationError(
-            f"the {scheme!r} scheme gave this delivery no id; "
-            "pass an idempotency key of your own, such as an id from the body"
-        )
-    if not isinstance(ident, str):
-        raise TypeError("a delivery id must be a str")
+        namespace, ident = "", key
+    else:
+        try:
+            scheme, ident = key.scheme, key.id
+        except AttributeError:
+            scheme = None
+        if not isinstance(scheme, str):
+            raise TypeError("an idempotency key is a str or a delivery with .scheme and .id")
+        if ident is None:
+            raise ConfigurationError(
+                f"the {scheme!r} scheme gave this delivery no id; "
+                "pass an idempotency key of your own, such as an id from the body"
+            )
+        if not isinstance(ident, str):
+            raise TypeError("a delivery id must be a str")
+        namespace = _namespace(scheme)
     if not ident:
         raise ConfigurationError("an idempotency key must not be empty")
-    return _namespace(scheme) + _bounded(ident)
+    # Most ids are short printable ASCII: for those, str.isprintable() is
+    # exactly the rule of _UNPRINTABLE and the length in characters is the
+    # length in bytes, so C calls decide.
+    if (
+        len(ident) <= MAX_RAW_BYTES
+        and ident.isascii()
+        and ident.isprintable()
+        and not ident.startswith(HASH_PREFIX)
+    ):
+        return namespace + ident
+    return namespace + _bounded(ident)
 
 
 @functools.lru_cache(maxsize=256)
@@ -104,16 +115,6 @@ def _namespace(scheme: str) -> str:
 
 
 def _bounded(text: str) -> str:
-    # Most ids are short printable ASCII: for those, str.isprintable() is
-    # exactly the test below and the length in characters is the length in
-    # bytes, so two C calls decide.
-    if (
-        len(text) <= MAX_RAW_BYTES
-        and text.isascii()
-        and text.isprintable()
-        and not text.startswith(HASH_PREFIX)
-    ):
-        return text
     # A raw key that already looks hashed is hashed again, so that no raw key
     # can ever equal the hashed form of a different key.  The length test on
     # characters comes first: it bounds the work before encoding 1 MB.

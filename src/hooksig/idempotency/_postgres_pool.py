@@ -13,9 +13,9 @@ connection still busy at the deadline has its socket shut down
 at once and the pool discards the connection; a connection found broken
 before the deadline (the server restarted) is dropped and the call tried
 on another.  A single connection cannot be replaced: its calls run one at a
-time (`_deadline.Serial`, or a lock on the event loop), a caller stops
-waiting at its deadline, and the next call waits for the connection to be
-free, so a late answer never reaches the wrong caller.
+time (`_deadline.Serial`, or a task behind a lock on the event loop), a
+caller stops waiting at its deadline, and the next call waits for the
+connection to be free, so a late answer never reaches the wrong caller.
 """
 
 from __future__ import annotations
@@ -164,8 +164,8 @@ class AsyncRunner(_Runner):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Calls a caller stopped waiting for; kept until they end.
-        self._abandoned: set[asyncio.Task[Any]] = set()
+        # Work running in tasks of its own, held until it ends.
+        self._running: set[asyncio.Task[Any]] = set()
 
     async def _opened(self) -> Any:
         if self._source is None and self._dsn is not None:
@@ -182,37 +182,50 @@ class AsyncRunner(_Runner):
     async def run(self, op: Callable[[AsyncConnection[Any]], Awaitable[_T]]) -> _T:
         """
         Run ``op`` on a connection, in one transaction, within the timeout.
-
-        The work runs in a task of its own, so that neither a stalled server
-        nor the caller's cancellation can keep the caller past the deadline.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout
         source = await self._opened()
-        if isinstance(source, self._psycopg.AsyncConnection):
-            work = self._single(source, op, deadline)
-        else:
-            work = self._pooled(source, op, deadline)
-        task = loop.create_task(work)
         try:
-            await asyncio.wait({task}, timeout=max(0.0, deadline - loop.time()))
-        finally:
-            if not task.done():
-                self._abandoned.add(task)
-                task.add_done_callback(self._forget)
-        if not task.done():
-            raise _unavailable(DeadlinePassed(), self._timeout)
-        try:
-            return task.result()
+            if isinstance(source, self._psycopg.AsyncConnection):
+                return await self._single(source, op, deadline)
+            # Shielded: a caller cancelled mid-statement must not hand the
+            # cancellation to psycopg, whose attempt to cancel the statement
+            # on a stalled server can block for as long as the stall.  The
+            # work ends by the deadline on its own (`_pooled`).
+            task = loop.create_task(self._pooled(source, op, deadline))
+            self._keep(task)
+            return await asyncio.shield(task)
         except (self._psycopg.Error, DeadlinePassed) as error:
             raise _unavailable(error, self._timeout) from error
 
-    def _forget(self, task: asyncio.Task[Any]) -> None:
-        self._abandoned.discard(task)
+    def _keep(self, task: asyncio.Task[Any]) -> None:
+        # Hold the task until it ends, even when nobody waits for it any more.
+        self._running.add(task)
+        task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[Any]) -> None:
+        self._running.discard(task)
         if not task.cancelled():
-            task.exception()  # retrieved: nobody waits for it any more
+            task.exception()  # read, for when its caller has gone
 
     async def _single(
+        self,
+        conn: AsyncConnection[Any],
+        op: Callable[[AsyncConnection[Any]], Awaitable[_T]],
+        deadline: float,
+    ) -> _T:
+        # The work runs in a task of its own, which the caller stops waiting
+        # for at the deadline; the connection serves nothing else until it ends.
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(self._in_turn(conn, op, deadline))
+        self._keep(task)
+        await asyncio.wait({task}, timeout=max(0.0, deadline - loop.time()))
+        if not task.done():
+            raise DeadlinePassed
+        return task.result()
+
+    async def _in_turn(
         self,
         conn: AsyncConnection[Any],
         op: Callable[[AsyncConnection[Any]], Awaitable[_T]],

@@ -62,7 +62,7 @@ class SQLiteStore(ThreadedAsync):
         self,
         path: str | os.PathLike[str],
         *,
-        timeout: float = 30.0,
+        timeout: float = 5.0,
         clock: Callable[[], float] = time.time,
         cleanup_interval: float = 300.0,
     ) -> None:
