@@ -51,7 +51,7 @@ def test_refuses_in_memory_paths(bad: str) -> None:
         SQLiteStore(bad)
 
 
-@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), True])
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), True, False])
 def test_refuses_bad_timeout(path: Path, bad: float) -> None:
     """A timeout must be a positive, finite number of seconds."""
     with pytest.raises(ConfigurationError):
