@@ -152,17 +152,17 @@ def time_calls(contenders: dict[str, Delivery], budget: float, seed: int = 0) ->
     for deliver in contenders.values():  # warm: connections, statements, the table
         for _ in range(20):
             deliver()
-    turn = _turn_time(lambda: [deliver() for deliver in contenders.values()])
+    start = time.perf_counter()
+    for deliver in contenders.values():
+        deliver()
+    turns = _turns(budget, time.perf_counter() - start)
     samples: Samples = {name: [] for name in contenders}
-    order, rng, clock = list(contenders), random.Random(seed), time.perf_counter_ns
+    clock = time.perf_counter_ns
     with _gc_paused():
-        for _ in range(_turns(budget, turn)):
-            rng.shuffle(order)
-            for name in order:
-                deliver = contenders[name]
-                start = clock()
-                deliver()
-                samples[name].append(clock() - start)
+        for name in _schedule(list(contenders), turns, seed):
+            start_ns = clock()
+            contenders[name]()
+            samples[name].append(clock() - start_ns)
     return samples
 
 
@@ -176,24 +176,23 @@ async def time_calls_async(
     start = time.perf_counter()
     for deliver in contenders.values():
         await deliver()
-    turn = time.perf_counter() - start
+    turns = _turns(budget, time.perf_counter() - start)
     samples: Samples = {name: [] for name in contenders}
-    order, rng, clock = list(contenders), random.Random(seed), time.perf_counter_ns
+    clock = time.perf_counter_ns
     with _gc_paused():
-        for _ in range(_turns(budget, turn)):
-            rng.shuffle(order)
-            for name in order:
-                deliver = contenders[name]
-                start_ns = clock()
-                await deliver()
-                samples[name].append(clock() - start_ns)
+        for name in _schedule(list(contenders), turns, seed):
+            start_ns = clock()
+            await contenders[name]()
+            samples[name].append(clock() - start_ns)
     return samples
 
 
-def _turn_time(turn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    turn()
-    return time.perf_counter() - start
+def _schedule(names: list[str], turns: int, seed: int) -> Iterator[str]:
+    # Every contender once per turn, in a new random order each turn.
+    rng = random.Random(seed)
+    for _ in range(turns):
+        rng.shuffle(names)
+        yield from names
 
 
 def _turns(budget: float, turn: float) -> int:

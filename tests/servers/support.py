@@ -248,6 +248,25 @@ class PostgresCluster:
                 os.kill(pid, signal.SIGCONT)
 
 
+@contextmanager
+def private_postgres() -> Iterator[PostgresCluster]:
+    """A running private PostgreSQL cluster for the block; removed afterwards."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as error:
+        unreachable("the psycopg package", error)
+    cluster = PostgresCluster()
+    try:
+        try:
+            cluster.init()
+            cluster.start()
+        except (OSError, subprocess.SubprocessError) as error:
+            unreachable("a throwaway PostgreSQL cluster", error)
+        yield cluster
+    finally:
+        cluster.remove()
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 #: name -> (server, factory in tests.integrations.apps)

@@ -22,11 +22,11 @@ import pytest
 
 from hooksig.errors import DuplicateDelivery, StoreUnavailable
 from hooksig.idempotency import Claim, Idempotency, PostgresStore, RedisStore, Store
-from tests.servers.support import PostgresCluster, RedisServer, unreachable, wait_until
+from tests.servers.support import PostgresCluster, RedisServer, private_postgres, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-TIMEOUT = 0.5
+TIMEOUT = 0.3
 #: Scheduling on a loaded two-core machine; far below what a hang would take.
 SLACK = 0.5
 
@@ -73,26 +73,51 @@ async def works_again_async(store: Store, prefix: str) -> None:
     assert await store.claim_async(key, 30.0) == Claim("done")
 
 
+def each_operation_fails_in_time(store: Store, held: str, spare: str) -> None:
+    """claim, complete, release and renew each raise StoreUnavailable in time."""
+    with unavailable_in_time("claim"):
+        store.claim("new", 30.0)
+    with unavailable_in_time("complete"):
+        store.complete("held", held, 30.0)
+    with unavailable_in_time("release"):
+        store.release("spare", spare)
+    with unavailable_in_time("renew"):
+        store.renew("held", held, 30.0)
+
+
+async def each_operation_fails_in_time_async(store: Store, held: str, spare: str) -> None:
+    """The asyncio claim, complete, release and renew each raise StoreUnavailable in time."""
+    await unavailable_in_time_async("claim", lambda: store.claim_async("new", 30.0))
+    await unavailable_in_time_async("complete", lambda: store.complete_async("held", held, 30.0))
+    await unavailable_in_time_async("release", lambda: store.release_async("spare", spare))
+    await unavailable_in_time_async("renew", lambda: store.renew_async("held", held, 30.0))
+
+
+def held_and_spare(store: Store) -> tuple[str, str]:
+    """Two keys claimed before the stall: one to complete, one to release."""
+    held, spare = store.claim("held", 30.0).token, store.claim("spare", 30.0).token
+    assert held is not None
+    assert spare is not None
+    return held, spare
+
+
+async def held_and_spare_async(store: Store) -> tuple[str, str]:
+    """Two keys claimed before the stall: one to complete, one to release."""
+    held = (await store.claim_async("held", 30.0)).token
+    spare = (await store.claim_async("spare", 30.0)).token
+    assert held is not None
+    assert spare is not None
+    return held, spare
+
+
 # -- PostgreSQL ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[PostgresCluster]:
     """A private PostgreSQL for this module, paused and resumed by its tests."""
-    try:
-        import psycopg  # noqa: F401
-    except ImportError as error:
-        unreachable("the psycopg package", error)
-    cluster = PostgresCluster()
-    try:
-        try:
-            cluster.init()
-            cluster.start()
-        except OSError as error:
-            unreachable("a throwaway PostgreSQL cluster", error)
+    with private_postgres() as cluster:
         yield cluster
-    finally:
-        cluster.remove()
 
 
 @contextmanager
@@ -166,19 +191,9 @@ def test_postgres_stalled_sync(cluster: PostgresCluster, table: str, kind: str) 
     """Every blocking operation, on every kind of source, fails in time, then the store recovers."""
     with ExitStack() as stack:
         store, source = sync_store_and_source(kind, cluster.dsn, table, stack)
-        held = store.claim("held", 30.0).token
-        spare = store.claim("spare", 30.0).token
-        assert held is not None
-        assert spare is not None
+        held, spare = held_and_spare(store)
         with stalled(cluster):
-            with unavailable_in_time("claim"):
-                store.claim("new", 30.0)
-            with unavailable_in_time("complete"):
-                store.complete("held", held, 30.0)
-            with unavailable_in_time("release"):
-                store.release("spare", spare)
-            with unavailable_in_time("renew"):
-                store.renew("held", held, 30.0)
+            each_operation_fails_in_time(store, held, spare)
             with unavailable_in_time("purge"):
                 store.purge_expired()
         # A statement that timed out may have run once the server woke:
@@ -199,19 +214,9 @@ def test_postgres_stalled_async(cluster: PostgresCluster, table: str, kind: str)
     async def scenario() -> None:
         async with AsyncExitStack() as stack:
             store = await async_store(kind, cluster.dsn, table, stack)
-            held = (await store.claim_async("held", 30.0)).token
-            spare = (await store.claim_async("spare", 30.0)).token
+            held, spare = await held_and_spare_async(store)
             with stalled(cluster):
-                await unavailable_in_time_async("claim", lambda: store.claim_async("new", 30.0))
-                await unavailable_in_time_async(
-                    "complete", lambda: store.complete_async("held", held, 30.0)
-                )
-                await unavailable_in_time_async(
-                    "release", lambda: store.release_async("spare", spare)
-                )
-                await unavailable_in_time_async(
-                    "renew", lambda: store.renew_async("held", held, 30.0)
-                )
+                await each_operation_fails_in_time_async(store, held, spare)
             assert await store.complete_async("held", held, 30.0) is True
             await works_again_async(store, kind)
 
@@ -343,29 +348,7 @@ def test_postgres_stalled_in_the_first_use_transaction(
         works_again(store, "first-use")
 
 
-def test_postgres_stalled_while_connecting(cluster: PostgresCluster, table: str) -> None:
-    """A store that has no connection yet, on a stopped server: blocking and asyncio, in time."""
-    store = PostgresStore(cluster.dsn, table=table, timeout=TIMEOUT)
-
-    async def claim_async() -> None:
-        try:
-            await unavailable_in_time_async("claim_async", lambda: store.claim_async("k", 30.0))
-        finally:
-            # Closing waits for the pool's connection attempts: resume first.
-            cluster.resume()
-            await store.aclose()
-
-    try:
-        with stalled(cluster):
-            with unavailable_in_time("claim"):
-                store.claim("k", 30.0)
-            asyncio.run(claim_async())
-        wait_until(lambda: _claims(store, "after"), 10, "the pool to connect again")
-    finally:
-        store.close()
-
-
-def _claims(store: PostgresStore, key: str) -> bool:
+def _claims(store: Store, key: str) -> bool:
     try:
         return store.claim(key, 30.0).acquired
     except StoreUnavailable:
@@ -444,19 +427,9 @@ def test_redis_stalled_sync(throwaway_redis: RedisServer, kind: str) -> None:
     client = redis_client(throwaway_redis.url) if kind == "client" else None
     store = RedisStore(client or throwaway_redis.url, timeout=TIMEOUT)
     try:
-        held = store.claim("held", 30.0).token
-        spare = store.claim("spare", 30.0).token
-        assert held is not None
-        assert spare is not None
+        held, spare = held_and_spare(store)
         with stalled(throwaway_redis):
-            with unavailable_in_time("claim"):
-                store.claim("new", 30.0)
-            with unavailable_in_time("complete"):
-                store.complete("held", held, 30.0)
-            with unavailable_in_time("release"):
-                store.release("spare", spare)
-            with unavailable_in_time("renew"):
-                store.renew("held", held, 30.0)
+            each_operation_fails_in_time(store, held, spare)
         assert store.complete("held", held, 30.0) is True
         works_again(store, kind)
     finally:
@@ -475,19 +448,9 @@ def test_redis_stalled_async(throwaway_redis: RedisServer, kind: str) -> None:
             client = redis_client(throwaway_redis.url, asyncio_client=True)
         store = RedisStore(client or throwaway_redis.url, timeout=TIMEOUT)
         try:
-            held = (await store.claim_async("held", 30.0)).token
-            spare = (await store.claim_async("spare", 30.0)).token
+            held, spare = await held_and_spare_async(store)
             with stalled(throwaway_redis):
-                await unavailable_in_time_async("claim", lambda: store.claim_async("new", 30.0))
-                await unavailable_in_time_async(
-                    "complete", lambda: store.complete_async("held", held, 30.0)
-                )
-                await unavailable_in_time_async(
-                    "release", lambda: store.release_async("spare", spare)
-                )
-                await unavailable_in_time_async(
-                    "renew", lambda: store.renew_async("held", held, 30.0)
-                )
+                await each_operation_fails_in_time_async(store, held, spare)
             assert await store.complete_async("held", held, 30.0) is True
             await works_again_async(store, kind)
         finally:
@@ -498,21 +461,31 @@ def test_redis_stalled_async(throwaway_redis: RedisServer, kind: str) -> None:
     asyncio.run(scenario())
 
 
-def test_redis_stalled_while_connecting(throwaway_redis: RedisServer) -> None:
-    """A store that has not connected yet, on a stopped Redis: blocking and asyncio, in time."""
-    store = RedisStore(throwaway_redis.url, timeout=TIMEOUT)
+@pytest.mark.parametrize("server", ["postgres", "redis"])
+def test_stalled_while_connecting(request: pytest.FixtureRequest, server: str) -> None:
+    """A store that has not connected yet, on a stopped server: blocking and asyncio, in time."""
+    if server == "postgres":
+        stopped: PostgresCluster | RedisServer = request.getfixturevalue("cluster")
+        store: PostgresStore | RedisStore = PostgresStore(
+            stopped.dsn, table=request.getfixturevalue("table"), timeout=TIMEOUT
+        )
+    else:
+        stopped = request.getfixturevalue("throwaway_redis")
+        store = RedisStore(stopped.url, timeout=TIMEOUT)
 
     async def claim_async() -> None:
         try:
             await unavailable_in_time_async("claim_async", lambda: store.claim_async("k", 30.0))
         finally:
+            # Closing waits for a pool's connection attempts: resume first.
+            stopped.resume()
             await store.aclose()
 
     try:
-        with stalled(throwaway_redis):
+        with stalled(stopped):
             with unavailable_in_time("claim"):
                 store.claim("k", 30.0)
             asyncio.run(claim_async())
-        works_again(store, "connect")
+        wait_until(lambda: _claims(store, "after"), 10, "the store to connect again")
     finally:
         store.close()
