@@ -154,19 +154,15 @@ class _Flow:
         self._phase = _HELD
 
     def _leaving(self) -> str | None:
-        # The token to complete or release with; None when running unguarded.
         self._phase = _LEFT
-        return self._token
+        return self._token  # None when the handler ran unguarded
 
     def _left(self, failed: bool, answer: bool | StoreUnavailable) -> None:
-        if failed:
-            if isinstance(answer, StoreUnavailable):
-                # Never hide the handler's exception; the lease runs out on its own.
-                _log.warning("idempotency store unreachable on release", exc_info=answer)
+        if not failed:
+            self._confirmed(answer, "complete")
         elif isinstance(answer, StoreUnavailable):
-            self._unreachable(answer, "complete")
-        elif not answer:
-            raise self._lost("completing")
+            # Never hide the handler's exception; the lease runs out on its own.
+            _log.warning("idempotency store unreachable on release", exc_info=answer)
 
     def _renewing(self, lease: float | None) -> tuple[str, float] | None:
         if self._phase != _HELD:
@@ -174,22 +170,19 @@ class _Flow:
         seconds = self._guard.lease if lease is None else check_seconds("lease", lease)
         return None if self._token is None else (self._token, seconds)
 
-    def _renewed(self, answer: bool | StoreUnavailable) -> None:
+    def _confirmed(self, answer: bool | StoreUnavailable, action: str) -> None:
+        # From complete() or renew(), False means the lease ran out: another
+        # worker may hold the key, and its handler owns the outcome.
         if isinstance(answer, StoreUnavailable):
-            self._unreachable(answer, "renew")
+            self._unreachable(answer, action)
         elif not answer:
-            raise self._lost("renewing")
+            _log.warning("idempotency lease on %s ran out before its %s", self._key, action)
+            raise DuplicateDelivery("in_progress", self._key)
 
     def _unreachable(self, error: StoreUnavailable, action: str) -> None:
         if not self._guard.fail_open:
             raise error
         _log.warning("idempotency store unreachable on %s; running unguarded", action)
-
-    def _lost(self, action: str) -> DuplicateDelivery:
-        # The lease ran out and another worker may now hold the key: its
-        # handler, not ours, owns the outcome, so answer "in progress".
-        _log.warning("idempotency lease on %s ran out before %s", self._key, action)
-        return DuplicateDelivery("in_progress", self._key)
 
 
 class Lease(_Flow):
@@ -251,7 +244,7 @@ class Lease(_Flow):
             answer: bool | StoreUnavailable = self._guard.store.renew(self._key, *renewal)
         except StoreUnavailable as error:
             answer = error
-        self._renewed(answer)
+        self._confirmed(answer, "renew")
 
 
 class AsyncLease(_Flow):
@@ -304,4 +297,4 @@ class AsyncLease(_Flow):
             answer: bool | StoreUnavailable = await store.renew_async(self._key, *renewal)
         except StoreUnavailable as error:
             answer = error
-        self._renewed(answer)
+        self._confirmed(answer, "renew")
