@@ -11,6 +11,11 @@ expected signature, or the raw value that was received.
 
 from __future__ import annotations
 
+# typing stays out of `import hooksig`; type checkers read this block as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
 __all__ = [
     "ConfigurationError",
     "DuplicateDelivery",
@@ -182,14 +187,15 @@ class DuplicateDelivery(WebhookError):
 
     Attributes:
         state: ``"done"`` (answer 200, the provider can stop retrying) or
-            ``"in_progress"`` (answer 409, the provider retries later).
+            ``"in_progress"`` (answer 409, the provider retries later): the
+            two values of ``hooksig.idempotency.ClaimState`` that refuse a claim.
 
     .. versionadded:: 0.1
     """
 
-    def __init__(self, state: str, key: str | None = None) -> None:
+    def __init__(self, state: Literal["in_progress", "done"], key: str | None = None) -> None:
         super().__init__(f"delivery already {state.replace('_', ' ')}")
-        self.state = state
+        self.state: Literal["in_progress", "done"] = state
         self.key = key
 
 
