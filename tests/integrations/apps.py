@@ -13,7 +13,7 @@ Environment:
     HOOKSIG_E2E_TABLE    the PostgreSQL table, or the Redis key prefix
     HOOKSIG_E2E_LEDGER   the ledger file
     HOOKSIG_E2E_LIMIT    the body limit in bytes
-    HOOKSIG_E2E_TIMEOUT  the read timeout in seconds of the middlewares, Flask and Django
+    HOOKSIG_E2E_TIMEOUT  the read timeout in seconds of the middlewares, FastAPI, Flask and Django
     HOOKSIG_E2E_STORE_TIMEOUT  the Redis or PostgreSQL store's timeout in seconds (default 5)
     HOOKSIG_E2E_LEASE    the guard's lease in seconds (default 30)
     HOOKSIG_E2E_JOURNAL  the SQLite journal of /hooks/journaled (default: beside the ledger)
@@ -147,7 +147,8 @@ def fastapi_app() -> Any:
     acme, slack = verifiers()
     app = FastAPI()
     app.router.route_class = WebhookRoute
-    verified = VerifiedDelivery(acme, idempotency=guard(), read_timeout=1.0)
+    timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
+    verified = VerifiedDelivery(acme, idempotency=guard(), read_timeout=timeout)
     slack_verified = VerifiedDelivery(slack)
 
     async def acme_hook(

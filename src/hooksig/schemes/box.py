@@ -34,6 +34,9 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="sdk",
         against="box-sdk-gen (`WebhooksManager.validate_message`), both ways",
-        tests=("tests/schemes/test_box.py",),
+        tests=(
+            "tests/schemes/test_box.py",
+            "tests/schemes/test_box_sdk.py",
+        ),
     ),
 )

@@ -27,6 +27,9 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="sdk",
         against="coinbase-commerce (`Webhook.verify_sig`), both ways",
-        tests=("tests/schemes/test_coinbase_commerce.py",),
+        tests=(
+            "tests/schemes/test_coinbase_commerce.py",
+            "tests/schemes/test_coinbase_commerce_sdk.py",
+        ),
     ),
 )

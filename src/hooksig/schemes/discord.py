@@ -42,6 +42,10 @@ SCHEME = AsymmetricScheme(
     evidence=Evidence(
         kind="sdk",
         against="discord-interactions (`verify_key`), both ways; Wycheproof Ed25519",
-        tests=("tests/schemes/test_discord.py", "tests/primitives/test_wycheproof.py"),
+        tests=(
+            "tests/schemes/test_discord.py",
+            "tests/schemes/test_discord_sdk.py",
+            "tests/primitives/test_wycheproof.py",
+        ),
     ),
 )

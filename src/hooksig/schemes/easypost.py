@@ -27,6 +27,10 @@ SCHEME = HmacScheme(
         kind="both",
         against="EasyPost's shared client-library fixture (secret sécret, NFKD) and easypost "
         "10.7.0 (`validate_webhook`), both ways",
-        tests=("tests/vectors/providers/official/easypost.json", "tests/schemes/test_easypost.py"),
+        tests=(
+            "tests/vectors/providers/official/easypost.json",
+            "tests/schemes/test_easypost.py",
+            "tests/schemes/test_easypost_sdk.py",
+        ),
     ),
 )

@@ -45,7 +45,10 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="none",
         against="GitLab publishes no example token header or SDK; recipe from its webhook docs",
-        tests=("tests/schemes/test_gitlab.py",),
+        tests=(
+            "tests/schemes/test_gitlab.py",
+            "tests/schemes/test_gitlab_sdk.py",
+        ),
     ),
     alias_evidence=None,  # Standard Webhooks' aliases are not GitLab's
 )
@@ -63,7 +66,10 @@ SIGNED = replace(
         kind="sdk",
         against="the standardwebhooks library, which GitLab's own test receiver uses "
         "(MR 230944), both ways",
-        tests=("tests/schemes/test_gitlab.py",),
+        tests=(
+            "tests/schemes/test_gitlab.py",
+            "tests/schemes/test_gitlab_sdk.py",
+        ),
     ),
     alias_evidence=None,  # Standard Webhooks' aliases are not GitLab's
 )

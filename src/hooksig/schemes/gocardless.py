@@ -29,6 +29,7 @@ SCHEME = HmacScheme(
         tests=(
             "tests/vectors/providers/official/gocardless.json",
             "tests/schemes/test_gocardless.py",
+            "tests/schemes/test_gocardless_sdk.py",
         ),
     ),
 )

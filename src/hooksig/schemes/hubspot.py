@@ -40,7 +40,10 @@ def _evidence(version: str) -> Evidence:
     return Evidence(
         kind="both",
         against=f"HubSpot's documented {version} example and hubspot-api-client, both ways",
-        tests=("tests/schemes/test_hubspot.py",),
+        tests=(
+            "tests/schemes/test_hubspot.py",
+            "tests/schemes/test_hubspot_sdk.py",
+        ),
     )
 
 

@@ -29,6 +29,10 @@ SCHEME = HmacScheme(
         kind="both",
         against="line-bot-sdk-python's signature test vector and line-bot-sdk 3.27.0 "
         "(`SignatureValidator`, `WebhookParser`), both ways",
-        tests=("tests/vectors/providers/official/line.json", "tests/schemes/test_line.py"),
+        tests=(
+            "tests/vectors/providers/official/line.json",
+            "tests/schemes/test_line.py",
+            "tests/schemes/test_line_sdk.py",
+        ),
     ),
 )

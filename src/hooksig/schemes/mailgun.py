@@ -45,6 +45,9 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="sdk",
         against="mailgun (the official Python client), both ways",
-        tests=("tests/schemes/test_mailgun.py",),
+        tests=(
+            "tests/schemes/test_mailgun.py",
+            "tests/schemes/test_mailgun_sdk.py",
+        ),
     ),
 )

@@ -27,6 +27,10 @@ SCHEME = HmacScheme(
         kind="both",
         against="onfido-python's webhook test vector and onfido-python 6.2.0 "
         "(`WebhookEventVerifier`), both ways",
-        tests=("tests/vectors/providers/official/onfido.json", "tests/schemes/test_onfido.py"),
+        tests=(
+            "tests/vectors/providers/official/onfido.json",
+            "tests/schemes/test_onfido.py",
+            "tests/schemes/test_onfido_sdk.py",
+        ),
     ),
 )

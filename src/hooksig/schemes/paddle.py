@@ -34,6 +34,9 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="both",
         against="Paddle's documented examples and paddle-python-sdk, both ways",
-        tests=("tests/schemes/test_paddle.py",),
+        tests=(
+            "tests/schemes/test_paddle.py",
+            "tests/schemes/test_paddle_sdk.py",
+        ),
     ),
 )

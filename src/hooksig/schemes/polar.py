@@ -38,6 +38,9 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="sdk",
         against="polar-sdk 1.0.2 (`polar.webhooks`), both ways",
-        tests=("tests/schemes/test_polar.py",),
+        tests=(
+            "tests/schemes/test_polar.py",
+            "tests/schemes/test_polar_sdk.py",
+        ),
     ),
 )

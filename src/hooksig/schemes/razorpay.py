@@ -26,6 +26,9 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="both",
         against="the razorpay SDK's test vector and the SDK, both ways",
-        tests=("tests/schemes/test_razorpay.py",),
+        tests=(
+            "tests/schemes/test_razorpay.py",
+            "tests/schemes/test_razorpay_sdk.py",
+        ),
     ),
 )

@@ -38,6 +38,10 @@ SCHEME = AsymmetricScheme(
         kind="both",
         against="SendGrid's documented example and the sendgrid SDK, both ways; "
         "Wycheproof ECDSA P-256",
-        tests=("tests/schemes/test_sendgrid.py", "tests/primitives/test_wycheproof.py"),
+        tests=(
+            "tests/schemes/test_sendgrid.py",
+            "tests/schemes/test_sendgrid_sdk.py",
+            "tests/primitives/test_wycheproof.py",
+        ),
     ),
 )

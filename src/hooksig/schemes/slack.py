@@ -41,6 +41,9 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="both",
         against="Slack's documented example and slack-sdk, both ways",
-        tests=("tests/schemes/test_slack.py",),
+        tests=(
+            "tests/schemes/test_slack.py",
+            "tests/schemes/test_slack_sdk.py",
+        ),
     ),
 )

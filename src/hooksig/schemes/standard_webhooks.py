@@ -68,19 +68,29 @@ SCHEME = HmacScheme(
             kind="sdk",
             against="anthropic 2.17.0 (`beta.webhooks.unwrap`, via the standardwebhooks library), "
             "both ways",
-            tests=("tests/schemes/test_anthropic.py",),
+            tests=(
+                "tests/schemes/test_anthropic.py",
+                "tests/schemes/test_anthropic_sdk.py",
+            ),
         ),
         "dodo-payments": Evidence(
             kind="sdk",
             against="dodopayments 1.123.0 (`webhooks.unwrap`, via the standardwebhooks library), "
             "both ways",
-            tests=("tests/schemes/test_dodo_payments.py",),
+            tests=(
+                "tests/schemes/test_dodo_payments.py",
+                "tests/schemes/test_dodo_payments_sdk.py",
+            ),
         ),
         "openai": Evidence(
             kind="both",
             against="openai-python's webhook test vector and openai 3.63.0 "
             "(`webhooks.verify_signature`), both ways",
-            tests=("tests/vectors/providers/official/openai.json", "tests/schemes/test_openai.py"),
+            tests=(
+                "tests/vectors/providers/official/openai.json",
+                "tests/schemes/test_openai.py",
+                "tests/schemes/test_openai_sdk.py",
+            ),
         ),
         "render": Evidence(
             kind="none",
@@ -95,6 +105,7 @@ SCHEME = HmacScheme(
             tests=(
                 "tests/vectors/providers/official/replicate.json",
                 "tests/schemes/test_replicate.py",
+                "tests/schemes/test_replicate_sdk.py",
             ),
         ),
     },

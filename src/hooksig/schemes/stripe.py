@@ -30,6 +30,9 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="sdk",
         against="stripe-python (`Webhook.construct_event`), both ways",
-        tests=("tests/schemes/test_stripe.py",),
+        tests=(
+            "tests/schemes/test_stripe.py",
+            "tests/schemes/test_stripe_sdk.py",
+        ),
     ),
 )

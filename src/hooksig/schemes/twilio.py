@@ -55,7 +55,10 @@ SCHEME = HmacScheme(
     evidence=Evidence(
         kind="both",
         against="Twilio's documented examples and twilio-python's `RequestValidator`, both ways",
-        tests=("tests/schemes/test_twilio.py",),
+        tests=(
+            "tests/schemes/test_twilio.py",
+            "tests/schemes/test_twilio_sdk.py",
+        ),
     ),
 )
 

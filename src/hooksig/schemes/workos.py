@@ -32,6 +32,10 @@ SCHEME = HmacScheme(
         kind="both",
         against="workos-python's webhook test vectors and workos 10.8.0 (`verify_header`), both "
         "ways",
-        tests=("tests/vectors/providers/official/workos.json", "tests/schemes/test_workos.py"),
+        tests=(
+            "tests/vectors/providers/official/workos.json",
+            "tests/schemes/test_workos.py",
+            "tests/schemes/test_workos_sdk.py",
+        ),
     ),
 )
