@@ -21,6 +21,8 @@ from ..delivery import Delivery
 from ..errors import ConfigurationError
 from ..fetched import FetchedEvent
 from ..idempotency._keys import storage_key
+from ..scheme import Scheme
+from ..scheme.ids import BodyDigest, FirstOf, HeaderField, Joined
 
 __all__ = [
     "WEBHOOK",
@@ -210,31 +212,35 @@ class JournalStore(Protocol):
         ...
 
 
-def _names(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-        return value
+def _id_headers(source: object) -> tuple[str, ...]:
+    """Every header an id source reads: a journal entry must let the id be read again."""
+    if isinstance(source, HeaderField):
+        return tuple(source.names)
+    if isinstance(source, BodyDigest):
+        return source.headers
+    if isinstance(source, FirstOf | Joined):
+        return tuple(name for inner in source.sources for name in _id_headers(inner))
     return ()
 
 
-def kept_headers(scheme: object, extra: Iterable[str] = ()) -> frozenset[str]:
+def kept_headers(scheme: Scheme | None, extra: Iterable[str] = ()) -> frozenset[str]:
     """
     Return the lowercase names of the headers to keep for *scheme*: its timestamp
     and id headers, plus *extra*; never a signature header or a credential.
 
-    *scheme* is a :class:`~hooksig.Scheme` (declarations name their headers)
-    or ``None``.
+    *scheme* is a :class:`~hooksig.Scheme` (its :class:`~hooksig.scheme.SchemeInfo`
+    names its headers) or ``None``.
 
     Raises:
         ConfigurationError: *extra* names a signature header or a credential.
     """
-    signatures = {name.lower() for name in _names(getattr(scheme, "signature_header", None))}
-    read = {
-        name.lower()
-        for attr in ("timestamp_header", "id_header")
-        for name in _names(getattr(scheme, attr, None))
-    }
+    info = scheme.info if scheme is not None else None
+    signatures = {name.lower() for name in info.signature_headers} if info else set()
+    read = (
+        {name.lower() for name in (*info.timestamp_headers, *_id_headers(info.id_source))}
+        if info
+        else set()
+    )
     asked = {name.lower() for name in extra}
     refused = asked & (signatures | NEVER_KEPT)
     if refused:

@@ -19,6 +19,7 @@ from ..errors import ConfigurationError, DuplicateDelivery, WebhookError
 from ..fetched import FetchedEvent
 from ..idempotency import Idempotency
 from ..idempotency._store import check_seconds
+from ..scheme import Scheme
 from ._entry import (
     WEBHOOK,
     JournalEntry,
@@ -120,13 +121,13 @@ class Journal:
         """
         self.store.close()
 
-    def _headers_of(self, scheme_name: str, scheme: object) -> frozenset[str]:
+    def _headers_of(self, scheme_name: str, scheme: Scheme | None) -> frozenset[str]:
         # Cached per scheme object, or per registered name when none is given.
         cache_key = scheme_name if scheme is None else id(scheme)
         cached = self._kept.get(cache_key)
         if cached is not None and cached[0] is scheme:
             return cached[1]
-        declaration = scheme
+        declaration: Scheme | None = scheme
         if declaration is None:
             try:
                 declaration = schemes.get(scheme_name)
@@ -143,7 +144,7 @@ class Journal:
         outcome: Outcome,
         key: str | None = None,
         error: BaseException | None = None,
-        scheme: object = None,
+        scheme: Scheme | None = None,
         redact: Iterable[str] = (),
     ) -> JournalEntry:
         """
@@ -184,7 +185,7 @@ class Journal:
         outcome: Outcome,
         key: str | None = None,
         error: BaseException | None = None,
-        scheme: object = None,
+        scheme: Scheme | None = None,
         redact: Iterable[str] = (),
     ) -> JournalEntry:
         """
@@ -222,7 +223,7 @@ class Journal:
         outcome: Outcome,
         key: str | None = None,
         error: BaseException | None = None,
-        scheme: object = None,
+        scheme: Scheme | None = None,
         redact: Iterable[str] = (),
     ) -> JournalEntry:
         """

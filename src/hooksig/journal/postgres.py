@@ -102,7 +102,8 @@ class PostgresJournal:
     Args:
         dsn_or_pool: a libpq connection string or URL, a connection or a pool.
         table: the table name, optionally ``schema.table``.
-        timeout: seconds to wait for a connection.
+        timeout: seconds one call may take, waiting for a connection and running its statements
+            together; past it the call raises ``StoreUnavailable``.
         pool_size: the most connections in the pool made from a DSN.
 
     Raises:
@@ -139,11 +140,18 @@ class PostgresJournal:
                 pool_lib,
                 self._queries,  # type: ignore[arg-type]  # the runner reads .lock and .create
                 None,
+                timeout=seconds,
                 dsn=dsn_or_pool,
                 pool_options=options,
             )
         elif isinstance(dsn_or_pool, psycopg.Connection | pool_lib.ConnectionPool):
-            self._runner = SyncRunner(psycopg, pool_lib, self._queries, dsn_or_pool)  # type: ignore[arg-type]
+            self._runner = SyncRunner(
+                psycopg,
+                pool_lib,
+                self._queries,  # type: ignore[arg-type]
+                dsn_or_pool,
+                timeout=seconds,
+            )
         else:
             raise ConfigurationError("PostgresJournal takes a DSN, a psycopg connection or a pool")
 
