@@ -377,10 +377,13 @@ class AdapterContract:
         for n in range(3):
             assert client.post(ACME, BODY, self.kit.signed(id=f"f{n}")).body == b"handled"
 
-    def test_a_failure_is_a_dead_letter_replayed_once(self, tmp_path: Path) -> None:
+    def test_a_failure_is_a_dead_letter_replayed_once(
+        self, tmp_path: Path, request: pytest.FixtureRequest
+    ) -> None:
         """The journal keeps the failure; a replay through the guard runs the handler once."""
         guard = Idempotency(MemoryStore())
         journal = Journal(tmp_path / "journal.db")
+        request.addfinalizer(journal.close)
         client = self.client(idempotency=guard, journal=journal)
         self.handler.status = 500
         assert client.post(ACME, BODY, self.kit.signed(id="dead")).status == 500
