@@ -5,11 +5,18 @@ A subclass of `AdapterContract` says how to build its framework's app around
 a `Handler` (``build``) and gets every test below run through that
 framework's own test client: the outcome table, the claim settled by the
 handler's answer, handshakes, ``HEAD``, and the meaning of each option.
+
+It also says how to serve many routes in one app (``build_routes``), for
+the provider matrix: every name in the scheme registry, a delivery signed
+as that provider sends it (`tests.integrations.providers`), through the
+adapter with a guard: 2xx and one run, the provider's retry 2xx without a
+second run, a tampered copy 4xx.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -24,8 +31,10 @@ from hooksig.gate import Allowlist, ProxyChain, RateLimit
 from hooksig.idempotency import Claim, Idempotency, MemoryStore
 from hooksig.integrations import Event, Outcomes
 from hooksig.journal import Journal
+from hooksig.testing import FrozenClock
 
 from .conftest import BODY, LIMIT, DownStore, Kit, assert_clean_logs, held, make_kit, reasons
+from .providers import describe, provider, request_headers
 
 
 @dataclass
@@ -54,6 +63,15 @@ class Handler:
 
     def __len__(self) -> int:
         return len(self.deliveries)
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One webhook route of an app built by `AdapterContract.build_routes`."""
+
+    verifier: hooksig.Verifier
+    handler: Handler
+    options: Mapping[str, Any]
 
 
 class Client:
@@ -122,6 +140,14 @@ class CompleteFails:
 ACME = "/hooks/acme"
 SLACK = "/hooks/slack"
 
+#: The provider matrix's clock: the retries are signed now, the first deliveries earlier.
+MATRIX_CLOCK = FrozenClock(1_700_000_000)
+
+
+def matrix_path(name: str) -> str:
+    """The route of registry name *name* in the provider matrix."""
+    return f"/hooks/p/{name}"
+
 
 class AdapterContract:
     """
@@ -147,6 +173,10 @@ class AdapterContract:
         """Build the app and return a client for it."""
         raise NotImplementedError
 
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """Build one app serving each path of *routes* as its `Hook` says."""
+        raise NotImplementedError
+
     def client(self, handler: Handler | None = None, **options: Any) -> Client:
         """A client of an app built with *options* on the acme route."""
         client = self.build(self.kit, self.handler if handler is None else handler, options)
@@ -158,6 +188,54 @@ class AdapterContract:
         """A fresh kit and handler for each test."""
         self.kit = make_kit()
         self.handler = Handler()
+
+    # -- every registered provider, deduplicated ---------------------------
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def matrix(cls) -> tuple[Client, dict[str, Handler]]:
+        """One app for the class: a route per registry name, each with its own guard."""
+        handlers = {name: Handler() for name in hooksig.schemes.names()}
+        routes = {
+            matrix_path(name): Hook(
+                provider(name, MATRIX_CLOCK).verifier,
+                handler,
+                {"idempotency": Idempotency(MemoryStore())},
+            )
+            for name, handler in handlers.items()
+        }
+        return cls().build_routes(routes), handlers
+
+    @pytest.mark.parametrize("name", hooksig.schemes.names())
+    def test_every_provider_is_deduplicated(
+        self, name: str, matrix: tuple[Client, dict[str, Handler]]
+    ) -> None:
+        """Genuine: 2xx, one run; the provider's retry: 2xx, no run; tampered: 4xx, no run."""
+        client, handlers = matrix
+        handler, sender, path = handlers[name], provider(name, MATRIX_CLOCK), matrix_path(name)
+        runs = len(handler)
+        first = sender.first(f"evt_{uuid.uuid4().hex[:16]}", path)
+        reply = client.post(path, first.body, request_headers(first))
+        assert (reply.status, reply.body) == (200, b"handled"), describe(first)
+        assert len(handler) == runs + 1
+        delivery = handler.deliveries[-1]
+        assert delivery.body == first.body
+        if sender.reads_provider_id:  # the provider's own id, not a digest of the body
+            assert delivery.id is not None
+            assert not delivery.id.startswith("body:"), delivery.id
+        retry = sender.retry(first, path)
+        again = client.post(path, retry.body, request_headers(retry))
+        if sender.deduplicated:
+            assert (again.status, again.body) == (200, b"already handled"), describe(retry)
+            assert len(handler) == runs + 1
+        else:  # a random key per delivery, as the scheme declares (Dropbox): it runs again
+            assert (again.status, again.body) == (200, b"handled")
+            assert len(handler) == runs + 2
+        runs = len(handler)
+        tampered = sender.tampered(first, path)
+        refused = client.post(path, tampered.body, request_headers(tampered))
+        assert 400 <= refused.status < 500, describe(tampered)
+        assert len(handler) == runs
 
     # -- verification and the outcome table ---------------------------------
 
@@ -448,6 +526,29 @@ class AdapterContract:
         assert client.post(ACME, BODY, self.kit.signed()).body == b"handled"
         assert client.post(ACME, BODY, self.kit.signed()).body == b"already handled"
         assert any("on_outcome hook raised" in r.getMessage() for r in caplog.records)
+
+
+def asgi_dispatch(routes: Mapping[str, Hook], key: str) -> Any:
+    """A bare ASGI app answering each path through its route's handler (delivery at *key*)."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        status, text = routes[scope["path"]].handler(scope["state"][key])
+        headers = [(b"content-type", b"text/plain")]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": text})
+
+    return app
+
+
+def wsgi_dispatch(routes: Mapping[str, Hook], key: str) -> Any:
+    """A bare WSGI app answering each path through its route's handler (delivery at *key*)."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        status, text = routes[environ["PATH_INFO"]].handler(environ[key])
+        start_response(f"{status} Answer", [("Content-Type", "text/plain")])
+        return [text]
+
+    return app
 
 
 def _reply(status: int, body: bytes, headers: Any) -> Reply:
