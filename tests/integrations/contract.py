@@ -34,7 +34,7 @@ from hooksig.journal import Journal
 from hooksig.testing import FrozenClock
 
 from .conftest import BODY, LIMIT, DownStore, Kit, assert_clean_logs, held, make_kit, reasons
-from .providers import describe, provider, request_headers
+from .providers import describe, matrix_path, provider, request_headers, variants
 
 
 @dataclass
@@ -144,14 +144,77 @@ SLACK = "/hooks/slack"
 MATRIX_CLOCK = FrozenClock(1_700_000_000)
 
 
-def matrix_path(name: str) -> str:
-    """The route of registry name *name* in the provider matrix."""
-    return f"/hooks/p/{name}"
-
-
-class AdapterContract:
+class ProviderMatrix:
     """
-    The suite every adapter passes.  Subclasses implement `build`.
+    Every name in the scheme registry through one adapter, with a guard.
+
+    A subclass implements `build_routes`; `AdapterContract` includes this
+    suite, and a way of using an adapter that is not a whole contract of its
+    own (FastAPI's dependency without ``WebhookRoute``) joins it alone.
+    """
+
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """Build one app serving each path of *routes* as its `Hook` says."""
+        raise NotImplementedError
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def matrix(cls) -> tuple[Client, dict[str, Handler]]:
+        """One app for the class: a route per registry name, each with its own guard."""
+        handlers = {name: Handler() for name in hooksig.schemes.names()}
+        routes = {
+            matrix_path(name): Hook(
+                provider(name, MATRIX_CLOCK).verifier,
+                handler,
+                {"idempotency": Idempotency(MemoryStore())},
+            )
+            for name, handler in handlers.items()
+        }
+        return cls().build_routes(routes), handlers
+
+    @pytest.mark.parametrize(
+        ("name", "variant"),
+        [
+            pytest.param(name, variant, id=f"{name}-{variant}" if variant else name)
+            for name in hooksig.schemes.names()
+            for variant in variants(name)
+        ],
+    )
+    def test_every_provider_is_deduplicated(
+        self, name: str, variant: str, matrix: tuple[Client, dict[str, Handler]]
+    ) -> None:
+        """Genuine: 2xx, one run; the provider's retry: 2xx, no run; tampered: 4xx, no run."""
+        client, handlers = matrix
+        handler, sender, path = handlers[name], provider(name, MATRIX_CLOCK), matrix_path(name)
+        runs = len(handler)
+        first = sender.first(f"evt_{uuid.uuid4().hex[:16]}", path, variant)
+        reply = client.post(path, first.body, request_headers(first))
+        assert (reply.status, reply.body) == (200, b"handled"), describe(first)
+        assert len(handler) == runs + 1
+        delivery = handler.deliveries[-1]
+        assert delivery.body == first.body
+        if sender.reads_provider_id:  # the provider's own id, not a digest of the body
+            assert delivery.id is not None
+            assert not delivery.id.startswith("body:"), delivery.id
+        retry = sender.retry(first, path, variant)
+        again = client.post(path, retry.body, request_headers(retry))
+        if sender.deduplicated:
+            assert (again.status, again.body) == (200, b"already handled"), describe(retry)
+            assert len(handler) == runs + 1
+        else:  # a random key per delivery, as the scheme declares (Dropbox): it runs again
+            assert (again.status, again.body) == (200, b"handled")
+            assert len(handler) == runs + 2
+        runs = len(handler)
+        tampered = sender.tampered(first, path, variant)
+        refused = client.post(path, tampered.body, request_headers(tampered))
+        assert 400 <= refused.status < 500, describe(tampered)
+        assert len(handler) == runs
+
+
+class AdapterContract(ProviderMatrix):
+    """
+    The suite every adapter passes.  Subclasses implement `build`, and
+    `build_routes` for the provider matrix (`ProviderMatrix`).
 
     The app has a webhook at ``/hooks/acme`` (the kit's standard-webhooks
     verifier, with *options*) answered by *handler*, and a Slack one at
@@ -173,10 +236,6 @@ class AdapterContract:
         """Build the app and return a client for it."""
         raise NotImplementedError
 
-    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
-        """Build one app serving each path of *routes* as its `Hook` says."""
-        raise NotImplementedError
-
     def client(self, handler: Handler | None = None, **options: Any) -> Client:
         """A client of an app built with *options* on the acme route."""
         client = self.build(self.kit, self.handler if handler is None else handler, options)
@@ -188,54 +247,6 @@ class AdapterContract:
         """A fresh kit and handler for each test."""
         self.kit = make_kit()
         self.handler = Handler()
-
-    # -- every registered provider, deduplicated ---------------------------
-
-    @pytest.fixture(scope="class")
-    @classmethod
-    def matrix(cls) -> tuple[Client, dict[str, Handler]]:
-        """One app for the class: a route per registry name, each with its own guard."""
-        handlers = {name: Handler() for name in hooksig.schemes.names()}
-        routes = {
-            matrix_path(name): Hook(
-                provider(name, MATRIX_CLOCK).verifier,
-                handler,
-                {"idempotency": Idempotency(MemoryStore())},
-            )
-            for name, handler in handlers.items()
-        }
-        return cls().build_routes(routes), handlers
-
-    @pytest.mark.parametrize("name", hooksig.schemes.names())
-    def test_every_provider_is_deduplicated(
-        self, name: str, matrix: tuple[Client, dict[str, Handler]]
-    ) -> None:
-        """Genuine: 2xx, one run; the provider's retry: 2xx, no run; tampered: 4xx, no run."""
-        client, handlers = matrix
-        handler, sender, path = handlers[name], provider(name, MATRIX_CLOCK), matrix_path(name)
-        runs = len(handler)
-        first = sender.first(f"evt_{uuid.uuid4().hex[:16]}", path)
-        reply = client.post(path, first.body, request_headers(first))
-        assert (reply.status, reply.body) == (200, b"handled"), describe(first)
-        assert len(handler) == runs + 1
-        delivery = handler.deliveries[-1]
-        assert delivery.body == first.body
-        if sender.reads_provider_id:  # the provider's own id, not a digest of the body
-            assert delivery.id is not None
-            assert not delivery.id.startswith("body:"), delivery.id
-        retry = sender.retry(first, path)
-        again = client.post(path, retry.body, request_headers(retry))
-        if sender.deduplicated:
-            assert (again.status, again.body) == (200, b"already handled"), describe(retry)
-            assert len(handler) == runs + 1
-        else:  # a random key per delivery, as the scheme declares (Dropbox): it runs again
-            assert (again.status, again.body) == (200, b"handled")
-            assert len(handler) == runs + 2
-        runs = len(handler)
-        tampered = sender.tampered(first, path)
-        refused = client.post(path, tampered.body, request_headers(tampered))
-        assert 400 <= refused.status < 500, describe(tampered)
-        assert len(handler) == runs
 
     # -- verification and the outcome table ---------------------------------
 

@@ -6,7 +6,8 @@ so a new provider joins the adapter matrix with no entry of its own:
 
 - the body carries the provider's own id where the scheme's id source reads
   it (a JSON field, every item of a batch, a form field); an id in a header
-  is written by ``sign(id=...)``;
+  is written by ``sign(id=...)``; a JSON scheme whose id source also reads a
+  form field (Slack's slash commands) gets a second, form-encoded variant;
 - the retry is the same event with the same id, re-signed at a later time
   where the scheme signs a timestamp, and with the fields the id source
   leaves out because they change on every retry (HubSpot's
@@ -23,8 +24,9 @@ from __future__ import annotations
 
 import functools
 import json
+import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -32,7 +34,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 import hooksig
 from hooksig.scheme import (
-    BodyDigest,
     BodyField,
     EachItem,
     FirstOf,
@@ -57,10 +58,16 @@ P256_PEMS = tuple(
     .decode()
     for number in (0x5EED_0001_0203_0405_0607, 0x5EED_0809_0A0B_0C0D_0E0F)
 )
+FORM = "application/x-www-form-urlencoded"
 #: A word in every body, changed in the tampered copy.
 MARK = "matrix"
 #: How much later the provider re-signs its retry, in seconds (at most half its tolerance).
 RETRY_DELAY = 60
+
+
+def matrix_path(name: str) -> str:
+    """The route of registry name *name* in the provider matrix and the real-server sample."""
+    return f"/hooks/p/{name}"
 
 
 def signer(name: str, *, other: bool = False, clock: Callable[[], float] | None = None) -> Signer:
@@ -73,18 +80,22 @@ def signer(name: str, *, other: bool = False, clock: Callable[[], float] | None 
     return Signer(name, secret=OTHER_SECRET if other else SECRET, clock=clock)
 
 
-def _placed(source: IdSource | None) -> list[IdSource]:
-    """The sources the delivery fills in: the first of a FirstOf that reads the provider's id."""
+def _placed(source: IdSource | None, variant: str = "") -> list[IdSource]:
+    """The sources a delivery fills in: the first of a FirstOf that reads the provider's id.
+
+    The ``form`` variant takes the first form field instead.
+    """
     if isinstance(source, FirstOf):
         for inner in source.sources:
-            if _placed(inner):
-                return _placed(inner)
+            found = _placed(inner, variant)
+            if found and (variant != "form" or isinstance(found[0], FormField)):
+                return found
         return []
     if isinstance(source, Joined):
         return [part for inner in source.sources for part in _placed(inner)]
     if isinstance(source, (HeaderField, BodyField, FormField, EachItem)):
         return [source]
-    return []  # BodyDigest, RandomId, or a source of the scheme's own
+    return []  # a digest of the body, a random key, or a source of the scheme's own
 
 
 def _set(document: dict[str, Any], path: str, value: object) -> None:
@@ -95,15 +106,24 @@ def _set(document: dict[str, Any], path: str, value: object) -> None:
     document[leaf] = value
 
 
-def _document(name: str, ident: str, attempt: int) -> Any:
+def variants(name: str) -> tuple[str, ...]:
+    """``""``, and ``"form"`` for a JSON scheme whose id source also reads a form field."""
+    info = hooksig.schemes.get(name).info
+    if info.body_shape != "form" and _placed(info.id_source, "form"):
+        return ("", "form")
+    return ("",)
+
+
+def _document(name: str, ident: str, attempt: int, variant: str = "") -> Any:
     """The event as the provider sends it, with its id where the scheme reads it."""
     info = hooksig.schemes.get(name).info
-    if info.body_shape == "form":
+    if info.body_shape == "form" or variant == "form":
         form: dict[str, Any] = {"Note": MARK, "Nonce": ident}
-        for source in _placed(info.id_source):
+        for source in _placed(info.id_source, variant):
             if isinstance(source, FormField):
                 form[source.name] = ident
-        return form
+        # A form for a scheme that signs the bytes (Slack) is encoded here, as sent.
+        return form if variant != "form" else urllib.parse.urlencode(form)
     document: dict[str, Any] = {"type": "matrix.event", "note": MARK, "nonce": ident}
     for source in _placed(info.id_source):
         if isinstance(source, BodyField):
@@ -111,7 +131,8 @@ def _document(name: str, ident: str, attempt: int) -> Any:
         elif isinstance(source, FormField):
             document[source.name] = ident
         elif isinstance(source, EachItem):
-            item = {"note": MARK, "nonce": ident, **dict.fromkeys(source.fields, ident)}
+            item: dict[str, object] = {"note": MARK, "nonce": ident}
+            item.update(dict.fromkeys(source.fields, ident))
             item.update(dict.fromkeys(source.exclude, attempt))  # they change on each retry
             if not source.path:
                 return [item]
@@ -158,37 +179,33 @@ class Provider:
         tolerance = self.info.tolerance
         return RETRY_DELAY if tolerance is None else min(RETRY_DELAY, int(tolerance // 2))
 
-    def first(self, ident: str, path: str) -> SignedDelivery:
+    def first(self, ident: str, path: str, variant: str = "") -> SignedDelivery:
         """The first delivery of event *ident*, sent to *path*, signed a retry delay ago."""
         timestamp = self.signer.now() - self.retry_delay
-        return self._signed(self.signer, ident, timestamp, path, attempt=1)
+        return self._signed(self.signer, ident, timestamp, path, attempt=1, variant=variant)
 
-    def retry(self, first: SignedDelivery, path: str) -> SignedDelivery:
+    def retry(self, first: SignedDelivery, path: str, variant: str = "") -> SignedDelivery:
         """The provider's redelivery of *first*: re-signed later where that changes anything."""
         if self.info.timestamp_unit is None and not _changes_on_retry(self.info.id_source):
             return first  # nothing the provider would change: the same bytes again
         timestamp = first.timestamp + self.retry_delay
-        return self._signed(self.signer, first.id or "", timestamp, path, attempt=2)
+        ident = first.id or ""
+        return self._signed(self.signer, ident, timestamp, path, attempt=2, variant=variant)
 
-    def tampered(self, first: SignedDelivery, path: str) -> SignedDelivery:
+    def tampered(self, first: SignedDelivery, path: str, variant: str = "") -> SignedDelivery:
         """*first* with its body changed; signed with another key where the body is unsigned."""
         body = first.body.replace(MARK.encode(), MARK.upper().encode(), 1)
         if not equivalent_bodies(self.name, first.body, body):
-            return _with_body(first, body)
+            return replace(first, body=body)
         ident = first.id or ""
-        return self._signed(self.forger, ident, first.timestamp, path, attempt=1)
+        return self._signed(self.forger, ident, first.timestamp, path, attempt=1, variant=variant)
 
     def _signed(
-        self, signer: Signer, ident: str, timestamp: int, path: str, attempt: int
+        self, signer: Signer, ident: str, timestamp: int, path: str, attempt: int, variant: str
     ) -> SignedDelivery:
-        document = _document(self.name, ident, attempt)
-        return signer.delivery(document, id=ident, timestamp=timestamp, path=path)
-
-
-def _with_body(delivery: SignedDelivery, body: bytes) -> SignedDelivery:
-    from dataclasses import replace
-
-    return replace(delivery, body=body)
+        document = _document(self.name, ident, attempt, variant)
+        signed = signer.delivery(document, id=ident, timestamp=timestamp, path=path)
+        return replace(signed, content_type=FORM) if variant == "form" else signed
 
 
 @functools.cache
@@ -205,6 +222,3 @@ def request_headers(delivery: SignedDelivery) -> dict[str, str]:
 def describe(delivery: SignedDelivery) -> str:
     """The delivery in a line, for a failing assertion."""
     return json.dumps({"headers": delivery.headers, "body": delivery.body.decode("latin-1")})
-
-
-__all__ = ["BodyDigest", "Provider", "provider", "request_headers", "signer"]

@@ -21,7 +21,7 @@ from hooksig.integrations import Event
 from hooksig.integrations.fastapi import VerifiedDelivery, WebhookRoute, install
 
 from .conftest import BODY, LIMIT, Kit, make_kit
-from .contract import AdapterContract, Client, Handler, Hook, asgi_client
+from .contract import AdapterContract, Client, Handler, Hook, ProviderMatrix, asgi_client
 
 
 def webhook_app(kit: Kit, handler: Handler, **options: Any) -> FastAPI:
@@ -64,6 +64,17 @@ class TestWebhookRoute(AdapterContract):
         for path, route in routes.items():
             router.post(path)(_endpoint(route))
         app.include_router(router)
+        return asgi_client(app)
+
+
+class TestDependencyMatrix(ProviderMatrix):
+    """Every provider through the dependency on plain routes (no WebhookRoute), as documented."""
+
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """One app, plain APIRoutes, a VerifiedDelivery dependency per path."""
+        app = FastAPI()
+        for path, route in routes.items():
+            app.post(path)(_endpoint(route))
         return asgi_client(app)
 
 
