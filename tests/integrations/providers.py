@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import urllib.parse
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -205,6 +206,14 @@ class Provider:
     ) -> SignedDelivery:
         document = _document(self.name, ident, attempt, variant)
         signed = signer.delivery(document, id=ident, timestamp=timestamp, path=path)
+        # sign() writes the first id header; the provider sends the other parts too (Shopify).
+        sent = {name.lower() for name in signed.headers}
+        extra = {
+            source.names[0]: ident
+            for source in _placed(self.info.id_source, variant)
+            if isinstance(source, HeaderField) and not sent & {n.lower() for n in source.names}
+        }
+        signed = replace(signed, headers={**signed.headers, **extra})
         return replace(signed, content_type=FORM) if variant == "form" else signed
 
 
@@ -212,6 +221,40 @@ class Provider:
 def provider(name: str, clock: Callable[[], float] | None = None) -> Provider:
     """The deliveries of scheme *name*, verified on *clock* (the real time when ``None``)."""
     return Provider(name, signer(name, clock=clock), signer(name, other=True, clock=clock))
+
+
+def check(
+    sender: Provider,
+    path: str,
+    post: Callable[[SignedDelivery], tuple[int, bytes]],
+    runs: Callable[[], int],
+    variant: str = "",
+) -> None:
+    """
+    The matrix's assertions for one provider, whatever sends the requests.
+
+    *post* sends a delivery to *path* and returns the answer's status and
+    body; *runs* counts the handler's runs so far.  The genuine delivery is
+    200 ``handled`` and runs once; the provider's retry is 200 ``already
+    handled`` and does not run (a scheme with a random key per delivery runs
+    it again, as declared); the tampered copy is a 4xx and does not run.
+    """
+    before = runs()
+    first = sender.first(f"evt_{uuid.uuid4().hex[:16]}", path, variant)
+    assert post(first) == (200, b"handled"), describe(first)
+    assert runs() == before + 1
+    retry = sender.retry(first, path, variant)
+    if sender.deduplicated:
+        assert post(retry) == (200, b"already handled"), describe(retry)
+        assert runs() == before + 1
+    else:
+        assert post(retry) == (200, b"handled"), describe(retry)
+        assert runs() == before + 2
+    before = runs()
+    tampered = sender.tampered(first, path, variant)
+    status, _ = post(tampered)
+    assert 400 <= status < 500, describe(tampered)
+    assert runs() == before
 
 
 def request_headers(delivery: SignedDelivery) -> dict[str, str]:

@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 import hooksig
+from hooksig.testing import SignedDelivery
 from tests.integrations.apps import PROVIDERS, SLACK_SECRET
-from tests.integrations.providers import describe, matrix_path, provider, request_headers
+from tests.integrations.providers import check, matrix_path, provider, request_headers
 from tests.servers.support import SERVERS, Server, ledger, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -113,25 +114,14 @@ def test_each_family_of_provider_is_deduplicated(server: Server, name: str) -> N
     the scheme signs a time) is 200 unrun, a tampered copy is a 4xx; the full
     registry goes through each adapter in-process (``tests/integrations/contract.py``).
     """
-    sender, path = provider(name), matrix_path(name)
-    led = server.ledger  # type: ignore[attr-defined]
-    runs = sum(ledger(led).values())
-    first = sender.first(f"evt_{uuid.uuid4().hex[:16]}", path)
-    reply = httpx.post(
-        server.url + path, content=first.body, headers=request_headers(first), timeout=30
-    )
-    assert (reply.status_code, reply.text) == (200, "handled"), describe(first)
-    retry = sender.retry(first, path)
-    again = httpx.post(
-        server.url + path, content=retry.body, headers=request_headers(retry), timeout=30
-    )
-    assert (again.status_code, again.text) == (200, "already handled"), describe(retry)
-    tampered = sender.tampered(first, path)
-    refused = httpx.post(
-        server.url + path, content=tampered.body, headers=request_headers(tampered), timeout=30
-    )
-    assert 400 <= refused.status_code < 500
-    assert sum(ledger(led).values()) == runs + 1
+    path, led = matrix_path(name), server.ledger  # type: ignore[attr-defined]
+
+    def post(delivery: SignedDelivery) -> tuple[int, bytes]:
+        headers = request_headers(delivery)
+        reply = httpx.post(server.url + path, content=delivery.body, headers=headers, timeout=30)
+        return reply.status_code, reply.content
+
+    check(provider(name), path, post, lambda: sum(ledger(led).values()))
 
 
 def test_forged_and_stale_are_403(server: Server) -> None:
