@@ -110,7 +110,8 @@ def _set(document: dict[str, Any], path: str, value: object) -> None:
 def variants(name: str) -> tuple[str, ...]:
     """``""``, and ``"form"`` for a JSON scheme whose id source also reads a form field."""
     info = hooksig.schemes.get(name).info
-    if info.body_shape != "form" and _placed(info.id_source, "form"):
+    placed = _placed(info.id_source, "form")
+    if info.body_shape != "form" and any(isinstance(source, FormField) for source in placed):
         return ("", "form")
     return ("",)
 
