@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from hooksig import schemes
-from hooksig.testing import TEST_URL, sample_body, signed_delivery
-from tests.cli.captures import http_capture, json_capture
+from hooksig.testing import TEST_URL, sample_body
+from tests.cli.captures import http_capture, json_capture, signed
 from tests.cli.conftest import Run
 from tests.cli.keys import cli_keys, ed25519_pair
 from tests.conftest import NOW, OTHER_SECRET, SECRET
@@ -91,7 +91,7 @@ def test_sign_body_field_scheme_needs_a_whole_request(run: Run, write: Write) ->
 
 def test_verify_refused_json(run: Run, write: Write) -> None:
     """A wrong secret gives exit 1 and the documented failure document."""
-    body, headers = signed_delivery("github", b"{}", secret=OTHER_SECRET, timestamp=NOW)
+    body, headers = signed("github", b"{}", secret=OTHER_SECRET, timestamp=NOW)
     capture = write("c.json", json_capture(body, headers))
     result = run("verify", "github", "--request", capture, "--json")
     assert result.code == 1
@@ -108,7 +108,7 @@ def test_verify_refused_json(run: Run, write: Write) -> None:
 
 def test_verify_stale_text(run: Run, write: Write) -> None:
     """A stale delivery is refused with its reason in the text output."""
-    body, headers = signed_delivery("stripe", b"{}", timestamp=NOW)
+    body, headers = signed("stripe", b"{}", timestamp=NOW)
     capture = write("c.http", http_capture(body, headers))
     result = run("verify", "stripe", "--request", capture, "--now", str(NOW + 3600))
     assert result.code == 1
@@ -117,14 +117,14 @@ def test_verify_stale_text(run: Run, write: Write) -> None:
 
 def test_verify_http_capture_with_lf_line_ends(run: Run, write: Write) -> None:
     """An HTTP capture with bare LF line ends verifies like a CRLF one."""
-    body, headers = signed_delivery("shopify", b'{"a":\r\n1}', timestamp=NOW)
+    body, headers = signed("shopify", b'{"a":\r\n1}', timestamp=NOW)
     capture = write("c.http", http_capture(body, headers, newline=b"\n"))
     assert run("verify", "shopify", "--request", capture).code == 0
 
 
 def test_verify_json_capture_with_header_pairs_and_base64_body(run: Run, write: Write) -> None:
     """A JSON capture with [name, value] pairs and a binary body verifies."""
-    body, headers = signed_delivery("github", b"\xff\x00binary", timestamp=NOW)
+    body, headers = signed("github", b"\xff\x00binary", timestamp=NOW)
     capture = write("c.json", json_capture(body, headers, as_pairs=True))
     assert b"body_base64" in Path(capture).read_bytes()
     assert run("verify", "github", "--request", capture).code == 0
@@ -132,7 +132,7 @@ def test_verify_json_capture_with_header_pairs_and_base64_body(run: Run, write: 
 
 def test_verify_extra_header_flag_adds_to_capture(run: Run, write: Write) -> None:
     """`-H` adds a header to a capture that lacks it."""
-    body, headers = signed_delivery("github", b"{}", timestamp=NOW)
+    body, headers = signed("github", b"{}", timestamp=NOW)
     capture = write("c.json", json_capture(body, {}))
     assert run("verify", "github", "--request", capture).code == 1
     line = f"X-Hub-Signature-256: {headers['X-Hub-Signature-256']}"
@@ -141,7 +141,7 @@ def test_verify_extra_header_flag_adds_to_capture(run: Run, write: Write) -> Non
 
 def test_verify_public_url_joins_capture_path(run: Run, write: Write) -> None:
     """`--public-url` is joined with the captured path for URL-signing schemes."""
-    body, headers = signed_delivery("twilio", timestamp=NOW)  # signed for TEST_URL
+    body, headers = signed("twilio", timestamp=NOW)  # signed for TEST_URL
     capture = write("c.http", http_capture(body, headers, target="/hooks", host="10.0.0.7"))
     ok = run("verify", "twilio", "--request", capture, "--public-url", "https://example.com")
     assert ok.code == 0, ok.out + ok.err
@@ -157,11 +157,11 @@ def test_verify_public_key_file_and_whsk_signing_key(
     seed, public = ed25519_pair()
     monkeypatch.setenv("HOOKSIG_SECRET", "whsk_" + base64.b64encode(seed + public).decode())
     body = write("body.json", b'{"type":"user.created"}')
-    signed = run("sign", "standard-webhooks", "--body", body, "--timestamp", str(NOW), "--json")
-    assert "v1a," in signed.json()["headers"]["webhook-signature"]
+    made = run("sign", "standard-webhooks", "--body", body, "--timestamp", str(NOW), "--json")
+    assert "v1a," in made.json()["headers"]["webhook-signature"]
     monkeypatch.delenv("HOOKSIG_SECRET")
     key = write("key.pub", "whpk_" + base64.b64encode(public).decode() + "\n")
-    capture = write("c.json", signed.out)
+    capture = write("c.json", made.out)
     args = ("verify", "svix", "--request", capture, "--now", str(NOW), "--public-key-file", key)
     assert run(*args).code == 0
 
@@ -169,7 +169,7 @@ def test_verify_public_key_file_and_whsk_signing_key(
 def test_verify_secret_file_and_hex_encoding(run: Run, write: Write) -> None:
     """`--secret-file` with `--secret-encoding hex` verifies a delivery keyed by raw bytes."""
     raw = bytes(range(32))
-    body, headers = signed_delivery("github", b"{}", secret=raw, timestamp=NOW)
+    body, headers = signed("github", b"{}", secret=raw, timestamp=NOW)
     capture = write("c.json", json_capture(body, headers))
     secret = write("secret", raw.hex() + "\n")
     args = ("verify", "github", "--request", capture, "--secret-file", secret)

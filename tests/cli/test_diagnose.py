@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from hooksig import Verifier
-from hooksig.testing import signed_delivery
-from tests.cli.captures import http_capture, json_capture
+from tests.cli.captures import http_capture, json_capture, signed
 from tests.cli.conftest import Result, Run
 from tests.cli.keys import ed25519_pair
 from tests.conftest import NOW, OTHER_SECRET, SECRET
@@ -54,7 +53,7 @@ def hmac_texts(key: bytes, content: bytes) -> list[str]:
 
 def test_json_reserialised_by_framework(run: Run, write: Write) -> None:
     """json.loads + json.dumps of a compact UTF-8 body is `body_reencoded_json`."""
-    body, headers = signed_delivery("stripe", COMPACT, timestamp=NOW)
+    body, headers = signed("stripe", COMPACT, timestamp=NOW)
     received = json.dumps(json.loads(body)).encode()
     result = diagnose(run, write, "stripe", json_capture(received, headers))
     assert result.code == 1
@@ -69,7 +68,7 @@ def test_json_reserialised_by_framework(run: Run, write: Write) -> None:
 
 def test_key_order_changed(run: Run, write: Write) -> None:
     """A proxy re-serialising with sort_keys=True is `body_key_order`."""
-    body, headers = signed_delivery("github", DEFAULT, timestamp=NOW)
+    body, headers = signed("github", DEFAULT, timestamp=NOW)
     received = json.dumps(json.loads(body), sort_keys=True).encode()
     result = diagnose(run, write, "github", http_capture(received, headers))
     assert codes(result) == ["body_key_order"]
@@ -78,7 +77,7 @@ def test_key_order_changed(run: Run, write: Write) -> None:
 def test_whitespace_pretty_printed(run: Run, write: Write) -> None:
     """A logger that pretty-prints ASCII JSON is `body_whitespace`."""
     ascii_body = json.dumps(EVENT, separators=(",", ":")).encode()
-    body, headers = signed_delivery("shopify", ascii_body, timestamp=NOW)
+    body, headers = signed("shopify", ascii_body, timestamp=NOW)
     received = json.dumps(json.loads(body), indent=2).encode()
     result = diagnose(run, write, "shopify", http_capture(received, headers))
     assert codes(result) == ["body_whitespace"]
@@ -87,7 +86,7 @@ def test_whitespace_pretty_printed(run: Run, write: Write) -> None:
 def test_unicode_escapes(run: Run, write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
     """Re-dumping with ensure_ascii=True in the same style is `body_unicode_escapes`."""
     original = json.dumps(EVENT, ensure_ascii=False).encode()
-    body, headers = signed_delivery("standard-webhooks", original, timestamp=NOW, id="msg_1")
+    body, headers = signed("standard-webhooks", original, timestamp=NOW, id="msg_1")
     received = json.dumps(json.loads(body)).encode()
     capture = json_capture(received, headers)
     unset = diagnose(run, write, "standard-webhooks", capture, "--secret-env", "SW")
@@ -102,7 +101,7 @@ def test_unicode_escapes(run: Run, write: Write, monkeypatch: pytest.MonkeyPatch
 def test_crlf_conversion(run: Run, write: Write) -> None:
     """LF line ends turned into CRLF by a capture tool are `body_crlf`."""
     pretty = json.dumps(EVENT, indent=2).encode()
-    body, headers = signed_delivery("paddle", pretty, timestamp=NOW)
+    body, headers = signed("paddle", pretty, timestamp=NOW)
     received = body.replace(b"\n", b"\r\n")
     result = diagnose(run, write, "paddle", http_capture(received, headers))
     assert codes(result) == ["body_crlf"]
@@ -110,21 +109,21 @@ def test_crlf_conversion(run: Run, write: Write) -> None:
 
 def test_bom_added(run: Run, write: Write) -> None:
     """A UTF-8 byte order mark in front of the body is `body_bom`."""
-    body, headers = signed_delivery("zendesk", COMPACT, timestamp=NOW)
+    body, headers = signed("zendesk", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "zendesk", http_capture(b"\xef\xbb\xbf" + body, headers))
     assert codes(result) == ["body_bom"]
 
 
 def test_trailing_newline_added(run: Run, write: Write) -> None:
     """A newline appended to the body (echo, editors) is `body_trailing_newline`."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "github", http_capture(body + b"\n", headers))
     assert codes(result) == ["body_trailing_newline"]
 
 
 def test_truncated_body_against_content_length(run: Run, write: Write) -> None:
     """A body shorter than its Content-Length is `body_truncated`."""
-    body, headers = signed_delivery("stripe", COMPACT, timestamp=NOW)
+    body, headers = signed("stripe", COMPACT, timestamp=NOW)
     capture = http_capture(body[:20], headers, content_length=len(body))
     result = diagnose(run, write, "stripe", capture)
     assert codes(result) == ["body_truncated"]
@@ -133,14 +132,14 @@ def test_truncated_body_against_content_length(run: Run, write: Write) -> None:
 
 def test_truncated_json_without_content_length(run: Run, write: Write) -> None:
     """JSON that ends mid-document is `body_truncated` even with no Content-Length."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "github", json_capture(body[:-7], headers))
     assert codes(result) == ["body_truncated"]
 
 
 def test_extra_bytes_after_content_length(run: Run, write: Write) -> None:
     """Bytes appended after Content-Length are `body_extra_bytes`."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     capture = http_capture(body + b"\x00\x00", headers, content_length=len(body))
     assert codes(diagnose(run, write, "github", capture)) == ["body_extra_bytes"]
 
@@ -209,7 +208,7 @@ def test_secret_in_wrong_form(
 def test_other_provider_secret(run: Run, write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
     """The secret of another endpoint, given with --try-secret-env, is `wrong_secret:<VAR>`."""
     monkeypatch.setenv("GITHUB_SECRET", OTHER_SECRET)
-    body, headers = signed_delivery("stripe", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
+    body, headers = signed("stripe", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
     capture = json_capture(body, headers)
     result = diagnose(run, write, "stripe", capture, "--try-secret-env", "GITHUB_SECRET")
     assert codes(result) == ["wrong_secret:GITHUB_SECRET"]
@@ -219,7 +218,7 @@ def test_other_provider_secret(run: Run, write: Write, monkeypatch: pytest.Monke
 def test_other_secret_from_file(run: Run, write: Write) -> None:
     """--try-secret-file names the file that holds the matching secret."""
     path = write("old-secret", OTHER_SECRET + "\n")
-    body, headers = signed_delivery("github", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
+    body, headers = signed("github", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
     result = diagnose(run, write, "github", json_capture(body, headers), "--try-secret-file", path)
     assert codes(result) == [f"wrong_secret:{path}"]
 
@@ -229,7 +228,7 @@ def test_other_secret_from_file(run: Run, write: Write) -> None:
 
 def test_clock_skew_ahead(run: Run, write: Write) -> None:
     """A sender clock 15 minutes fast is `clock_skew` with the offset."""
-    body, headers = signed_delivery("slack", COMPACT, timestamp=NOW + 900)
+    body, headers = signed("slack", COMPACT, timestamp=NOW + 900)
     result = diagnose(run, write, "slack", http_capture(body, headers))
     assert codes(result) == ["clock_skew"]
     assert result.json()["causes"][0]["details"]["offset"] == 900
@@ -238,7 +237,7 @@ def test_clock_skew_ahead(run: Run, write: Write) -> None:
 
 def test_timestamp_in_milliseconds(run: Run, write: Write) -> None:
     """Milliseconds in a seconds timestamp are `timestamp_in_milliseconds`."""
-    body, headers = signed_delivery("stripe", COMPACT, timestamp=NOW * 1000)
+    body, headers = signed("stripe", COMPACT, timestamp=NOW * 1000)
     result = diagnose(run, write, "stripe", json_capture(body, headers))
     assert codes(result) == ["timestamp_in_milliseconds"]
 
@@ -255,7 +254,7 @@ def test_timestamp_in_seconds(run: Run, write: Write) -> None:
 
 def test_body_cause_reports_clock_too(run: Run, write: Write) -> None:
     """A re-encoded body that is also stale gets both causes, body first."""
-    body, headers = signed_delivery("stripe", COMPACT, timestamp=NOW - 3600)
+    body, headers = signed("stripe", COMPACT, timestamp=NOW - 3600)
     received = json.dumps(json.loads(body)).encode()
     result = diagnose(run, write, "stripe", json_capture(received, headers))
     assert codes(result) == ["body_reencoded_json", "clock_skew"]
@@ -266,7 +265,7 @@ def test_body_cause_reports_clock_too(run: Run, write: Write) -> None:
 
 def test_wrong_scheme_github_as_jira(run: Run, write: Write) -> None:
     """A GitHub delivery checked as Jira is `wrong_scheme:github`."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "jira", http_capture(body, headers))
     assert codes(result) == ["wrong_scheme:github"]
 
@@ -344,7 +343,7 @@ def test_url_not_configured(run: Run, write: Write) -> None:
 
 def test_authentic_delivery_exits_0(run: Run, write: Write) -> None:
     """A delivery that verifies exits 0 with no causes."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "github", http_capture(body, headers))
     assert result.code == 0
     assert result.json() == {
@@ -378,7 +377,7 @@ def test_missing_header_no_scheme_fits(run: Run, write: Write) -> None:
 
 def test_text_output_names_cause_and_fix(run: Run, write: Write) -> None:
     """Without --json the cause code, explanation and fix are printed."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     path = write("c.http", http_capture(body + b"\n", headers))
     result = run("diagnose", "github", "--request", path)
     assert result.code == 1
