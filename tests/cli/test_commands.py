@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import hooksig
 from hooksig import schemes
 from hooksig.testing import TEST_URL, sample_body
 from tests.cli.captures import http_capture, json_capture, signed
@@ -219,3 +220,36 @@ def test_sign_json_never_contains_the_secret(run: Run, write: Write) -> None:
     result = run("sign", "stripe", "--body", body, "--json")
     assert SECRET not in result.out
     assert json.loads(result.out)["scheme"] == "stripe"
+
+
+def test_version(run: Run) -> None:
+    """`hooksig --version` prints the installed version and exits 0."""
+    result = run("--version")
+    assert result.code == 0
+    assert result.out.strip() == f"hooksig {hooksig.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("command", "typed", "suggested"),
+    [
+        (["sign"], "standard_webhooks", "did you mean standard-webhooks?"),
+        (["verify"], "Stripe", "did you mean stripe?"),
+        (["diagnose"], "githb", "did you mean github or gitlab?"),
+        (["send", "http://127.0.0.1:9/"], "lemon_squeezy", "did you mean lemon-squeezy?"),
+        (["verify"], "twillio", "did you mean twilio"),
+    ],
+)
+def test_unknown_scheme_gets_did_you_mean(
+    command: list[str], typed: str, suggested: str, run: Run
+) -> None:
+    """Every command that takes a scheme suggests the registered names a typo resembles."""
+    name, *rest = command
+    result = run(name, typed, *rest, "--body", "-", stdin=b"{}")
+    assert result.code == 2
+    assert f"unknown scheme {typed!r}; {suggested}" in result.err
+
+
+def test_unknown_scheme_with_nothing_close(run: Run) -> None:
+    """A name like no registered one gets no suggestion, only where to look."""
+    result = run("verify", "qqqqqq", "--body", "-", stdin=b"{}")
+    assert result.err.strip() == "hooksig: unknown scheme 'qqqqqq' (hooksig schemes lists them)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+import subprocess
 from collections.abc import Callable
 from typing import Any
 
@@ -166,28 +167,26 @@ def _signed_with_key(scheme: str, key: bytes, **options: Any) -> tuple[bytes, di
     return COMPACT, headers
 
 
+HEX = bytes(range(32)).hex()
+B64 = base64.b64encode(bytes(range(40))).decode()
+BARE = WHSEC.removeprefix("whsec_")
+
+
 @pytest.mark.parametrize(
     ("scheme", "configured", "sender_key", "code"),
     [
         ("standard-webhooks", WHSEC, WHSEC.encode(), "secret_whsec_not_decoded"),
+        ("standard-webhooks", WHSEC, BARE.encode(), "secret_base64_not_decoded"),
+        ("standard-webhooks", BARE, BARE.encode(), "secret_base64_not_decoded"),
         ("stripe", WHSEC, b"k" * 24, "secret_whsec_decoded"),
-        ("github", bytes(range(32)).hex(), bytes(range(32)), "secret_hex_decoded"),
-        (
-            "shopify",
-            base64.b64encode(bytes(range(40))).decode(),
-            bytes(range(40)),
-            "secret_base64_decoded",
-        ),
-        (
-            "standard-webhooks",
-            base64.b64encode(b"k" * 24).decode(),
-            base64.b64encode(b"k" * 24),
-            "secret_base64_not_decoded",
-        ),
+        ("stripe", WHSEC, BARE.encode(), "secret_whsec_prefix"),
+        ("github", HEX, bytes(range(32)), "secret_hex_decoded"),
+        ("github", f"'{HEX}' ", bytes(range(32)), "secret_hex_decoded"),
+        ("shopify", B64, bytes(range(40)), "secret_base64_decoded"),
         ("github", f'"{SECRET}"\n', SECRET.encode(), "secret_quotes_or_whitespace"),
     ],
 )
-def test_secret_in_wrong_form(
+def test_secret_in_wrong_form_and_its_fix(
     scheme: str,
     configured: str,
     sender_key: bytes,
@@ -196,13 +195,57 @@ def test_secret_in_wrong_form(
     write: Write,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A sender keyed with another form of the configured secret is named, the secret is not."""
+    """A sender keyed with another form of the secret is named, and the fix named verifies."""
     monkeypatch.setenv("HOOKSIG_SECRET", configured)
     body, headers = _signed_with_key(scheme, sender_key)
+    capture = write("capture", json_capture(body, headers))
     result = diagnose(run, write, scheme, json_capture(body, headers))
     assert result.code == 1
     assert codes(result) == [code]
-    assert configured.strip().strip('"') not in result.out
+    assert configured.strip().strip("'\"") not in result.out
+    change = result.json()["causes"][0]["details"]["change"]
+    fixed = configured
+    if change["remove_quotes"]:
+        fixed = fixed.strip().strip("'\"").strip()
+    if change["drop_prefix"]:
+        fixed = fixed.removeprefix("whsec_")
+    monkeypatch.setenv("HOOKSIG_SECRET", fixed)
+    args = ("--request", capture, "--now", str(NOW), "--secret-encoding", change["secret_encoding"])
+    assert run("verify", scheme, *args).code == 0
+    for step in ("quotes" if change["remove_quotes"] else None, change["secret_encoding"]):
+        if step and step != "scheme":
+            assert step in result.json()["causes"][0]["fix"]
+
+
+def _node_key(secret: str, expression: str) -> bytes:
+    """The key a Node.js sender derives from *secret* with *expression* (``secret`` in scope)."""
+    script = f"const secret = process.argv[1]; process.stdout.write(({expression}).toString('hex'))"
+    out = subprocess.run(
+        ["node", "-e", script, secret], capture_output=True, text=True, check=True
+    ).stdout
+    return bytes.fromhex(out)
+
+
+@pytest.mark.parametrize(
+    ("scheme", "right"),
+    [
+        ("standard-webhooks", 'Buffer.from(secret.slice(6), "base64")'),
+        ("stripe", "Buffer.from(secret)"),
+    ],
+)
+def test_node_buffer_from_whole_whsec_secret(
+    scheme: str, right: str, run: Run, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Node's Buffer.from("whsec_...", "base64") is named, and the sender fix it gives verifies."""
+    monkeypatch.setenv("HOOKSIG_SECRET", WHSEC)
+    body, headers = _signed_with_key(scheme, _node_key(WHSEC, 'Buffer.from(secret, "base64")'))
+    result = diagnose(run, write, scheme, json_capture(body, headers))
+    assert codes(result) == ["secret_whsec_prefix_decoded"]
+    cause = result.json()["causes"][0]
+    assert right in cause["fix"]
+    assert cause["details"]["fix_side"] == "sender"
+    body, headers = _signed_with_key(scheme, _node_key(WHSEC, right))
+    assert diagnose(run, write, scheme, json_capture(body, headers)).code == 0
 
 
 def test_other_provider_secret(run: Run, write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -281,6 +324,32 @@ def test_wrong_scheme_svix_as_stripe(
     assert codes(result) == ["wrong_scheme:standard-webhooks"]
 
 
+def test_github_legacy_sha1_header_only(run: Run, write: Write) -> None:
+    """Only GitHub's legacy X-Hub-Signature (SHA-1): the missing SHA-256 header is named."""
+    sha1 = hmac.new(SECRET.encode(), COMPACT, "sha1").hexdigest()
+    legacy = {"X-Hub-Signature": f"sha1={sha1}", "X-GitHub-Delivery": "d-1"}
+    result = diagnose(run, write, "github", http_capture(COMPACT, legacy))
+    assert result.code == 1
+    assert codes(result) == ["legacy_signature_only"]
+    cause = result.json()["causes"][0]
+    assert cause["details"] == {
+        "header": "X-Hub-Signature-256",
+        "present": "X-Hub-Signature",
+        "algorithm": "sha1",
+        "verifies_with": "intercom",
+    }
+    assert "X-Hub-Signature-256" in cause["fix"]
+    assert "Use the intercom scheme" not in cause["fix"]
+    assert "never accepts" in cause["explanation"]
+
+
+def test_weaker_scheme_configured_still_hears_of_the_stronger(run: Run, write: Write) -> None:
+    """A SHA-256 delivery checked with a SHA-1 scheme is plainly another scheme's."""
+    body, headers = signed("github", COMPACT, timestamp=NOW)
+    result = diagnose(run, write, "intercom", http_capture(body, headers))
+    assert codes(result) == ["wrong_scheme:github"]
+
+
 # -- URL changed by a proxy -------------------------------------------------------------
 
 
@@ -338,6 +407,27 @@ def test_url_not_configured(run: Run, write: Write) -> None:
     assert result.json()["causes"][0]["details"]["url"] == "https://example.com/hooks/square"
 
 
+def test_forwarded_port_ignored(run: Run, write: Write) -> None:
+    """A public URL lacking the port in X-Forwarded-Port is named, and the fix verifies."""
+    signed_url = "https://example.com:8443/hooks/square"
+    body, headers = _signed_for("square", signed_url)
+    proxy = [
+        ("X-Forwarded-Host", "example.com"),
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-Port", "8443"),
+    ]
+    capture = http_capture(body, headers, target="/hooks/square", host="10.0.0.7:8000", extra=proxy)
+    result = diagnose(run, write, "square", capture, "--public-url", "https://example.com")
+    assert result.code == 1
+    assert codes(result) == ["url_forwarded_port_ignored"]
+    cause = result.json()["causes"][0]
+    assert cause["details"] == {"url": signed_url, "port": 8443}
+    assert "--public-url https://example.com:8443" in cause["fix"]
+    path = write("fixed.http", capture)
+    fixed = ("verify", "square", "--request", path, "--public-url", "https://example.com:8443")
+    assert run(*fixed, "--now", str(NOW)).code == 0
+
+
 # -- outcomes ----------------------------------------------------------------------------
 
 
@@ -353,18 +443,42 @@ def test_authentic_delivery_exits_0(run: Run, write: Write) -> None:
         "reason": None,
         "causes": [],
         "checked": [],
+        "hint": None,
     }
 
 
-def test_unexplained_exits_3(run: Run, write: Write) -> None:
-    """A forged signature that no known cause explains exits 3 and lists what was checked."""
-    headers = {"X-Hub-Signature-256": "sha256=" + "ab" * 32}
-    result = diagnose(run, write, "github", json_capture(COMPACT, headers))
+def test_unexplained_exits_3_with_a_wrong_secret_hint(run: Run, write: Write) -> None:
+    """A signature no known cause explains exits 3, lists the checks and hints at the secret."""
+    body, headers = signed("github", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
+    result = diagnose(run, write, "github", json_capture(body, headers))
     assert result.code == 3
     assert result.json()["causes"] == []
     assert result.json()["checked"] == [
         "url", "body", "truncation", "secret_forms", "other_secrets", "schemes"
     ]  # fmt: skip
+    hint = result.json()["hint"]
+    assert hint["code"] == "key_probably_wrong"
+    assert "secret is probably not" in hint["explanation"]
+    assert "this endpoint's" in hint["fix"]
+    assert_no_secret(result, OTHER_SECRET)
+    assert not any(t in result.out for t in hmac_texts(SECRET.encode(), COMPACT))
+
+
+def test_wrong_public_key_hint(run: Run, write: Write) -> None:
+    """For a public-key scheme the hint names the public key."""
+    seed, _ = ed25519_pair()
+    _, other_public = ed25519_pair()
+    headers = Verifier("discord", signing_key=seed).sign(COMPACT, timestamp=NOW)
+    capture = json_capture(COMPACT, headers)
+    result = diagnose(run, write, "discord", capture, "--public-key", other_public.hex())
+    assert result.code == 3
+    assert result.json()["hint"]["details"] == {"key": "public_key"}
+
+
+def test_missing_header_gets_no_secret_hint(run: Run, write: Write) -> None:
+    """A missing signature header is a header cause, never a guess about the secret."""
+    result = diagnose(run, write, "github", json_capture(COMPACT, {"X-GitHub-Delivery": "d1"}))
+    assert result.json()["hint"] is None
 
 
 def test_missing_header_no_scheme_fits(run: Run, write: Write) -> None:
@@ -394,3 +508,4 @@ def test_unexplained_text_output(run: Run, write: Write) -> None:
     result = run("diagnose", "github", "--request", path)
     assert result.code == 3
     assert "no known cause explains it; checked: url, body" in result.out
+    assert "hint: key_probably_wrong" in result.out

@@ -187,6 +187,9 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         lines += [f"cause: {cause.code}", f"  {cause.explanation}", f"  fix: {cause.fix}"]
     if not result.causes:
         lines.append(f"no known cause explains it; checked: {', '.join(result.checked)}")
+    if result.hint is not None:
+        hint = result.hint
+        lines += [f"hint: {hint.code}", f"  {hint.explanation}", f"  fix: {hint.fix}"]
     _emit(args, result.as_json(), "\n".join(lines))
     return EXIT_REFUSED if result.causes else EXIT_UNEXPLAINED
 
@@ -245,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not math.isfinite(getattr(args, "now", None) or 0.0):
             raise _UsageError("--now must be a finite number of seconds")
+        if hasattr(args, "scheme"):
+            _io.check_scheme(args.scheme)
         return _COMMANDS[args.command](args)
     except (_UsageError, ConfigurationError) as exc:
         print(f"hooksig: {exc}", file=sys.stderr)

@@ -10,6 +10,13 @@ import argparse
 
 from ._io import DEFAULT_SECRET_ENV
 
+
+def _version() -> str:
+    """The installed hooksig version."""
+    import hooksig
+
+    return str(hooksig.__version__)
+
 DESCRIPTION = "List schemes, sign, verify, diagnose and send webhook deliveries."
 
 
@@ -86,6 +93,7 @@ def _signing(p: argparse.ArgumentParser) -> None:
 def build() -> argparse.ArgumentParser:
     """The ``hooksig`` parser with its six subcommands."""
     parser = argparse.ArgumentParser(prog="hooksig", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"hooksig {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, text: str) -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import difflib
 import json
 import os
 import sys
@@ -21,7 +22,7 @@ from typing import Any
 
 from .. import schemes
 from .._primitives.headers import Headers
-from ..errors import WebhookError
+from ..errors import ConfigurationError, WebhookError
 from ..scheme import HmacScheme, Scheme
 from ..scheme.asymmetric import AsymmetricScheme
 from ..url import PublicUrl
@@ -83,6 +84,26 @@ def scheme_of(args: argparse.Namespace) -> Scheme:
     return schemes.get(args.scheme)
 
 
+def check_scheme(name: str) -> None:
+    """
+    Refuse an unknown scheme name, suggesting the registered names it resembles.
+
+    Raises:
+        UsageError: *name* is not registered; the message says which names are close.
+    """
+    try:
+        schemes.get(name)
+    except ConfigurationError:
+        pass
+    else:
+        return
+    names = schemes.names()
+    spelled = name.strip().lower().replace("_", "-").replace(" ", "-")
+    close = [spelled] if spelled in names else difflib.get_close_matches(spelled, names, n=3)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise UsageError(f"unknown scheme {name!r}{hint} (hooksig schemes lists them)")
+
+
 def _secret_text(args: argparse.Namespace) -> str | None:
     """The secret text from --secret-file, else from the environment."""
     if args.secret_file:
@@ -90,8 +111,8 @@ def _secret_text(args: argparse.Namespace) -> str | None:
     return os.environ.get(args.secret_env)
 
 
-def _decode_secret(text: str, encoding: str) -> str | bytes:
-    """Apply --secret-encoding: the scheme's format (str) or raw key bytes."""
+def decode_secret(text: str, encoding: str) -> str | bytes:
+    """Apply ``--secret-encoding``: the text in the scheme's format (str), or raw key bytes."""
     if encoding == "scheme":
         return text
     if encoding == "raw":
@@ -132,7 +153,7 @@ def keys(args: argparse.Namespace, *, signing: bool) -> dict[str, Any]:
     if private:
         found["signing_key"] = text
     else:
-        found["secret"] = _decode_secret(text, getattr(args, "secret_encoding", "scheme"))
+        found["secret"] = decode_secret(text, getattr(args, "secret_encoding", "scheme"))
     return found
 
 
