@@ -17,6 +17,7 @@ def _version() -> str:
 
     return str(hooksig.__version__)
 
+
 DESCRIPTION = "List schemes, sign, verify, diagnose and send webhook deliveries."
 
 
