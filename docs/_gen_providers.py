@@ -130,31 +130,53 @@ def _keys(scheme: Any, name: str) -> str:
     return f"{hint} (format `{secret_format}`)" if hint else f"format `{secret_format}`"
 
 
+def _env(name: str, what: str) -> str:
+    """``os.environ["<NAME>_<WHAT>"]``: where the example reads its key."""
+    return f'os.environ["{name.upper().replace("-", "_")}_{what}"]'
+
+
 def _example(scheme: Any, name: str) -> str:
+    """A complete example: imports, the verifier, and a function that verifies one delivery."""
     if hasattr(scheme, "public_key_format"):
-        key = 'public_key="..."'
+        key = f"public_key={_env(name, 'PUBLIC_KEY')}"
     elif getattr(scheme, "all_signature_headers", False):
-        key = 'secrets=["primary key", "secondary key"]'
+        key = f"secrets=[{_env(name, 'PRIMARY_KEY')}, {_env(name, 'SECONDARY_KEY')}]"
     else:
-        key = 'secret="..."'
+        key = f"secret={_env(name, 'WEBHOOK_SECRET')}"
     content = scheme.content if isinstance(scheme.content, str) else "{url}"
     signs_url = "{url}" in content or not isinstance(scheme.content, str)
     url = ', public_url="https://example.com"' if signs_url else ""
-    path = ", path=request_path_and_query" if signs_url else ""
+    params = "body: bytes, headers, path: str" if signs_url else "body: bytes, headers"
+    path = ", path=path" if signs_url else ""
+    handshake = getattr(scheme, "handshake", None) is not None
+    result = "hooksig.Delivery | hooksig.HandshakeResponse" if handshake else "hooksig.Delivery"
+    construct = f'verifier = hooksig.Verifier("{name}", {key}{url})'
+    if len(construct) > 88:
+        arguments = [f'"{name}"', key, *([url.lstrip(", ")] if url else [])]
+        construct = "verifier = hooksig.Verifier(\n" + "".join(f"    {a},\n" for a in arguments) + ")"
     lines = [
         "```python",
+        "import os",
+        "",
         "import hooksig",
         "",
-        f'verifier = hooksig.Verifier("{name}", {key}{url})',
-        f"delivery = verifier.verify(raw_body, request_headers{path})",
+        construct,
+        "",
+        "",
+        f"def receive({params}) -> {result}:",
+        '    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""',
     ]
-    if getattr(scheme, "handshake", None) is not None:
+    if signs_url:
+        lines.append("    # path: the request path and query string, as received")
+    if handshake:
         lines += [
-            "answer = verifier.handshake(delivery)  # the provider's endpoint check",
-            "if answer is not None:",
-            "    return answer.status, answer.headers, answer.body",
+            f"    delivery = verifier.verify(body, headers{path})",
+            "    answer = verifier.handshake(delivery)  # the provider's endpoint check",
+            "    return delivery if answer is None else answer  # send an answer back as is",
         ]
-    lines += ["handle(delivery.json(), idempotency_key=delivery.id)", "```"]
+    else:
+        lines.append(f"    return verifier.verify(body, headers{path})  # .json(), and .id")
+    lines.append("```")
     return "\n".join(lines)
 
 
