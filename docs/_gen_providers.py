@@ -153,7 +153,8 @@ def _example(scheme: Any, name: str) -> str:
     construct = f'verifier = hooksig.Verifier("{name}", {key}{url})'
     if len(construct) > 88:
         arguments = [f'"{name}"', key, *([url.lstrip(", ")] if url else [])]
-        construct = "verifier = hooksig.Verifier(\n" + "".join(f"    {a},\n" for a in arguments) + ")"
+        spread = "".join(f"    {argument},\n" for argument in arguments)
+        construct = f"verifier = hooksig.Verifier(\n{spread})"
     lines = [
         "```python",
         "import os",
