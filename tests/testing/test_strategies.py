@@ -263,7 +263,7 @@ def _flask_receiver(verifier: hooksig.Verifier) -> object:
     app = Flask(__name__)
 
     @app.post("/hooks")
-    @webhook(verifier, idempotency=False)
+    @webhook(verifier, idempotency=None)
     def receive(delivery: hooksig.Delivery) -> str:
         return "ok"
 
