@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from . import _around
 from ._io import DEFAULT_SECRET_ENV
 
 
@@ -92,7 +93,7 @@ def _signing(p: argparse.ArgumentParser) -> None:
 
 
 def build() -> argparse.ArgumentParser:
-    """The ``hooksig`` parser with its six subcommands."""
+    """The ``hooksig`` parser with its subcommands."""
     parser = argparse.ArgumentParser(prog="hooksig", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"hooksig {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +156,8 @@ def build() -> argparse.ArgumentParser:
         help="an extra header to send (repeatable)",
     )
     send.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
+
+    _around.add_parsers(command)
 
     demo = sub.add_parser("demo", help="sign, send and verify sample deliveries end to end")
     demo.add_argument(

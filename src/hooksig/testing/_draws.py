@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 
 from .. import schemes
+from ..scheme.ids import field_names
 from ..verifier import Verifier
 from ._bodies import BODY_PREFIX, Payload, body_fields, shape
 from ._signing import SignedDelivery, Signer
@@ -51,11 +52,11 @@ def as_strategy(value: st.SearchStrategy[T] | T | None, default: st.SearchStrate
 
 def ids(name: str) -> st.SearchStrategy[str | None]:
     """None (the scheme makes one up) or a plain ASCII id, for schemes that send an id."""
-    scheme = schemes.get(name)
-    if getattr(scheme, "id_header", None) is None:
-        return st.none()
+    info = schemes.get(name).info
+    if not field_names(info.id_source):
+        return st.none()  # the id comes from the body, or is derived: sign() writes none
     # An id may not hold the separators of the signed content ("." in "{id}.{timestamp}").
-    separators = getattr(scheme, "_separators", str)()
+    separators = info.id_forbidden
     allowed = "".join(c for c in _ID_CHARACTERS if c not in separators)
     return st.none() | st.text(allowed, min_size=1, max_size=24)
 
