@@ -35,12 +35,35 @@ def test_schemes_json_lists_every_registered_name(run: Run) -> None:
     assert rows["stripe"]["tolerance"] == 300
 
 
-def test_schemes_text_has_a_line_per_name(run: Run) -> None:
-    """Plain `schemes` prints one line per registry name."""
+def test_schemes_text_has_a_header_and_a_line_per_name(run: Run) -> None:
+    """Plain `schemes` prints a header row, then one line per registry name with its id source."""
     result = run("schemes")
     assert result.code == 0
-    assert len(result.out.splitlines()) == len(schemes.names())
-    assert any(line.startswith("stripe ") for line in result.out.splitlines())
+    header, *lines = result.out.splitlines()
+    assert header.split()[:2] == ["NAME", "ALGORITHM"]
+    assert "EVIDENCE" in header
+    assert header.endswith("ID FROM")
+    assert len(lines) == len(schemes.names())
+    github = next(line for line in lines if line.startswith("github "))
+    assert "vector" in github.split()
+    assert github.endswith(schemes.get("github").info.id_source.describe())  # type: ignore[union-attr]
+
+
+def test_schemes_json_has_id_source_and_evidence_for_every_scheme(run: Run) -> None:
+    """Every row says where the delivery id comes from and what the scheme is checked against."""
+    rows = run("schemes", "--json").json()["schemes"]
+    for row in rows:
+        info = schemes.get(row["name"]).info
+        assert row["id_source"] == ("none" if info.id_source is None else info.id_source.describe())
+        assert row["id_source"]
+        assert row["evidence"] in ("vector", "sdk", "both", "none"), row["name"]
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["stripe"]["id_source"].startswith("body field `id`")
+    assert by_name["stripe"]["evidence"] == "sdk"
+    assert "stripe-python" in by_name["stripe"]["evidence_against"]
+    assert "openai" in by_name["openai"]["evidence_against"].lower()  # the alias's own check
+    assert by_name["telegram"]["keys"] == "token"
+    assert by_name["telegram"]["algorithm"] == "token"
 
 
 @pytest.mark.parametrize("name", schemes.names())

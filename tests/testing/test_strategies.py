@@ -325,3 +325,41 @@ def test_draws_follow_a_frozen_clock(delivery: SignedDelivery) -> None:
     assert delivery.now == TEST_NOW
     assert abs(delivery.timestamp - TEST_NOW) <= 300
     assert delivery.verifier.verify(delivery.body, delivery.headers).timestamp == delivery.timestamp
+
+
+def _user_form_scheme() -> hooksig.HmacScheme:
+    """A form-bodied, URL-signing scheme of a user's own: the toolkit knows it only by its info."""
+    from hooksig.scheme.content import url_and_sorted_params
+
+    return hooksig.HmacScheme(
+        name="acme-forms",
+        signature_header="X-Acme-Signature",
+        algorithm="sha256",
+        encoding="base64",
+        content=url_and_sorted_params,
+        body_shape="form",
+    )
+
+
+def test_a_user_declared_form_scheme_needs_no_toolkit_edit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The toolkit reads body shape and URL signing from SchemeInfo: a user's form scheme works."""
+    monkeypatch.setattr(hooksig.schemes, "_registered", {})
+    hooksig.schemes.register(_user_form_scheme())
+    signer = Signer("acme-forms", url="https://example.com/hooks/acme")
+    delivery = signer.delivery({"b": "2", "a": "1"})
+    assert urllib.parse.parse_qsl(delivery.body.decode("ascii")) == [("b", "2"), ("a", "1")]
+    assert delivery.verify().body == delivery.body
+    # The scheme signs sorted form fields, so reordered fields are the same delivery.
+    assert equivalent_bodies("acme-forms", b"a=1&b=2", b"b=2&a=1")
+    assert not equivalent_bodies("acme-forms", b"a=1&b=2", b"a=1&b=3")
+
+    @SMALL
+    @given(deliveries(signer), tampered_deliveries(signer))
+    def check(genuine: SignedDelivery, tampered: SignedDelivery) -> None:
+        urllib.parse.parse_qsl(genuine.body.decode(), keep_blank_values=True)
+        assert genuine.verify().body == genuine.body
+        _refused(tampered)
+
+    check()

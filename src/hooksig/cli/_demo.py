@@ -54,7 +54,7 @@ def _round_trips(now: int) -> list[Row]:
         headers = signed.headers
         delivery = signed.verify()
         shown = next(iter(headers.values()), "(in the body)")
-        if getattr(scheme, "construction", None) in ("token", "basic"):
+        if scheme.info.construction in ("token", "basic"):
             shown = "(the shared secret itself, not shown)"
         shown = shown if len(shown) <= 44 else shown[:41] + "..."
         rows.append((name, shown, f"verified, key {delivery.key_id}, id {delivery.id}"))

@@ -22,9 +22,8 @@ from typing import Any
 from .. import schemes
 from .._primitives.headers import Headers
 from ..errors import ConfigurationError, WebhookError
-from ..scheme import HmacScheme, Scheme
+from ..scheme import Scheme
 from ..scheme import place_body_fields as place_fields
-from ..scheme.asymmetric import AsymmetricScheme
 from ..url import PublicUrl
 from . import _capture
 
@@ -141,12 +140,13 @@ def keys(args: argparse.Namespace, *, signing: bool) -> dict[str, Any]:
         public_key = read_text(args.public_key_file, "public key file")
     found: dict[str, Any] = {"secret": None, "public_key": None, "signing_key": None}
     if public_key is not None and not signing:
-        if isinstance(scheme, HmacScheme) and scheme.asymmetric is None:
+        if "public-key" not in scheme.info.key_kinds:
             raise UsageError(f"the {scheme.name} scheme uses a shared secret, not a public key")
         found["public_key"] = public_key  # the secret source is not read
         return found
     text = _secret_text(args)
-    private = isinstance(scheme, AsymmetricScheme) or (text or "").startswith("whsk_")
+    # A public-key-only scheme signs with a private key; a whsk_ secret is one too.
+    private = scheme.info.key_kinds == ("public-key",) or (text or "").startswith("whsk_")
     if text is None:
         hint = " (or --public-key)" if not signing else ""
         raise UsageError(f"no secret: set ${args.secret_env} or pass --secret-file{hint}")

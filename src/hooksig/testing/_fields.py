@@ -14,7 +14,7 @@ import json
 
 from .. import schemes
 from ..errors import WebhookError
-from ._bodies import BODY_PREFIX, _names, _set_field, shape
+from ._bodies import BODY_PREFIX, _set_field, shape
 from ._signing import TEST_NOW, SignedDelivery, Signer
 
 __all__ = ["field", "signature_fields", "timestamp_fields", "with_field"]
@@ -62,7 +62,7 @@ def with_field(
 
 def signature_fields(delivery: SignedDelivery) -> list[str]:
     """The headers (or body fields) of *delivery* that carry its signature."""
-    declared = _names(getattr(schemes.get(delivery.scheme), "signature_header", None))
+    declared = schemes.get(delivery.scheme).info.signature_headers
     found = [name for name in declared if field(delivery, name) is not None]
     if not found:
         # A scheme that does not declare its header: the ones that change with the body.
@@ -73,7 +73,7 @@ def signature_fields(delivery: SignedDelivery) -> list[str]:
 
 def timestamp_fields(signer: Signer) -> list[str]:
     """The timestamp headers (or body fields) whose value the signature covers."""
-    names = _names(getattr(schemes.get(signer.scheme), "timestamp_header", None))
+    names = schemes.get(signer.scheme).info.timestamp_headers
     if not names:
         return []
     one = signer.delivery(timestamp=TEST_NOW, id="msg_probe")

@@ -10,6 +10,7 @@ from typing import Any
 from .. import schemes
 from ..errors import ExtraNotInstalled
 from ..keys import Secret, SecretLike
+from ..scheme import Scheme
 from ..verifier import Verifier
 
 __all__ = ["OTHER_SECRET", "TEST_SECRET", "signing_verifier"]
@@ -27,7 +28,7 @@ def _key_options(
     scheme = schemes.get(name)
     if signing_key is not None:
         return {"signing_key": signing_key}
-    secret_format = getattr(scheme, "secret_format", None)
+    secret_format = scheme.info.secret_format
     if secret_format in {"whsec", "base64"}:
         if isinstance(secret, Secret) or (
             secret_format == "whsec" and isinstance(secret, str) and secret.startswith("whsec_")
@@ -41,15 +42,15 @@ def _key_options(
     return {"signing_key": _fresh_private_key(scheme)}
 
 
-def _plain_secret(scheme: object, secret: SecretLike | None) -> SecretLike:
+def _plain_secret(scheme: Scheme, secret: SecretLike | None) -> SecretLike:
     """*secret* (default :data:`TEST_SECRET`) as a hex, Basic or text scheme reads it."""
     if isinstance(secret, Secret):
         return secret
-    if getattr(scheme, "secret_format", None) == "hex":
+    if scheme.info.secret_format == "hex":
         return (
             secret.encode() if isinstance(secret, str) else secret or TEST_SECRET.encode()
         ).hex()
-    if getattr(scheme, "construction", None) == "basic":
+    if scheme.info.construction == "basic":
         # Basic credentials are user:password: a bare test secret becomes the password.
         text = TEST_SECRET if secret is None else secret
         text = text if isinstance(text, str) else text.decode("latin-1")
@@ -57,7 +58,7 @@ def _plain_secret(scheme: object, secret: SecretLike | None) -> SecretLike:
     return secret if secret is not None else TEST_SECRET
 
 
-def _fresh_private_key(scheme: object) -> str | bytes:
+def _fresh_private_key(scheme: Scheme) -> str | bytes:
     """A new private key for a public-key scheme: PEM for ECDSA P-256, a raw seed for Ed25519."""
     try:
         from cryptography.hazmat.primitives import serialization
@@ -65,7 +66,7 @@ def _fresh_private_key(scheme: object) -> str | bytes:
     except ImportError:
         raise ExtraNotInstalled("crypto", "cryptography") from None
 
-    if getattr(scheme, "algorithm", None) == "ecdsa-p256":
+    if scheme.info.algorithm == "ecdsa-p256":
         pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,

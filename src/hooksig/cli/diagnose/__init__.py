@@ -28,6 +28,7 @@ from ...errors import (
     TimestampOutOfTolerance,
     WebhookError,
 )
+from ...scheme import Scheme
 from ...verifier import Verifier
 from . import causes as text
 from .body import body_repairs, truncation
@@ -232,7 +233,7 @@ def _freshness(repaired: Case) -> list[Cause]:
 
 def _clock(verifier: Verifier, exc: TimestampOutOfTolerance) -> Cause:
     """Milliseconds for seconds (or the reverse), else clock skew, from the signed time."""
-    unit = getattr(verifier.scheme, "timestamp_unit", "s")
+    unit = verifier.scheme.info.timestamp_unit or "s"
     bound = verifier.scheme.default_tolerance or 300.0
     if unit == "s" and abs(exc.timestamp / 1000 - exc.now) <= bound:
         return text.milliseconds(exc.timestamp, exc.now)
@@ -248,7 +249,7 @@ def _secret_forms(case: Case, primary: Verifier) -> Iterator[tuple[Case, Cause]]
     """The configured secret read another way."""
     if not isinstance(case.secret, str):
         return
-    secret_format = getattr(primary.scheme, "secret_format", None)
+    secret_format = primary.scheme.info.secret_format
     if secret_format is None:
         return
     seen = {key_of(case.secret, secret_format)}
@@ -289,9 +290,9 @@ def _distinct_schemes(primary: str) -> Sequence[str]:
 _STRENGTH = {"sha1": 1, "sha256": 2, "sha512": 3}
 
 
-def _strength(scheme: object) -> int:
+def _strength(scheme: Scheme) -> int:
     """How strong the hash *scheme* signs with is; public-key schemes count as SHA-256."""
-    return _STRENGTH.get(str(getattr(scheme, "algorithm", "")), 2)
+    return _STRENGTH.get(scheme.info.algorithm, 2)
 
 
 def _other_schemes(
@@ -329,14 +330,13 @@ def _legacy(primary: Verifier, other: Verifier, failure: WebhookError) -> Cause:
     return text.legacy_signature_only(
         scheme=primary.scheme.name,
         wanted=getattr(failure, "header", None) or _first(primary.scheme),
-        algorithm=str(getattr(primary.scheme, "algorithm", "")),
+        algorithm=primary.scheme.info.algorithm,
         present=_first(other.scheme),
-        weaker=str(getattr(other.scheme, "algorithm", "")),
+        weaker=other.scheme.info.algorithm,
         verifies_with=other.scheme.name,
     )
 
 
-def _first(scheme: object) -> str:
+def _first(scheme: Scheme) -> str:
     """The first signature header a scheme reads."""
-    header = getattr(scheme, "signature_header", "")
-    return header if isinstance(header, str) else header[0]
+    return next(iter(scheme.info.signature_headers), "")

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
+from ...scheme import Scheme
 from ...url import DEFAULT_PORTS
 from . import causes as text
 from .causes import Cause
@@ -25,12 +26,9 @@ _HOST = re.compile(r"[A-Za-z0-9.\-]{1,253}(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}
 _PARTS = ("scheme", "host", "port", "trailing_slash")
 
 
-def signs_url(scheme: object) -> bool:
-    """True when *scheme*'s signed content includes the URL (or may: a content function)."""
-    content = getattr(scheme, "content", None)
-    if isinstance(content, str):
-        return "{url}" in content
-    return callable(content)
+def signs_url(scheme: Scheme) -> bool:
+    """True when *scheme*'s signed content includes the URL, as its SchemeInfo declares."""
+    return scheme.info.signs_url
 
 
 def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
