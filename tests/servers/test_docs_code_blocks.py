@@ -12,7 +12,8 @@ cannot run as written carries a ``not runnable`` mark with its reason
 The fixtures a reader would have are in the environment: for every
 registered scheme ``<NAME>_WEBHOOK_SECRET`` (and ``<NAME>_PUBLIC_KEY`` for
 public-key schemes) in that scheme's own format, the names in :data:`EXTRA`,
-``REDIS_URL`` and ``DATABASE_URL`` for the test servers, and a Django
+``REDIS_URL`` (also as ``HOOKSIG_REDIS_URL``) and ``DATABASE_URL`` for the
+test servers, and a Django
 settings module (``DJANGO_SETTINGS_MODULE=docs_settings``).
 """
 
@@ -34,7 +35,7 @@ from tests.cli.keys import cli_keys
 from tests.docs.blocks import PAGES, ROOT, BadMark, Block, as_module, blocks
 from tests.servers.support import POSTGRES_DSN, REDIS_URL
 
-RUNNER = Path(__file__).with_name("run_page.py")
+RUNNER = ROOT / "tests" / "docs" / "run_page.py"
 #: Environment variables the guides use besides the per-scheme ones.
 EXTRA = {
     "WEBHOOK_SECRET": "whsec_" + base64.b64encode(TEST_SECRET.encode()).decode(),
@@ -77,6 +78,7 @@ def environment(directory: Path) -> dict[str, str]:
     env.update(EXTRA)
     env.update(
         REDIS_URL=REDIS_URL,
+        HOOKSIG_REDIS_URL=REDIS_URL,
         DATABASE_URL=POSTGRES_DSN,
         DJANGO_SETTINGS_MODULE="docs_settings",
         PYTHONDONTWRITEBYTECODE="1",
