@@ -221,7 +221,7 @@ class Verifier:
         # The general path: every step through the scheme's own methods.
         scheme = self._scheme
         try:
-            view = Headers(headers)
+            view = Headers.of(headers)
             if url is None and self._url_policy is not None:
                 url = self._url_policy.resolve(path, view)
             request = Request(body, view, url, method, params)

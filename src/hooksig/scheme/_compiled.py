@@ -236,7 +236,7 @@ class FastPath:
 
     def _view_values(self, headers: Any) -> Any:
         # Step 1 for headers that are not a plain dict: (values, layout, view) or DEFER.
-        headers = Headers(headers)  # raises the general path's MalformedSignature for junk
+        headers = Headers.of(headers)  # raises the general path's MalformedSignature for junk
         if not headers._repeated.isdisjoint(self._wanted):
             return DEFER
         values = headers._values
