@@ -285,6 +285,20 @@ class SchemeContract:
         with pytest.raises(MissingSignature):
             self.verify({})
 
+    def test_empty_headers(self) -> None:
+        """An empty required header is MissingSignature, as if absent; an empty optional one is."""
+        headers = self.sign()
+        optional = set(self.optional_headers)
+        if self.id_source == "header":
+            optional.add(self.id_header(headers))
+        for name in headers:
+            emptied = {**headers, name: ""}
+            if name in optional:
+                assert self.verify(emptied).body == self.body
+            else:
+                with pytest.raises(MissingSignature):
+                    self.verify(emptied)
+
     def test_repeated_signature_header(self) -> None:
         """Two copies of a signature header, even identical, are MalformedSignature."""
         headers = self.sign()

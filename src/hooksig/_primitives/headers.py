@@ -111,7 +111,8 @@ class Headers(Mapping[str, str]):
     pairs; :meth:`of` views the shape a framework already has instead.
     Looking a name up with ``[]`` or ``get()`` returns its first value; a
     scheme reads the headers it signs with :meth:`one`, :meth:`require` or
-    :meth:`optional`, which refuse a repeated name and an oversized value.
+    :meth:`optional`, which refuse a repeated name and an oversized value,
+    and treat an empty value as absent.
 
     .. versionadded:: 0.1
     """
@@ -225,7 +226,7 @@ class Headers(Mapping[str, str]):
     def _one(self, key: str, name: str) -> str | None:
         # one(): *key* is the lower-case name, *name* the one errors report.
         value = self._values.get(key)
-        if value is None:
+        if not value:
             return None
         if key in self._repeated:
             raise _repeated(name)
@@ -233,7 +234,7 @@ class Headers(Mapping[str, str]):
 
     def one(self, name: str) -> str | None:
         """
-        Return the single value of the lower-case *name*, or ``None`` if absent.
+        Return the single value of the lower-case *name*, or ``None`` if absent or empty.
 
         The cheap lookup a scheme's fast route reads through: *name* must
         already be lower case.
@@ -247,7 +248,10 @@ class Headers(Mapping[str, str]):
 
     def optional(self, name: str) -> str | None:
         """
-        Return the single value of *name*, or ``None`` when it is absent.
+        Return the single value of *name*, or ``None`` when it is absent or empty.
+
+        An empty value counts as absent, as stripe-python and standardwebhooks
+        treat it: a header a proxy or client emptied carries nothing to check.
 
         Raises:
             MalformedSignature: the name was sent twice, or its value is too long.
@@ -259,7 +263,7 @@ class Headers(Mapping[str, str]):
         Return the single value of *name*.
 
         Raises:
-            MissingSignature: the header is absent.
+            MissingSignature: the header is absent or empty.
             MalformedSignature: the name was sent twice, or its value is too long.
         """
         value = self._one(name.lower(), name)
@@ -342,7 +346,7 @@ class _AsgiHeaders(_LazyHeaders):
         except UnicodeEncodeError:
             return None
         value = self._index.get(wanted)
-        if value is None:
+        if not value:
             return None
         kept = self._pairs_kept
         if kept is not None and sum(1 for sent, _ in kept if sent == wanted) > 1:
@@ -380,7 +384,7 @@ class _EnvironHeaders(_LazyHeaders):
 
     def _one(self, key: str, name: str) -> str | None:
         value = self._environ.get(_CGI_KEYS.get(key) or "HTTP_" + key.upper().replace("-", "_"))
-        if value is None:
+        if not value:
             return None
         if type(value) is not str:
             raise _bad_headers()

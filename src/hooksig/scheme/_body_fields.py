@@ -54,7 +54,7 @@ class Fields:
         self._loaded = False
 
     def first_of(self, names: tuple[str, ...]) -> tuple[str, str] | None:
-        """Like :meth:`hooksig.Headers.first_of`; a body field that is absent is ``None``."""
+        """Like :meth:`hooksig.Headers.first_of`; a body field absent or empty is ``None``."""
         if not names[0].startswith(BODY_FIELD):
             return self._request.headers.first_of(names)
         if not self._loaded:
@@ -62,8 +62,8 @@ class Fields:
         node = self._body
         for part in names[0][len(BODY_FIELD) :].split("."):
             node = node.get(part) if isinstance(node, dict) else None
-        if node is None:
-            return None
+        if node is None or node == "":
+            return None  # an empty field is absent, as an empty header is
         if isinstance(node, int) and not isinstance(node, bool):
             node = str(node)  # Linear's webhookTimestamp is a JSON number
         if not isinstance(node, str) or len(node) > MAX_HEADER_VALUE:
