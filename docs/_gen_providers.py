@@ -122,6 +122,22 @@ def _delivery_id(scheme: Any) -> str:
     return " or ".join(parts) if parts else "none sent"
 
 
+def _signed_url(scheme: Any) -> str:
+    if not getattr(scheme, "signs_url", False):
+        return "not signed"
+    ports = (
+        "; tried as configured and without its port (or with the default port), as the SDKs do"
+        if getattr(scheme, "url_variants", None) is not None
+        else ""
+    )
+    return (
+        "required at construction: `public_url=` your site's base URL (joined with the "
+        "request path and query) or the webhook's full URL (used as it is when the request "
+        "path is its path), a `TrustedProxy`, or `PerCallUrl()` with `url=` on every call "
+        f"([the rule](../verifying.md#schemes-that-sign-the-url)){ports}"
+    )
+
+
 def _keys(scheme: Any, name: str) -> str:
     hint = getattr(scheme, "secret_hint", "")
     secret_format = getattr(scheme, "secret_format", None)
@@ -137,9 +153,8 @@ def _example(scheme: Any, name: str) -> str:
         key = 'secrets=["primary key", "secondary key"]'
     else:
         key = 'secret="..."'
-    content = scheme.content if isinstance(scheme.content, str) else "{url}"
-    signs_url = "{url}" in content or not isinstance(scheme.content, str)
-    url = ', public_url="https://example.com"' if signs_url else ""
+    signs_url = getattr(scheme, "signs_url", False)
+    url = f', public_url="https://example.com/hooks/{name}"' if signs_url else ""
     path = ", path=request_path_and_query" if signs_url else ""
     lines = [
         "```python",
@@ -184,6 +199,7 @@ def _page(name: str, module_path: str, scheme: Any, aliases: list[str]) -> str:
         ("Timestamp", _timestamp(scheme)),
         ("Delivery id", _delivery_id(scheme)),
         ("Key", _keys(scheme, name)),
+        ("Signed URL", _signed_url(scheme)),
         ("Handshake", "answered by `Verifier.handshake()`" if scheme.handshake else "none"),
         ("Source", f"<{scheme.docs_url}>" if scheme.docs_url else "see below"),
         ("Checked against", _evidence(name)),

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from hooksig import ConfigurationError, InsecureKeyWarning, KeyRing, Secret
+from hooksig import ConfigurationError, InsecureKeyWarning, KeyRing, Secret, Verifier
 from hooksig.keys import MIN_SECRET_BYTES, Key, hmac_ring, load_secret
 
 RAW = bytes(range(32))
@@ -96,6 +96,29 @@ def test_empty_secret_is_refused(fmt: str) -> None:
         load_secret(b"", fmt)  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError):
         load_secret("", fmt)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fmt", ["utf-8", "base64", "whsec"])
+@pytest.mark.parametrize("blank", ["\n", "  ", "\t\r\n\x0b\x0c", b" ", b"\n\n"], ids=repr)
+def test_blank_secret_is_refused(fmt: str, blank: str | bytes) -> None:
+    """A secret that is only ASCII whitespace (an unset variable, an empty file) is refused."""
+    with pytest.raises(ConfigurationError, match="whitespace"):
+        load_secret(blank, fmt)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["stripe", "slack", "github", "shopify"])
+def test_verifier_refuses_a_blank_secret(name: str) -> None:
+    """Verifier(secret="\\n") is refused at construction, not merely warned about."""
+    for blank in ("\n", "  ", b" "):
+        with pytest.raises(ConfigurationError, match="whitespace"):
+            Verifier(name, secret=blank)
+        with pytest.raises(ConfigurationError, match="whitespace"):
+            Verifier(name, secrets=["a-real-secret-0123456789abcdef", blank])
+
+
+def test_secret_with_surrounding_whitespace_is_kept_as_given() -> None:
+    """Only a blank secret is refused; a real one with a newline is the provider's bytes."""
+    assert load_secret("a-real-secret-0123456789\n", "utf-8") == b"a-real-secret-0123456789\n"
 
 
 def test_ring_needs_a_secret() -> None:

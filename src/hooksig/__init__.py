@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from .scheme.protocol import ParsedSignature as ParsedSignature
     from .scheme.protocol import Request as Request
     from .scheme.protocol import Scheme as Scheme
+    from .url import PerCallUrl as PerCallUrl
     from .url import PublicUrl as PublicUrl
     from .url import TrustedProxy as TrustedProxy
     from .url import UrlPolicy as UrlPolicy
@@ -69,6 +70,7 @@ __all__ = [
     "Pairs",
     "ParsedSignature",
     "PayloadTooLarge",
+    "PerCallUrl",
     "Plain",
     "PublicUrl",
     "ReplayWindow",
@@ -116,6 +118,7 @@ _LAZY: dict[str, str] = {
     "Pairs": "scheme.formats",
     "ParsedSignature": "scheme.protocol",
     "Plain": "scheme.formats",
+    "PerCallUrl": "url",
     "PublicUrl": "url",
     "ReplayWindow": "replay",
     "Request": "scheme.protocol",

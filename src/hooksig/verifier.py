@@ -61,13 +61,18 @@ class Verifier:
         clock: returns the current Unix time.
         max_body_size: larger bodies raise :class:`~hooksig.PayloadTooLarge` before hashing.
         public_url: for schemes that sign the URL (Twilio, Square, HubSpot,
-            Trello), where the provider calls you: a base URL such as
-            ``"https://example.com"`` joined with ``verify(path=...)``, a full
-            URL, or a :class:`~hooksig.UrlPolicy` (:class:`~hooksig.TrustedProxy`).
+            Trello), and required by them: where the provider calls you, as a
+            base URL such as ``"https://example.com"`` joined with
+            ``verify(path=...)``, the webhook's full URL (used as it is when
+            the request path is its path; see :class:`~hooksig.PublicUrl`),
+            or a :class:`~hooksig.UrlPolicy`: :class:`~hooksig.TrustedProxy`,
+            or :class:`~hooksig.PerCallUrl` to pass ``url=`` to every call.
             ``Host`` and ``X-Forwarded-*`` are never read otherwise.
 
     Raises:
-        ConfigurationError: unknown scheme, missing or malformed keys, bad options.
+        ConfigurationError: unknown scheme, missing, empty or malformed keys,
+            bad options, a scheme that signs the URL without *public_url*, or
+            a finite *tolerance* for a scheme that signs no timestamp.
 
     .. versionadded:: 0.1
     """
@@ -98,11 +103,26 @@ class Verifier:
         public_url: str | UrlPolicy | None = None,
     ) -> None:
         self._scheme = _resolve(scheme)
+        name = self._scheme.name
         self._url_policy: UrlPolicy | None = None
         if public_url is not None:
             from .url import url_policy  # urllib.parse, loaded only for schemes that sign URLs
 
             self._url_policy = url_policy(public_url)
+        elif getattr(self._scheme, "signs_url", False) is True:
+            raise ConfigurationError(
+                f"the {name} scheme signs the URL the provider called: pass "
+                "public_url='https://your.host' (joined with each request path) or the "
+                "webhook's full URL, a hooksig.TrustedProxy, or hooksig.PerCallUrl() "
+                "to give url= to every verify()"
+            )
+        if self._scheme.default_tolerance is None and (
+            tolerance not in (None, math.inf) or future_tolerance not in (None, math.inf)
+        ):
+            raise ConfigurationError(
+                f"the {name} scheme signs no timestamp, so tolerance= has nothing to bound: "
+                "leave it out and rely on the idempotency guard"
+            )
         if secret is not None and secrets is not None:
             raise ConfigurationError("pass secret= or secrets=, not both")
         if isinstance(secrets, (str, bytes)):
@@ -203,6 +223,10 @@ class Verifier:
         if not isinstance(body, bytes):
             if not isinstance(body, (bytearray, memoryview)):
                 raise MalformedPayload("the body must be the raw bytes received, not decoded text")
+            # The size first: an oversized buffer is refused without being copied.
+            size = body.nbytes if isinstance(body, memoryview) else len(body)
+            if size > self._max_body:
+                raise PayloadTooLarge(self._max_body)
             body = bytes(body)
         if len(body) > self._max_body:
             raise PayloadTooLarge(self._max_body)
@@ -222,7 +246,8 @@ class Verifier:
         scheme = self._scheme
         try:
             view = Headers.of(headers)
-            if url is None and self._url_policy is not None:
+            # The URL is looked up only for a scheme that may sign it.
+            if url is None and self._url_policy is not None and getattr(scheme, "signs_url", True):
                 url = self._url_policy.resolve(path, view)
             request = Request(body, view, url, method, params)
             parsed = scheme.parse(request)
@@ -286,7 +311,11 @@ class Verifier:
             raise MalformedPayload("the body must be bytes")
         if timestamp is None:
             timestamp = int(self.clock())
-        if url is None and self._url_policy is not None:
+        if (
+            url is None
+            and self._url_policy is not None
+            and getattr(self._scheme, "signs_url", True)
+        ):
             url = self._url_policy.resolve(path, Headers())
         request = Request(body, Headers(), url, method, params)
         return self._scheme.sign(self._keys, request, timestamp=timestamp, id=id)

@@ -23,7 +23,7 @@ from hooksig import (
     Versioned,
 )
 from hooksig.keys import KeyRing
-from hooksig.scheme.content import with_and_without_default_port
+from hooksig.scheme.content import with_and_without_port
 from tests.conftest import NOW, SECRET
 
 KEY = SECRET.encode()
@@ -63,6 +63,47 @@ class TestConstruction:
         """An unknown algorithm, encoding or timestamp unit is a ConfigurationError."""
         with pytest.raises(ConfigurationError):
             _scheme(**{option: value})
+
+    @pytest.mark.parametrize(
+        ("option", "value"),
+        [
+            ("signature_header", ""),
+            ("signature_header", ()),
+            ("timestamp_header", ""),
+            ("timestamp_header", ("X-Ts", "")),
+            ("id_header", ""),
+            ("id_header", ()),
+        ],
+    )
+    def test_a_header_option_names_a_header(self, option: str, value: object) -> None:
+        """timestamp_header="" (or any empty header name) is refused, not read as no header."""
+        with pytest.raises(ConfigurationError, match=f"{option}=.*names no header"):
+            _scheme(**{option: value})
+
+    def test_tolerance_needs_a_timestamp(self) -> None:
+        """A declared tolerance without a signed timestamp is refused: it would bound nothing."""
+        with pytest.raises(ConfigurationError, match="needs a signed timestamp"):
+            _scheme(tolerance=300)
+        with pytest.raises(ConfigurationError, match="needs a signed timestamp"):
+            _scheme(signature_format=Pairs(timestamp_key=None), tolerance=60)
+        assert _scheme(timestamp_header="X-Ts", tolerance=60).default_tolerance == 60
+        assert _scheme(signature_format=Pairs(), tolerance=60).default_tolerance == 60
+
+    def test_signs_url(self) -> None:
+        """A {url} template, URL variants or a builder marked signs_url sign the URL."""
+        from hooksig.scheme.content import body_then_url, low_bytes, signs_url
+
+        assert not _scheme().signs_url
+        assert _scheme(content="{method}{url}{body}").signs_url
+        assert _scheme(content=body_then_url).signs_url
+        assert _scheme(content=low_bytes(body_then_url)).signs_url
+
+        def plain(parsed: ParsedSignature, request: Request) -> bytes:
+            return request.body
+
+        assert not _scheme(content=plain).signs_url
+        assert not _scheme(content=low_bytes(plain)).signs_url
+        assert _scheme(content=signs_url(plain)).signs_url
 
     def test_template_needs_body(self) -> None:
         """A content template without {body} would sign nothing of the delivery."""
@@ -111,7 +152,7 @@ class TestDefaultTolerance:
 
     def test_explicit(self) -> None:
         """An explicit tolerance wins."""
-        assert _scheme(tolerance=5).default_tolerance == 5
+        assert _scheme(timestamp_header="X-Ts", tolerance=5).default_tolerance == 5
 
 
 def _verifier(scheme: Scheme, **kwargs: Any) -> hooksig.Verifier:
@@ -393,7 +434,7 @@ def test_url_variants_share_one_built_content() -> None:
         name="acme",
         signature_header="X-Acme",
         content=url_then_body,
-        url_variants=with_and_without_default_port,
+        url_variants=with_and_without_port,
     )
     request = Request(b"payload", Headers(), url="https://example.com/hook")
     pieces = scheme._signed_parts(ParsedSignature(()), request)
@@ -410,7 +451,7 @@ def test_url_variants_with_a_template() -> None:
         name="acme",
         signature_header="X-Acme",
         content="{url}|{body}",
-        url_variants=with_and_without_default_port,
+        url_variants=with_and_without_port,
     )
     request = Request(b"payload", Headers(), url="https://example.com/hook")
     pieces = scheme._signed_parts(ParsedSignature(()), request)
@@ -430,9 +471,9 @@ def test_url_variants_with_content_not_led_by_the_url() -> None:
         name="acme",
         signature_header="X-Acme",
         content=body_then_url,
-        url_variants=with_and_without_default_port,
+        url_variants=with_and_without_port,
     )
-    verifier = hooksig.Verifier(scheme, secret=SECRET)
+    verifier = hooksig.Verifier(scheme, secret=SECRET, public_url=hooksig.PerCallUrl())
     headers = verifier.sign(b"payload", url="https://example.com:443/hook")
     delivery = verifier.verify(b"payload", headers, url="https://example.com/hook")
     assert delivery.body == b"payload"

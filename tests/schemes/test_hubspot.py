@@ -8,7 +8,7 @@ from typing import ClassVar
 import pytest
 from hubspot.utils.signature import Signature
 
-from hooksig import InvalidSignature, Verifier
+from hooksig import InvalidSignature, PerCallUrl, Verifier
 from tests.conftest import SECRET
 from tests.schemes.contract import SchemeContract
 from tests.vectors import provider_vector
@@ -23,6 +23,7 @@ class TestHubSpotV3(SchemeContract):
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
     id_source = None
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": URL, "method": "POST"}
 
 
@@ -33,6 +34,7 @@ class TestHubSpotV2(SchemeContract):
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
     id_source = None
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": URL, "method": "POST"}
 
 
@@ -53,7 +55,7 @@ class TestHubSpotV1(SchemeContract):
 def test_published_vectors(name: str, scheme: str) -> None:
     """hubspot-api-python's vectors verify, each under its configured version only."""
     vector = provider_vector(name)
-    verifier = Verifier(scheme, secret=vector["secret"])
+    verifier = Verifier(scheme, secret=vector["secret"], public_url=PerCallUrl())
     delivery = verifier.verify(
         vector["body"].encode(), vector["headers"], url=vector.get("url"), now=1693657560
     )
@@ -63,14 +65,14 @@ def test_published_vectors(name: str, scheme: str) -> None:
 def test_version_header_does_not_choose_the_recipe() -> None:
     """A v1 signature labelled v1 fails a verifier configured for v2."""
     vector = provider_vector("HubSpot v1")
-    verifier = Verifier("hubspot-v2", secret=vector["secret"])
+    verifier = Verifier("hubspot-v2", secret=vector["secret"], public_url=PerCallUrl())
     with pytest.raises(InvalidSignature):
         verifier.verify(vector["body"].encode(), vector["headers"], url="https://x.example/")
 
 
 def test_method_is_signed() -> None:
     """v3 signs the HTTP method: a POST signature fails as a PUT."""
-    verifier = Verifier("hubspot", secret=SECRET)
+    verifier = Verifier("hubspot", secret=SECRET, public_url=PerCallUrl())
     headers = verifier.sign(b"{}", timestamp=1_700_000_000, url=URL, method="POST")
     with pytest.raises(InvalidSignature):
         verifier.verify(b"{}", headers, url=URL, method="PUT", now=1_700_000_000)
@@ -82,7 +84,9 @@ def test_hubspot_sdk_accepts_hooksig_signatures(version: str) -> None:
     scheme = {"v1": "hubspot-v1", "v2": "hubspot-v2", "v3": "hubspot"}[version]
     now = int(time.time())
     body = '{"objectId": 1, "name": "caf\u00e9"}'
-    headers = Verifier(scheme, secret=SECRET).sign(body.encode(), timestamp=now, url=URL)
+    headers = Verifier(scheme, secret=SECRET, public_url=PerCallUrl()).sign(
+        body.encode(), timestamp=now, url=URL
+    )
     signature = headers.get("X-HubSpot-Signature-v3") or headers["X-HubSpot-Signature"]
     assert Signature.is_valid(
         signature=signature,
@@ -104,4 +108,9 @@ def test_hooksig_accepts_hubspot_sdk_signatures(version: str) -> None:
     signature = Signature.get_signature(SECRET, body, version, URL, "POST", timestamp)
     name = "X-HubSpot-Signature-v3" if version == "v3" else "X-HubSpot-Signature"
     headers = {name: signature, "X-HubSpot-Request-Timestamp": timestamp}
-    assert Verifier(scheme, secret=SECRET).verify(body.encode(), headers, url=URL).key_id == "0"
+    assert (
+        Verifier(scheme, secret=SECRET, public_url=PerCallUrl())
+        .verify(body.encode(), headers, url=URL)
+        .key_id
+        == "0"
+    )

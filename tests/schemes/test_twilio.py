@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import pytest
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import HMAC_SHA256, RequestValidator
 
 from hooksig import (
     ConfigurationError,
     InvalidSignature,
     MalformedSignature,
+    PerCallUrl,
     Verifier,
 )
 from tests.conftest import SECRET
@@ -36,6 +37,7 @@ class TestTwilioForm(SchemeContract):
     signs_timestamp = False
     id_source = None
     body = FORM
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": URL}
 
 
@@ -54,6 +56,7 @@ class TestTwilioJson(SchemeContract):
     signs_timestamp = False
     id_source = None
     body = JSON
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": JSON_URL}
 
     def signature_headers(self) -> set[str]:
@@ -93,7 +96,7 @@ class TestTwilioSha256(TestTwilioForm):
 def test_published_vectors(name: str, url: str | None) -> None:
     """The twilio-python vectors verify, with and without the default port."""
     vector = provider_vector(name)
-    verifier = Verifier("twilio", secret=vector["secret"])
+    verifier = Verifier("twilio", secret=vector["secret"], public_url=PerCallUrl())
     delivery = verifier.verify(vector["body"].encode(), vector["headers"], url=url or vector["url"])
     assert delivery.key_id == "0"
 
@@ -115,29 +118,48 @@ def test_params_given_by_the_adapter() -> None:
         "From": ["+14158675309"],
         "To": ["+18005551212"],
     }
-    verifier = Verifier("twilio", secret=vector["secret"])
+    verifier = Verifier("twilio", secret=vector["secret"], public_url=PerCallUrl())
     assert verifier.verify(b"", vector["headers"], url=vector["url"], params=params).key_id == "0"
 
 
-def test_other_port_is_not_tried() -> None:
-    """Only the default port is toggled; another port is another URL."""
-    headers = Verifier("twilio", secret=SECRET).sign(FORM, url=URL)
+@pytest.mark.parametrize(("name", "algorithm"), [("twilio", None), ("twilio-sha256", HMAC_SHA256)])
+def test_callback_on_another_port_signed_without_it_verifies(name: str, algorithm: str) -> None:
+    """A callback on :8443 that Twilio signed without the port verifies, as the SDKs allow."""
+    params = {"CallSid": "CA123", "From": "+14158675309", "To": "+18005551212"}
+    params |= {"Body": "caf\u00e9 & tea", "Digits": ""}
+    sdk = RequestValidator(SECRET)
+    on_port = "https://example.com:8443/hooks/twilio?account=1"
+    for signed_url in (URL, on_port):  # Twilio signed it without the port, or with it
+        signature = sdk.compute_signature(signed_url, params, algorithm)
+        assert sdk.validate(on_port, params, signature, algorithm)
+        headers = {"X-Twilio-Signature": signature}
+        verifier = Verifier(name, secret=SECRET, public_url="https://example.com:8443")
+        assert verifier.verify(FORM, headers, path="/hooks/twilio?account=1").key_id == "0"
+    # Another port is another URL: only the configured port and none are tried.
+    other = sdk.compute_signature("https://example.com:9000/hooks/twilio?account=1", params)
     with pytest.raises(InvalidSignature):
-        Verifier("twilio", secret=SECRET).verify(
-            FORM, headers, url="https://example.com:8443/hooks/twilio?account=1"
+        Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).verify(
+            FORM, {"X-Twilio-Signature": other}, url=on_port
         )
 
 
 def test_sha1_and_sha256_are_not_interchangeable() -> None:
     """The algorithm is configuration: a SHA-256 signature fails the SHA-1 scheme and back."""
-    sha256 = Verifier("twilio-sha256", secret=SECRET).sign(FORM, url=URL)
+    sha256 = Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl()).sign(FORM, url=URL)
     with pytest.raises(MalformedSignature):  # 32 bytes where 20 are expected
-        Verifier("twilio", secret=SECRET).verify(FORM, sha256, url=URL)
-    sha1 = Verifier("twilio", secret=SECRET).sign(FORM, url=URL)
+        Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).verify(FORM, sha256, url=URL)
+    sha1 = Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).sign(FORM, url=URL)
     with pytest.raises(MalformedSignature):
-        Verifier("twilio-sha256", secret=SECRET).verify(FORM, sha1, url=URL)
+        Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl()).verify(
+            FORM, sha1, url=URL
+        )
     settings = {**sha1, "X-Twilio-Webhooks-Signature-Settings": "key=,algorithm=HMAC_SHA256"}
-    assert Verifier("twilio", secret=SECRET).verify(FORM, settings, url=URL).key_id == "0"
+    assert (
+        Verifier("twilio", secret=SECRET, public_url=PerCallUrl())
+        .verify(FORM, settings, url=URL)
+        .key_id
+        == "0"
+    )
 
 
 @pytest.mark.parametrize(
@@ -147,7 +169,7 @@ def test_malformed_form_is_malformed(body: bytes) -> None:
     """A form body that does not parse strictly is MalformedSignature, never another error."""
     headers = {"X-Twilio-Signature": "A" * 27 + "="}
     with pytest.raises((MalformedSignature, InvalidSignature)):
-        Verifier("twilio", secret=SECRET).verify(body, headers, url=URL)
+        Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).verify(body, headers, url=URL)
 
 
 def test_repeated_body_hash_is_refused() -> None:
@@ -155,24 +177,26 @@ def test_repeated_body_hash_is_refused() -> None:
     url = JSON_URL + "&bodySHA256=" + hashlib.sha256(JSON).hexdigest()
     headers = {"X-Twilio-Signature": RequestValidator(SECRET).compute_signature(url, {})}
     with pytest.raises(InvalidSignature):
-        Verifier("twilio", secret=SECRET).verify(JSON, headers, url=url)
+        Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).verify(JSON, headers, url=url)
 
 
 def test_missing_url_is_a_configuration_error() -> None:
     """Without url= or public_url= the scheme cannot know what was signed."""
-    headers = Verifier("twilio", secret=SECRET).sign(FORM, url=URL)
+    headers = Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).sign(FORM, url=URL)
     with pytest.raises(ConfigurationError):
-        Verifier("twilio", secret=SECRET).verify(FORM, headers)
+        Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).verify(FORM, headers)
 
 
 def test_twilio_sdk_accepts_hooksig_signatures() -> None:
     """twilio's RequestValidator validates what hooksig signs, form and JSON."""
     sdk = RequestValidator(SECRET)
-    form = Verifier("twilio", secret=SECRET).sign(FORM, url=URL)
+    form = Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).sign(FORM, url=URL)
     params = {"CallSid": "CA123", "From": "+14158675309", "To": "+18005551212"}
     params |= {"Body": "caf\u00e9 & tea", "Digits": ""}
     assert sdk.validate(URL, params, form["X-Twilio-Signature"])
-    json_headers = Verifier("twilio", secret=SECRET).sign(JSON, url=JSON_URL)
+    json_headers = Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).sign(
+        JSON, url=JSON_URL
+    )
     assert sdk.validate(JSON_URL, JSON.decode(), json_headers["X-Twilio-Signature"])
 
 
@@ -182,7 +206,7 @@ def test_hooksig_accepts_twilio_sdk_signatures() -> None:
     params = {"CallSid": "CA123", "From": "+14158675309", "To": "+18005551212"}
     params |= {"Body": "caf\u00e9 & tea", "Digits": ""}
     signature = sdk.compute_signature(URL, params)
-    verifier = Verifier("twilio", secret=SECRET)
+    verifier = Verifier("twilio", secret=SECRET, public_url=PerCallUrl())
     assert verifier.verify(FORM, {"X-Twilio-Signature": signature}, url=URL).key_id == "0"
     with_port = "https://example.com:443/hooks/twilio?account=1"
     assert verifier.verify(FORM, {"X-Twilio-Signature": signature}, url=with_port)

@@ -187,7 +187,7 @@ class Headers(Mapping[str, str]):
         are lowered once.  A name sent twice is refused when read.
 
         Raises:
-            MalformedSignature: not pairs of bytes, or more than :data:`MAX_HEADER_COUNT`.
+            MalformedSignature: not pairs of bytes, or more than 256 headers.
 
         .. versionadded:: 0.1
         """
@@ -202,7 +202,7 @@ class Headers(Mapping[str, str]):
         (``a,b``); the grammar of each field a scheme reads refuses it.
 
         Raises:
-            MalformedSignature: not a mapping, or more than :data:`MAX_HEADER_COUNT` headers.
+            MalformedSignature: not a mapping, or more than 256 headers.
 
         .. versionadded:: 0.1
         """

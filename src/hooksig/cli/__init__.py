@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import schemes
 from ..errors import ConfigurationError, VerificationError, WebhookError
+from ..url import PerCallUrl
 from ..verifier import Verifier
 from . import _args, _io
 from ._io import UsageError as _UsageError
@@ -38,9 +39,10 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
 
 
 def _verifier(args: argparse.Namespace, *, signing: bool) -> Verifier:
-    """The Verifier the command-line flags describe."""
+    """The Verifier the command-line flags describe; each command passes the URL itself."""
     tolerance = getattr(args, "tolerance", None)
-    return Verifier(args.scheme, tolerance=tolerance, **_io.keys(args, signing=signing))
+    keys = _io.keys(args, signing=signing)
+    return Verifier(args.scheme, tolerance=tolerance, public_url=PerCallUrl(), **keys)
 
 
 def _scheme_row(name: str) -> dict[str, Any]:

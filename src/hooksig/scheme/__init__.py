@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .content import body_then_url as body_then_url
     from .content import low_bytes as low_bytes
     from .content import url_and_sorted_params as url_and_sorted_params
-    from .content import with_and_without_default_port as with_and_without_default_port
+    from .content import with_and_without_port as with_and_without_port
     from .formats import Pairs as Pairs
     from .formats import Plain as Plain
     from .formats import Versioned as Versioned
@@ -48,7 +48,7 @@ __all__ = [
     "hmac_token",
     "low_bytes",
     "url_and_sorted_params",
-    "with_and_without_default_port",
+    "with_and_without_port",
 ]
 
 #: Public name -> the module defining it.  A name loads its module on first
@@ -69,7 +69,7 @@ _LAZY: dict[str, str] = {
     "hmac_token": "handshake",
     "low_bytes": "content",
     "url_and_sorted_params": "content",
-    "with_and_without_default_port": "content",
+    "with_and_without_port": "content",
 }
 
 

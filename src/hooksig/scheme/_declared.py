@@ -72,6 +72,12 @@ class _TemplateScheme:
     _parts: tuple[bytes | str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        for option in ("signature_header", "timestamp_header", "id_header"):
+            value = getattr(self, option)
+            if value is not None and (not value or not all(_names(value))):
+                raise ConfigurationError(
+                    f"{option}={value!r} names no header: name one, or leave it out"
+                )
         if self.signature_format is None:
             object.__setattr__(self, "signature_format", Plain(self.prefix))
         in_body = _names(self.signature_header)[0].startswith(BODY_FIELD)
@@ -83,17 +89,33 @@ class _TemplateScheme:
             raise ConfigurationError("timestamp_unit must be s, ms or rfc3339")
         if self.encoding not in ENCODINGS:
             raise ConfigurationError("encoding must be hex, base64 or base64url")
+        if self.tolerance is not None and not self.signs_timestamp:
+            raise ConfigurationError(
+                f"tolerance= needs a signed timestamp, and the {self.name} scheme declares "
+                "none: set timestamp_header= or a Pairs timestamp_key, or leave tolerance out"
+            )
+
+    @property
+    def signs_timestamp(self) -> bool:
+        """Whether a timestamp is signed: a timestamp header, or one in the signature header."""
+        fmt = self.signature_format
+        return bool(self.timestamp_header or (isinstance(fmt, Pairs) and fmt.timestamp_key))
+
+    @property
+    def signs_url(self) -> bool:
+        """Whether the signed content includes the URL: a verifier then needs a URL policy."""
+        return (
+            "url" in self._parts
+            or self.url_variants is not None
+            or getattr(self.content, "signs_url", False) is True
+        )
 
     @property
     def default_tolerance(self) -> float | None:
         """300 seconds when the scheme signs a timestamp, unless configured."""
         if self.tolerance is not None:
             return self.tolerance
-        if self.timestamp_header or (
-            isinstance(self.signature_format, Pairs) and self.signature_format.timestamp_key
-        ):
-            return 300.0
-        return None
+        return 300.0 if self.signs_timestamp else None
 
     @property
     def _label(self) -> str:

@@ -8,9 +8,9 @@ parameters, Trello's 8-bit strings) get a builder here, written once and
 named in their provider module.  Every builder reads only the raw body and
 the configured URL, and maps malformed input to a hooksig error.
 
-A URL variant function (:func:`with_and_without_default_port`) gives the
+A URL variant function (:func:`with_and_without_port`) gives the
 URLs to try for one configured URL, for providers whose signer is not
-consistent about it (Twilio's default port).
+consistent about it (Twilio's port).
 """
 
 from __future__ import annotations
@@ -28,6 +28,20 @@ from .protocol import ParsedSignature, Request
 MAX_FORM_FIELDS = 1000
 
 Builder = Callable[[ParsedSignature, Request], bytes]
+
+
+def signs_url(builder: Builder) -> Builder:
+    """
+    Mark a content *builder* that signs ``request.url``.
+
+    A :class:`~hooksig.Verifier` for a scheme whose content is such a
+    builder (or a template with ``{url}``) refuses to be built without a
+    URL policy (``public_url=``), instead of failing on the first delivery.
+
+    .. versionadded:: 0.1
+    """
+    builder.signs_url = True  # type: ignore[attr-defined]
+    return builder
 
 
 def _url(request: Request) -> str:
@@ -72,6 +86,7 @@ def form_params(request: Request) -> Mapping[str, Sequence[str]]:
     return params
 
 
+@signs_url
 def url_and_sorted_params(parsed: ParsedSignature, request: Request) -> bytes:
     """
     Twilio: the URL, then every POST parameter as ``name || value``, sorted by name.
@@ -124,20 +139,27 @@ def low_bytes(builder: Builder) -> Builder:
 
     inner = (builder.__doc__ or builder.__name__).strip().splitlines()[0].rstrip(".")
     build.__doc__ = f"{inner}, as an 8-bit string (the low byte of each UTF-16 unit)."
-    return build
+    return signs_url(build) if getattr(builder, "signs_url", False) else build
 
 
+@signs_url
 def body_then_url(parsed: ParsedSignature, request: Request) -> bytes:
     """The raw body followed by the URL (Trello's callback URL)."""
     return request.body + _url(request).encode("utf-8")
 
 
-def with_and_without_default_port(url: str) -> tuple[str, ...]:
+def with_and_without_port(url: str) -> tuple[str, ...]:
     """
-    Return *url* as given, then with its default port removed or added.
+    Return *url* as given, then without its port, or with the default port if it had none.
 
-    Twilio's signer is inconsistent about ``:443``/``:80``, and its SDKs
-    accept either form (twilio-python ``RequestValidator.validate``).
+    Twilio's signer is inconsistent about ports: a callback on
+    ``https://host:8443/...`` may be signed as ``https://host/...``, and one
+    on ``https://host/...`` as ``https://host:443/...``.  Its SDKs try the URL
+    with its port (the default one added when absent) and without any port
+    (twilio-python ``RequestValidator.validate``, twilio-node ``validateRequest``),
+    and so does this.
+
+    .. versionadded:: 0.1
     """
     try:
         parts = urlsplit(url)
@@ -147,14 +169,6 @@ def with_and_without_default_port(url: str) -> tuple[str, ...]:
     default = DEFAULT_PORTS.get(parts.scheme)
     if default is None or not parts.hostname:
         return (url,)
-    userinfo, _, _ = parts.netloc.rpartition("@")
-    host = parts.netloc.rpartition("@")[2]
-    if port is None:
-        netloc = f"{host}:{default}"
-    elif port == default:
-        netloc = host.rsplit(":", 1)[0]
-    else:
-        return (url,)
-    if userinfo:
-        netloc = f"{userinfo}@{netloc}"
-    return (url, urlunsplit(parts._replace(netloc=netloc)))
+    userinfo, at, host = parts.netloc.rpartition("@")
+    netloc = f"{host}:{default}" if port is None else host.rsplit(":", 1)[0]
+    return (url, urlunsplit(parts._replace(netloc=userinfo + at + netloc)))

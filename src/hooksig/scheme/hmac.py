@@ -71,7 +71,7 @@ class HmacScheme(_TemplateScheme):
             carrying candidates (Box's primary and secondary signatures);
             otherwise they are alternative spellings of one header.
         url_variants: the URLs to try for one configured URL (Twilio's
-            default port, :func:`hooksig.scheme.content.with_and_without_default_port`).
+            port, :func:`hooksig.scheme.content.with_and_without_port`).
             With a content function whose content starts with the URL, the
             function runs once and each variant URL is signed before the rest.
         handshake: answers the provider's endpoint check, used by

@@ -8,7 +8,8 @@ and hubspot-api-python ``hubspot/utils/signature.py``.
 ``hubspot`` (v3): ``X-HubSpot-Signature-v3 = base64(HMAC-SHA256(client_secret,
 method + uri + body + X-HubSpot-Request-Timestamp))``; the timestamp is in
 milliseconds and deliveries older than five minutes are refused.  The URI
-is the public URL HubSpot called: configure ``public_url=`` or pass ``url=``.
+is the public URL HubSpot called: configure ``public_url=``, your site's
+base URL (joined with the request path and query) or the webhook's full URL.
 HubSpot's rules for decoding the URI are UNCONFIRMED; the URL is signed as given.
 
 ``hubspot-v1`` and ``hubspot-v2`` (``X-HubSpot-Signature``, chosen here by

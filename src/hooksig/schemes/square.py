@@ -6,7 +6,9 @@ Source: https://developer.squareup.com/docs/webhooks/step2subscribe
 
 The key is the subscription's signature key as text.  The URL must be the
 notification URL configured for the subscription, exactly: pass it as
-``public_url=`` (a full URL) or ``url=``; it is never read from the request.
+``public_url=``, whole (``https://example.com/hooks/square``, used as it is
+for requests to its path) or as your site's base URL (joined with the
+request path); it is never read from the request.
 Square signs no timestamp: rely on the idempotency guard, keyed on the
 body's ``event_id`` (present in the SDK's test payloads).  The legacy
 ``x-square-signature`` (HMAC-SHA1) is known only from third-party code and
