@@ -14,13 +14,14 @@ same grammar checks as a header.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from .._primitives.encoding import ENCODINGS, Encoding, decode, encode
 from ..errors import ConfigurationError, MalformedSignature, MissingSignature
 from ._body_fields import BODY_FIELD, Fields
+from ._pieces import Pieces
 from .formats import (
     Pairs,
     Plain,
@@ -44,7 +45,7 @@ def _names(value: str | tuple[str, ...]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else value
 
 
-ContentBuilder = Callable[[ParsedSignature, Request], bytes]
+ContentBuilder = Callable[[ParsedSignature, Request], "bytes | Pieces"]
 UrlVariants = Callable[[str], tuple[str, ...]]
 
 
@@ -227,7 +228,7 @@ class _TemplateScheme:
 
     def _signed_parts(
         self, parsed: ParsedSignature, request: Request
-    ) -> list[Sequence[bytes | memoryview]]:
+    ) -> list[Iterable[bytes | memoryview]]:
         # signed_contents(), each content left in pieces: the verifier hashes
         # them in turn instead of joining a copy of the body.
         if self.url_variants is None or request.url is None:
@@ -238,7 +239,10 @@ class _TemplateScheme:
             # build it once, and sign each variant's URL before the same rest.
             content = self.content(parsed, request)
             url = request.url.encode("utf-8")
-            if content.startswith(url):
+            if isinstance(content, Pieces):
+                if content.head == url:
+                    return [content.with_head(variant.encode("utf-8")) for variant in variants]
+            elif content.startswith(url):
                 rest = memoryview(content)[len(url) :]
                 return [[variant.encode("utf-8"), rest] for variant in variants]
         return [self._content_parts(parsed, replace(request, url=url)) for url in variants]
@@ -246,12 +250,15 @@ class _TemplateScheme:
     def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
         """Fill the content template with the exact bytes received."""
         parts = self._content_parts(parsed, request)
+        if isinstance(parts, Pieces):
+            return bytes(parts)
         return parts[0] if len(parts) == 1 else b"".join(parts)
 
-    def _content_parts(self, parsed: ParsedSignature, request: Request) -> list[bytes]:
+    def _content_parts(self, parsed: ParsedSignature, request: Request) -> list[bytes] | Pieces:
         # The signed content in order, as pieces that signed_content() joins.
         if not isinstance(self.content, str):
-            return [self.content(parsed, request)]
+            content = self.content(parsed, request)
+            return content if isinstance(content, Pieces) else [content]
         if self._parts == ("body",):
             return [request.body]
         out: list[bytes] = []

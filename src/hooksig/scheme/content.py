@@ -16,18 +16,18 @@ consistent about it (Twilio's port).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from .._primitives.compare import bytes_eq
 from ..errors import ConfigurationError, InvalidSignature, MalformedSignature
 from ..url import DEFAULT_PORTS
+from ._form import MAX_FORM_FIELDS, FormFields, sorted_params
+from ._pieces import Pieces
 from .protocol import ParsedSignature, Request
 
-#: More form fields than this is refused before sorting.
-MAX_FORM_FIELDS = 1000
-
-Builder = Callable[[ParsedSignature, Request], bytes]
+#: A content builder: the signed bytes, or :class:`Pieces` where they must not be joined.
+Builder = Callable[[ParsedSignature, Request], "bytes | Pieces"]
 
 
 def signs_url(builder: Builder) -> Builder:
@@ -67,34 +67,17 @@ def _form(text: str) -> list[tuple[str, str]]:
         raise MalformedSignature("the form fields are malformed", reason="bad_form") from None
 
 
-def form_params(request: Request) -> Mapping[str, Sequence[str]]:
-    """
-    The POST parameters: ``request.params`` if the adapter gave them, else the form body.
-
-    Raises:
-        MalformedSignature: the body is not UTF-8 ``application/x-www-form-urlencoded``.
-    """
-    if request.params is not None:
-        return request.params
-    try:
-        text = request.body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise MalformedSignature("the form body is not UTF-8", reason="bad_form") from None
-    params: dict[str, list[str]] = {}
-    for name, value in _form(text):
-        params.setdefault(name, []).append(value)
-    return params
-
-
 @signs_url
-def url_and_sorted_params(parsed: ParsedSignature, request: Request) -> bytes:
+def url_and_sorted_params(parsed: ParsedSignature, request: Request) -> bytes | Pieces:
     """
     Twilio: the URL, then every POST parameter as ``name || value``, sorted by name.
 
     The values of a repeated name are sorted and de-duplicated, as the
     Twilio SDKs do (twilio-python ``RequestValidator.compute_signature``).
     When the URL carries ``bodySHA256`` (JSON bodies), that must be the hex
-    SHA-256 of the raw body and the URL alone is signed.
+    SHA-256 of the raw body and the URL alone is signed.  Fields read from
+    the body are decoded and sorted as they stream into the HMAC, so a
+    large form is never copied.
 
     Raises:
         InvalidSignature: ``bodySHA256`` does not match the body.
@@ -112,13 +95,9 @@ def url_and_sorted_params(parsed: ParsedSignature, request: Request) -> bytes:
                 "the body does not match the URL's bodySHA256", reason="body_hash_mismatch"
             )
         return url.encode("utf-8")
-    params = form_params(request)
-    parts = [url]
-    for name in sorted(set(params)):
-        values = params[name]
-        for value in sorted({values} if isinstance(values, str) else set(values)):
-            parts.append(name + value)
-    return "".join(parts).encode("utf-8")
+    if request.params is None:
+        return FormFields(request.body).sorted_after(url.encode("utf-8"))
+    return sorted_params(url.encode("utf-8"), request.params)
 
 
 def low_bytes(builder: Builder) -> Builder:
@@ -132,7 +111,7 @@ def low_bytes(builder: Builder) -> Builder:
 
     def build(parsed: ParsedSignature, request: Request) -> bytes:
         try:
-            text = builder(parsed, request).decode("utf-8")
+            text = bytes(builder(parsed, request)).decode("utf-8")
         except UnicodeDecodeError:
             raise MalformedSignature("the body is not UTF-8", reason="bad_body") from None
         return text.encode("utf-16-le", "surrogatepass")[::2]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -163,7 +163,7 @@ class HmacScheme(_TemplateScheme):
     def _match_keyed(
         self,
         keyed: tuple[tuple[str, Any], ...],
-        parts: Sequence[bytes | memoryview],
+        parts: Iterable[bytes | memoryview],
         parsed: ParsedSignature,
     ) -> str | None:
         # match() over the content in pieces, from the keyed states: the same
