@@ -8,43 +8,52 @@ Signed content is ``<webhook-id>.<webhook-timestamp>.<body>``.  ``v1`` is
 HMAC-SHA256 keyed with the *base64-decoded* part of the ``whsec_`` secret;
 ``v1a`` is Ed25519 with ``whpk_``/``whsk_`` keys (the ``crypto`` extra).
 A verifier with a secret checks the ``v1`` items and one with a public key
-the ``v1a`` items, so a header carrying both verifies with either.  Svix
-sends the same headers as ``svix-*``; both spellings are read.
+the ``v1a`` items, so a header carrying both verifies with either.
+
+Svix sends the same headers as ``svix-id``, ``svix-timestamp`` and
+``svix-signature`` ("white-labelled" accounts get the ``webhook-`` names),
+and so do Clerk (https://clerk.com/docs/webhooks/sync-data, whose
+``verifyWebhook()`` reads the ``svix-*`` names only) and Resend
+(https://resend.com/docs/webhooks/verify-webhooks-requests).  Every name
+verifies both spellings (two that disagree are refused); ``sign()`` writes
+``webhook-*`` for ``standard-webhooks`` and ``svix-*`` for the ``svix``,
+``clerk`` and ``resend`` names, as each provider sends them.
 """
+
+from typing import Any
 
 from hooksig.scheme import HmacScheme, Versioned
 from hooksig.scheme.asymmetric import AsymmetricScheme
 
-_SIGNATURE = ("webhook-signature", "svix-signature")
-_TIMESTAMP = ("webhook-timestamp", "svix-timestamp")
-_ID = ("webhook-id", "svix-id")
 _URL = "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
 
-SCHEME = HmacScheme(
-    name="standard-webhooks",
-    signature_header=_SIGNATURE,
-    timestamp_header=_TIMESTAMP,
-    id_header=_ID,
-    signature_format=Versioned(),
-    version="v1",
-    algorithm="sha256",
-    encoding="base64",
-    content="{id}.{timestamp}.{body}",
-    secret_format="whsec",
-    tolerance=300,
-    docs_url=_URL,
-    asymmetric=AsymmetricScheme(
-        name="standard-webhooks",
-        signature_header=_SIGNATURE,
-        timestamp_header=_TIMESTAMP,
-        id_header=_ID,
-        signature_format=Versioned(),
-        version="v1a",
-        encoding="base64",
-        content="{id}.{timestamp}.{body}",
-        public_key_format="whpk",
-        signing_key_format="whsk",
-        tolerance=300,
-        docs_url=_URL,
-    ),
-)
+
+def _declare(first: str, then: str) -> HmacScheme:
+    """The scheme whose headers are read under both prefixes and signed under *first*."""
+    headers = {
+        f"{option}_header": (f"{first}-{field}", f"{then}-{field}")
+        for option, field in (("signature", "signature"), ("timestamp", "timestamp"), ("id", "id"))
+    }
+    shared: dict[str, Any] = {
+        "name": "standard-webhooks",
+        **headers,
+        "signature_format": Versioned(),
+        "encoding": "base64",
+        "content": "{id}.{timestamp}.{body}",
+        "tolerance": 300,
+        "docs_url": _URL,
+    }
+    return HmacScheme(
+        **shared,
+        version="v1",
+        algorithm="sha256",
+        secret_format="whsec",
+        asymmetric=AsymmetricScheme(
+            **shared, version="v1a", public_key_format="whpk", signing_key_format="whsk"
+        ),
+    )
+
+
+SCHEME = _declare("webhook", "svix")
+#: The names Svix, Clerk and Resend send: the same scheme, signed under ``svix-*``.
+SVIX = _declare("svix", "webhook")
