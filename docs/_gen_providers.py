@@ -122,6 +122,13 @@ def _delivery_id(scheme: Any) -> str:
     return " or ".join(parts) if parts else "none sent"
 
 
+def _sent(scheme: Any) -> str:
+    sent = getattr(scheme, "sent_headers", ())
+    if not sent:
+        return "nothing else"
+    return ", ".join(f"`{name}: {value}`" for name, value in sent) + " (never read when verifying)"
+
+
 def _signed_url(scheme: Any) -> str:
     if not getattr(scheme, "signs_url", False):
         return "not signed"
@@ -200,6 +207,7 @@ def _page(name: str, module_path: str, scheme: Any, aliases: list[str]) -> str:
         ("Delivery id", _delivery_id(scheme)),
         ("Key", _keys(scheme, name)),
         ("Signed URL", _signed_url(scheme)),
+        ("Also sent by `sign()`", _sent(scheme)),
         ("Handshake", "answered by `Verifier.handshake()`" if scheme.handshake else "none"),
         ("Source", f"<{scheme.docs_url}>" if scheme.docs_url else "see below"),
         ("Checked against", _evidence(name)),

@@ -80,6 +80,24 @@ class TestConstruction:
         with pytest.raises(ConfigurationError, match=f"{option}=.*names no header"):
             _scheme(**{option: value})
 
+    @pytest.mark.parametrize(
+        "sent", [(("X-A",),), (("X-A", ""),), (("", "1"),), (("X-A", 1),), ("X-A",), "X-A: 1"]
+    )
+    def test_sent_headers_are_pairs_of_text(self, sent: Any) -> None:
+        """sent_headers= is (name, value) pairs of non-empty text."""
+        with pytest.raises(ConfigurationError, match="sent_headers"):
+            _scheme(sent_headers=sent)
+
+    def test_sent_headers_are_signed_along(self) -> None:
+        """A mapping or list is kept as pairs; sign() adds them; verify() never reads them."""
+        scheme = _scheme(sent_headers={"X-Version": "1"})
+        assert scheme.sent_headers == (("X-Version", "1"),)
+        assert _scheme(sent_headers=[("X-Version", "1")]) == scheme
+        verifier = hooksig.Verifier(scheme, secret=SECRET)
+        headers = verifier.sign(b"{}")
+        assert list(headers) == ["X-Acme-Signature", "X-Version"]
+        assert verifier.verify(b"{}", {**headers, "X-Version": "2"}).key_id == "0"
+
     def test_tolerance_needs_a_timestamp(self) -> None:
         """A declared tolerance without a signed timestamp is refused: it would bound nothing."""
         with pytest.raises(ConfigurationError, match="needs a signed timestamp"):

@@ -11,7 +11,7 @@ import pytest
 
 from hooksig import InvalidSignature, MalformedSignature, Verifier
 from tests.conftest import NOW, OTHER_SECRET, SECRET
-from tests.schemes.contract import BODY, SchemeContract
+from tests.schemes.contract import BODY, OTHER_KEY, SchemeContract
 
 STAMP = "2023-11-14T14:13:20-08:00"
 
@@ -23,6 +23,16 @@ class TestBox(SchemeContract):
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
     id_source = "body"
+
+    def test_rotation(self) -> None:
+        """With [primary, secondary] both headers are signed, so either key alone verifies."""
+        ring = self.verifier(secrets=[OTHER_KEY, SECRET])
+        headers = self.sign(ring)
+        assert self.verify(headers, verifier=self.verifier(secret=OTHER_KEY)).key_id == "0"
+        assert self.verify(headers).key_id == "0"
+        assert self.verify(self.sign(), verifier=ring).key_id == "1"
+        with pytest.raises(InvalidSignature):
+            self.verify(headers, verifier=self.verifier(secret="a-third-key-0123456789abcdefghij"))
 
 
 def _signature(key: str, stamp: str = STAMP) -> str:
@@ -82,7 +92,7 @@ def test_box_sdk_accepts_hooksig_signatures() -> None:
 
     body = '{"id": "evt_box_1", "trigger": "FILE.UPLOADED", "name": "caf\u00e9"}'
     signed = Verifier("box", secret=SECRET).sign(body.encode(), timestamp=int(time.time()))
-    headers = _box_sdk_headers(signed)
+    headers = {name.lower(): value for name, value in signed.items()}  # nothing added
     assert WebhooksManager.validate_message(body, headers, SECRET)
     assert not WebhooksManager.validate_message(body, headers, OTHER_SECRET)
     assert not WebhooksManager.validate_message(body + " ", headers, SECRET)
@@ -102,3 +112,36 @@ def test_hooksig_accepts_box_sdk_signatures() -> None:
     delivery = Verifier("box", secret=SECRET).verify(body.encode(), headers, now=NOW)
     assert (delivery.id, delivery.timestamp) == ("evt_box_2", NOW)
     assert Verifier("box", secret=OTHER_SECRET).verify(body.encode(), headers, now=NOW)
+
+
+def test_sign_sends_what_box_sends() -> None:
+    """sign() writes the version, the algorithm, and one signature per configured key."""
+    one = Verifier("box", secret=SECRET).sign(BODY, timestamp=NOW)
+    assert sorted(one) == [
+        "BOX-DELIVERY-TIMESTAMP",
+        "BOX-SIGNATURE-ALGORITHM",
+        "BOX-SIGNATURE-PRIMARY",
+        "BOX-SIGNATURE-VERSION",
+    ]
+    assert (one["BOX-SIGNATURE-VERSION"], one["BOX-SIGNATURE-ALGORITHM"]) == ("1", "HmacSHA256")
+    both = Verifier("box", secrets=[SECRET, OTHER_SECRET]).sign(BODY, timestamp=NOW)
+    stamp = both["BOX-DELIVERY-TIMESTAMP"]
+    assert both["BOX-SIGNATURE-PRIMARY"] == _signature(SECRET, stamp)
+    assert both["BOX-SIGNATURE-SECONDARY"] == _signature(OTHER_SECRET, stamp)
+
+
+def test_box_sdk_accepts_both_signatures_as_signed() -> None:
+    """box_sdk_gen validates sign()'s headers as they are, with either key alone."""
+    import time
+
+    from box_sdk_gen.managers.webhooks import WebhooksManager
+
+    body = '{"id": "evt_box_3", "trigger": "FILE.UPLOADED", "name": "caf\u00e9"}'
+    signed = Verifier("box", secrets=[SECRET, OTHER_SECRET]).sign(
+        body.encode(), timestamp=int(time.time())
+    )
+    headers = {name.lower(): value for name, value in signed.items()}  # as a framework gives them
+    assert WebhooksManager.validate_message(body, headers, SECRET, secondary_key=OTHER_SECRET)
+    assert WebhooksManager.validate_message(body, headers, SECRET)
+    assert WebhooksManager.validate_message(body, headers, "wrong-key", secondary_key=OTHER_SECRET)
+    assert not WebhooksManager.validate_message(body, headers, "wrong-key")

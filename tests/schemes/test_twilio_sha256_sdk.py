@@ -86,6 +86,18 @@ def test_hooksig_accepts_sdk_json_signatures(sdk: RequestValidator) -> None:
     )
 
 
+def test_sign_sends_the_settings_header_the_sdk_reads() -> None:
+    """sign() names the algorithm as Twilio does, so the SDK picks SHA-256 from the headers."""
+    verifier = Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl())
+    headers = verifier.sign(FORM, url=URL)
+    assert get_signature_algorithm(headers[SIGNATURE_SETTINGS_HEADER]) == HMAC_SHA256
+    sdk = RequestValidator(SECRET)
+    algorithm = get_signature_algorithm(headers.get(SIGNATURE_SETTINGS_HEADER))
+    assert sdk.validate(URL, _params(FORM), headers["X-Twilio-Signature"], algorithm)
+    sha1 = Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).sign(FORM, url=URL)
+    assert SIGNATURE_SETTINGS_HEADER not in sha1
+
+
 @pytest.mark.parametrize("form", [FORM, REPEATED], ids=["form", "repeated"])
 def test_sdk_accepts_hooksig_form_signatures(sdk: RequestValidator, form: bytes) -> None:
     """What hooksig signs, the SDK validates under HMAC_SHA256, and not under SHA-1."""

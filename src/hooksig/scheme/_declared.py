@@ -14,7 +14,7 @@ same grammar checks as a header.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -70,6 +70,7 @@ class _TemplateScheme:
     url_variants: UrlVariants | None = None
     handshake: Handshake | None = None
     secret_hint: str = ""
+    sent_headers: tuple[tuple[str, str], ...] = ()
     _parts: tuple[bytes | str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -79,6 +80,13 @@ class _TemplateScheme:
                 raise ConfigurationError(
                     f"{option}={value!r} names no header: name one, or leave it out"
                 )
+        sent = self.sent_headers
+        if not isinstance(sent, (tuple, str)):  # a mapping or a list: kept as pairs
+            sent = tuple(sent.items() if isinstance(sent, Mapping) else sent)
+            object.__setattr__(self, "sent_headers", sent)
+        pairs = [pair for pair in sent if isinstance(pair, tuple) and len(pair) == 2]
+        if len(pairs) != len(sent) or not all(isinstance(x, str) and x for p in pairs for x in p):
+            raise ConfigurationError("sent_headers are (name, value) pairs of non-empty text")
         if self.signature_format is None:
             object.__setattr__(self, "signature_format", Plain(self.prefix))
         in_body = _names(self.signature_header)[0].startswith(BODY_FIELD)
@@ -282,24 +290,36 @@ class _TemplateScheme:
                 out.append(request.url.encode("utf-8"))
         return out
 
-    def _format_headers(
-        self, signature: bytes, request: Request, timestamp: int | None, delivery_id: str | None
-    ) -> dict[str, str]:
+    def _signature_value(self, signature: bytes, timestamp: int | None) -> str:
         text = encode(signature, self.encoding)
         fmt = self.signature_format
         if isinstance(fmt, Pairs):
             value = f"{self._label}={text}"
             if fmt.timestamp_key:
                 value = f"{fmt.timestamp_key}={timestamp}{fmt.separator}{value}"
-        elif isinstance(fmt, Versioned):
-            value = f"{self._label},{text}"
-        else:
-            value = f"{self._label}{text}"
-        name = _names(self.signature_header)[0]
+            return value
+        if isinstance(fmt, Versioned):
+            return f"{self._label},{text}"
+        return f"{self._label}{text}"
+
+    def _format_headers(
+        self,
+        signature: bytes,
+        request: Request,
+        timestamp: int | None,
+        delivery_id: str | None,
+        more: Iterable[bytes] = (),
+    ) -> dict[str, str]:
+        # *more*: the signatures of the ring's other keys, one per further name of
+        # all_signature_headers (Box's secondary).  sent_headers follow the ones signed.
+        names = _names(self.signature_header)
+        name = names[0]
         # A signature carried in the body (Mailgun) comes back as its ``body.`` fields,
         # for the caller to place in the body; other schemes' body fields are the caller's.
         in_body = name.startswith(BODY_FIELD)
-        headers = {name: value}
+        headers = {name: self._signature_value(signature, timestamp)}
+        for other, extra in zip(names[1:], more, strict=False):  # no more than both
+            headers[other] = self._signature_value(extra, timestamp)
         if self.timestamp_header is not None and timestamp is not None:
             ts_name = _names(self.timestamp_header)[0]
             if in_body or not ts_name.startswith(BODY_FIELD):
@@ -308,6 +328,7 @@ class _TemplateScheme:
             id_name = _names(self.id_header)[0]
             if in_body or not id_name.startswith(BODY_FIELD):
                 headers[id_name] = delivery_id
+        headers.update(self.sent_headers)
         return headers
 
     def _timestamp_text(self, timestamp: int) -> str:

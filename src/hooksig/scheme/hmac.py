@@ -69,7 +69,9 @@ class HmacScheme(_TemplateScheme):
             in constant time and without revealing its length.
         all_signature_headers: read every name of *signature_header*, each
             carrying candidates (Box's primary and secondary signatures);
-            otherwise they are alternative spellings of one header.
+            otherwise they are alternative spellings of one header.  ``sign()``
+            writes the first with the first key and each further name with the
+            next key of the ring, when there is one.
         url_variants: the URLs to try for one configured URL (Twilio's
             port, :func:`hooksig.scheme.content.with_and_without_port`).
             With a content function whose content starts with the URL, the
@@ -77,6 +79,9 @@ class HmacScheme(_TemplateScheme):
         handshake: answers the provider's endpoint check, used by
             :meth:`hooksig.Verifier.handshake` (see :mod:`hooksig.scheme.handshake`).
         secret_hint: what the secret is, in the provider's words, for the docs.
+        sent_headers: ``(name, value)`` pairs the provider sends, unsigned and
+            always the same, that its SDK needs and ``sign()`` adds (Box's
+            ``BOX-SIGNATURE-VERSION: 1``); verification never reads them.
 
     A header name starting with ``body.`` names a field of the JSON body
     (Mailgun's ``body.signature.token``, Linear's ``body.webhookTimestamp``).
@@ -193,7 +198,13 @@ class HmacScheme(_TemplateScheme):
             return headers
         content = self.signed_content(parsed, request)
         signature = self._digest(key.material, content)
-        return self._format_headers(signature, request, timestamp, id)
+        # Each further signature header carries the next key's (Box's secondary).
+        more = (
+            [self._digest(material, content) for _, material in keys.hmac_keys()[1:]]
+            if self.all_signature_headers
+            else []
+        )
+        return self._format_headers(signature, request, timestamp, id, more)
 
 
 def keyed(scheme: Scheme, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:

@@ -16,6 +16,9 @@ HubSpot's rules for decoding the URI are UNCONFIRMED; the URL is signed as given
 configuration, never by ``X-HubSpot-Signature-Version``): a plain SHA-256,
 not an HMAC, of ``client_secret + body`` (v1) or
 ``client_secret + method + uri + body`` (v2), hex.  These sign no timestamp.
+HubSpot sends ``X-HubSpot-Signature-Version: v1`` (or ``v2``) with them, which
+hubspot-api-client's ``Signature.is_valid(signature_version=...)`` is given,
+so ``sign()`` sends it too.
 """
 
 from dataclasses import replace
@@ -46,6 +49,12 @@ V1 = HmacScheme(
     content="{body}",
     secret_hint="the app's client secret, as text",
     docs_url=_URL,
+    sent_headers=(("X-HubSpot-Signature-Version", "v1"),),
 )
 
-V2 = replace(V1, name="hubspot-v2", content="{method}{url}{body}")
+V2 = replace(
+    V1,
+    name="hubspot-v2",
+    content="{method}{url}{body}",
+    sent_headers=(("X-HubSpot-Signature-Version", "v2"),),
+)

@@ -51,6 +51,9 @@ SHA256 = replace(
     SCHEME,
     name="twilio-sha256",
     algorithm="sha256",
+    # twilio-python's get_signature_algorithm() reads the algorithm from it; the
+    # key= part Twilio also sends names your shared key and is yours to add.
+    sent_headers=(("X-Twilio-Webhooks-Signature-Settings", "algorithm=HMAC_SHA256"),),
     secret_hint="the Webhooks Setting's SharedKey, as text",
     docs_url="https://www.twilio.com/docs/usage/webhooks/webhook-shared-keys",
 )
