@@ -25,6 +25,7 @@ from .errors import (
 from .keys import SecretLike
 from .replay import Clock, ReplayWindow
 from .scheme import Request, Scheme, _compiled
+from .scheme._body_fields import BODY_FIELD, place_fields
 from .scheme.hmac import contents, keyed
 
 if TYPE_CHECKING:
@@ -296,6 +297,11 @@ class Verifier:
         """
         Return the headers the provider would send with *body*, signed with the first key.
 
+        Every header the provider sends and its SDK reads is there (Box's
+        version and algorithm, Svix's ``svix-*`` names, ...).  A scheme that
+        carries its signature in the body (Mailgun) has no such headers: use
+        :meth:`signed_request`, which returns the body to send as well.
+
         Args:
             body: the body to sign.
             timestamp: Unix seconds to sign; defaults to the clock, for timestamped schemes.
@@ -305,8 +311,61 @@ class Verifier:
             params: form fields, for schemes that sign them (Twilio).
             path: the request path, joined to ``public_url``.
 
+        Raises:
+            ConfigurationError: the scheme carries its signature in the body.
+            MalformedPayload: *body* is not bytes.
+
         .. versionadded:: 0.1
         """
+        headers = self._signed(body, timestamp, id, url, method, params, path)
+        if any(name.startswith(BODY_FIELD) for name in headers):
+            raise ConfigurationError(
+                f"the {self._scheme.name} scheme carries its signature in the body: "
+                "use Verifier.signed_request(), which returns the body and the headers"
+            )
+        return headers
+
+    def signed_request(
+        self,
+        body: bytes,
+        timestamp: int | None = None,
+        id: str | None = None,
+        *,
+        url: str | None = None,
+        method: str = "POST",
+        params: Mapping[str, Sequence[str]] | None = None,
+        path: str | None = None,
+    ) -> tuple[bytes, dict[str, str]]:
+        """
+        Return ``(body, headers)`` as the provider would send them, signed with the first key.
+
+        For most schemes the body is *body* unchanged and the headers are
+        :meth:`sign`'s.  A scheme that carries its signature in JSON body
+        fields (Mailgun's ``signature`` object) gets them set in the body,
+        which is then serialized again.  Takes the arguments of :meth:`sign`.
+
+        Raises:
+            ConfigurationError: the signature goes in the body, and *body* is not a JSON object.
+            MalformedPayload: *body* is not bytes.
+
+        .. versionadded:: 0.1
+        """
+        signed = self._signed(body, timestamp, id, url, method, params, path)
+        fields = {name: value for name, value in signed.items() if name.startswith(BODY_FIELD)}
+        headers = {name: value for name, value in signed.items() if name not in fields}
+        return (place_fields(body, fields) if fields else body), headers
+
+    def _signed(
+        self,
+        body: bytes,
+        timestamp: int | None,
+        id: str | None,
+        url: str | None,
+        method: str,
+        params: Mapping[str, Sequence[str]] | None,
+        path: str | None,
+    ) -> dict[str, str]:
+        # The scheme's sign(): headers, and body.* fields where the signature is in the body.
         if not isinstance(body, bytes):
             raise MalformedPayload("the body must be bytes")
         if timestamp is None:

@@ -82,8 +82,7 @@ def _signed(args: argparse.Namespace, url: str | None, method: str) -> tuple[byt
     verifier = _verifier(args, signing=True)
     body = _io.read_bytes(args.body, "body")
     stamp = int(time.time()) if args.timestamp is None else args.timestamp
-    headers = verifier.sign(body, timestamp=stamp, id=args.id, url=url, method=method)
-    return _io.place_body_fields(body, headers)
+    return verifier.signed_request(body, timestamp=stamp, id=args.id, url=url, method=method)
 
 
 def _http_text(method: str, url: str | None, path: str | None, headers: dict[str, str]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -192,30 +191,6 @@ def incoming(args: argparse.Namespace) -> Incoming:
     body = read_bytes(args.body, "body")
     url = resolve_url(args, args.path, None)
     return Incoming(body, tuple(extra), args.method or "POST", url, args.path)
-
-
-def place_body_fields(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
-    """Put ``body.*`` signature fields (Mailgun) into the JSON body, as the provider sends them."""
-    fields = {name: value for name, value in headers.items() if name.startswith("body.")}
-    if not fields:
-        return body, headers
-    try:
-        document = json.loads(body)
-    except (ValueError, RecursionError):
-        document = None
-    if not isinstance(document, dict):
-        raise UsageError("this scheme signs fields of a JSON object body: give a JSON object")
-    for name, value in fields.items():
-        *parents, leaf = name.split(".")[1:]
-        node = document
-        for parent in parents:
-            child = node.setdefault(parent, {})
-            if not isinstance(child, dict):
-                raise UsageError(f"the body's {parent!r} field is not an object")
-            node = child
-        node[leaf] = value
-    rest = {name: value for name, value in headers.items() if name not in fields}
-    return json.dumps(document).encode(), rest
 
 
 def content_type(args: argparse.Namespace, body: bytes) -> str:

@@ -10,10 +10,11 @@ and only to find these fields; the signed bytes stay the raw body.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._primitives.headers import MAX_HEADER_VALUE
-from ..errors import MalformedSignature
+from ..errors import ConfigurationError, MalformedSignature
 
 if TYPE_CHECKING:
     from .protocol import Request
@@ -71,3 +72,31 @@ class Fields:
                 f"field {names[0]} is not a string", reason="bad_field", header=names[0]
             )
         return names[0], node
+
+
+def place_fields(body: bytes, fields: Mapping[str, str]) -> bytes:
+    """
+    Set each ``body.a.b`` field of *fields* in the JSON object *body*, as the provider sends it.
+
+    Parent objects are made where absent; the body is serialized again.
+
+    Raises:
+        ConfigurationError: *body* is not a JSON object, or a parent field is not an object.
+    """
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        document = None
+    if not isinstance(document, dict):
+        raise ConfigurationError(
+            "this scheme carries its signature in JSON body fields: the body must be a JSON object"
+        )
+    for name, value in fields.items():
+        *parents, leaf = name[len(BODY_FIELD) :].split(".")
+        node = document
+        for parent in parents:
+            node = node.setdefault(parent, {})
+            if not isinstance(node, dict):
+                raise ConfigurationError(f"the body's {parent!r} field is not a JSON object")
+        node[leaf] = value
+    return json.dumps(document).encode("utf-8")

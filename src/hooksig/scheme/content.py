@@ -26,7 +26,7 @@ from ._form import MAX_FORM_FIELDS, FormFields, sorted_params
 from ._pieces import Pieces
 from .protocol import ParsedSignature, Request
 
-#: A content builder: the signed bytes, or :class:`Pieces` where they must not be joined.
+# A content builder: the signed bytes, or Pieces where they must not be joined.
 Builder = Callable[[ParsedSignature, Request], "bytes | Pieces"]
 
 

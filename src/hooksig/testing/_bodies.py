@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Union
 
 from .. import schemes
-from ..errors import ConfigurationError
 
 __all__ = [
     "FORM",
@@ -29,7 +28,6 @@ __all__ = [
     "content_type",
     "encode",
     "equivalent_bodies",
-    "place_fields",
     "sample_body",
     "shape",
 ]
@@ -138,30 +136,6 @@ def encode(name: str, value: Payload, *, timestamp: int) -> bytes:
                 document.setdefault(leaf, _timestamp_value(name, timestamp))
         value = document
     return json.dumps(value).encode("utf-8")
-
-
-def place_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str]]:
-    """
-    Move the ``body.*`` fields that ``sign()`` returned (Mailgun) into the JSON body.
-
-    Raises:
-        ConfigurationError: the scheme signs body fields and *body* is not a JSON object.
-    """
-    fields = {name: value for name, value in headers.items() if name.startswith(BODY_PREFIX)}
-    rest = {name: value for name, value in headers.items() if name not in fields}
-    if not fields:
-        return body, rest
-    try:
-        document = json.loads(body)
-    except ValueError:
-        document = None
-    if not isinstance(document, dict):
-        raise ConfigurationError(
-            "this scheme carries its signature in JSON body fields: the body must be a JSON object"
-        )
-    for name, value in fields.items():
-        _set_field(document, name, value)
-    return json.dumps(document).encode("utf-8"), rest
 
 
 def sample_body(name: str, *, timestamp: int) -> bytes:
