@@ -149,9 +149,7 @@ def load_secret(value: str | bytes, secret_format: SecretFormat) -> bytes:
             raise ConfigurationError(
                 f"the secret is not valid base64 (the {secret_format!r} format)"
             ) from None
-    if not key:
-        raise ConfigurationError("the secret is empty")
-    return key
+    return key  # never empty: blank text is refused above, and base64 of nothing too
 
 
 def hmac_ring(secrets: Sequence[SecretLike], secret_format: SecretFormat) -> KeyRing:

@@ -507,3 +507,29 @@ def test_url_content_refuses_an_unparsable_url() -> None:
     with pytest.raises(hooksig.MalformedSignature) as info:
         url_and_sorted_params(ParsedSignature(()), request)
     assert info.value.reason == "bad_url"
+
+
+def test_builders_that_sign_the_url_need_one() -> None:
+    """Called without a URL, the URL builders say how to give one."""
+    from hooksig.scheme.content import body_then_url, url_and_sorted_params
+
+    for builder in (url_and_sorted_params, body_then_url):
+        with pytest.raises(ConfigurationError, match="public_url="):
+            builder(ParsedSignature(()), Request(b"a=1", Headers()))
+
+
+def test_url_variants_with_pieces_not_led_by_the_url() -> None:
+    """Content in pieces that does not start with the URL is built once per variant."""
+    from hooksig.scheme._pieces import Pieces
+
+    def url_last(parsed: ParsedSignature, request: Request) -> bytes | Pieces:
+        return Pieces(request.body, lambda: [(request.url or "").encode()])
+
+    scheme = HmacScheme(
+        name="acme", signature_header="X-Acme", content=url_last, url_variants=with_and_without_port
+    )
+    verifier = hooksig.Verifier(scheme, secret=SECRET, public_url=hooksig.PerCallUrl())
+    headers = verifier.sign(b"payload", url="https://example.com:443/hook")
+    assert verifier.verify(b"payload", headers, url="https://example.com/hook").body == b"payload"
+    with pytest.raises(hooksig.InvalidSignature):
+        verifier.verify(b"payload", headers, url="https://example.com/other")
