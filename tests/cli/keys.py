@@ -51,6 +51,11 @@ def cli_keys(name: str) -> CliKeys:
             return CliKeys(pem, public)
         seed, public_raw = ed25519_pair()
         return CliKeys(seed.hex(), public_raw.hex())
-    if getattr(scheme, "secret_format", None) == "whsec":
-        return CliKeys("whsec_" + base64.b64encode(SECRET.encode()).decode("ascii"))
-    return CliKeys(SECRET)
+    if getattr(scheme, "construction", None) == "basic":
+        return CliKeys("hooksig-user:" + SECRET)
+    in_format = {
+        "whsec": "whsec_" + base64.b64encode(SECRET.encode()).decode("ascii"),
+        "base64": base64.b64encode(SECRET.encode()).decode("ascii"),
+        "hex": SECRET.encode().hex(),
+    }
+    return CliKeys(in_format.get(getattr(scheme, "secret_format", ""), SECRET))

@@ -25,8 +25,10 @@ def _fast_schemes() -> list[str]:
     names = []
     for name in hooksig.schemes.names():
         scheme = hooksig.schemes.get(name)
-        # A scheme that signs the URL needs a URL policy, and takes the general route.
-        if isinstance(scheme, HmacScheme) and not scheme.signs_url and _pair(name)[0]._fast:
+        # Only HMAC constructions have a compiled route (a token or Basic credentials do not),
+        # and a scheme that signs the URL needs a URL policy and takes the general route.
+        hmac_built = isinstance(scheme, HmacScheme) and scheme.construction == "hmac"
+        if hmac_built and not scheme.signs_url and _pair(name)[0]._fast is not None:
             names.append(name)
     return names
 

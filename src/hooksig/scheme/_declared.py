@@ -23,6 +23,8 @@ from ..errors import ConfigurationError, MalformedSignature, MissingSignature
 from ._body_fields import BODY_FIELD, Fields
 from ._pieces import Pieces
 from .formats import (
+    Groups,
+    Listed,
     Pairs,
     Plain,
     SignatureFormat,
@@ -97,18 +99,17 @@ class _TemplateScheme:
         if self.timestamp_unit not in ("s", "ms", "rfc3339"):
             raise ConfigurationError("timestamp_unit must be s, ms or rfc3339")
         if self.encoding not in ENCODINGS:
-            raise ConfigurationError("encoding must be hex, base64 or base64url")
+            raise ConfigurationError("encoding must be hex, base64, base64url or base64url-nopad")
         if self.tolerance is not None and not self.signs_timestamp:
             raise ConfigurationError(
                 f"tolerance= needs a signed timestamp, and the {self.name} scheme declares "
-                "none: set timestamp_header= or a Pairs timestamp_key, or leave tolerance out"
+                "none: set timestamp_header= or a format's timestamp_key, or leave tolerance out"
             )
 
     @property
     def signs_timestamp(self) -> bool:
         """Whether a timestamp is signed: a timestamp header, or one in the signature header."""
-        fmt = self.signature_format
-        return bool(self.timestamp_header or (isinstance(fmt, Pairs) and fmt.timestamp_key))
+        return bool(self.timestamp_header or self._timestamp_key)
 
     @property
     def signs_url(self) -> bool:
@@ -127,9 +128,16 @@ class _TemplateScheme:
         return 300.0 if self.signs_timestamp else None
 
     @property
+    def _timestamp_key(self) -> str | None:
+        # Where the signature header itself carries the timestamp (Pairs' t=, Listed's first item).
+        return getattr(self.signature_format, "timestamp_key", None)
+
+    @property
     def _label(self) -> str:
         if isinstance(self.signature_format, Plain):
             return self.signature_format.prefix
+        if isinstance(self.signature_format, Listed):
+            return ""  # unlabelled items
         return self.version or "v1"
 
     def _candidate_labels(self) -> frozenset[str]:
@@ -185,11 +193,7 @@ class _TemplateScheme:
             if ts_found is None:
                 raise MissingSignature(f"header {ts_header} is missing", header=ts_header)
             ts_header, ts_text = ts_found
-        elif (
-            isinstance(self.signature_format, Pairs)
-            and self.signature_format.timestamp_key
-            and ts_text is None
-        ):
+        elif self._timestamp_key and ts_text is None:
             raise MissingSignature(
                 f"header {header} has no timestamp", reason="missing_timestamp", header=header
             )
@@ -293,14 +297,26 @@ class _TemplateScheme:
     def _signature_value(self, signature: bytes, timestamp: int | None) -> str:
         text = encode(signature, self.encoding)
         fmt = self.signature_format
-        if isinstance(fmt, Pairs):
+        if isinstance(fmt, Groups):
+            fmt = fmt.pairs  # one group: this verifier signs with one secret
+        if isinstance(fmt, Listed):
+            value = text
+            if fmt.timestamp_first:
+                assert timestamp is not None  # noqa: S101 - _signing_fields() requires one
+                value = f"{self._timestamp_text(timestamp)}{fmt.separator}{text}"
+        elif isinstance(fmt, Pairs):
             value = f"{self._label}={text}"
             if fmt.timestamp_key:
-                value = f"{fmt.timestamp_key}={timestamp}{fmt.separator}{value}"
-            return value
-        if isinstance(fmt, Versioned):
-            return f"{self._label},{text}"
-        return f"{self._label}{text}"
+                # In the scheme's unit, as signed (WorkOS writes milliseconds in t=);
+                # a timestamp key makes _signing_fields() require a timestamp.
+                assert timestamp is not None  # noqa: S101
+                stamp = self._timestamp_text(timestamp)
+                value = f"{fmt.timestamp_key}={stamp}{fmt.separator}{value}"
+        elif isinstance(fmt, Versioned):
+            value = f"{self._label},{text}"
+        else:
+            value = f"{self._label}{text}"
+        return value
 
     def _format_headers(
         self,
@@ -343,7 +359,9 @@ class _TemplateScheme:
             timestamp = None
         elif timestamp is None:
             raise ConfigurationError(f"the {self.name} scheme signs a timestamp: pass one")
-        if self.id_header is not None and delivery_id is None:
+        if self.id_header is None:
+            delivery_id = None  # the scheme sends no id, so none is signed or checked
+        elif delivery_id is None:
             from secrets import token_hex
 
             delivery_id = f"msg_{token_hex(12)}"

@@ -16,8 +16,23 @@ and so do Clerk (https://clerk.com/docs/webhooks/sync-data, whose
 ``verifyWebhook()`` reads the ``svix-*`` names only) and Resend
 (https://resend.com/docs/webhooks/verify-webhooks-requests).  Every name
 verifies both spellings (two that disagree are refused); ``sign()`` writes
-``webhook-*`` for ``standard-webhooks`` and ``svix-*`` for the ``svix``,
-``clerk`` and ``resend`` names, as each provider sends them.
+``svix-*`` for the ``svix``, ``clerk`` and ``resend`` names, as those
+providers send them, and ``webhook-*`` for the others.
+
+The same recipe, under its providers' names (aliases): Clerk and Resend
+(through Svix); OpenAI (openai/openai-python@e43b422
+``src/openai/lib/_webhooks.py``:
+pass the secret with its ``whsec_`` prefix, as shown, since OpenAI's own
+helper would take an unprefixed secret's text as the key); Anthropic and
+Dodo Payments (their SDKs call the ``standardwebhooks`` library);
+Replicate (replicate/replicate-python@0110c2c
+``replicate/webhook.py``:
+its helper checks no timestamp unless asked, hooksig always does); and
+Render (its example receiver,
+render-examples/webhook-receiver@128a764
+``app.ts``,
+uses the ``standardwebhooks`` library).  ``webhook-id`` stays the same
+across a delivery's retries (the specification): it is the idempotency key.
 """
 
 from typing import Any
