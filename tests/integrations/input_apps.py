@@ -104,7 +104,7 @@ def flask_app() -> Any:
         def hook(delivery: hooksig.Delivery) -> str:
             return answer(delivery)
 
-        app.post(path, endpoint=path)(webhook(verifier, idempotency=False)(hook))
+        app.post(path, endpoint=path)(webhook(verifier, idempotency=None)(hook))
     return app
 
 
@@ -130,7 +130,7 @@ def django_app() -> Any:
     from hooksig.integrations.django import webhook_view
 
     def view(verifier: hooksig.Verifier) -> Any:
-        @webhook_view(verifier, idempotency=False)
+        @webhook_view(verifier, idempotency=None)
         def hook(request: Any, delivery: hooksig.Delivery) -> HttpResponse:
             return HttpResponse(answer(delivery))
 
