@@ -45,9 +45,12 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(Clock|SecretLike|SecretFormat|KeyFormat|Encoding|Algorithm|HeadersInput)"),
     (r"py:.*", r"(SignatureFormat|ContentBuilder|HeaderName|Candidate|Key|Pieces)"),
     (r"py:.*", r"(Construction|UrlVariants|Handshake|EcdsaEncoding|ClaimState|Environ)"),
-    (r"py:.*", r"(DeliveryLike|Unset|OnOutcome|Handler)"),
+    (r"py:.*", r"(DeliveryLike|BodyShape|KeyKind|EvidenceKind|IdReader|Content|CompiledRoute)"),
+    (r"py:.*", r"(Decoder|Split|HashState)"),
+    (r"py:.*", r"(Unset|OnOutcome|Handler)"),
     (r"py:.*", r"(T|View|Flask|hooksig\.integrations\._endpoint\.T)"),
     (r"py:.*", r"(WSGIApp|ASGIApp|StartResponse|Scope|Receive|Send|Message|ExcInfo|os\..*)"),
     (r"py:.*", r"(flask|django|fastapi|starlette|redis|psycopg|psycopg_pool)\..*"),
     (r"py:.*", r"(hypothesis|_pytest)\..*"),
+    (r"py:.*", r"(ipaddress\..*|IPAddress|IPNetwork|Redis|Connection|ConnectionPool|Outcome)"),
 ]

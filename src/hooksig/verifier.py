@@ -3,7 +3,11 @@ The :class:`Verifier` that turns a request into a :class:`Delivery`, the pipelin
 
 This module is the flow of DESIGN.md in code: headers view, scheme parse,
 signed content, key match, replay window, result.  It holds no provider
-knowledge; the scheme does.
+knowledge; the scheme does.  There are two routes: the general one, through
+the :class:`~hooksig.Scheme` Protocol's methods, and the one a
+:class:`~hooksig.scheme.protocol.CompilingScheme` compiles from its own
+declaration, which verifies a plainly well-formed delivery in fewer steps
+and leaves everything else to the general route.
 """
 
 from __future__ import annotations
@@ -24,12 +28,12 @@ from .errors import (
 )
 from .keys import SecretLike
 from .replay import Clock, ReplayWindow
-from .scheme import Request, Scheme, _compiled
-from .scheme._body_fields import BODY_FIELD, place_fields
-from .scheme.hmac import contents, keyed
+from .scheme._body_fields import BODY_FIELD, place_body_fields
+from .scheme.protocol import CompilingScheme, Request, Scheme
 
 if TYPE_CHECKING:
     from .scheme.handshake import HandshakeResponse
+    from .scheme.protocol import CompiledRoute
     from .url import UrlPolicy
 
 #: Default body limit: GitHub caps payloads at 25 MB, and most providers far lower.
@@ -79,11 +83,11 @@ class Verifier:
     """
 
     __slots__ = (
-        "_fast",
-        "_keyed",
+        "_compiled",
         "_keys",
         "_max_body",
         "_scheme",
+        "_signs_url",
         "_url_policy",
         "_window",
         "clock",
@@ -105,12 +109,14 @@ class Verifier:
     ) -> None:
         self._scheme = _resolve(scheme)
         name = self._scheme.name
+        # The URL is looked up only for a scheme that signs it.
+        self._signs_url = self._scheme.info.signs_url
         self._url_policy: UrlPolicy | None = None
         if public_url is not None:
             from .url import url_policy  # urllib.parse, loaded only for schemes that sign URLs
 
             self._url_policy = url_policy(public_url)
-        elif getattr(self._scheme, "signs_url", False) is True:
+        elif self._signs_url:
             raise ConfigurationError(
                 f"the {name} scheme signs the URL the provider called: pass "
                 "public_url='https://your.host' (joined with each request path) or the "
@@ -130,7 +136,6 @@ class Verifier:
             raise ConfigurationError("secrets= takes a list; use secret= for one secret")
         ring = [secret] if secret is not None else list(secrets or ())
         self._keys = self._scheme.load_keys(ring, public_key=public_key, signing_key=signing_key)
-        self._keyed = keyed(self._scheme, self._keys)
         if type(max_body_size) is not int or max_body_size < 1:
             raise ConfigurationError("max_body_size must be a positive number of bytes")
         self._max_body = max_body_size
@@ -141,12 +146,13 @@ class Verifier:
             if bound is None or (bound == math.inf and future_tolerance in (None, math.inf))
             else ReplayWindow(bound, future_tolerance, clock)
         )
-        fast = (
-            _compiled.plan(self._scheme, self._keyed, self._keys)  # type: ignore[arg-type]
-            if self._url_policy is None
+        # The scheme's own compiled route, if it offers one (never with a URL policy:
+        # a compiled route signs no URL).
+        self._compiled: CompiledRoute | None = (
+            self._scheme.compile(self._keys)
+            if isinstance(self._scheme, CompilingScheme) and self._url_policy is None
             else None
         )
-        self._fast = None if fast is None else fast.compile()
 
     @property
     def scheme(self) -> Scheme:
@@ -212,15 +218,15 @@ class Verifier:
             PayloadTooLarge: the body exceeds ``max_body_size``.
             MalformedPayload: *body* is not bytes.
         """
-        fast = self._fast
-        if fast is not None and type(body) is bytes and len(body) <= self._max_body:
+        compiled = self._compiled
+        if compiled is not None and type(body) is bytes and len(body) <= self._max_body:
             try:
-                found = fast(body, headers, now, self.clock, self._window)
+                found = compiled(body, headers, now, self.clock, self._window)
             except VerificationError as exc:
                 exc.scheme = self._scheme.name
                 raise
-            if found is not _compiled.DEFER:
-                return found  # type: ignore[no-any-return]
+            if found is not None:
+                return found
         if not isinstance(body, bytes):
             if not isinstance(body, (bytearray, memoryview)):
                 raise MalformedPayload("the body must be the raw bytes received, not decoded text")
@@ -243,24 +249,18 @@ class Verifier:
         now: float | None,
         path: str | None,
     ) -> Delivery:
-        # The general path: every step through the scheme's own methods.
+        # The general route: every step through the scheme's Protocol methods.
         scheme = self._scheme
         try:
             view = Headers.of(headers)
-            # The URL is looked up only for a scheme that may sign it.
-            if url is None and self._url_policy is not None and getattr(scheme, "signs_url", True):
+            if url is None and self._url_policy is not None and self._signs_url:
                 url = self._url_policy.resolve(path, view)
             request = Request(body, view, url, method, params)
             parsed = scheme.parse(request)
             key_id = None
-            if self._keyed is not None:
-                for parts in scheme._signed_parts(parsed, request):  # type: ignore[attr-defined]
-                    found = scheme._match_keyed(self._keyed, parts, parsed)  # type: ignore[attr-defined]
-                    key_id = key_id if key_id is not None else found
-            else:
-                for content in contents(scheme, parsed, request):
-                    found = scheme.match(self._keys, content, parsed)
-                    key_id = key_id if key_id is not None else found
+            for content in scheme.signed_contents(parsed, request):
+                found = scheme.match(self._keys, content, parsed)
+                key_id = key_id if key_id is not None else found
             if key_id is None:
                 raise InvalidSignature(
                     f"no configured key matches the signature in {parsed.header}",
@@ -273,14 +273,15 @@ class Verifier:
         except VerificationError as exc:
             exc.scheme = scheme.name
             raise
+        reader = parsed.id_source
         return Delivery(
             scheme.name,
-            parsed.id,
+            None if reader is not None else parsed.id,
             None if timestamp is None else int(timestamp),
             key_id,
             body,
-            view,
-            id_field=parsed.id_field,
+            headers,  # snapshotted as the compiled route's are, not the view read here
+            id_source=reader,
         )
 
     def sign(
@@ -351,9 +352,7 @@ class Verifier:
         .. versionadded:: 0.1
         """
         signed = self._signed(body, timestamp, id, url, method, params, path)
-        fields = {name: value for name, value in signed.items() if name.startswith(BODY_FIELD)}
-        headers = {name: value for name, value in signed.items() if name not in fields}
-        return (place_fields(body, fields) if fields else body), headers
+        return place_body_fields(body, signed)
 
     def _signed(
         self,
@@ -370,11 +369,7 @@ class Verifier:
             raise MalformedPayload("the body must be bytes")
         if timestamp is None:
             timestamp = int(self.clock())
-        if (
-            url is None
-            and self._url_policy is not None
-            and getattr(self._scheme, "signs_url", True)
-        ):
+        if url is None and self._url_policy is not None and self._signs_url:
             url = self._url_policy.resolve(path, Headers())
         request = Request(body, Headers(), url, method, params)
         return self._scheme.sign(self._keys, request, timestamp=timestamp, id=id)
@@ -396,7 +391,7 @@ class Verifier:
         """
         if not isinstance(delivery, Delivery) or delivery.scheme != self._scheme.name:
             raise ConfigurationError("handshake() takes a Delivery this verifier returned")
-        hook = getattr(self._scheme, "handshake", None)
+        hook = self._scheme.handshake
         return None if hook is None else hook(delivery, self._keys)
 
 

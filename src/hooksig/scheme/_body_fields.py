@@ -1,18 +1,22 @@
 """
 Signature fields carried in the JSON body instead of in headers (Mailgun, Linear).
 
-A scheme names such a field like a header, with the prefix ``body.`` and a
-dotted path: ``body.signature.token``.  The body is parsed once, strictly
-(a repeated key is refused, since two parsers could pick different copies),
-and only to find these fields; the signed bytes stay the raw body.
+A scheme names such a field like a header, with the prefix :data:`BODY_FIELD`
+and a dotted path: ``body.signature.token``.  The body is parsed once,
+strictly (:mod:`hooksig._primitives.strict_json`: a repeated key is refused,
+since two parsers could pick different copies), and only to find these
+fields; the signed bytes stay the raw body.  Only fields the provider signs
+are read this way, before verification; a delivery id in the body is read
+after it (:class:`hooksig.scheme.ids.BodyField`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._primitives import strict_json
 from .._primitives.headers import MAX_HEADER_VALUE
 from ..errors import ConfigurationError, MalformedSignature
 
@@ -23,30 +27,14 @@ if TYPE_CHECKING:
 BODY_FIELD = "body."
 
 
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object hook that refuses repeated keys."""
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        raise ValueError("duplicate key")
-    return document
+def names(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The names in a declaration field that holds one name, several, or none."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else value
 
 
-def load_json(body: bytes) -> object:
-    """
-    Parse *body* as JSON, refusing repeated keys.
-
-    Raises:
-        MalformedSignature: the body is not JSON (``reason="bad_body"``).
-    """
-    try:
-        return json.loads(body, object_pairs_hook=_reject_duplicates)
-    except (ValueError, RecursionError):
-        raise MalformedSignature(
-            "the body is not the JSON that carries the signature", reason="bad_body"
-        ) from None
-
-
-class Fields:
+class BodyOrHeaders:
     """Header lookups where a ``body.a.b`` name reads a field of the JSON body."""
 
     def __init__(self, request: Request) -> None:
@@ -59,10 +47,14 @@ class Fields:
         if not names[0].startswith(BODY_FIELD):
             return self._request.headers.first_of(names)
         if not self._loaded:
-            self._body, self._loaded = load_json(self._request.body), True
-        node = self._body
-        for part in names[0][len(BODY_FIELD) :].split("."):
-            node = node.get(part) if isinstance(node, dict) else None
+            try:
+                self._body = strict_json.loads(self._request.body)
+            except (ValueError, RecursionError):
+                raise MalformedSignature(
+                    "the body is not the JSON that carries the signature", reason="bad_body"
+                ) from None
+            self._loaded = True
+        node = strict_json.field(self._body, names[0][len(BODY_FIELD) :].split("."))
         if node is None or node == "":
             return None  # an empty field is absent, as an empty header is
         if isinstance(node, int) and not isinstance(node, bool):
@@ -74,17 +66,25 @@ class Fields:
         return names[0], node
 
 
-def place_fields(body: bytes, fields: Mapping[str, str]) -> bytes:
+def place_body_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str]]:
     """
-    Set each ``body.a.b`` field of *fields* in the JSON object *body*, as the provider sends it.
+    Move the ``body.`` fields a scheme's ``sign()`` returned (Mailgun) into the JSON body.
 
-    Parent objects are made where absent; the body is serialized again.
+    Returns the body to send, re-serialised with the fields in place, and
+    the headers left; without such fields, *body* and the headers as given.
 
     Raises:
-        ConfigurationError: *body* is not a JSON object, or a parent field is not an object.
+        ConfigurationError: there are such fields and *body* is not a JSON
+            object, or a field's parent in it is not an object.
+
+    .. versionadded:: 0.1
     """
+    fields = {name: value for name, value in headers.items() if name.startswith(BODY_FIELD)}
+    rest = {name: value for name, value in headers.items() if name not in fields}
+    if not fields:
+        return body, rest
     try:
-        document = json.loads(body)
+        document = strict_json.loads(body)
     except (ValueError, RecursionError):
         document = None
     if not isinstance(document, dict):
@@ -99,4 +99,4 @@ def place_fields(body: bytes, fields: Mapping[str, str]) -> bytes:
             if not isinstance(node, dict):
                 raise ConfigurationError(f"the body's {parent!r} field is not a JSON object")
         node[leaf] = value
-    return json.dumps(document).encode("utf-8")
+    return json.dumps(document).encode("utf-8"), rest

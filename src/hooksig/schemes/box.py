@@ -14,11 +14,14 @@ Box also sends ``BOX-SIGNATURE-VERSION: 1`` and
 ``BOX-SIGNATURE-ALGORITHM: HmacSHA256``; Box's SDKs refuse a delivery
 without them (box-python-sdk-gen ``compute_webhook_signature``), so
 ``sign()`` sends them too, while verification never lets them choose the
-algorithm.  ``BOX-DELIVERY-ID`` changes on every retry, so the
-idempotency key is the body's ``id``, which stays.
+algorithm.
+
+Delivery id: the body's ``id``, which stays the same across retries while
+``BOX-DELIVERY-ID`` changes on each (https://developer.box.com/guides/webhooks/v2/);
+else the SHA-256 of the body.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HmacScheme
 
 SCHEME = HmacScheme(
     name="box",
@@ -30,8 +33,16 @@ SCHEME = HmacScheme(
     timestamp_unit="rfc3339",
     tolerance=600,
     content="{body}{timestamp}",
-    id_field="id",
+    id_source=FirstOf(BodyField("id"), BodyDigest()),
     sent_headers=(("BOX-SIGNATURE-VERSION", "1"), ("BOX-SIGNATURE-ALGORITHM", "HmacSHA256")),
     secret_hint="the primary and secondary signature keys, as text: secrets=[primary, secondary]",
     docs_url="https://developer.box.com/guides/webhooks/v2/signatures-v2",
+    evidence=Evidence(
+        kind="sdk",
+        against="box-sdk-gen (`WebhooksManager.validate_message`), both ways",
+        tests=(
+            "tests/schemes/test_box.py",
+            "tests/schemes/test_box_sdk.py",
+        ),
+    ),
 )

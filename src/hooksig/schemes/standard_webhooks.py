@@ -19,6 +19,10 @@ verifies both spellings (two that disagree are refused); ``sign()`` writes
 ``svix-*`` for the ``svix``, ``clerk`` and ``resend`` names, as those
 providers send them, and ``webhook-*`` for the others.
 
+Delivery id: ``webhook-id`` (``svix-id``), which is signed; the spec makes
+it the idempotency key and keeps it on every retry, while the timestamp
+changes per attempt.
+
 The same recipe, under its providers' names (aliases): Clerk and Resend
 (through Svix); OpenAI (openai/openai-python@e43b422
 ``src/openai/lib/_webhooks.py``:
@@ -31,24 +35,79 @@ its helper checks no timestamp unless asked, hooksig always does); and
 Render (its example receiver,
 render-examples/webhook-receiver@128a764
 ``app.ts``,
-uses the ``standardwebhooks`` library).  ``webhook-id`` stays the same
-across a delivery's retries (the specification): it is the idempotency key.
+uses the ``standardwebhooks`` library).
 """
 
 from typing import Any
 
-from hooksig.scheme import HmacScheme, Versioned
-from hooksig.scheme.asymmetric import AsymmetricScheme
+from hooksig.scheme import AsymmetricScheme, Evidence, HmacScheme, Versioned
 
 _URL = "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
+
+#: What the scheme is checked against, under its own name and its aliases'.
+_EVIDENCE: dict[str, Any] = {
+    "evidence": Evidence(
+        kind="both",
+        against="the specification's test vectors and the standardwebhooks and svix "
+        "libraries, both ways",
+        tests=("tests/schemes/test_standard_webhooks.py",),
+    ),
+    "alias_evidence": {
+        "anthropic": Evidence(
+            kind="sdk",
+            against="anthropic 2.17.0 (`beta.webhooks.unwrap`, via the standardwebhooks library), "
+            "both ways",
+            tests=(
+                "tests/schemes/test_anthropic.py",
+                "tests/schemes/test_anthropic_sdk.py",
+            ),
+        ),
+        "dodo-payments": Evidence(
+            kind="sdk",
+            against="dodopayments 1.123.0 (`webhooks.unwrap`, via the standardwebhooks library), "
+            "both ways",
+            tests=(
+                "tests/schemes/test_dodo_payments.py",
+                "tests/schemes/test_dodo_payments_sdk.py",
+            ),
+        ),
+        "openai": Evidence(
+            kind="both",
+            against="openai-python's webhook test vector and openai 3.63.0 "
+            "(`webhooks.verify_signature`), both ways",
+            tests=(
+                "tests/vectors/providers/official/openai.json",
+                "tests/schemes/test_openai.py",
+                "tests/schemes/test_openai_sdk.py",
+            ),
+        ),
+        "render": Evidence(
+            kind="none",
+            against="Render's own example receiver verifies with the standardwebhooks library "
+            "(covered under standard-webhooks); no Render SDK",
+            tests=("tests/schemes/test_render.py",),
+        ),
+        "replicate": Evidence(
+            kind="both",
+            against="replicate-python's webhook test vector (the Standard Webhooks example) and "
+            "replicate 1.0.7 (`Webhooks.validate`), both ways",
+            tests=(
+                "tests/vectors/providers/official/replicate.json",
+                "tests/schemes/test_replicate.py",
+                "tests/schemes/test_replicate_sdk.py",
+            ),
+        ),
+    },
+}
 
 
 def _declare(first: str, then: str) -> HmacScheme:
     """The scheme whose headers are read under both prefixes and signed under *first*."""
     headers = {
-        f"{option}_header": (f"{first}-{field}", f"{then}-{field}")
-        for option, field in (("signature", "signature"), ("timestamp", "timestamp"), ("id", "id"))
+        f"{option}_header": (f"{first}-{option}", f"{then}-{option}")
+        for option in ("signature", "timestamp", "id")
     }
+    # What v1 and v1a share: declared once, so the two cannot drift apart.
     shared: dict[str, Any] = {
         "name": "standard-webhooks",
         **headers,
@@ -66,6 +125,7 @@ def _declare(first: str, then: str) -> HmacScheme:
         asymmetric=AsymmetricScheme(
             **shared, version="v1a", public_key_format="whpk", signing_key_format="whsk"
         ),
+        **_EVIDENCE,
     )
 
 

@@ -11,13 +11,14 @@ the helpers, the Hypothesis strategies and hooksig's own property tests.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Union
 
 from .. import schemes
+from ..scheme import BODY_FIELD
+from ..scheme.formats import format_rfc3339
 
 __all__ = [
     "FORM",
@@ -40,7 +41,7 @@ Payload = Union[bytes, str, Mapping[str, Any], Sequence[Any]]  # noqa: UP007 - a
 Shape = Literal["bytes", "form", "text", "json"]
 
 #: The field prefix that names a JSON body field instead of a header (``body.signature.token``).
-BODY_PREFIX = "body."
+BODY_PREFIX = BODY_FIELD
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
@@ -94,8 +95,7 @@ def _timestamp_value(name: str, timestamp: int) -> object:
     if unit == "ms":
         return timestamp * 1000
     if unit == "rfc3339":
-        moment = _dt.datetime.fromtimestamp(timestamp, _dt.timezone.utc)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return format_rfc3339(timestamp)
     return timestamp
 
 
