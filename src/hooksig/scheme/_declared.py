@@ -273,8 +273,8 @@ class _TemplateScheme:
         Every content the provider may have signed, in pieces: one per URL variant (Twilio's port).
 
         The body is a piece of its own, never joined to a copy; a content
-        builder may return :class:`~hooksig.scheme._pieces.Pieces`, never
-        joined at all.
+        builder may return its content as ``Pieces`` (Twilio's streamed
+        form), never joined at all.
         """
         if self.url_variants is None or request.url is None:
             return [self._pieces(parsed, request)]
