@@ -110,21 +110,12 @@ def flask_app() -> Any:
 
 def django_app() -> Any:
     """Django (WSGI, under its own WSGIHandler) with @webhook_view on each path."""
-    import django
-    from django.conf import settings
     from django.http import HttpResponse
     from django.urls import path as route
 
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="hooksig-inputs-" + "x" * 40,
-        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-        ROOT_URLCONF=__name__,
-        MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
-        INSTALLED_APPS=[],
-        DATABASES={},
-    )
-    django.setup()
+    from tests.integrations.apps import configure_django
+
+    configure_django(__name__)
     from django.core.wsgi import get_wsgi_application
 
     from hooksig.integrations.django import webhook_view

@@ -255,19 +255,20 @@ def test_verify_takes_every_shape(shape: Any) -> None:
     assert delivery.headers["X-GitHub-Delivery"] == "d-1"
 
 
-@pytest.mark.parametrize(
-    "shape",
-    [
-        lambda pairs: [(name.lower().encode(), value.encode()) for name, value in pairs],
-        WerkzeugHeaders,
-        MultiDict,
-        lambda pairs: _message(*pairs),
-        lambda pairs: StarletteHeaders(
-            raw=[(name.lower().encode(), value.encode()) for name, value in pairs]
-        ),
-    ],
-    ids=["asgi-list", "werkzeug", "multidict", "http.client", "starlette"],
-)
+#: Header shapes that can hold a name twice: (name, value) pairs in, the shape out.
+MULTI_VALUE_SHAPES = [
+    lambda pairs: [(name.lower().encode(), value.encode()) for name, value in pairs],
+    WerkzeugHeaders,
+    MultiDict,
+    lambda pairs: _message(*pairs),
+    lambda pairs: StarletteHeaders(
+        raw=[(name.lower().encode(), value.encode()) for name, value in pairs]
+    ),
+]
+MULTI_VALUE_IDS = ["asgi-list", "werkzeug", "multidict", "http.client", "starlette"]
+
+
+@pytest.mark.parametrize("shape", MULTI_VALUE_SHAPES, ids=MULTI_VALUE_IDS)
 def test_verify_refuses_a_repeat_in_a_multi_value_shape(shape: Any) -> None:
     """Two copies of the signature header are refused, not first-wins."""
     pairs = [*SIGNED.items(), ("X-Hub-Signature-256", "sha256=" + "0" * 64)]
@@ -276,19 +277,7 @@ def test_verify_refuses_a_repeat_in_a_multi_value_shape(shape: Any) -> None:
     assert info.value.reason == "repeated_header"
 
 
-@pytest.mark.parametrize(
-    "shape",
-    [
-        lambda pairs: [(name.lower().encode(), value.encode()) for name, value in pairs],
-        WerkzeugHeaders,
-        MultiDict,
-        lambda pairs: _message(*pairs),
-        lambda pairs: StarletteHeaders(
-            raw=[(name.lower().encode(), value.encode()) for name, value in pairs]
-        ),
-    ],
-    ids=["asgi-list", "werkzeug", "multidict", "http.client", "starlette"],
-)
+@pytest.mark.parametrize("shape", MULTI_VALUE_SHAPES, ids=MULTI_VALUE_IDS)
 def test_a_repeated_id_header_is_no_id_in_a_multi_value_shape(shape: Any) -> None:
     """Two copies of GitHub's unsigned id header: neither is the id; the body's digest is."""
     pairs = [*SIGNED.items(), ("X-GitHub-Delivery", "d-2")]
