@@ -99,6 +99,29 @@ def _delivery_id(info: SchemeInfo) -> str:
     return "none" if info.id_source is None else info.id_source.describe()
 
 
+def _sent(info: SchemeInfo) -> str:
+    if not info.sent_headers:
+        return "nothing else"
+    sent = ", ".join(f"`{name}: {value}`" for name, value in info.sent_headers)
+    return sent + " (never read when verifying)"
+
+
+def _signed_url(info: SchemeInfo) -> str:
+    if not info.signs_url:
+        return "not signed"
+    ports = (
+        "; tried as configured and without its port (or with the default port), as the SDKs do"
+        if info.url_variants
+        else ""
+    )
+    return (
+        "required at construction: `public_url=` your site's base URL (joined with the "
+        "request path and query) or the webhook's full URL (used as it is when the request "
+        "path is its path), a `TrustedProxy`, or `PerCallUrl()` with `url=` on every call "
+        f"([the rule](../verifying.md#schemes-that-sign-the-url)){ports}"
+    )
+
+
 def _keys(info: SchemeInfo) -> str:
     if info.secret_format is None or info.key_kinds == ("public-key",):
         return info.secret_hint or "public key"
@@ -119,7 +142,7 @@ def _example(info: SchemeInfo, name: str) -> str:
         key = f"secrets=[{_env(name, 'PRIMARY_KEY')}, {_env(name, 'SECONDARY_KEY')}]"
     else:
         key = f"secret={_env(name, 'WEBHOOK_SECRET')}"
-    url = ', public_url="https://example.com"' if info.signs_url else ""
+    url = f', public_url="https://example.com/hooks/{name}"' if info.signs_url else ""
     params = "body: bytes, headers, path: str" if info.signs_url else "body: bytes, headers"
     path = ", path=path" if info.signs_url else ""
     result = (
@@ -190,6 +213,8 @@ def _page(name: str, module_path: str, info: SchemeInfo, aliases: list[str]) -> 
         ("Timestamp", _timestamp(info)),
         ("Delivery id", _delivery_id(info)),
         ("Key", _keys(info)),
+        ("Signed URL", _signed_url(info)),
+        ("Also sent by `sign()`", _sent(info)),
         ("Handshake", "answered by `Verifier.handshake()`" if info.handshake else "none"),
         ("Source", f"<{info.docs_url}>" if info.docs_url else "see below"),
         ("Checked against", _evidence(info)),

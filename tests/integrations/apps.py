@@ -276,26 +276,32 @@ def _flask_view(delivery: hooksig.Delivery) -> tuple[str, int]:
     return ("handled" if status == 200 else "failed"), status
 
 
-def django_app() -> Any:
-    """Django (WSGI) with @webhook_view, settings-driven guard and read timeout."""
+def configure_django(urlconf: str, **extra: Any) -> None:
+    """Settings for a one-module Django site whose URLconf is *urlconf*; CSRF on, no database."""
     import django
     from django.conf import settings
+
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="hooksig-e2e-" + "x" * 40,
+        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
+        ROOT_URLCONF=urlconf,
+        MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
+        INSTALLED_APPS=[],
+        DATABASES={},
+        **extra,
+    )
+    django.setup()
+
+
+def django_app() -> Any:
+    """Django (WSGI) with @webhook_view, settings-driven guard and read timeout."""
     from django.http import HttpResponse
     from django.urls import path
 
     acme, slack = verifiers()
     timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="hooksig-e2e-" + "x" * 40,
-        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-        ROOT_URLCONF=__name__,
-        MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
-        INSTALLED_APPS=[],
-        DATABASES={},
-        HOOKSIG={"IDEMPOTENCY": guard(), "READ_TIMEOUT": timeout},
-    )
-    django.setup()
+    configure_django(__name__, HOOKSIG={"IDEMPOTENCY": guard(), "READ_TIMEOUT": timeout})
     from django.core.wsgi import get_wsgi_application
 
     from hooksig.integrations.django import webhook_view

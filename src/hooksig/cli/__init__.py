@@ -25,6 +25,7 @@ from typing import Any
 from .. import schemes
 from ..errors import ConfigurationError, VerificationError, WebhookError
 from ..scheme import BODY_FIELD
+from ..url import PerCallUrl
 from ..verifier import Verifier
 from . import _args, _around, _io
 from ._io import UsageError as _UsageError
@@ -41,9 +42,10 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
 
 
 def _verifier(args: argparse.Namespace, *, signing: bool) -> Verifier:
-    """The Verifier the command-line flags describe."""
+    """The Verifier the command-line flags describe; each command passes the URL itself."""
     tolerance = getattr(args, "tolerance", None)
-    return Verifier(args.scheme, tolerance=tolerance, **_io.keys(args, signing=signing))
+    keys = _io.keys(args, signing=signing)
+    return Verifier(args.scheme, tolerance=tolerance, public_url=PerCallUrl(), **keys)
 
 
 def _scheme_row(name: str) -> dict[str, Any]:
@@ -106,8 +108,7 @@ def _signed(args: argparse.Namespace, url: str | None, method: str) -> tuple[byt
     verifier = _verifier(args, signing=True)
     body = _io.read_bytes(args.body, "body")
     stamp = int(time.time()) if args.timestamp is None else args.timestamp
-    headers = verifier.sign(body, timestamp=stamp, id=args.id, url=url, method=method)
-    return _io.place_body_fields(body, headers)
+    return verifier.signed_request(body, timestamp=stamp, id=args.id, url=url, method=method)
 
 
 def _http_text(method: str, url: str | None, path: str | None, headers: dict[str, str]) -> str:

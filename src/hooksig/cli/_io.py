@@ -23,7 +23,6 @@ from .. import schemes
 from .._primitives.headers import Headers
 from ..errors import ConfigurationError, WebhookError
 from ..scheme import Scheme
-from ..scheme import place_body_fields as place_fields
 from ..url import PublicUrl
 from . import _capture
 
@@ -213,14 +212,6 @@ def incoming(args: argparse.Namespace) -> Incoming:
     body = read_bytes(args.body, "body")
     url = resolve_url(args, args.path, None)
     return Incoming(body, tuple(extra), args.method or "POST", url, args.path)
-
-
-def place_body_fields(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
-    """Put ``body.*`` signature fields (Mailgun) into the JSON body, as the provider sends them."""
-    try:
-        return place_fields(body, headers)
-    except ConfigurationError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def content_type(args: argparse.Namespace, body: bytes) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Union
 
 from .. import schemes
-from ..scheme import BODY_FIELD, place_body_fields
+from ..scheme import BODY_FIELD
 from ..scheme.formats import format_rfc3339
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "content_type",
     "encode",
     "equivalent_bodies",
-    "place_fields",
     "sample_body",
     "shape",
 ]
@@ -110,16 +109,6 @@ def encode(name: str, value: Payload, *, timestamp: int) -> bytes:
                 document.setdefault(leaf, _timestamp_value(name, timestamp))
         value = document
     return json.dumps(value).encode("utf-8")
-
-
-def place_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str]]:
-    """
-    Move the ``body.*`` fields that ``sign()`` returned (Mailgun) into the JSON body.
-
-    Raises:
-        ConfigurationError: the scheme signs body fields and *body* is not a JSON object.
-    """
-    return place_body_fields(body, headers)
 
 
 def sample_body(name: str, *, timestamp: int) -> bytes:

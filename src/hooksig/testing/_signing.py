@@ -16,7 +16,7 @@ from ..keys import SecretLike
 from ..replay import Clock
 from ..url import PublicUrl, UrlPolicy
 from ..verifier import Verifier
-from ._bodies import Payload, content_type, encode, place_fields, sample_body
+from ._bodies import Payload, content_type, encode, sample_body
 from ._keys import signing_verifier
 
 __all__ = [
@@ -308,8 +308,7 @@ class Signer:
             else encode(self._name, body, timestamp=stamp)
         )
         url = self.url_for(path)
-        headers = self._verifier.sign(data, timestamp=stamp, id=id, url=url)
-        data, headers = place_fields(data, headers)
+        data, headers = self._verifier.signed_request(data, timestamp=stamp, id=id, url=url)
         return SignedDelivery(
             scheme=self._name,
             verifier=self._verifier,

@@ -29,6 +29,7 @@ from ...errors import (
     WebhookError,
 )
 from ...scheme import Scheme
+from ...url import PerCallUrl
 from ...verifier import Verifier
 from . import causes as text
 from .body import body_repairs, truncation
@@ -114,6 +115,7 @@ def build(
                 public_key=public_key,
                 signing_key=signing_key,
                 tolerance=tolerance,
+                public_url=PerCallUrl(),  # each probe passes its URL
             )
         except ConfigurationError:
             return None
@@ -144,7 +146,7 @@ def diagnose(case: Case) -> Diagnosis:
         ConfigurationError: the scheme or keys of *case* cannot be configured at all.
     """
     keys = _keys(case)
-    primary = Verifier(case.scheme, tolerance=case.tolerance, **keys)
+    primary = Verifier(case.scheme, tolerance=case.tolerance, public_url=PerCallUrl(), **keys)
     name = primary.scheme.name
     try:
         primary.verify(case.body, case.headers, url=case.url, method=case.method, now=case.now)
