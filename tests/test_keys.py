@@ -20,7 +20,7 @@ from hooksig import (
     schemes,
 )
 from hooksig.keys import MIN_SECRET_BYTES, Key, KeyedMac, hmac_ring, load_secret
-from hooksig.testing._signing import _key_options
+from hooksig.testing._keys import _key_options
 
 RAW = bytes(range(32))
 B64 = base64.b64encode(RAW).decode()
