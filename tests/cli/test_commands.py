@@ -46,6 +46,8 @@ def test_schemes_text_has_a_header_and_a_line_per_name(run: Run) -> None:
     assert len(lines) == len(schemes.names())
     github = next(line for line in lines if line.startswith("github "))
     assert "vector" in github.split()
+    airtable = next(line for line in lines if line.startswith("airtable "))
+    assert "docs" in airtable.split()  # evidence kind "none": the recipe from its docs
     assert github.endswith(schemes.get("github").info.id_source.describe())  # type: ignore[union-attr]
 
 
@@ -276,3 +278,19 @@ def test_unknown_scheme_with_nothing_close(run: Run) -> None:
     """A name like no registered one gets no suggestion, only where to look."""
     result = run("verify", "qqqqqq", "--body", "-", stdin=b"{}")
     assert result.err.strip() == "hooksig: unknown scheme 'qqqqqq' (hooksig schemes lists them)"
+
+
+def test_a_reader_that_leaves_ends_the_listing_quietly() -> None:
+    """`hooksig schemes | head -1`: exit 141 as SIGPIPE would, and no traceback."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "import sys; from hooksig.cli import main; sys.exit(main())"]
+    listing = subprocess.Popen(
+        [*command, "schemes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert listing.stdout is not None
+    assert listing.stdout.readline().startswith(b"NAME")
+    listing.stdout.close()  # the reader leaves after one line
+    _, errors = listing.communicate(timeout=60)
+    assert (listing.returncode, errors) == (141, b"")

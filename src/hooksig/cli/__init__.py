@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import math
 import sys
 import time
@@ -34,6 +35,8 @@ from ._io import parse_headers as _parse_headers
 __all__ = ["main"]
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNEXPLAINED, EXIT_NO_ANSWER = 0, 1, 2, 3, 4
+#: As a shell reports a process killed by SIGPIPE (128 + 13).
+EXIT_BROKEN_PIPE = 141
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -82,10 +85,16 @@ _SCHEME_COLUMNS = (
 )
 
 
+#: How the plain listing names each kind of evidence (``--json`` gives the kind itself).
+_EVIDENCE_LABELS = {"both": "vector+sdk", "none": "docs"}
+
+
 def _scheme_cell(row: dict[str, Any], key: str) -> str:
     value = row[key]
     if key == "tolerance":
         return "-" if value is None else f"{int(value)}s"
+    if key == "evidence" and value is not None:
+        return _EVIDENCE_LABELS.get(value, value)
     return "-" if value is None else str(value)
 
 
@@ -285,3 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WebhookError as exc:
         print(f"hooksig: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    except BrokenPipeError:
+        # The reader left (`hooksig schemes | head`): say nothing more, and keep the
+        # interpreter's own flush at exit from failing on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
