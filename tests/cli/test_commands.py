@@ -282,15 +282,17 @@ def test_unknown_scheme_with_nothing_close(run: Run) -> None:
 
 def test_a_reader_that_leaves_ends_the_listing_quietly() -> None:
     """`hooksig schemes | head -1`: exit 141 as SIGPIPE would, and no traceback."""
+    import os
     import subprocess
     import sys
 
     command = [sys.executable, "-c", "import sys; from hooksig.cli import main; sys.exit(main())"]
-    listing = subprocess.Popen(
-        [*command, "schemes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    assert listing.stdout is not None
-    assert listing.stdout.readline().startswith(b"NAME")
-    listing.stdout.close()  # the reader leaves after one line
-    _, errors = listing.communicate(timeout=60)
-    assert (listing.returncode, errors) == (141, b"")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has left before the first line: every write fails
+    try:
+        listing = subprocess.run(
+            [*command, "schemes"], check=False, stdout=write_end, stderr=subprocess.PIPE, timeout=60
+        )
+    finally:
+        os.close(write_end)
+    assert (listing.returncode, listing.stderr) == (141, b"")
