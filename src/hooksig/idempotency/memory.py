@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections import OrderedDict
@@ -14,6 +15,10 @@ from hooksig.errors import ConfigurationError, StoreUnavailable
 from hooksig.idempotency._store import Claim, DirectAsync, new_token
 
 __all__ = ["MemoryStore"]
+
+# The answers that carry no token are the same every time.
+_DONE = Claim("done")
+_IN_PROGRESS = Claim("in_progress")
 
 
 class _Entry(NamedTuple):
@@ -37,6 +42,8 @@ class MemoryStore(DirectAsync):
     entries, then evicts the completed entry written longest ago (which
     forgets that delivery early).  Live claims are never evicted: if every
     entry is a live claim, `claim` raises `hooksig.StoreUnavailable`.
+    Both take amortised constant time: expiries wait in a heap, completed
+    keys in the order they were completed.
 
     Args:
         max_keys: the most entries held at once.
@@ -57,8 +64,12 @@ class MemoryStore(DirectAsync):
         self._max_keys = max_keys
         self._clock = clock
         self._lock = threading.Lock()
-        # Kept in write order, so the front holds the stalest entries.
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._entries: dict[str, _Entry] = {}
+        # Completed keys, the one completed longest ago first: the eviction order.
+        self._done: OrderedDict[str, None] = OrderedDict()
+        # (expires_at, key) of every write; an item whose entry was written
+        # again since (or removed) is stale and skipped when it comes up.
+        self._expiries: list[tuple[float, str]] = []
 
     def __len__(self) -> int:
         """
@@ -79,27 +90,40 @@ class MemoryStore(DirectAsync):
 
     def _put(self, key: str, entry: _Entry) -> None:
         self._entries[key] = entry
-        self._entries.move_to_end(key)
+        expiries = self._expiries
+        heapq.heappush(expiries, (entry.expires_at, key))
+        if len(expiries) > 2 * len(self._entries) + 64:
+            # Mostly stale items: rebuild from the entries (after as many writes).
+            expiries[:] = [(held.expires_at, name) for name, held in self._entries.items()]
+            heapq.heapify(expiries)
+
+    def _remove(self, key: str) -> None:
+        del self._entries[key]
+        self._done.pop(key, None)
 
     def _make_room(self, now: float) -> None:
-        if len(self._entries) < self._max_keys:
+        entries, expiries = self._entries, self._expiries
+        while expiries and expiries[0][0] <= now:
+            expires_at, key = heapq.heappop(expiries)
+            entry = entries.get(key)
+            if entry is not None and entry.expires_at == expires_at:
+                self._remove(key)
+        if len(entries) < self._max_keys:
             return
-        for key in [k for k, e in self._entries.items() if e.expires_at <= now]:
-            del self._entries[key]
-        if len(self._entries) < self._max_keys:
-            return
-        oldest_done = next((k for k, e in self._entries.items() if e.done), None)
-        if oldest_done is None:
+        if not self._done:
             raise StoreUnavailable("the memory store is full of live claims")
-        del self._entries[oldest_done]
+        oldest_done, _ = self._done.popitem(last=False)
+        del entries[oldest_done]
 
     def claim(self, key: str, lease: float) -> Claim:
         with self._lock:
             now = self._clock()
             entry = self._entries.get(key)
-            if entry is not None and entry.expires_at > now:
-                return Claim("done" if entry.done else "in_progress")
-            if entry is None:
+            if entry is not None:
+                if entry.expires_at > now:
+                    return _DONE if entry.done else _IN_PROGRESS
+                self._done.pop(key, None)  # expired: written over below
+            elif len(self._entries) >= self._max_keys:
                 self._make_room(now)
             token = new_token()
             self._put(key, _Entry(False, token, now + lease))
@@ -113,6 +137,7 @@ class MemoryStore(DirectAsync):
                 return False
             if not entry.done:
                 self._put(key, _Entry(True, token, now + retention))
+                self._done[key] = None
             return True
 
     def release(self, key: str, token: str) -> bool:
