@@ -39,12 +39,13 @@ from ..idempotency import AsyncLease, Idempotency, Lease
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import AROUND, check_around, gate_of, redactions
-from ._events import OnOutcome, emit, log
+from ._events import OnOutcome, emit, log, quiet
 from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, outcome_of
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "OPTIONS",
+    "UNCOUNTED",
     "UNSET",
     "Endpoint",
     "RoutesOverride",
@@ -86,8 +87,9 @@ class HandlerAnswered(Exception):
         super().__init__("no answer" if status is None else f"status {status}")
 
 
-#: The permit of a request no gate counts.
-_UNCOUNTED = Permit()
+#: The permit of a request no gate counts: an adapter takes it without working
+#: out the request's origin when the endpoint has no gate.
+UNCOUNTED = Permit()
 
 
 def _journal_failed() -> None:
@@ -188,6 +190,7 @@ class Endpoint:
 
     __slots__ = (
         "_given",
+        "_handshakes",
         "gate",
         "idempotency",
         "journal",
@@ -246,6 +249,8 @@ class Endpoint:
         self.on_outcome = self._given.get("on_outcome")  # type: ignore[assignment]
         self.gate = gate_of(self._given)
         self.journal = self._given.get("journal")  # type: ignore[assignment]
+        # Worked out once: whether a delivery can be a handshake at all.
+        self._handshakes = verifier.scheme.handshake is not None
 
     def __repr__(self) -> str:
         options = "".join(f", {name}={value!r}" for name, value in self._given.items())
@@ -301,11 +306,11 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
+        hook = self.on_outcome
+        if hook is None and quiet(outcome):
+            return  # the common case under load: nobody listens, nothing to build
         at = time.perf_counter() if started is None else started
-        emit(
-            self.on_outcome, route, self.scheme, delivery, outcome, reason, status, at, header,
-            client,
-        )  # fmt: skip
+        emit(hook, route, self.scheme, delivery, outcome, reason, status, at, header, client)
 
     def method(self, method: str, *, route: str, started: float | None = None) -> Answer | None:
         """
@@ -370,7 +375,7 @@ class Endpoint:
         """
         gate = self.gate
         if gate is None:
-            return _UNCOUNTED
+            return UNCOUNTED
         try:
             return gate.admit(peer, scheme, headers)
         except (RequestRefused, StoreUnavailable) as error:
@@ -386,7 +391,7 @@ class Endpoint:
         """
         gate = self.gate
         if gate is None:
-            return _UNCOUNTED
+            return UNCOUNTED
         try:
             return await gate.admit_async(peer, scheme, headers)
         except (RequestRefused, StoreUnavailable) as error:
@@ -438,7 +443,7 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        reply = self.verifier.handshake(delivery)
+        reply = self.verifier.handshake(delivery) if self._handshakes else None
         if reply is None:
             return None
         self.report(route, started, "handshake", None, reply.status, delivery)
@@ -578,6 +583,14 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
+        if self.idempotency is None and self.journal is None:  # nothing to claim or keep
+            try:
+                result = call()
+            except BaseException as error:
+                self._settled(route, started, delivery, None, error, None)
+                raise
+            self._settled(route, started, delivery, status(result), None, None)
+            return result
         lease = (
             None if self.idempotency is None else self.claim(delivery, route=route, started=started)
         )

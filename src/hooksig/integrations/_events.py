@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..delivery import Delivery
 
-__all__ = ["Event", "OnOutcome", "emit", "log", "printable_id"]
+__all__ = ["Event", "OnOutcome", "emit", "log", "printable_id", "quiet"]
 
 #: Where every adapter logs; configure the ``"hooksig"`` logger to see it.
 log = logging.getLogger("hooksig.integrations")
@@ -87,6 +87,14 @@ def printable_id(delivery: Delivery | None) -> str | None:
     if ident is not None and not (len(ident) <= 200 and ident.isprintable()):
         return None  # authentic, but not fit for a log line
     return ident
+
+
+def quiet(outcome: str) -> bool:
+    """
+    Return whether no handler takes the log record of *outcome*: then, without
+    an ``on_outcome`` hook, there is nothing to build.
+    """
+    return not log.isEnabledFor(_LEVELS.get(outcome, logging.WARNING))
 
 
 def emit(

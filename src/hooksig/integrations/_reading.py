@@ -25,12 +25,11 @@ from collections.abc import (
     Awaitable,
     Callable,
     Generator,
-    Iterator,
     Mapping,
     MutableMapping,
     Sequence,
 )
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from typing import Any, Protocol, cast
 from urllib.parse import quote
 
@@ -112,8 +111,42 @@ def read_refusal(error: OSError) -> Refused:
     return Refused("timeout", "read_error")
 
 
-@contextmanager
-def socket_timeout(sock: object, timeout: float | None) -> Iterator[None]:
+class _SocketTimeout:
+    """The timeout of one body read on a socket, and the socket's own restored after it."""
+
+    __slots__ = ("_applied", "_previous", "_sock", "_timeout")
+
+    def __init__(self, sock: object, timeout: float) -> None:
+        self._sock = sock
+        self._timeout = timeout
+        self._previous: float | None = None
+        self._applied = False
+
+    def __enter__(self) -> None:
+        sock = self._sock
+        gettimeout = getattr(sock, "gettimeout", None)
+        settimeout = getattr(sock, "settimeout", None)
+        if gettimeout and settimeout:
+            try:
+                previous = gettimeout()
+                if previous != 0:
+                    timeout = self._timeout
+                    settimeout(timeout if previous is None else min(previous, timeout))
+                    self._previous, self._applied = previous, True
+            except OSError:  # closed already: the read itself reports it
+                self._applied = False
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._applied:
+            with suppress(OSError):
+                self._sock.settimeout(self._previous)  # type: ignore[attr-defined]
+
+
+#: What a read with no timeout to apply runs under.
+_UNTIMED = nullcontext()
+
+
+def socket_timeout(sock: object, timeout: float | None) -> AbstractContextManager[None]:
     """
     Apply *timeout* to *sock* for the duration of the block, then restore its own.
 
@@ -121,24 +154,9 @@ def socket_timeout(sock: object, timeout: float | None) -> Iterator[None]:
     ``gettimeout``/``settimeout``, or when it is non-blocking (timeout 0: the
     server polls it itself).  A server timeout shorter than *timeout* is kept.
     """
-    gettimeout = getattr(sock, "gettimeout", None)
-    settimeout = getattr(sock, "settimeout", None)
-    previous: float | None = None
-    applied = False
-    if timeout is not None and math.isfinite(timeout) and gettimeout and settimeout:
-        try:
-            previous = gettimeout()
-            if previous != 0:
-                settimeout(timeout if previous is None else min(previous, timeout))
-                applied = True
-        except OSError:  # closed already: the read itself reports it
-            applied = False
-    try:
-        yield
-    finally:
-        if applied and settimeout is not None:
-            with suppress(OSError):
-                settimeout(previous)
+    if sock is None or timeout is None or not math.isfinite(timeout):
+        return _UNTIMED
+    return _SocketTimeout(sock, timeout)
 
 
 def declared_length(value: str | None, limit: int) -> int | None:

@@ -30,7 +30,7 @@ from ..idempotency import Idempotency
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import scope_origin
-from ._endpoint import UNSET, Endpoint, RoutesOverride, Unset, routes_table
+from ._endpoint import UNCOUNTED, UNSET, Endpoint, RoutesOverride, Unset, routes_table
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import asgi_headers, asgi_target, declared_length, read_asgi
@@ -94,7 +94,11 @@ async def receive_delivery(
     early = endpoint.method(scope["method"], route=route, started=started)
     if early is not None:
         return early
-    permit = await endpoint.admit_async(*scope_origin(scope), route=route, started=started)
+    permit = (
+        UNCOUNTED
+        if endpoint.gate is None
+        else await endpoint.admit_async(*scope_origin(scope), route=route, started=started)
+    )
     if isinstance(permit, Answer):
         return permit
     limit = endpoint.limit

@@ -59,7 +59,7 @@ from ..idempotency import Idempotency
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import scope_origin, wsgi_origin
-from ._endpoint import OPTIONS, UNSET, Endpoint, Unset, ViewEndpoint
+from ._endpoint import OPTIONS, UNCOUNTED, UNSET, Endpoint, Unset, ViewEndpoint
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
@@ -177,9 +177,11 @@ def _prepare(
     early = endpoint.method(request.method or "GET", route=route, started=started)
     if early is not None:
         return _response(early)
-    scope = getattr(request, "scope", None)  # ASGIRequest: the server's own view of it
-    origin = scope_origin(scope) if isinstance(scope, Mapping) else wsgi_origin(request.META)
-    permit = endpoint.admit(*origin, route=route, started=started)
+    permit: Permit | Answer = UNCOUNTED
+    if endpoint.gate is not None:
+        scope = getattr(request, "scope", None)  # ASGIRequest: the server's own view of it
+        origin = scope_origin(scope) if isinstance(scope, Mapping) else wsgi_origin(request.META)
+        permit = endpoint.admit(*origin, route=route, started=started)
     if isinstance(permit, Answer):
         return _response(permit)
     try:
