@@ -10,8 +10,8 @@ when the server exposes it, so a client that stalls cannot hold a worker:
 the WSGI middleware, and the Flask and Django adapters under WSGI, share that.
 
 The headers go to the verifier in the cheapest shape that keeps its checks:
-a plain ``dict`` of ``str`` when no name repeats, else the pairs themselves,
-so that a repeated header is still refused.
+ASGI's pairs as they are, a WSGI environ as a plain ``dict`` of ``str``; a
+repeated header is still refused where the scheme reads it.
 """
 
 from __future__ import annotations
@@ -408,20 +408,22 @@ def asgi_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[HeadersInput, str 
     """
     Return the headers of an ASGI scope for the verifier, and its one ``Content-Length``.
 
-    A ``dict`` of ``str`` when no name repeats (the verifier's fast shape),
-    else the pairs themselves, whose repeated names the verifier refuses
-    where they matter.
+    The pairs themselves, as the server sent them: the verifier reads only
+    the names its scheme needs from them, and refuses a repeated name where
+    it matters.  Only ``Content-Length`` is looked up here.
 
     Raises:
         Refused: ``Content-Length`` was sent twice with different values.
     """
-    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
-    if len(headers) == len(raw):
-        return headers, headers.get("content-length")
-    lengths = {value for name, value in raw if name.lower() == b"content-length"}
+    pairs = raw if type(raw) is list else list(raw)
+    index = dict(pairs)  # in C: each name once, if none repeats
+    if len(index) == len(pairs):
+        length = index.get(b"content-length")
+        return pairs, None if length is None else length.decode("latin-1")
+    lengths = {value for name, value in pairs if name.lower() == b"content-length"}
     if len(lengths) > 1:
         raise Refused("bad_request", "conflicting_content_length")
-    return raw, lengths.pop().decode("latin-1") if lengths else None
+    return pairs, lengths.pop().decode("latin-1") if lengths else None
 
 
 def environ_headers(environ: Mapping[str, Any]) -> dict[str, str]:
