@@ -325,17 +325,24 @@ class Endpoint:
         self.report(route, started, outcome, None, answer.status)
         return answer
 
-    def verify(self, body: bytes, headers: HeadersInput, *, path: str) -> Delivery:
+    def verify(
+        self, body: bytes, headers: HeadersInput, *, path: str | Callable[[], str]
+    ) -> Delivery:
         """
         Verify the raw *body* and *headers*; raises what ``Verifier.verify`` raises.
 
-        *path* is the request target as received (path and query string);
-        the verifier joins it to its ``public_url`` for schemes that sign the
-        URL.  The form fields such schemes sign are read from the raw body.
+        *path* is the request target as received (path and query string),
+        or a function that returns it, called only when the verifier has a
+        ``public_url`` to join it to (for schemes that sign the URL).  The
+        form fields such schemes sign are read from the raw body.
 
         .. versionadded:: 0.1
         """
-        return self.verifier.verify(body, headers, method="POST", path=path)
+        verifier = self.verifier
+        if verifier.url_policy is None:  # the target is read by nothing
+            return verifier.verify(body, headers, method="POST")
+        target = path if isinstance(path, str) else path()
+        return verifier.verify(body, headers, method="POST", path=target)
 
     def refuse(
         self,

@@ -106,7 +106,7 @@ async def receive_delivery(
         headers, length = asgi_headers(scope["headers"])
         declared = declared_length(length, limit)
         body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
-        delivery = endpoint.verify(body, headers, path=asgi_target(scope))
+        delivery = endpoint.verify(body, headers, path=lambda: asgi_target(scope))
     except ANSWERED as error:
         permit.release()
         return endpoint.refuse(error, route=route, started=started)

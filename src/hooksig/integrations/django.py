@@ -208,7 +208,7 @@ def _read(
         delivery = endpoint.verify(
             check_complete(_read_body(request, endpoint.read_timeout), declared),
             environ_headers(meta),
-            path=_target(request),
+            path=lambda: _target(request),
         )
     except ANSWERED as error:
         return _response(endpoint.refuse(error, route=route, started=started))

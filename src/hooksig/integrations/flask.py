@@ -332,7 +332,7 @@ def webhook(
             try:
                 body = _read_body(req, endpoint.limit, endpoint.read_timeout)
                 delivery = endpoint.verify(
-                    body, environ_headers(environ), path=wsgi_target(environ)
+                    body, environ_headers(environ), path=lambda: wsgi_target(environ)
                 )
             except ANSWERED as error:
                 return _response(app, endpoint.refuse(error, route=route, started=started))

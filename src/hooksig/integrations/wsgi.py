@@ -184,7 +184,9 @@ class WebhookMiddleware(RoutesOverride):
     ) -> Iterable[bytes]:
         try:
             body = _read(environ, endpoint.limit, endpoint.read_timeout)
-            delivery = endpoint.verify(body, environ_headers(environ), path=wsgi_target(environ))
+            delivery = endpoint.verify(
+                body, environ_headers(environ), path=lambda: wsgi_target(environ)
+            )
         except ANSWERED as error:
             return _send(endpoint.refuse(error, route=path, started=started), start_response)
         reply = endpoint.handshake(delivery, route=path, started=started)
