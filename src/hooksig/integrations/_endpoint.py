@@ -731,7 +731,9 @@ class ViewEndpoint:
             ConfigurationError: a setting has the wrong type or value.
         """
         cached = self._cached
-        if cached is not None and all(map(operator.is_, cached[0], values)):
+        if cached is not None and (
+            cached[0] is values or all(map(operator.is_, cached[0], values))
+        ):
             return cached[1]
         raw = {
             name: value if load is None else load(name, value)

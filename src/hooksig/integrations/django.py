@@ -13,7 +13,9 @@ The view is exempt from CSRF (a provider has no CSRF token) and, on Django
 5.1+, from ``LoginRequiredMiddleware``; ``HEAD`` is answered 200.  The body
 is read once, as ``request.body``: it stays available to your view.
 
-Settings, all optional, read on each request (so ``override_settings`` works)::
+Settings, all optional, read again whenever ``HOOKSIG`` changes (Django's
+``setting_changed``, which ``override_settings`` and pytest-django's
+``settings`` send)::
 
     HOOKSIG = {
         "IDEMPOTENCY": "myproject.hooks.guard",   # an Idempotency, or its dotted path
@@ -108,8 +110,11 @@ def _hooksig() -> Mapping[str, Any]:
 _NAMES = tuple(name.upper() for name in OPTIONS)
 
 
+@functools.cache
 def _app_settings() -> tuple[object, ...]:
-    # One value per option, UNSET where HOOKSIG has no key: read per request.
+    # One value per option, UNSET where HOOKSIG has no key: read again after
+    # every change of the setting (_reset), not on every request, where a
+    # missing HOOKSIG costs Django an exception each time.
     return tuple(map(_hooksig().get, _NAMES, itertools.repeat(UNSET)))
 
 
@@ -363,6 +368,7 @@ def _routes() -> dict[str, View]:
 def _reset(*, setting: str, **kwargs: Any) -> None:
     if setting == "HOOKSIG":
         _routes.cache_clear()
+        _app_settings.cache_clear()
 
 
 setting_changed.connect(_reset, dispatch_uid="hooksig.integrations.django")
