@@ -426,18 +426,34 @@ def asgi_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[HeadersInput, str 
     return pairs, lengths.pop().decode("latin-1") if lengths else None
 
 
+#: Environ key -> header name ("" for a key that is not a header), learnt once each.
+_ENVIRON_NAMES: dict[str, str] = {}
+#: Names learnt at most: the keys come from clients, so the table is bounded.
+MAX_ENVIRON_NAMES = 1024
+
+
+def _header_name(key: str) -> str:
+    name = key[5:].replace("_", "-") if key.startswith("HTTP_") else ""
+    if len(_ENVIRON_NAMES) < MAX_ENVIRON_NAMES:
+        _ENVIRON_NAMES[key] = name
+    return name
+
+
 def environ_headers(environ: Mapping[str, Any]) -> dict[str, str]:
     """
     Return the request headers of a WSGI environ (or Django's ``META``) by their HTTP names.
     """
     # PEP 3333 makes every HTTP_ value a str; the verifier checks it all the same.
-    headers = {
-        name[5:].replace("_", "-"): value
-        for name, value in environ.items()
-        if name.startswith("HTTP_")
-    }
-    for name, header in (("CONTENT_TYPE", "content-type"), ("CONTENT_LENGTH", "content-length")):
-        value = environ.get(name)
+    headers = {}
+    names = _ENVIRON_NAMES
+    for key, value in environ.items():
+        name = names.get(key)
+        if name is None:
+            name = _header_name(key)
+        if name:
+            headers[name] = value
+    for key, header in (("CONTENT_TYPE", "content-type"), ("CONTENT_LENGTH", "content-length")):
+        value = environ.get(key)
         if value:
             headers[header] = value
     return headers
