@@ -419,21 +419,17 @@ class Endpoint:
             "redact": redactions(self.verifier, delivery) if failed else (),
         }
 
-    def _journal(self, delivery: Delivery, status: int | None, error: BaseException | None) -> None:
-        journal = self.journal
-        if journal is None:
-            return
+    def _journal(
+        self, journal: Journal, delivery: Delivery, status: int | None, error: BaseException | None
+    ) -> None:
         try:
             journal.record(delivery, **self._entry(delivery, status, error))
         except StoreUnavailable:
             _journal_failed()
 
     async def _journal_async(
-        self, delivery: Delivery, status: int | None, error: BaseException | None
+        self, journal: Journal, delivery: Delivery, status: int | None, error: BaseException | None
     ) -> None:
-        journal = self.journal
-        if journal is None:
-            return
         try:
             await journal.record_async(delivery, **self._entry(delivery, status, error))
         except StoreUnavailable:
@@ -546,7 +542,8 @@ class Endpoint:
                 lease.__exit__(*self._exit(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
-        self._journal(delivery, status, error)
+        if self.journal is not None:
+            self._journal(self.journal, delivery, status, error)
         self._settled(route, started, delivery, status, error, unsettled)
 
     async def settle_async(
@@ -570,7 +567,8 @@ class Endpoint:
                 await lease.__aexit__(*self._exit(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
-        await self._journal_async(delivery, status, error)
+        if self.journal is not None:  # no coroutine made for nothing
+            await self._journal_async(self.journal, delivery, status, error)
         self._settled(route, started, delivery, status, error, unsettled)
 
     def run(
