@@ -18,7 +18,9 @@ scripts/servers.sh start)"``).  Two parts, each printing Markdown tables:
 
 Contenders (see ``_receivers.py``): ``bare``, ``handwritten``, ``hooksig``,
 and hooksig with a guard on each store.  Every request must be answered
-200, or the run stops: a refused delivery measures nothing.
+200, or the run stops: a refused delivery measures nothing.  ``--quick``
+is a smoke check (9 rounds of 300 requests, the memory guard only; one
+2 s round per server).
 """
 
 from __future__ import annotations
@@ -411,14 +413,23 @@ def main(argv: list[str] | None = None) -> None:
     """Run the parts asked for and print their tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("part", nargs="?", choices=["all", "inprocess", "servers"], default="all")
-    parser.add_argument("--kinds", default=",".join(receivers.KINDS))
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke check: fewer, shorter rounds, no store but memory",
+    )
+    parser.add_argument("--kinds", default=None, help="contenders, bare first (default: all)")
     parser.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="in process")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--batch", type=int, default=2000, help="requests per in-process sample")
     parser.add_argument("--server-rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0, help="wrk seconds per sample")
     args = parser.parse_args(argv)
-    kinds = args.kinds.split(",")
+    if args.quick:
+        args.rounds, args.batch = min(args.rounds, 9), min(args.batch, 300)
+        args.server_rounds, args.seconds = 1, min(args.seconds, 2.0)
+    quick_kinds = ("bare", "handwritten", "hooksig", "memory")
+    kinds = (args.kinds or ",".join(quick_kinds if args.quick else receivers.KINDS)).split(",")
     if kinds[0] != "bare":
         raise SystemExit("--kinds must start with bare: every ratio is to it")
     print(header_block())
