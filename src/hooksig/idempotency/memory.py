@@ -9,7 +9,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Final
 
 from hooksig.errors import ConfigurationError, StoreUnavailable
 from hooksig.idempotency._store import Claim, DirectAsync, new_token
@@ -21,10 +21,12 @@ _DONE = Claim("done")
 _IN_PROGRESS = Claim("in_progress")
 
 
-class _Entry(NamedTuple):
-    done: bool
-    token: str
-    expires_at: float
+#: An entry: (done, token, expires_at), a plain tuple (a NamedTuple costs
+#: as much again to build, twice a delivery).
+_Entry = tuple[bool, str, float]
+_IS_DONE: Final = 0
+_TOKEN: Final = 1
+_EXPIRES: Final = 2
 
 
 class MemoryStore(DirectAsync):
@@ -84,17 +86,17 @@ class MemoryStore(DirectAsync):
 
     def _live(self, key: str, token: str, now: float) -> _Entry | None:
         entry = self._entries.get(key)
-        if entry is None or entry.token != token or entry.expires_at <= now:
+        if entry is None or entry[_TOKEN] != token or entry[_EXPIRES] <= now:
             return None
         return entry
 
     def _put(self, key: str, entry: _Entry) -> None:
         self._entries[key] = entry
         expiries = self._expiries
-        heapq.heappush(expiries, (entry.expires_at, key))
+        heapq.heappush(expiries, (entry[_EXPIRES], key))
         if len(expiries) > 2 * len(self._entries) + 64:
             # Mostly stale items: rebuild from the entries (after as many writes).
-            expiries[:] = [(held.expires_at, name) for name, held in self._entries.items()]
+            expiries[:] = [(held[_EXPIRES], name) for name, held in self._entries.items()]
             heapq.heapify(expiries)
 
     def _remove(self, key: str) -> None:
@@ -106,7 +108,7 @@ class MemoryStore(DirectAsync):
         while expiries and expiries[0][0] <= now:
             expires_at, key = heapq.heappop(expiries)
             entry = entries.get(key)
-            if entry is not None and entry.expires_at == expires_at:
+            if entry is not None and entry[_EXPIRES] == expires_at:
                 self._remove(key)
         if len(entries) < self._max_keys:
             return
@@ -120,13 +122,13 @@ class MemoryStore(DirectAsync):
             now = self._clock()
             entry = self._entries.get(key)
             if entry is not None:
-                if entry.expires_at > now:
-                    return _DONE if entry.done else _IN_PROGRESS
+                if entry[_EXPIRES] > now:
+                    return _DONE if entry[_IS_DONE] else _IN_PROGRESS
                 self._done.pop(key, None)  # expired: written over below
             elif len(self._entries) >= self._max_keys:
                 self._make_room(now)
             token = new_token()
-            self._put(key, _Entry(False, token, now + lease))
+            self._put(key, (False, token, now + lease))
             return Claim("acquired", token)
 
     def complete(self, key: str, token: str, retention: float) -> bool:
@@ -135,15 +137,15 @@ class MemoryStore(DirectAsync):
             entry = self._live(key, token, now)
             if entry is None:
                 return False
-            if not entry.done:
-                self._put(key, _Entry(True, token, now + retention))
+            if not entry[_IS_DONE]:
+                self._put(key, (True, token, now + retention))
                 self._done[key] = None
             return True
 
     def release(self, key: str, token: str) -> bool:
         with self._lock:
             entry = self._live(key, token, self._clock())
-            if entry is None or entry.done:
+            if entry is None or entry[_IS_DONE]:
                 return False
             del self._entries[key]
             return True
@@ -152,7 +154,7 @@ class MemoryStore(DirectAsync):
         with self._lock:
             now = self._clock()
             entry = self._live(key, token, now)
-            if entry is None or entry.done:
+            if entry is None or entry[_IS_DONE]:
                 return False
-            self._put(key, _Entry(False, token, now + lease))
+            self._put(key, (False, token, now + lease))
             return True
