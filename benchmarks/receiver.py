@@ -336,6 +336,18 @@ def _wrk(port: int, seconds: float, script: Path) -> float:
     return float(match.group(1))
 
 
+def _wrk_script(directory: Path, prefix: str) -> Path:
+    """A wrk script that posts the delivery with ids ``<prefix>-<thread>-<n>``."""
+    script = directory / f"{prefix}.lua"
+    script.write_text(
+        f'PATH = "{receivers.PATH}"\nPREFIX = "{prefix}"\n'
+        f"BODY = [[{BODY.decode()}]]\n"
+        f'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["X-Hub-Signature-256"] = "{SIGNATURE}"\n' + WRK_SCRIPT
+    )
+    return script
+
+
 def servers(
     kinds: list[str], rounds: int, seconds: float, env: dict[str, str]
 ) -> dict[str, dict[str, list[float]]]:
@@ -351,19 +363,13 @@ def servers(
             for round_ in range(rounds):
                 rng.shuffle(order)
                 for kind in order:
-                    script = Path(tmp) / f"{kind}-{round_}.lua"
                     prefix = f"{framework[:5]}-{kind}-{round_}-{uuid.uuid4().hex[:8]}"
-                    lua = (
-                        f'PATH = "{receivers.PATH}"\nPREFIX = "{prefix}"\n'
-                        f"BODY = [[{BODY.decode()}]]\n"
-                        f'wrk.headers["Content-Type"] = "application/json"\n'
-                        f'wrk.headers["X-Hub-Signature-256"] = "{SIGNATURE}"\n' + WRK_SCRIPT
-                    )
-                    script.write_text(lua)
                     store_env = {**env, "HOOKSIG_BENCH_SQLITE": str(Path(tmp) / f"{prefix}.db")}
                     with _serving(server, factory, kind, store_env) as port:
-                        _wrk(port, 1, script)  # warm
-                        samples[kind].append(_wrk(port, seconds, script))
+                        # The warm-up sends ids of its own: a delivery it left in
+                        # flight must not make the measured run's first ones duplicates.
+                        _wrk(port, 1, _wrk_script(Path(tmp), f"{prefix}-warm"))
+                        samples[kind].append(_wrk(port, seconds, _wrk_script(Path(tmp), prefix)))
             results[framework] = samples
             print(f"  measured {framework}", file=sys.stderr)
     return results
