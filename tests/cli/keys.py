@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from hooksig import AsymmetricScheme, schemes
+from hooksig import schemes
 from tests.conftest import SECRET
 
 
@@ -44,18 +44,18 @@ def p256_pair() -> tuple[str, str]:
 
 def cli_keys(name: str) -> CliKeys:
     """The keys the CLI reads for scheme *name*, in that scheme's own text format."""
-    scheme = schemes.get(name)
-    if isinstance(scheme, AsymmetricScheme):
-        if scheme.algorithm == "ecdsa-p256":
+    info = schemes.get(name).info
+    if info.key_kinds == ("public-key",):
+        if info.algorithm == "ecdsa-p256":
             pem, public = p256_pair()
             return CliKeys(pem, public)
         seed, public_raw = ed25519_pair()
         return CliKeys(seed.hex(), public_raw.hex())
-    if getattr(scheme, "construction", None) == "basic":
+    if info.construction == "basic":
         return CliKeys("hooksig-user:" + SECRET)
     in_format = {
         "whsec": "whsec_" + base64.b64encode(SECRET.encode()).decode("ascii"),
         "base64": base64.b64encode(SECRET.encode()).decode("ascii"),
         "hex": SECRET.encode().hex(),
     }
-    return CliKeys(in_format.get(getattr(scheme, "secret_format", ""), SECRET))
+    return CliKeys(in_format.get(info.secret_format or "", SECRET))

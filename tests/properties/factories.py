@@ -108,7 +108,10 @@ def factories(name: str) -> list[Factory]:
 def build(name: str, factory: Factory) -> hooksig.Verifier:
     """Build the verifier for *name*, failing loudly when the factory table lacks it."""
     try:
-        return hooksig.Verifier(name, clock=lambda: float(NOW), **factory.keys)
+        # The URL is given per call (request's url=): say so where the scheme signs it.
+        per_call = getattr(hooksig.schemes.get(name), "signs_url", False)
+        url = {"public_url": hooksig.PerCallUrl()} if per_call else {}
+        return hooksig.Verifier(name, clock=lambda: float(NOW), **url, **factory.keys)
     except hooksig.ConfigurationError as exc:
         pytest.fail(
             f"scheme {name!r} cannot be built with {sorted(factory.keys)} ({exc}); "
