@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import math
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -94,7 +94,7 @@ def _scheme_cell(row: dict[str, Any], key: str) -> str:
     if key == "tolerance":
         return "-" if value is None else f"{int(value)}s"
     if key == "evidence" and value is not None:
-        return _EVIDENCE_LABELS.get(value, value)
+        return str(_EVIDENCE_LABELS.get(value, value))
     return "-" if value is None else str(value)
 
 
