@@ -67,3 +67,61 @@ def test_never_exceeds_bound() -> None:
 def test_repr() -> None:
     """The repr shows the bound."""
     assert repr(MemoryStore(max_keys=7)) == "MemoryStore(max_keys=7)"
+
+
+def test_a_renewed_or_rewritten_entry_is_judged_by_its_last_write() -> None:
+    """At the bound, an entry whose first lease ran out but was renewed, completed
+    or claimed again since is live: only the entry written to expire goes."""
+    clock = FakeClock()
+    store = MemoryStore(max_keys=4, clock=clock)
+    renewed = store.claim("renewed", 1.0).token
+    completed = store.claim("completed", 1.0).token
+    assert renewed is not None
+    assert completed is not None
+    released = store.claim("released", 1.0).token
+    assert released is not None
+    assert store.release("released", released)
+    assert store.claim("released", 100.0).acquired  # the same key, claimed again
+    store.claim("expiring", 1.0)
+    assert store.renew("renewed", renewed, 100.0)
+    assert store.complete("completed", completed, 100.0)
+    clock.advance(2.0)
+    assert store.claim("new", 100.0).acquired
+    assert len(store) == 4
+    for key in ("renewed", "released", "new"):
+        assert store.claim(key, 100.0) == Claim("in_progress")
+    assert store.claim("completed", 100.0) == Claim("done")
+
+
+def test_an_expired_done_entry_claimed_again_is_no_longer_evictable() -> None:
+    """A done entry that expired and was claimed again is a live claim: never evicted."""
+    clock = FakeClock()
+    store = MemoryStore(max_keys=2, clock=clock)
+    token = store.claim("a", 100.0).token
+    assert token is not None
+    assert store.complete("a", token, 1.0)
+    clock.advance(2.0)
+    assert store.claim("a", 100.0).acquired
+    store.claim("b", 100.0)
+    with pytest.raises(StoreUnavailable, match="full"):
+        store.claim("c", 100.0)
+
+
+def test_many_writes_keep_the_store_bounded_and_exact() -> None:
+    """Thousands of claims, renewals and completions past the bound: the same
+    answers as a plain model, and never more than max_keys entries."""
+    clock = FakeClock()
+    store = MemoryStore(max_keys=20, clock=clock)
+    for n in range(3000):
+        key = f"k{n}"
+        token = store.claim(key, 5.0).token
+        assert token is not None
+        if n % 3 == 0:
+            assert store.renew(key, token, 7.0)
+        assert store.complete(key, token, 10.0)
+        clock.advance(0.5)
+        assert len(store) <= 20
+    # The completions of the last 10 s (retention) are all remembered.
+    for n in range(2981, 3000):
+        assert store.claim(f"k{n}", 5.0) == Claim("done")
+    assert store.claim("k2980", 5.0).acquired  # its retention ran out

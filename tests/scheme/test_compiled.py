@@ -517,3 +517,29 @@ def test_a_public_key_scheme_without_a_key_to_verify_does_not_compile() -> None:
     scheme = hooksig.schemes.get("discord")
     assert isinstance(scheme, AsymmetricScheme)
     assert scheme.compile(hooksig.KeyRing((), None)) is None
+
+
+@pytest.mark.parametrize("shape", ["dict", "asgi"])
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"X-GitHub-Delivery": "72d3162e-cc78-11e3"},
+        {"X-GitHub-Delivery": "has a space"},
+        {"X-GitHub-Delivery": "x" * 257},
+        {"X-GitHub-Delivery": ""},
+        {},
+    ],
+    ids=["id", "not-an-id", "too-long", "empty", "absent"],
+)
+def test_the_id_sources_header_is_read_with_the_signature(shape: str, sent: dict[str, str]) -> None:
+    """GitHub's id header: read by the route when it is an id, else left to the id source."""
+    fast, general = _pair("github", KEYS[:1])
+    body = b'{"zen":"x"}'
+    signature = fast.sign(body)["X-Hub-Signature-256"]  # sign() adds an id of its own
+    signed = {"X-Hub-Signature-256": signature, **sent}
+    found = fast.verify(body, _shapes(signed)[shape])
+    assert found.id == general.verify(body, signed).id
+    valid = sent.get("X-GitHub-Delivery") == "72d3162e-cc78-11e3"
+    # Read with the signature (no headers view built for it), or left to the source.
+    assert found._fields[1] == ("72d3162e-cc78-11e3" if valid else None)
+    assert found.id == "72d3162e-cc78-11e3" if valid else found.id.startswith("body:")  # type: ignore[union-attr]

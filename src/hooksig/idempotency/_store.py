@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-import secrets
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar, runtime_checkable
@@ -198,7 +198,7 @@ def new_token() -> str:
     """
     Return a fresh fencing token: 128 random bits, hex-encoded.
     """
-    return secrets.token_hex(16)
+    return os.urandom(16).hex()  # what secrets.token_hex(16) does, two calls less
 
 
 def check_seconds(name: str, value: float) -> float:

@@ -4,22 +4,29 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Final
 
 from hooksig.errors import ConfigurationError, StoreUnavailable
 from hooksig.idempotency._store import Claim, DirectAsync, new_token
 
 __all__ = ["MemoryStore"]
 
+# The answers that carry no token are the same every time.
+_DONE = Claim("done")
+_IN_PROGRESS = Claim("in_progress")
 
-class _Entry(NamedTuple):
-    done: bool
-    token: str
-    expires_at: float
+
+#: An entry: (done, token, expires_at), a plain tuple (a NamedTuple costs
+#: as much again to build, twice a delivery).
+_Entry = tuple[bool, str, float]
+_IS_DONE: Final = 0
+_TOKEN: Final = 1
+_EXPIRES: Final = 2
 
 
 class MemoryStore(DirectAsync):
@@ -37,6 +44,8 @@ class MemoryStore(DirectAsync):
     entries, then evicts the completed entry written longest ago (which
     forgets that delivery early).  Live claims are never evicted: if every
     entry is a live claim, `claim` raises `hooksig.StoreUnavailable`.
+    Both take amortised constant time: expiries wait in a heap, completed
+    keys in the order they were completed.
 
     Args:
         max_keys: the most entries held at once.
@@ -57,8 +66,12 @@ class MemoryStore(DirectAsync):
         self._max_keys = max_keys
         self._clock = clock
         self._lock = threading.Lock()
-        # Kept in write order, so the front holds the stalest entries.
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._entries: dict[str, _Entry] = {}
+        # Completed keys, the one completed longest ago first: the eviction order.
+        self._done: OrderedDict[str, None] = OrderedDict()
+        # (expires_at, key) of every write; an item whose entry was written
+        # again since (or removed) is stale and skipped when it comes up.
+        self._expiries: list[tuple[float, str]] = []
 
     def __len__(self) -> int:
         """
@@ -73,36 +86,49 @@ class MemoryStore(DirectAsync):
 
     def _live(self, key: str, token: str, now: float) -> _Entry | None:
         entry = self._entries.get(key)
-        if entry is None or entry.token != token or entry.expires_at <= now:
+        if entry is None or entry[_TOKEN] != token or entry[_EXPIRES] <= now:
             return None
         return entry
 
     def _put(self, key: str, entry: _Entry) -> None:
         self._entries[key] = entry
-        self._entries.move_to_end(key)
+        expiries = self._expiries
+        heapq.heappush(expiries, (entry[_EXPIRES], key))
+        if len(expiries) > 2 * len(self._entries) + 64:
+            # Mostly stale items: rebuild from the entries (after as many writes).
+            expiries[:] = [(held[_EXPIRES], name) for name, held in self._entries.items()]
+            heapq.heapify(expiries)
+
+    def _remove(self, key: str) -> None:
+        del self._entries[key]
+        self._done.pop(key, None)
 
     def _make_room(self, now: float) -> None:
-        if len(self._entries) < self._max_keys:
+        entries, expiries = self._entries, self._expiries
+        while expiries and expiries[0][0] <= now:
+            expires_at, key = heapq.heappop(expiries)
+            entry = entries.get(key)
+            if entry is not None and entry[_EXPIRES] == expires_at:
+                self._remove(key)
+        if len(entries) < self._max_keys:
             return
-        for key in [k for k, e in self._entries.items() if e.expires_at <= now]:
-            del self._entries[key]
-        if len(self._entries) < self._max_keys:
-            return
-        oldest_done = next((k for k, e in self._entries.items() if e.done), None)
-        if oldest_done is None:
+        if not self._done:
             raise StoreUnavailable("the memory store is full of live claims")
-        del self._entries[oldest_done]
+        oldest_done, _ = self._done.popitem(last=False)
+        del entries[oldest_done]
 
     def claim(self, key: str, lease: float) -> Claim:
         with self._lock:
             now = self._clock()
             entry = self._entries.get(key)
-            if entry is not None and entry.expires_at > now:
-                return Claim("done" if entry.done else "in_progress")
-            if entry is None:
+            if entry is not None:
+                if entry[_EXPIRES] > now:
+                    return _DONE if entry[_IS_DONE] else _IN_PROGRESS
+                self._done.pop(key, None)  # expired: written over below
+            elif len(self._entries) >= self._max_keys:
                 self._make_room(now)
             token = new_token()
-            self._put(key, _Entry(False, token, now + lease))
+            self._put(key, (False, token, now + lease))
             return Claim("acquired", token)
 
     def complete(self, key: str, token: str, retention: float) -> bool:
@@ -111,14 +137,15 @@ class MemoryStore(DirectAsync):
             entry = self._live(key, token, now)
             if entry is None:
                 return False
-            if not entry.done:
-                self._put(key, _Entry(True, token, now + retention))
+            if not entry[_IS_DONE]:
+                self._put(key, (True, token, now + retention))
+                self._done[key] = None
             return True
 
     def release(self, key: str, token: str) -> bool:
         with self._lock:
             entry = self._live(key, token, self._clock())
-            if entry is None or entry.done:
+            if entry is None or entry[_IS_DONE]:
                 return False
             del self._entries[key]
             return True
@@ -127,7 +154,7 @@ class MemoryStore(DirectAsync):
         with self._lock:
             now = self._clock()
             entry = self._live(key, token, now)
-            if entry is None or entry.done:
+            if entry is None or entry[_IS_DONE]:
                 return False
-            self._put(key, _Entry(False, token, now + lease))
+            self._put(key, (False, token, now + lease))
             return True

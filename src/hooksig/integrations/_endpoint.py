@@ -39,12 +39,13 @@ from ..idempotency import AsyncLease, Idempotency, Lease
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import AROUND, check_around, gate_of, redactions
-from ._events import OnOutcome, emit, log
+from ._events import OnOutcome, emit, log, quiet
 from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, outcome_of
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "OPTIONS",
+    "UNCOUNTED",
     "UNSET",
     "Endpoint",
     "RoutesOverride",
@@ -86,8 +87,9 @@ class HandlerAnswered(Exception):
         super().__init__("no answer" if status is None else f"status {status}")
 
 
-#: The permit of a request no gate counts.
-_UNCOUNTED = Permit()
+#: The permit of a request no gate counts: an adapter takes it without working
+#: out the request's origin when the endpoint has no gate.
+UNCOUNTED = Permit()
 
 
 def _journal_failed() -> None:
@@ -188,6 +190,7 @@ class Endpoint:
 
     __slots__ = (
         "_given",
+        "_handshakes",
         "gate",
         "idempotency",
         "journal",
@@ -246,6 +249,8 @@ class Endpoint:
         self.on_outcome = self._given.get("on_outcome")  # type: ignore[assignment]
         self.gate = gate_of(self._given)
         self.journal = self._given.get("journal")  # type: ignore[assignment]
+        # Worked out once: whether a delivery can be a handshake at all.
+        self._handshakes = verifier.scheme.handshake is not None
 
     def __repr__(self) -> str:
         options = "".join(f", {name}={value!r}" for name, value in self._given.items())
@@ -301,11 +306,11 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
+        hook = self.on_outcome
+        if hook is None and quiet(outcome):
+            return  # the common case under load: nobody listens, nothing to build
         at = time.perf_counter() if started is None else started
-        emit(
-            self.on_outcome, route, self.scheme, delivery, outcome, reason, status, at, header,
-            client,
-        )  # fmt: skip
+        emit(hook, route, self.scheme, delivery, outcome, reason, status, at, header, client)
 
     def method(self, method: str, *, route: str, started: float | None = None) -> Answer | None:
         """
@@ -320,17 +325,24 @@ class Endpoint:
         self.report(route, started, outcome, None, answer.status)
         return answer
 
-    def verify(self, body: bytes, headers: HeadersInput, *, path: str) -> Delivery:
+    def verify(
+        self, body: bytes, headers: HeadersInput, *, path: str | Callable[[], str]
+    ) -> Delivery:
         """
         Verify the raw *body* and *headers*; raises what ``Verifier.verify`` raises.
 
-        *path* is the request target as received (path and query string);
-        the verifier joins it to its ``public_url`` for schemes that sign the
-        URL.  The form fields such schemes sign are read from the raw body.
+        *path* is the request target as received (path and query string),
+        or a function that returns it, called only when the verifier has a
+        ``public_url`` to join it to (for schemes that sign the URL).  The
+        form fields such schemes sign are read from the raw body.
 
         .. versionadded:: 0.1
         """
-        return self.verifier.verify(body, headers, method="POST", path=path)
+        verifier = self.verifier
+        if verifier.url_policy is None:  # the target is read by nothing
+            return verifier.verify(body, headers, method="POST")
+        target = path if isinstance(path, str) else path()
+        return verifier.verify(body, headers, method="POST", path=target)
 
     def refuse(
         self,
@@ -370,7 +382,7 @@ class Endpoint:
         """
         gate = self.gate
         if gate is None:
-            return _UNCOUNTED
+            return UNCOUNTED
         try:
             return gate.admit(peer, scheme, headers)
         except (RequestRefused, StoreUnavailable) as error:
@@ -386,7 +398,7 @@ class Endpoint:
         """
         gate = self.gate
         if gate is None:
-            return _UNCOUNTED
+            return UNCOUNTED
         try:
             return await gate.admit_async(peer, scheme, headers)
         except (RequestRefused, StoreUnavailable) as error:
@@ -407,21 +419,17 @@ class Endpoint:
             "redact": redactions(self.verifier, delivery) if failed else (),
         }
 
-    def _journal(self, delivery: Delivery, status: int | None, error: BaseException | None) -> None:
-        journal = self.journal
-        if journal is None:
-            return
+    def _journal(
+        self, journal: Journal, delivery: Delivery, status: int | None, error: BaseException | None
+    ) -> None:
         try:
             journal.record(delivery, **self._entry(delivery, status, error))
         except StoreUnavailable:
             _journal_failed()
 
     async def _journal_async(
-        self, delivery: Delivery, status: int | None, error: BaseException | None
+        self, journal: Journal, delivery: Delivery, status: int | None, error: BaseException | None
     ) -> None:
-        journal = self.journal
-        if journal is None:
-            return
         try:
             await journal.record_async(delivery, **self._entry(delivery, status, error))
         except StoreUnavailable:
@@ -438,7 +446,7 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        reply = self.verifier.handshake(delivery)
+        reply = self.verifier.handshake(delivery) if self._handshakes else None
         if reply is None:
             return None
         self.report(route, started, "handshake", None, reply.status, delivery)
@@ -534,7 +542,8 @@ class Endpoint:
                 lease.__exit__(*self._exit(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
-        self._journal(delivery, status, error)
+        if self.journal is not None:
+            self._journal(self.journal, delivery, status, error)
         self._settled(route, started, delivery, status, error, unsettled)
 
     async def settle_async(
@@ -558,7 +567,8 @@ class Endpoint:
                 await lease.__aexit__(*self._exit(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
-        await self._journal_async(delivery, status, error)
+        if self.journal is not None:  # no coroutine made for nothing
+            await self._journal_async(self.journal, delivery, status, error)
         self._settled(route, started, delivery, status, error, unsettled)
 
     def run(
@@ -578,6 +588,14 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
+        if self.idempotency is None and self.journal is None:  # nothing to claim or keep
+            try:
+                result = call()
+            except BaseException as error:
+                self._settled(route, started, delivery, None, error, None)
+                raise
+            self._settled(route, started, delivery, status(result), None, None)
+            return result
         lease = (
             None if self.idempotency is None else self.claim(delivery, route=route, started=started)
         )
@@ -711,7 +729,9 @@ class ViewEndpoint:
             ConfigurationError: a setting has the wrong type or value.
         """
         cached = self._cached
-        if cached is not None and all(map(operator.is_, cached[0], values)):
+        if cached is not None and (
+            cached[0] is values or all(map(operator.is_, cached[0], values))
+        ):
             return cached[1]
         raw = {
             name: value if load is None else load(name, value)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..delivery import Delivery
 
-__all__ = ["Event", "OnOutcome", "emit", "log", "printable_id"]
+__all__ = ["Event", "OnOutcome", "emit", "log", "printable_id", "quiet"]
 
 #: Where every adapter logs; configure the ``"hooksig"`` logger to see it.
 log = logging.getLogger("hooksig.integrations")
@@ -89,6 +89,14 @@ def printable_id(delivery: Delivery | None) -> str | None:
     return ident
 
 
+def quiet(outcome: str) -> bool:
+    """
+    Return whether no handler takes the log record of *outcome*: then, without
+    an ``on_outcome`` hook, there is nothing to build.
+    """
+    return not log.isEnabledFor(_LEVELS.get(outcome, logging.WARNING))
+
+
 def emit(
     hook: OnOutcome | None,
     endpoint: str,
@@ -108,18 +116,12 @@ def emit(
     logged and swallowed, so it can never change the answer.
     """
     level = _LEVELS.get(outcome, logging.WARNING)
-    if hook is None and not log.isEnabledFor(level):
+    logged = log.isEnabledFor(level)
+    if hook is None and not logged:
         return  # the common case under load: nothing to build
-    event = Event(
-        endpoint,
-        scheme,
-        printable_id(delivery),
-        outcome,
-        reason,
-        status,
-        time.perf_counter() - started,
-    )
-    if log.isEnabledFor(level):
+    ident = printable_id(delivery)
+    duration = time.perf_counter() - started
+    if logged:
         log.log(
             level,
             "webhook %s %s: %s (%s), status %d",
@@ -131,18 +133,18 @@ def emit(
             extra={
                 "hooksig_endpoint": endpoint,
                 "hooksig_scheme": scheme,
-                "hooksig_delivery_id": event.delivery_id,
+                "hooksig_delivery_id": ident,
                 "hooksig_outcome": outcome,
                 "hooksig_reason": reason,
                 "hooksig_header": header,
                 "hooksig_client": client,
                 "hooksig_status": status,
-                "hooksig_duration": event.duration,
+                "hooksig_duration": duration,
             },
         )
-    if hook is not None:
+    if hook is not None:  # the Event only for a hook to take it
         try:
-            hook(event)
+            hook(Event(endpoint, scheme, ident, outcome, reason, status, duration))
         except Exception:
             log.exception(
                 "webhook %s: the on_outcome hook raised; the answer is unchanged", endpoint

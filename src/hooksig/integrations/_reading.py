@@ -10,8 +10,8 @@ when the server exposes it, so a client that stalls cannot hold a worker:
 the WSGI middleware, and the Flask and Django adapters under WSGI, share that.
 
 The headers go to the verifier in the cheapest shape that keeps its checks:
-a plain ``dict`` of ``str`` when no name repeats, else the pairs themselves,
-so that a repeated header is still refused.
+ASGI's pairs as they are, a WSGI environ as a plain ``dict`` of ``str``; a
+repeated header is still refused where the scheme reads it.
 """
 
 from __future__ import annotations
@@ -25,12 +25,11 @@ from collections.abc import (
     Awaitable,
     Callable,
     Generator,
-    Iterator,
     Mapping,
     MutableMapping,
     Sequence,
 )
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from typing import Any, Protocol, cast
 from urllib.parse import quote
 
@@ -112,8 +111,42 @@ def read_refusal(error: OSError) -> Refused:
     return Refused("timeout", "read_error")
 
 
-@contextmanager
-def socket_timeout(sock: object, timeout: float | None) -> Iterator[None]:
+class _SocketTimeout:
+    """The timeout of one body read on a socket, and the socket's own restored after it."""
+
+    __slots__ = ("_applied", "_previous", "_sock", "_timeout")
+
+    def __init__(self, sock: object, timeout: float) -> None:
+        self._sock = sock
+        self._timeout = timeout
+        self._previous: float | None = None
+        self._applied = False
+
+    def __enter__(self) -> None:
+        sock = self._sock
+        gettimeout = getattr(sock, "gettimeout", None)
+        settimeout = getattr(sock, "settimeout", None)
+        if gettimeout and settimeout:
+            try:
+                previous = gettimeout()
+                if previous != 0:
+                    timeout = self._timeout
+                    settimeout(timeout if previous is None else min(previous, timeout))
+                    self._previous, self._applied = previous, True
+            except OSError:  # closed already: the read itself reports it
+                self._applied = False
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._applied:
+            with suppress(OSError):
+                self._sock.settimeout(self._previous)  # type: ignore[attr-defined]
+
+
+#: What a read with no timeout to apply runs under.
+_UNTIMED = nullcontext()
+
+
+def socket_timeout(sock: object, timeout: float | None) -> AbstractContextManager[None]:
     """
     Apply *timeout* to *sock* for the duration of the block, then restore its own.
 
@@ -121,24 +154,9 @@ def socket_timeout(sock: object, timeout: float | None) -> Iterator[None]:
     ``gettimeout``/``settimeout``, or when it is non-blocking (timeout 0: the
     server polls it itself).  A server timeout shorter than *timeout* is kept.
     """
-    gettimeout = getattr(sock, "gettimeout", None)
-    settimeout = getattr(sock, "settimeout", None)
-    previous: float | None = None
-    applied = False
-    if timeout is not None and math.isfinite(timeout) and gettimeout and settimeout:
-        try:
-            previous = gettimeout()
-            if previous != 0:
-                settimeout(timeout if previous is None else min(previous, timeout))
-                applied = True
-        except OSError:  # closed already: the read itself reports it
-            applied = False
-    try:
-        yield
-    finally:
-        if applied and settimeout is not None:
-            with suppress(OSError):
-                settimeout(previous)
+    if sock is None or timeout is None or not math.isfinite(timeout):
+        return _UNTIMED
+    return _SocketTimeout(sock, timeout)
 
 
 def declared_length(value: str | None, limit: int) -> int | None:
@@ -390,20 +408,35 @@ def asgi_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[HeadersInput, str 
     """
     Return the headers of an ASGI scope for the verifier, and its one ``Content-Length``.
 
-    A ``dict`` of ``str`` when no name repeats (the verifier's fast shape),
-    else the pairs themselves, whose repeated names the verifier refuses
-    where they matter.
+    The pairs themselves, as the server sent them: the verifier reads only
+    the names its scheme needs from them, and refuses a repeated name where
+    it matters.  Only ``Content-Length`` is looked up here.
 
     Raises:
         Refused: ``Content-Length`` was sent twice with different values.
     """
-    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
-    if len(headers) == len(raw):
-        return headers, headers.get("content-length")
-    lengths = {value for name, value in raw if name.lower() == b"content-length"}
+    pairs = raw if type(raw) is list else list(raw)
+    index = dict(pairs)  # in C: each name once, if none repeats
+    if len(index) == len(pairs):
+        length = index.get(b"content-length")
+        return pairs, None if length is None else length.decode("latin-1")
+    lengths = {value for name, value in pairs if name.lower() == b"content-length"}
     if len(lengths) > 1:
         raise Refused("bad_request", "conflicting_content_length")
-    return raw, lengths.pop().decode("latin-1") if lengths else None
+    return pairs, lengths.pop().decode("latin-1") if lengths else None
+
+
+#: Environ key -> header name ("" for a key that is not a header), learnt once each.
+_ENVIRON_NAMES: dict[str, str] = {}
+#: Names learnt at most: the keys come from clients, so the table is bounded.
+MAX_ENVIRON_NAMES = 1024
+
+
+def _header_name(key: str) -> str:
+    name = key[5:].replace("_", "-") if key.startswith("HTTP_") else ""
+    if len(_ENVIRON_NAMES) < MAX_ENVIRON_NAMES:
+        _ENVIRON_NAMES[key] = name
+    return name
 
 
 def environ_headers(environ: Mapping[str, Any]) -> dict[str, str]:
@@ -411,13 +444,16 @@ def environ_headers(environ: Mapping[str, Any]) -> dict[str, str]:
     Return the request headers of a WSGI environ (or Django's ``META``) by their HTTP names.
     """
     # PEP 3333 makes every HTTP_ value a str; the verifier checks it all the same.
-    headers = {
-        name[5:].replace("_", "-"): value
-        for name, value in environ.items()
-        if name.startswith("HTTP_")
-    }
-    for name, header in (("CONTENT_TYPE", "content-type"), ("CONTENT_LENGTH", "content-length")):
-        value = environ.get(name)
+    headers = {}
+    names = _ENVIRON_NAMES
+    for key, value in environ.items():
+        name = names.get(key)
+        if name is None:
+            name = _header_name(key)
+        if name:
+            headers[name] = value
+    for key, header in (("CONTENT_TYPE", "content-type"), ("CONTENT_LENGTH", "content-length")):
+        value = environ.get(key)
         if value:
             headers[header] = value
     return headers

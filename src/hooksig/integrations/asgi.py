@@ -30,7 +30,7 @@ from ..idempotency import Idempotency
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import scope_origin
-from ._endpoint import UNSET, Endpoint, RoutesOverride, Unset, routes_table
+from ._endpoint import UNCOUNTED, UNSET, Endpoint, RoutesOverride, Unset, routes_table
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import asgi_headers, asgi_target, declared_length, read_asgi
@@ -94,7 +94,11 @@ async def receive_delivery(
     early = endpoint.method(scope["method"], route=route, started=started)
     if early is not None:
         return early
-    permit = await endpoint.admit_async(*scope_origin(scope), route=route, started=started)
+    permit = (
+        UNCOUNTED
+        if endpoint.gate is None
+        else await endpoint.admit_async(*scope_origin(scope), route=route, started=started)
+    )
     if isinstance(permit, Answer):
         return permit
     limit = endpoint.limit
@@ -102,7 +106,7 @@ async def receive_delivery(
         headers, length = asgi_headers(scope["headers"])
         declared = declared_length(length, limit)
         body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
-        delivery = endpoint.verify(body, headers, path=asgi_target(scope))
+        delivery = endpoint.verify(body, headers, path=lambda: asgi_target(scope))
     except ANSWERED as error:
         permit.release()
         return endpoint.refuse(error, route=route, started=started)

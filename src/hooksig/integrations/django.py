@@ -13,7 +13,9 @@ The view is exempt from CSRF (a provider has no CSRF token) and, on Django
 5.1+, from ``LoginRequiredMiddleware``; ``HEAD`` is answered 200.  The body
 is read once, as ``request.body``: it stays available to your view.
 
-Settings, all optional, read on each request (so ``override_settings`` works)::
+Settings, all optional, read again whenever ``HOOKSIG`` changes (Django's
+``setting_changed``, which ``override_settings`` and pytest-django's
+``settings`` send)::
 
     HOOKSIG = {
         "IDEMPOTENCY": "myproject.hooks.guard",   # an Idempotency, or its dotted path
@@ -59,7 +61,7 @@ from ..idempotency import Idempotency
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import scope_origin, wsgi_origin
-from ._endpoint import OPTIONS, UNSET, Endpoint, Unset, ViewEndpoint
+from ._endpoint import OPTIONS, UNCOUNTED, UNSET, Endpoint, Unset, ViewEndpoint
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
@@ -108,8 +110,11 @@ def _hooksig() -> Mapping[str, Any]:
 _NAMES = tuple(name.upper() for name in OPTIONS)
 
 
+@functools.cache
 def _app_settings() -> tuple[object, ...]:
-    # One value per option, UNSET where HOOKSIG has no key: read per request.
+    # One value per option, UNSET where HOOKSIG has no key: read again after
+    # every change of the setting (_reset), not on every request, where a
+    # missing HOOKSIG costs Django an exception each time.
     return tuple(map(_hooksig().get, _NAMES, itertools.repeat(UNSET)))
 
 
@@ -177,9 +182,11 @@ def _prepare(
     early = endpoint.method(request.method or "GET", route=route, started=started)
     if early is not None:
         return _response(early)
-    scope = getattr(request, "scope", None)  # ASGIRequest: the server's own view of it
-    origin = scope_origin(scope) if isinstance(scope, Mapping) else wsgi_origin(request.META)
-    permit = endpoint.admit(*origin, route=route, started=started)
+    permit: Permit | Answer = UNCOUNTED
+    if endpoint.gate is not None:
+        scope = getattr(request, "scope", None)  # ASGIRequest: the server's own view of it
+        origin = scope_origin(scope) if isinstance(scope, Mapping) else wsgi_origin(request.META)
+        permit = endpoint.admit(*origin, route=route, started=started)
     if isinstance(permit, Answer):
         return _response(permit)
     try:
@@ -206,7 +213,7 @@ def _read(
         delivery = endpoint.verify(
             check_complete(_read_body(request, endpoint.read_timeout), declared),
             environ_headers(meta),
-            path=_target(request),
+            path=lambda: _target(request),
         )
     except ANSWERED as error:
         return _response(endpoint.refuse(error, route=route, started=started))
@@ -361,6 +368,7 @@ def _routes() -> dict[str, View]:
 def _reset(*, setting: str, **kwargs: Any) -> None:
     if setting == "HOOKSIG":
         _routes.cache_clear()
+        _app_settings.cache_clear()
 
 
 setting_changed.connect(_reset, dispatch_uid="hooksig.integrations.django")

@@ -214,7 +214,9 @@ class VerifiedDelivery:
                     raise
                 body = b""
             return endpoint.verify(
-                check_complete(body, declared), request.headers.raw, path=asgi_target(request.scope)
+                check_complete(body, declared),
+                request.headers.raw,
+                path=lambda: asgi_target(request.scope),
             )
         except ANSWERED as error:
             answer = endpoint.refuse(error, route=route, started=started)

@@ -31,6 +31,7 @@ server): the socket gets the timeout while the body is read, as in
 from __future__ import annotations
 
 import functools
+import inspect
 import itertools
 import time
 from collections.abc import Callable, Mapping
@@ -43,7 +44,15 @@ from ..idempotency import Idempotency
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import wsgi_origin
-from ._endpoint import OPTIONS, UNSET, Endpoint, Unset, ViewEndpoint, settings_options
+from ._endpoint import (
+    OPTIONS,
+    UNCOUNTED,
+    UNSET,
+    Endpoint,
+    Unset,
+    ViewEndpoint,
+    settings_options,
+)
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
@@ -201,6 +210,11 @@ def _read_body(request: Request, limit: int, timeout: float | None) -> bytes:
     return check_complete(body, declared)
 
 
+def _own_sync(app: Flask) -> bool:
+    # An app class with an ensure_sync() of its own gets every view through it.
+    return type(app).ensure_sync is not Flask.ensure_sync
+
+
 def _response(app: Flask, answer: Answer) -> Response:
     return app.response_class(answer.body, answer.status, list(answer.headers))
 
@@ -280,6 +294,8 @@ def webhook(
     )
 
     def decorator(view: View) -> Callable[..., Response]:
+        is_async = inspect.iscoroutinefunction(view)
+
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
             started = time.perf_counter()
@@ -293,7 +309,11 @@ def webhook(
             if early is not None:
                 return _response(app, early)
             environ = req.environ
-            permit = endpoint.admit(*wsgi_origin(environ), route=route, started=started)
+            permit = (
+                UNCOUNTED
+                if endpoint.gate is None
+                else endpoint.admit(*wsgi_origin(environ), route=route, started=started)
+            )
             if isinstance(permit, Answer):
                 return _response(app, permit)
             with permit:
@@ -312,14 +332,15 @@ def webhook(
             try:
                 body = _read_body(req, endpoint.limit, endpoint.read_timeout)
                 delivery = endpoint.verify(
-                    body, environ_headers(environ), path=wsgi_target(environ)
+                    body, environ_headers(environ), path=lambda: wsgi_target(environ)
                 )
             except ANSWERED as error:
                 return _response(app, endpoint.refuse(error, route=route, started=started))
             reply = endpoint.handshake(delivery, route=route, started=started)
             if reply is not None:
                 return _response(app, reply)
-            run_view = app.ensure_sync(view)
+            # Flask's ensure_sync() wraps an async view; a sync one is returned as it is.
+            run_view = app.ensure_sync(view) if is_async or _own_sync(app) else view
 
             def call() -> Response:
                 result = run_view(delivery, *args, **kwargs)

@@ -41,7 +41,7 @@ from ..idempotency import Idempotency
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import wsgi_origin
-from ._endpoint import UNSET, Endpoint, RoutesOverride, Unset, routes_table
+from ._endpoint import UNCOUNTED, UNSET, Endpoint, RoutesOverride, Unset, routes_table
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
@@ -164,7 +164,11 @@ class WebhookMiddleware(RoutesOverride):
         early = endpoint.method(environ.get("REQUEST_METHOD", "GET"), route=path, started=started)
         if early is not None:
             return _send(early, start_response)
-        permit = endpoint.admit(*wsgi_origin(environ), route=path, started=started)
+        permit = (
+            UNCOUNTED
+            if endpoint.gate is None
+            else endpoint.admit(*wsgi_origin(environ), route=path, started=started)
+        )
         if isinstance(permit, Answer):
             return _send(permit, start_response)
         with permit:  # the response is buffered: the request is done when this returns
@@ -180,7 +184,9 @@ class WebhookMiddleware(RoutesOverride):
     ) -> Iterable[bytes]:
         try:
             body = _read(environ, endpoint.limit, endpoint.read_timeout)
-            delivery = endpoint.verify(body, environ_headers(environ), path=wsgi_target(environ))
+            delivery = endpoint.verify(
+                body, environ_headers(environ), path=lambda: wsgi_target(environ)
+            )
         except ANSWERED as error:
             return _send(endpoint.refuse(error, route=path, started=started), start_response)
         reply = endpoint.handshake(delivery, route=path, started=started)

@@ -43,6 +43,7 @@ from .._primitives.headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, Headers
 from ..delivery import Delivery, IdReader
 from ..errors import InvalidSignature, MalformedSignature
 from .formats import TIMESTAMP_TEXT, id_grammar
+from .ids import FirstOf, HeaderField
 
 if TYPE_CHECKING:
     from ..keys import KeyedMac
@@ -102,16 +103,17 @@ _UNKNOWN: Any = object()
 
 def _layout_of(
     groups: tuple[tuple[tuple[str, str], ...], ...], sent: tuple[Any, ...], *, by_position: bool
-) -> tuple[Any, str, Any, Any] | None:
+) -> tuple[Any, str, Any, Any, Any] | None:
     """
     Where the headers the scheme reads sit among the names *sent*.
 
-    ``(signature key, its declared name, timestamp key, id key)``, a key
-    being the name as sent, or its position *by_position* (``None``:
-    absent); ``None`` unless the names are
+    ``(signature key, its declared name, timestamp key, id key, id source
+    key)``, a key being the name as sent, or its position *by_position*
+    (``None``: absent); ``None`` unless the names are
     distinct ``str`` (or distinct ``bytes``) case aside, and each header is
     sent under one of its names at most, the signature's present.  Anything
-    else is the headers view's to decide.
+    else is the headers view's to decide.  The id source's header sent
+    under two of its names is left to the source itself (``None``).
     """
     if len(sent) > MAX_HEADER_COUNT:
         return None
@@ -129,7 +131,7 @@ def _layout_of(
     present = [
         [(lowered[lower], name) for lower, name in group if lower in lowered] for group in groups
     ]
-    signature_at, timestamp_at, id_at = present
+    signature_at, timestamp_at, id_at, source_at = present
     if len(signature_at) != 1 or len(timestamp_at) > 1 or len(id_at) > 1:
         return None  # absent, or sent under two of its names: first_of() decides
     return (
@@ -137,7 +139,17 @@ def _layout_of(
         signature_at[0][1],
         timestamp_at[0][0] if timestamp_at else None,
         id_at[0][0] if id_at else None,
+        source_at[0][0] if len(source_at) == 1 else None,
     )
+
+
+def _source_names(reader: IdReader | None) -> tuple[str, ...]:
+    """
+    The header names the id source reads first, if it is a plain `HeaderField`
+    (alone, or leading a `FirstOf`): that id is read with the signature.
+    """
+    lead = reader.sources[0] if type(reader) is FirstOf and reader.sources else reader
+    return lead.names if type(lead) is HeaderField else ()
 
 
 def _picker(parts: tuple[bytes | str, ...]) -> Callable[[tuple[bytes, ...]], Any] | None:
@@ -162,11 +174,16 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
     """
     groups = tuple(
         tuple((name.lower(), name) for name in group)
-        for group in (plan.signature_names, plan.timestamp_names, plan.id_names)
+        for group in (
+            plan.signature_names,
+            plan.timestamp_names,
+            plan.id_names,
+            _source_names(plan.id_reader),
+        )
     )
     # Learnt layouts: of a dict's keys, and of the names in a list of pairs.
-    layouts: dict[tuple[Any, ...], tuple[Any, str, Any, Any] | None] = {}
-    positions: dict[tuple[Any, ...], tuple[Any, str, Any, Any] | None] = {}
+    layouts: dict[tuple[Any, ...], tuple[Any, str, Any, Any, Any] | None] = {}
+    positions: dict[tuple[Any, ...], tuple[Any, str, Any, Any, Any] | None] = {}
     split, label = plan.split, plan.label
     decoders = {kind: decoder(plan.encoding, size) for kind, size in plan.sizes.items()}
     decode_ours, one_item, skip = decoders[label], plan.one_item, len(label)
@@ -178,6 +195,7 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
         plan.milliseconds,
     )
     id_text, timestamp_text = id_grammar(plan.separators).fullmatch, TIMESTAMP_TEXT.fullmatch
+    source_text = id_grammar("").fullmatch  # HeaderField's rule for an id
     id_signed, reader, name = plan.id_signed, plan.id_reader, plan.name
     macs, public_keys, verify_one = plan.macs, plan.public_keys, plan.verify_one
     # One key (no rotation): its keyed states, copied here for each delivery.  This
@@ -244,7 +262,7 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             if read is None:
                 return None
             value, header, ts_value, delivery_id = read
-            values = None
+            values, source_id = None, None
         else:
             return None
         if values is not None:
@@ -256,14 +274,16 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
                     learnt[sent] = layout
             if layout is None:
                 return None
-            key, header, ts_key, id_key = layout
+            key, header, ts_key, id_key, source_key = layout
             value = values[key]
             ts_value = None if ts_key is None else values[ts_key]
             delivery_id = None if id_key is None else values[id_key]
+            source_id = None if source_key is None else values[source_key]
             if type(value) is bytes:  # the latin-1 text of the bytes, as the view reads them
                 value = value.decode("latin-1")
                 ts_value = None if ts_value is None else ts_value.decode("latin-1")
                 delivery_id = None if delivery_id is None else delivery_id.decode("latin-1")
+                source_id = None if source_id is None else source_id.decode("latin-1")
         if len(value) > MAX_HEADER_VALUE or (
             ts_value is not None and len(ts_value) > MAX_HEADER_VALUE
         ):
@@ -341,9 +361,11 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
                     window.check(float(timestamp), now=current, header=header)
             if ms:
                 timestamp = int(timestamp)
+        if source_id is not None and source_text(source_id) is None:
+            source_id = None  # not an id: the source itself reads on (FirstOf's next)
         return Delivery(
             name,
-            None if reader is not None else delivery_id,
+            delivery_id if reader is None else source_id,
             timestamp,
             key_id,
             body,
