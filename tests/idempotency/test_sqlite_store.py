@@ -256,7 +256,9 @@ def test_async_callers_beyond_the_worker_threads_answer_in_time(path: Path) -> N
 
     with stopped_lock_holder({"kind": "sqlite", "path": str(path)}):
         elapsed = asyncio.run(claim_all())
-    assert max(elapsed) < timeout + 0.5
+    # The slack is for a loaded two-core machine; a caller queued behind the others
+    # without its own deadline would take 40 x 0.5 s.
+    assert max(elapsed) < timeout + 1.0
     # The claims still queued at their deadline never ran: every key is free.
     time.sleep(timeout)
     assert all(store.claim(key, 60.0).acquired for key in keys)

@@ -139,7 +139,7 @@ class _SocketTimeout:
     def __exit__(self, *exc_info: object) -> None:
         if self._applied:
             with suppress(OSError):
-                self._sock.settimeout(self._previous)  # type: ignore[attr-defined]
+                cast(Any, self._sock).settimeout(self._previous)  # applied: it has one
 
 
 #: What a read with no timeout to apply runs under.

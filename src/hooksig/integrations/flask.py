@@ -35,7 +35,7 @@ import inspect
 import itertools
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from ..delivery import Delivery
 from ..errors import ExtraNotInstalled, PayloadTooLarge
@@ -300,8 +300,8 @@ def webhook(
         def wrapper(*args: Any, **kwargs: Any) -> Response:
             started = time.perf_counter()
             # The proxies resolved once: each access through one costs a lookup.
-            app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-            req: Request = request._get_current_object()  # type: ignore[attr-defined]
+            app: Flask = cast(Any, current_app)._get_current_object()
+            req: Request = cast(Any, request)._get_current_object()
             endpoint = view_endpoint.get(_app_settings(app.config), _config_key)
             rule = req.url_rule
             route = req.path if rule is None else rule.rule
@@ -351,7 +351,7 @@ def webhook(
 
         # Flask adds a view's required_methods to those its route lists, so
         # @app.post(...) routes HEAD here too, where it is answered 200.
-        wrapper.required_methods = {"HEAD", *getattr(view, "required_methods", ())}  # type: ignore[attr-defined]
+        cast(Any, wrapper).required_methods = {"HEAD", *getattr(view, "required_methods", ())}
         return wrapper
 
     return decorator
