@@ -22,9 +22,9 @@ from .errors import (
     PayloadTooLarge,
     VerificationError,
 )
-from .keys import SecretLike
+from .keys import KeyRing, SecretLike
 from .replay import Clock, ReplayWindow
-from .scheme import Request, Scheme, _compiled
+from .scheme import ParsedSignature, Request, Scheme, _compiled
 from .scheme.hmac import contents, keyed
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 #: Default body limit: GitHub caps payloads at 25 MB, and most providers far lower.
 DEFAULT_MAX_BODY = 25 * 1024 * 1024
+#: The largest body an endpoint check may have (Event Grid's validation event is ~1 KB).
+MAX_CHALLENGE_BODY = 64 * 1024
 
 
 def _resolve(scheme: str | Scheme) -> Scheme:
@@ -220,33 +222,62 @@ class Verifier:
     ) -> Delivery:
         # The general path: every step through the scheme's own methods.
         scheme = self._scheme
+        current = self.clock() if now is None else now  # the clock may be replaced
         try:
-            view = Headers(headers)
-            if url is None and self._url_policy is not None:
-                url = self._url_policy.resolve(path, view)
-            request = Request(body, view, url, method, params)
-            parsed = scheme.parse(request)
-            key_id = None
-            if self._keyed is not None:
-                for parts in scheme._signed_parts(parsed, request):  # type: ignore[attr-defined]
-                    found = scheme._match_keyed(self._keyed, parts, parsed)  # type: ignore[attr-defined]
-                    key_id = key_id if key_id is not None else found
-            else:
-                for content in contents(scheme, parsed, request):
-                    found = scheme.match(self._keys, content, parsed)
-                    key_id = key_id if key_id is not None else found
-            if key_id is None:
-                raise InvalidSignature(
-                    f"no configured key matches the signature in {parsed.header}",
-                    header=parsed.header,
-                )
-            timestamp = parsed.timestamp
-            if timestamp is not None and self._window is not None:
-                current = self.clock() if now is None else now  # the clock may be replaced
-                self._window.check(timestamp, now=current, header=parsed.header)
+            request, parsed = self._parse(body, headers, url, method, params, current, path)
+            keys = self._keys
+            resolve = getattr(scheme, "resolve_keys", None)
+            if resolve is not None:
+                # Keys that depend on the delivery: judged fresh first, so that
+                # a stale delivery never causes a fetch.
+                self._check_fresh(parsed, current)
+                keys = resolve(parsed, request, keys)
+            return self._match(request, parsed, keys, current)
         except VerificationError as exc:
             exc.scheme = scheme.name
             raise
+
+    def _parse(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        url: str | None,
+        method: str,
+        params: Mapping[str, Sequence[str]] | None,
+        current: float,
+        path: str | None,
+    ) -> tuple[Request, ParsedSignature]:
+        view = Headers(headers)
+        if url is None and self._url_policy is not None:
+            url = self._url_policy.resolve(path, view)
+        request = Request(body, view, url, method, params, current)
+        return request, self._scheme.parse(request)
+
+    def _check_fresh(self, parsed: ParsedSignature, current: float) -> None:
+        if parsed.timestamp is not None and self._window is not None:
+            self._window.check(parsed.timestamp, now=current, header=parsed.header)
+
+    def _match(
+        self, request: Request, parsed: ParsedSignature, keys: KeyRing, current: float
+    ) -> Delivery:
+        scheme = self._scheme
+        key_id = None
+        if self._keyed is not None and keys is self._keys:
+            for parts in scheme._signed_parts(parsed, request):  # type: ignore[attr-defined]
+                found = scheme._match_keyed(self._keyed, parts, parsed)  # type: ignore[attr-defined]
+                key_id = key_id if key_id is not None else found
+        else:
+            for content in contents(scheme, parsed, request):
+                found = scheme.match(keys, content, parsed)
+                key_id = key_id if key_id is not None else found
+        if key_id is None:
+            raise InvalidSignature(
+                f"no configured key matches the signature in {parsed.header}",
+                header=parsed.header,
+            )
+        self._check_fresh(parsed, current)
+        timestamp = parsed.timestamp
+        body, view = request.body, request.headers
         return Delivery(
             scheme.name,
             parsed.id,
@@ -310,6 +341,53 @@ class Verifier:
             raise ConfigurationError("handshake() takes a Delivery this verifier returned")
         hook = getattr(self._scheme, "handshake", None)
         return None if hook is None else hook(delivery, self._keys)
+
+    def challenge(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        *,
+        method: str = "GET",
+        url: str | None = None,
+        path: str | None = None,
+        params: Mapping[str, Sequence[str]] | None = None,
+    ) -> HandshakeResponse | None:
+        """
+        Return the answer to an unsigned endpoint check, or ``None`` to verify as usual.
+
+        Some providers check a new endpoint with a request that carries no
+        signature by design: Meta's ``GET ?hub.challenge=``, Microsoft
+        Graph's ``?validationToken=``, Azure Event Grid's validation event,
+        Asana's ``X-Hook-Secret``, X's CRC, Braintree's ``bt_challenge``.
+        Call this before :meth:`verify` with the request as received; it
+        answers only when the scheme has a challenge configured and the
+        request follows the provider's rule (a verify token, a reply that is
+        itself a MAC).  The adapters do this for you; the handler never sees
+        a challenge.
+
+        Args:
+            body: the raw body (checks with a body are small; a larger one is no check).
+            headers: the request headers.
+            method: the HTTP method.
+            url: the full URL called, if known.
+            path: the request target as received (path and query string);
+                joined to ``public_url`` when one is configured.
+            params: form fields, if the framework parsed them.
+
+        .. versionadded:: 0.1
+        """
+        hook = getattr(self._scheme, "challenge", None)
+        if hook is None or not isinstance(body, bytes) or len(body) > MAX_CHALLENGE_BODY:
+            return None
+        try:
+            view = Headers(headers)
+            if url is None:
+                url = self._url_policy.resolve(path, view) if self._url_policy else path
+            request = Request(body, view, url, method.upper(), params, self.clock())
+            answer: HandshakeResponse | None = hook(request, self._keys)
+        except VerificationError:
+            return None  # not a well-formed check: verify it as a delivery, and refuse it
+        return answer
 
 
 for _public in (Verifier,):

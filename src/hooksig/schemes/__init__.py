@@ -24,6 +24,7 @@ __all__ = ["get", "names", "register"]
 #: Built-in providers: registry name -> module defining ``SCHEME``
 #: (or ``module:ATTRIBUTE`` where one module declares a provider's variants).
 BUILTINS: dict[str, str] = {
+    "aws-sns": "hooksig.schemes.aws_sns",
     "bitbucket": "hooksig.schemes.bitbucket",
     "box": "hooksig.schemes.box",
     "calendly": "hooksig.schemes.calendly",

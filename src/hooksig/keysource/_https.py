@@ -1,0 +1,143 @@
+"""
+The standard-library fetch: one HTTPS request, no redirects, a deadline, a size cap.
+
+:class:`HttpsFetch` is what a :class:`~hooksig.keysource.KeySource` uses
+unless you give it your own fetch.  It speaks HTTPS only, with the system's
+trust store (or the :class:`ssl.SSLContext` you pass), never follows a
+redirect, gives up after *timeout* seconds in all (connect, TLS, headers
+and body; a server that drips bytes is cut off too), and stops reading
+past *max_bytes*.  Every failure is :class:`~hooksig.KeyUnavailable`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ssl
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..errors import ConfigurationError, KeyUnavailable
+
+#: A key document larger than this (64 KiB) is refused: certificates and key sets are small.
+DEFAULT_MAX_BYTES = 64 * 1024
+#: Seconds a whole fetch may take by default.
+DEFAULT_TIMEOUT = 5.0
+_CHUNK = 8192
+
+
+@dataclass(frozen=True)
+class KeyRequest:
+    """
+    One request for a key document: the URL and, for providers whose key API is a POST, the body.
+
+    Attributes:
+        url: an ``https`` URL that has passed the provider's rule.
+        method: ``"GET"``, or ``"POST"`` (Plaid's key API).
+        body: the request body, for a POST.
+        headers: extra request headers, as ``(name, value)`` pairs.
+
+    .. versionadded:: 0.1
+    """
+
+    url: str
+    method: str = "GET"
+    body: bytes | None = field(default=None, repr=False)
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def _unavailable(host: str, what: str, reason: str) -> KeyUnavailable:
+    return KeyUnavailable(f"key fetch from {host}: {what}", reason=reason)
+
+
+class HttpsFetch:
+    """
+    Fetch a key document over HTTPS with the standard library.
+
+    Args:
+        timeout: seconds the whole fetch may take.
+        max_bytes: the largest document accepted.
+        ssl_context: the TLS settings and trust store; the system's by default.
+
+    Raises:
+        ConfigurationError: a bound that is not a positive number.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("max_bytes", "ssl_context", "timeout")
+
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+            raise ConfigurationError("timeout must be a positive number of seconds")
+        if type(max_bytes) is not int or max_bytes < 1:
+            raise ConfigurationError("max_bytes must be a positive number of bytes")
+        self.timeout = float(timeout)
+        self.max_bytes = max_bytes
+        self.ssl_context = ssl_context if ssl_context is not None else ssl.create_default_context()
+
+    def __repr__(self) -> str:
+        return f"HttpsFetch(timeout={self.timeout}, max_bytes={self.max_bytes})"
+
+    def __call__(self, request: KeyRequest) -> bytes:
+        """
+        Return the document at ``request.url``.
+
+        Raises:
+            KeyUnavailable: not https, a network or TLS failure, a status other
+                than 200 (a redirect included), the deadline, or the size cap.
+        """
+        parts = urlsplit(request.url)
+        host = parts.hostname or ""
+        if parts.scheme != "https" or not host:
+            raise _unavailable(host, "not an https URL", "key_url_refused")
+        deadline = time.monotonic() + self.timeout
+        connection = http.client.HTTPSConnection(
+            host, parts.port or 443, timeout=self.timeout, context=self.ssl_context
+        )
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = {"Accept": "*/*", "Connection": "close", "User-Agent": "hooksig"}
+        headers.update(request.headers)
+        try:
+            connection.request(request.method, target, body=request.body, headers=headers)
+            response = connection.getresponse()
+            if 300 <= response.status < 400:
+                raise _unavailable(host, "a redirect, never followed", "key_redirect_refused")
+            if response.status != 200:
+                raise _unavailable(host, f"status {response.status}", "key_fetch_failed")
+            return self._read(response, host, deadline)
+        except TimeoutError:
+            raise _unavailable(host, "timed out", "key_fetch_timeout") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise _unavailable(host, type(exc).__name__, "key_fetch_failed") from None
+        finally:
+            connection.close()
+
+    def _read(self, response: http.client.HTTPResponse, host: str, deadline: float) -> bytes:
+        """The body, bounded in size and time."""
+        length = response.getheader("Content-Length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            raise _unavailable(host, "larger than the size limit", "key_too_large")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = response.read(_CHUNK)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise _unavailable(host, "larger than the size limit", "key_too_large")
+            if time.monotonic() > deadline:
+                raise _unavailable(host, "timed out", "key_fetch_timeout")
+            chunks.append(chunk)
+
+
+for _public in (HttpsFetch, KeyRequest):
+    _public.__module__ = "hooksig.keysource"
+del _public
