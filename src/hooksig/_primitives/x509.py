@@ -99,6 +99,7 @@ def verify_chain(
     now: float,
     *,
     server_names: Sequence[str] = (),
+    lenient_ca: bool = False,
 ) -> bool:
     """
     Whether *leaf* chains through *intermediates* to one of *roots*, all valid at *now*.
@@ -107,7 +108,9 @@ def verify_chain(
     of them (PayPal's ``messageverificationcerts`` hosts).  Without, the
     leaf is checked as a signing certificate: the CA certificates follow the
     Web PKI rules, the leaf's extensions are the caller's to check (Apple's
-    leaf carries no subject alternative name).
+    leaf carries no subject alternative name).  *lenient_ca* accepts CA
+    certificates whose basic constraints are not marked critical: only a
+    provider's test CA needs it (Apple's mock notifications).
     """
     x509 = _x509()
     from cryptography.x509 import verification
@@ -124,8 +127,13 @@ def verify_chain(
                 return True
             return False
         policy = verification.ExtensionPolicy
+        ca_policy = policy.webpki_defaults_ca()
+        if lenient_ca:
+            ca_policy = policy.permit_all().require_present(
+                x509.BasicConstraints, verification.Criticality.AGNOSTIC, None
+            )
         client = builder.extension_policies(
-            ca_policy=policy.webpki_defaults_ca(), ee_policy=policy.permit_all()
+            ca_policy=ca_policy, ee_policy=policy.permit_all()
         ).build_client_verifier()
         client.verify(leaf, list(intermediates))
     except (verification.VerificationError, ValueError, x509.DuplicateExtension):

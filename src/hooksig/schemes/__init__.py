@@ -12,18 +12,21 @@ neither registered nor built in.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import threading
 from importlib.metadata import entry_points
+from typing import Any
 
 from hooksig.errors import ConfigurationError
 from hooksig.scheme import Scheme
 
-__all__ = ["get", "names", "register"]
+__all__ = ["configure", "get", "names", "register"]
 
 #: Built-in providers: registry name -> module defining ``SCHEME``
 #: (or ``module:ATTRIBUTE`` where one module declares a provider's variants).
 BUILTINS: dict[str, str] = {
+    "apple-app-store": "hooksig.schemes.apple_app_store",
     "aws-sns": "hooksig.schemes.aws_sns",
     "bitbucket": "hooksig.schemes.bitbucket",
     "box": "hooksig.schemes.box",
@@ -34,6 +37,7 @@ BUILTINS: dict[str, str] = {
     "github": "hooksig.schemes.github",
     "gitlab": "hooksig.schemes.gitlab",
     "gitlab-signed": "hooksig.schemes.gitlab:SIGNED",
+    "google-pubsub": "hooksig.schemes.google_pubsub",
     "hubspot": "hooksig.schemes.hubspot",
     "hubspot-v1": "hooksig.schemes.hubspot:V1",
     "hubspot-v2": "hooksig.schemes.hubspot:V2",
@@ -44,6 +48,7 @@ BUILTINS: dict[str, str] = {
     "mailgun": "hooksig.schemes.mailgun",
     "mux": "hooksig.schemes.mux",
     "paddle": "hooksig.schemes.paddle",
+    "plaid": "hooksig.schemes.plaid",
     "paystack": "hooksig.schemes.paystack",
     "razorpay": "hooksig.schemes.razorpay",
     "sendgrid": "hooksig.schemes.sendgrid",
@@ -58,6 +63,7 @@ BUILTINS: dict[str, str] = {
     "twilio-sha256": "hooksig.schemes.twilio:SHA256",
     "twitch": "hooksig.schemes.twitch",
     "typeform": "hooksig.schemes.typeform",
+    "vonage": "hooksig.schemes.vonage",
     "vercel": "hooksig.schemes.vercel",
     "woocommerce": "hooksig.schemes.woocommerce",
     "xero": "hooksig.schemes.xero",
@@ -129,6 +135,39 @@ def get(name: str) -> Scheme:
         raise ConfigurationError(f"the {name!r} entry is not a hooksig.Scheme")
     with _lock:
         return _registered.setdefault(name, scheme)
+
+
+def configure(scheme: str | Scheme, /, **settings: Any) -> Scheme:
+    """
+    Return *scheme* (a name or a Scheme) with *settings* changed: a provider's options.
+
+    Some providers need settings beyond a key: Google Pub/Sub the service
+    account its tokens name (``email=``), Apple the app (``bundle_id=``),
+    AWS SNS the topics you expect (``topics=``), and a scheme answers an
+    unsigned endpoint check only once given a ``challenge=``.  The result is
+    a new scheme under the same name; pass it to :class:`hooksig.Verifier`.
+
+    Raises:
+        ConfigurationError: unknown scheme, or a setting it does not have.
+
+    .. versionadded:: 0.1
+    """
+    base = get(scheme) if isinstance(scheme, str) else scheme
+    if not isinstance(base, Scheme):
+        raise ConfigurationError("configure() takes a registry name or a Scheme")
+    hook = getattr(base, "configured", None)
+    if hook is not None:
+        configured: Scheme = hook(**settings)
+        return configured
+    known = (
+        {f.name for f in dataclasses.fields(base) if f.init}
+        if dataclasses.is_dataclass(base)
+        else set()
+    )
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ConfigurationError(f"the {base.name} scheme has no setting {unknown[0]!r}")
+    return dataclasses.replace(base, **settings)  # type: ignore[type-var]
 
 
 def _load_plugins() -> dict[str, object]:
