@@ -49,6 +49,7 @@ BUILTINS: dict[str, str] = {
     "mux": "hooksig.schemes.mux",
     "paddle": "hooksig.schemes.paddle",
     "plaid": "hooksig.schemes.plaid",
+    "paypal": "hooksig.schemes.paypal",
     "paystack": "hooksig.schemes.paystack",
     "razorpay": "hooksig.schemes.razorpay",
     "sendgrid": "hooksig.schemes.sendgrid",
