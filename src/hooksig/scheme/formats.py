@@ -121,6 +121,27 @@ class Versioned:
         return None, candidates
 
 
+@dataclass(frozen=True)
+class Listed(Plain):
+    """
+    One or more signatures in one header, separated by *separator* (Plivo's ``sig1,sig2``).
+
+    Each item is a candidate; an empty item is malformed.  Written back, a
+    signature is the header's whole value.
+
+    .. versionadded:: 0.1
+    """
+
+    separator: str = ","
+
+    def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
+        """Return ``(None, [(prefix, signature text), ...])``."""
+        _, [(_, rest)] = super().split(value, header)
+        items = rest.split(self.separator)
+        _check_count(len(items), header)
+        return None, [(self.prefix, item) for item in items]
+
+
 SignatureFormat = Plain | Pairs | Versioned
 
 #: The timestamp grammar: ASCII digits (``[0-9]`` is ASCII-only), no leading zero, bounded.
@@ -231,6 +252,7 @@ def compile_template(template: str, body_optional: bool = False) -> tuple[bytes 
 
 
 for _public in (
+    Listed,
     Pairs,
     Plain,
     Versioned,

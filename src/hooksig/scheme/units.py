@@ -39,8 +39,8 @@ __all__ = ["KeyKind", "ParsedUnits", "Unit", "UnitScheme"]
 #: ``hmac``: shared secrets.  ``rsa``: a configured public key.
 #: ``certificate``: a certificate each unit names by URL, fetched under a rule.
 KeyKind = Literal["hmac", "rsa", "certificate"]
-#: How a text secret becomes key bytes: its UTF-8 bytes, or hex (Adyen's HMAC key).
-UnitSecretFormat = Literal["utf-8", "hex"]
+#: How a text secret becomes key bytes: its UTF-8 bytes, hex (Adyen), or base64 (Sinch).
+UnitSecretFormat = Literal["utf-8", "hex", "base64"]
 #: Where a self-issued test certificate lives, for schemes that sign with ``signing_key=``.
 TEST_VALIDITY = (0.0, 4_102_444_800.0)  # 1970-01-01 to 2100-01-01
 
@@ -162,8 +162,8 @@ class UnitScheme:
         return self._certificate_ring(public_key, signer)
 
     def _hmac_ring(self, secrets: Sequence[SecretLike]) -> KeyRing:
-        if self.secret_format == "utf-8":
-            return self._derive(hmac_ring(secrets, "utf-8"))
+        if self.secret_format != "hex":
+            return self._derive(hmac_ring(secrets, self.secret_format))
         ring = []
         for item in secrets:
             value = getattr(item, "value", item)

@@ -1,0 +1,32 @@
+"""
+Asana: HMAC-SHA256 of the body, hex, in ``X-Hook-Signature``, keyed with the secret of the handshake.
+
+Sources: https://developers.asana.com/reference/createwebhook and
+https://developers.asana.com/docs/webhooks-guide (Asana's example server,
+Asana/devrel-examples@52783fb ``python/webhooks_v5/server.py``).
+
+Recipe: ``X-Hook-Signature: hex(HMAC-SHA256(secret, raw body))``, where the
+secret is the ``X-Hook-Secret`` Asana sent in the handshake that created the
+webhook.  No timestamp and no delivery id: Asana delivers at most once per
+event batch, retried for 24 hours; rely on the idempotency guard.
+
+Challenge: creating a webhook makes Asana POST to your URL with an
+``X-Hook-Secret`` header, while your create call is still in flight; you
+answer 200 echoing that header, and keep the secret.  The request is
+unsigned: Asana's own example stores any secret that arrives, so anyone could
+set it.  Configure ``challenge=hooksig.scheme.challenge.hook_secret(accept)``
+where ``accept(secret)`` stores it and returns ``True`` only while you are
+creating a webhook (your registration window); the adapters echo the header
+only then.
+"""
+
+from hooksig.scheme import HmacScheme
+
+SCHEME = HmacScheme(
+    name="asana",
+    signature_header="X-Hook-Signature",
+    algorithm="sha256",
+    encoding="hex",
+    secret_hint="the X-Hook-Secret of the handshake that created the webhook, as text",
+    docs_url="https://developers.asana.com/reference/createwebhook",
+)

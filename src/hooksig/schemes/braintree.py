@@ -1,0 +1,78 @@
+"""
+Braintree: HMAC-SHA1 of the form's ``bt_payload``, keyed with SHA-1 of the private key, hex.
+
+Sources: https://developer.paypal.com/braintree/docs/guides/webhooks/parse/python and
+Braintree's SDK, braintree/braintree_python@80b03f4
+(``braintree/webhook_notification_gateway.py``, ``braintree/util/crypto.py``).
+
+Recipe: a form POST with ``bt_payload`` (base64 XML, only ``[A-Za-z0-9+=/\\n]``)
+and ``bt_signature``, an ``&``-separated list of ``public_key|signature``
+pairs; each signature is ``hex(HMAC-SHA1(SHA1(private key), bt_payload))``,
+also accepted over ``bt_payload + "\\n"`` as the SDK does.  Give the key as
+``secret=hooksig.Secret("<private key>", key_id="<public key>")``.  The
+payload's XML carries its own timestamp, which is not read: rely on the
+idempotency guard.
+
+Challenge: registering a webhook makes Braintree send ``GET ?bt_challenge=<hex>``;
+the answer is ``<public key>|hex(HMAC-SHA1(SHA1(private key), challenge))``,
+itself a MAC under your key, so answering is safe.  Configure
+``challenge=hooksig.scheme.challenge.bt_challenge()``; the key id must be
+the public key.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from hooksig.errors import MalformedSignature
+from hooksig.keys import KeyRing
+from hooksig.scheme.fields import form_fields, single
+from hooksig.scheme.units import ParsedUnits, Unit, UnitScheme, sha1_key
+
+_PAYLOAD = re.compile(r"[A-Za-z0-9+=/\n]+")
+_PAIR = re.compile(r"([!-{}~]+)\|([0-9a-f]{40})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BraintreeScheme(UnitScheme):
+    """Braintree's ``bt_signature`` pairs over ``bt_payload``."""
+
+    def _derive(self, ring: KeyRing) -> KeyRing:
+        return sha1_key(ring)
+
+    def _units(self, request: Any) -> ParsedUnits:
+        fields = form_fields(request)
+        listed = single(fields, "bt_signature", signature=True)
+        payload = single(fields, "bt_payload")
+        if not _PAYLOAD.fullmatch(payload):
+            raise MalformedSignature(
+                "field bt_payload is not base64", reason="bad_field", header="bt_payload"
+            )
+        signatures = []
+        for pair in listed.split("&"):
+            found = _PAIR.fullmatch(pair)
+            if found is None:
+                raise MalformedSignature(
+                    "field bt_signature is not public_key|signature pairs",
+                    reason="bad_item",
+                    header="bt_signature",
+                )
+            signatures.append(bytes.fromhex(found.group(2)))
+        raw = payload.encode("ascii")
+        unit = Unit((raw, raw + b"\n"), tuple(signatures), "bt_signature")
+        return ParsedUnits(candidates=(("", signatures[0]),), header="bt_signature", units=(unit,))
+
+    def _sign_units(self, keys: Any, request: Any, timestamp: int | None, id: str | None) -> dict[str, str]:
+        fields = form_fields(request)
+        payload = single(fields, "bt_payload")
+        signature = self._signature(keys, payload.encode("ascii")).hex()
+        return {"bt_signature": f"{keys.signing_key.key_id}|{signature}"}
+
+
+SCHEME = BraintreeScheme(
+    name="braintree",
+    key_kind="hmac",
+    algorithm="sha1",
+    secret_hint="Secret(<private key>, key_id=<public key>)",
+    docs_url="https://developer.paypal.com/braintree/docs/guides/webhooks/parse/python",
+)
