@@ -16,10 +16,12 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .asymmetric import AsymmetricScheme as AsymmetricScheme
+    from .challenge import Challenge as Challenge
     from .content import body_then_url as body_then_url
     from .content import low_bytes as low_bytes
     from .content import url_and_sorted_params as url_and_sorted_params
     from .content import with_and_without_default_port as with_and_without_default_port
+    from .formats import Listed as Listed
     from .formats import Pairs as Pairs
     from .formats import Plain as Plain
     from .formats import Versioned as Versioned
@@ -28,19 +30,27 @@ if TYPE_CHECKING:
     from .handshake import fixed_reply as fixed_reply
     from .handshake import hmac_token as hmac_token
     from .hmac import HmacScheme as HmacScheme
+    from .jwt import JwtScheme as JwtScheme
     from .protocol import ParsedSignature as ParsedSignature
     from .protocol import Request as Request
     from .protocol import Scheme as Scheme
+    from .units import Unit as Unit
+    from .units import UnitScheme as UnitScheme
 
 __all__ = [
     "AsymmetricScheme",
+    "Challenge",
     "HandshakeResponse",
     "HmacScheme",
+    "JwtScheme",
+    "Listed",
     "Pairs",
     "ParsedSignature",
     "Plain",
     "Request",
     "Scheme",
+    "Unit",
+    "UnitScheme",
     "Versioned",
     "body_then_url",
     "echo_challenge",
@@ -55,13 +65,18 @@ __all__ = [
 #: access, so a verifier loads only the blocks its scheme uses.
 _LAZY: dict[str, str] = {
     "AsymmetricScheme": "asymmetric",
+    "Challenge": "challenge",
     "HandshakeResponse": "handshake",
     "HmacScheme": "hmac",
+    "JwtScheme": "jwt",
+    "Listed": "formats",
     "Pairs": "formats",
     "ParsedSignature": "protocol",
     "Plain": "formats",
     "Request": "protocol",
     "Scheme": "protocol",
+    "Unit": "units",
+    "UnitScheme": "units",
     "Versioned": "formats",
     "body_then_url": "content",
     "echo_challenge": "handshake",

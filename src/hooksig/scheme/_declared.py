@@ -35,6 +35,7 @@ from .formats import (
 from .protocol import ParsedSignature, Request
 
 if TYPE_CHECKING:
+    from .challenge import Challenge
     from .handshake import Handshake
 
 __all__ = ["ContentBuilder", "UrlVariants", "_TemplateScheme"]
@@ -68,6 +69,7 @@ class _TemplateScheme:
     all_signature_headers: bool = False
     url_variants: UrlVariants | None = None
     handshake: Handshake | None = None
+    challenge: Challenge | None = None
     secret_hint: str = ""
     _parts: tuple[bytes | str, ...] = field(init=False, repr=False, compare=False)
 

@@ -84,7 +84,9 @@ class AsymmetricScheme(_TemplateScheme):
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.algorithm not in ("ed25519", "ecdsa-p256", "rsa-sha256", "rsa-sha1"):
-            raise ConfigurationError("algorithm must be ed25519, ecdsa-p256, rsa-sha256 or rsa-sha1")
+            raise ConfigurationError(
+                "algorithm must be ed25519, ecdsa-p256, rsa-sha256 or rsa-sha1"
+            )
         if self.ecdsa_encoding not in ("der", "raw"):
             raise ConfigurationError("ecdsa_encoding must be der or raw")
 

@@ -76,6 +76,9 @@ class HmacScheme(_TemplateScheme):
             function runs once and each variant URL is signed before the rest.
         handshake: answers the provider's endpoint check, used by
             :meth:`hooksig.Verifier.handshake` (see :mod:`hooksig.scheme.handshake`).
+        challenge: answers an endpoint check the provider sends unsigned,
+            before any delivery, used by :meth:`hooksig.Verifier.challenge`
+            (see :mod:`hooksig.scheme.challenge`); ``None`` unless you configure one.
         secret_hint: what the secret is, in the provider's words, for the docs.
 
     A header name starting with ``body.`` names a field of the JSON body

@@ -56,10 +56,14 @@ def _items(document: object) -> list[dict[str, Any]]:
             reason="bad_field",
             header="body.notificationItems",
         )
-    items = [entry.get("NotificationRequestItem") if isinstance(entry, dict) else None for entry in found]
+    items = [
+        entry.get("NotificationRequestItem") if isinstance(entry, dict) else None for entry in found
+    ]
     if not all(isinstance(item, dict) for item in items):
         raise MalformedSignature(
-            "an item has no NotificationRequestItem", reason="bad_field", header="body.notificationItems"
+            "an item has no NotificationRequestItem",
+            reason="bad_field",
+            header="body.notificationItems",
         )
     return items  # type: ignore[return-value]
 
@@ -75,15 +79,21 @@ class AdyenScheme(UnitScheme):
             text = pick(item, "additionalData.hmacSignature", signature=True) or ""
             signature = self._decode(text, "base64", where)
             units.append(Unit((signing_string(item),), (signature,), where))
-        return ParsedUnits(candidates=(("", units[0].signatures[0]),), header=units[0].field, units=tuple(units))
+        return ParsedUnits(
+            candidates=(("", units[0].signatures[0]),), header=units[0].field, units=tuple(units)
+        )
 
-    def _sign_units(self, keys: Any, request: Any, timestamp: int | None, id: str | None) -> dict[str, str]:
+    def _sign_units(
+        self, keys: Any, request: Any, timestamp: int | None, id: str | None
+    ) -> dict[str, str]:
         import json
 
         document = json.loads(request.body)
         for item in _items(document):
             signature = self._signature(keys, signing_string(item))
-            item.setdefault("additionalData", {})["hmacSignature"] = base64.b64encode(signature).decode()
+            item.setdefault("additionalData", {})["hmacSignature"] = base64.b64encode(
+                signature
+            ).decode()
         return {"body.notificationItems": json.dumps(document["notificationItems"])}
 
 

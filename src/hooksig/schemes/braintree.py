@@ -62,7 +62,9 @@ class BraintreeScheme(UnitScheme):
         unit = Unit((raw, raw + b"\n"), tuple(signatures), "bt_signature")
         return ParsedUnits(candidates=(("", signatures[0]),), header="bt_signature", units=(unit,))
 
-    def _sign_units(self, keys: Any, request: Any, timestamp: int | None, id: str | None) -> dict[str, str]:
+    def _sign_units(
+        self, keys: Any, request: Any, timestamp: int | None, id: str | None
+    ) -> dict[str, str]:
         fields = form_fields(request)
         payload = single(fields, "bt_payload")
         signature = self._signature(keys, payload.encode("ascii")).hex()

@@ -63,7 +63,9 @@ class DropboxSignScheme(UnitScheme):
             units=(unit,),
         )
 
-    def _sign_units(self, keys: Any, request: Any, timestamp: int | None, id: str | None) -> dict[str, str]:
+    def _sign_units(
+        self, keys: Any, request: Any, timestamp: int | None, id: str | None
+    ) -> dict[str, str]:
         import json
 
         try:
@@ -74,7 +76,11 @@ class DropboxSignScheme(UnitScheme):
         kind = str((event or {}).get("event_type", "callback_test"))
         stamp = str(timestamp or 0)
         digest = hmac.new(keys.signing_key.material, (stamp + kind).encode(), "sha256").hexdigest()
-        return {"body.event.event_time": stamp, "body.event.event_type": kind, "body.event.event_hash": digest}
+        return {
+            "body.event.event_time": stamp,
+            "body.event.event_type": kind,
+            "body.event.event_hash": digest,
+        }
 
 
 SCHEME = DropboxSignScheme(

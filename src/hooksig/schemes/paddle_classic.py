@@ -36,11 +36,15 @@ class PaddleClassicScheme(UnitScheme):
 
     def _units(self, request: Any) -> ParsedUnits:
         fields = form_fields(request)
-        signature = self._decode(single(fields, "p_signature", signature=True), "base64", "p_signature")
+        signature = self._decode(
+            single(fields, "p_signature", signature=True), "base64", "p_signature"
+        )
         unit = Unit((serialized_fields(fields),), (signature,), "p_signature")
         return ParsedUnits(candidates=(("", signature),), header="p_signature", units=(unit,))
 
-    def _sign_units(self, keys: Any, request: Any, timestamp: int | None, id: str | None) -> dict[str, str]:
+    def _sign_units(
+        self, keys: Any, request: Any, timestamp: int | None, id: str | None
+    ) -> dict[str, str]:
         import base64
 
         signature = self._signature(keys, serialized_fields(form_fields(request)))

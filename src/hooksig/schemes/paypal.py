@@ -147,7 +147,12 @@ class PayPalScheme(UnitScheme):
         root_key = ec.generate_private_key(ec.SECP256R1())
         start, end = TEST_VALIDITY
         root = x509.issue_certificate(
-            root_key, root_key, subject="hooksig test root", ca=True, not_before=start, not_after=end
+            root_key,
+            root_key,
+            subject="hooksig test root",
+            ca=True,
+            not_before=start,
+            not_after=end,
         )
         leaf = x509.issue_certificate(
             private_key,

@@ -75,9 +75,13 @@ class SinchScheme(UnitScheme):
             units=(unit,),
         )
 
-    def _sign_units(self, keys: Any, request: Any, timestamp: int | None, id: str | None) -> dict[str, str]:
+    def _sign_units(
+        self, keys: Any, request: Any, timestamp: int | None, id: str | None
+    ) -> dict[str, str]:
         stamp = format_rfc3339(timestamp or 0)
-        content = string_to_sign(request.method, request.body, "application/json", stamp, _path(request))
+        content = string_to_sign(
+            request.method, request.body, "application/json", stamp, _path(request)
+        )
         signature = base64.b64encode(self._signature(keys, content)).decode("ascii")
         return {
             "Authorization": f"application {keys.signing_key.key_id}:{signature}",
