@@ -42,14 +42,33 @@ def p256_pair() -> tuple[str, str]:
     return pem, base64.b64encode(der).decode("ascii")
 
 
+def rsa_pem() -> str:
+    """The toolkit's RSA test key (one per process), as PKCS #8 PEM."""
+    from hooksig.testing._signing import _rsa_private_key
+
+    return _rsa_private_key()
+
+
 def cli_keys(name: str) -> CliKeys:
     """The keys the CLI reads for scheme *name*, in that scheme's own text format."""
     scheme = schemes.get(name)
+    kind = getattr(scheme, "signing_key_type", None)
+    if kind == "rsa" or getattr(scheme, "algorithm", "").startswith("rsa-"):
+        return CliKeys(rsa_pem())  # verified with the public half of the same key
+    if kind == "ecdsa-p256":
+        return CliKeys(p256_pair()[0])
+    if getattr(scheme, "secret_format", None) == "hex":
+        return CliKeys(SECRET.encode().hex())
+    if getattr(scheme, "secret_format", None) == "base64":
+        return CliKeys(base64.b64encode(SECRET.encode()).decode("ascii"))
     if isinstance(scheme, AsymmetricScheme):
         if scheme.algorithm == "ecdsa-p256":
             pem, public = p256_pair()
             return CliKeys(pem, public)
         seed, public_raw = ed25519_pair()
+        if scheme.signing_key_format == "base64":  # Telnyx shows its keys in base64
+            encode = base64.b64encode
+            return CliKeys(encode(seed).decode(), encode(public_raw).decode())
         return CliKeys(seed.hex(), public_raw.hex())
     if getattr(scheme, "secret_format", None) == "whsec":
         return CliKeys("whsec_" + base64.b64encode(SECRET.encode()).decode("ascii"))

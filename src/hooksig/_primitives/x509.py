@@ -202,6 +202,28 @@ def issue_certificate(
     return builder.sign(issuer_key, hashes.SHA256())
 
 
+def derived_test_key(private_key: Any, label: str) -> Any:
+    """
+    A P-256 key derived from *private_key* and *label*: the same test CA for the same signing key.
+
+    Verifiers built from one ``signing_key=`` must trust each other's test
+    chains; only tests and the testing toolkit use these keys.
+    """
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    der = private_key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    order = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+    seed = int.from_bytes(hashlib.sha256(der + label.encode()).digest(), "big")
+    return ec.derive_private_key(seed % (order - 1) + 1, ec.SECP256R1())
+
+
 def pem(certificate: Any) -> bytes:
     """The certificate as PEM."""
     from cryptography.hazmat.primitives import serialization

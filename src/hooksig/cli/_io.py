@@ -125,7 +125,10 @@ def keys(args: argparse.Namespace, *, signing: bool) -> dict[str, Any]:
         found["public_key"] = public_key  # the secret source is not read
         return found
     text = _secret_text(args)
-    private = isinstance(scheme, AsymmetricScheme) or (text or "").startswith("whsk_")
+    public_only = hasattr(scheme, "secret_format") and scheme.secret_format is None
+    private = (
+        isinstance(scheme, AsymmetricScheme) or public_only or (text or "").startswith("whsk_")
+    )
     if text is None:
         hint = " (or --public-key)" if not signing else ""
         raise UsageError(f"no secret: set ${args.secret_env} or pass --secret-file{hint}")
@@ -196,6 +199,8 @@ def incoming(args: argparse.Namespace) -> Incoming:
 
 def place_body_fields(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
     """Put ``body.*`` signature fields (Mailgun) into the JSON body, as the provider sends them."""
+    if "body" in headers:  # the scheme signed a body of its own making (Adyen's items)
+        return headers["body"].encode(), {k: v for k, v in headers.items() if k != "body"}
     fields = {name: value for name, value in headers.items() if name.startswith("body.")}
     if not fields:
         return body, headers
@@ -216,6 +221,24 @@ def place_body_fields(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict
         node[leaf] = value
     rest = {name: value for name, value in headers.items() if name not in fields}
     return json.dumps(document).encode(), rest
+
+
+def place_query_fields(
+    url: str | None, headers: dict[str, str]
+) -> tuple[str | None, dict[str, str]]:
+    """Put ``query.*`` fields (Event Grid's secret) into the URL the provider calls."""
+    fields = {k[len("query.") :]: v for k, v in headers.items() if k.startswith("query.")}
+    if not fields:
+        return url, headers
+    if url is None:
+        raise UsageError("this scheme puts a secret in the URL's query: give --url or --public-url")
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    pairs = [p for p in parse_qsl(parts.query, keep_blank_values=True) if p[0] not in fields]
+    query = urlencode(pairs + list(fields.items()))
+    rest = {k: v for k, v in headers.items() if not k.startswith("query.")}
+    return urlunsplit(parts._replace(query=query)), rest
 
 
 def content_type(args: argparse.Namespace, body: bytes) -> str:

@@ -75,10 +75,8 @@ def verify_x5c(
 
 def test_chain(private_key: Any, oids: Sequence[str | None]) -> tuple[Any, tuple[str, ...]]:
     """A root, and the ``x5c`` chain (leaf for *private_key*, intermediates, root) under it."""
-    from cryptography.hazmat.primitives.asymmetric import ec
-
     count = len(oids)
-    keys = [private_key, *(ec.generate_private_key(ec.SECP256R1()) for _ in range(count - 1))]
+    keys = [private_key, *(x509.derived_test_key(private_key, f"ca {i}") for i in range(1, count))]
     names = ["hooksig test leaf", *(f"hooksig test ca {i}" for i in range(1, count))]
     issued: list[Any] = [None] * count
     for position in range(count - 1, -1, -1):

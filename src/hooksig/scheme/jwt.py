@@ -32,6 +32,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from types import ModuleType
@@ -45,6 +46,7 @@ from ..errors import (
     InvalidSignature,
     MalformedSignature,
     MissingSignature,
+    TimestampOutOfTolerance,
 )
 from ..keys import Key, KeyRing, SecretLike, hmac_ring
 from ..keysource import KeyRequest, KeySource, UrlRule
@@ -76,15 +78,21 @@ def _pyjwt() -> ModuleType:
     return jwt
 
 
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _b64url(text: str, what: str) -> bytes:
-    if not text or not all(c.isalnum() or c in "-_" for c in text) or not text.isascii():
-        raise MalformedSignature(f"the token's {what} is not base64url", reason="bad_token")
+    """Strict, canonical, unpadded base64url: spare bits set, or padding, is malformed."""
+    refused = MalformedSignature(f"the token's {what} is not base64url", reason="bad_token")
+    if _BASE64URL.fullmatch(text) is None or len(text) % 4 == 1:
+        raise refused
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError):
-        raise MalformedSignature(
-            f"the token's {what} is not base64url", reason="bad_token"
-        ) from None
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):  # pragma: no cover - the pattern admits none
+        raise refused from None
+    if base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii") != text:
+        raise refused
+    return data
 
 
 def _segment(text: str, what: str) -> dict[str, Any]:
@@ -214,6 +222,30 @@ class JwtScheme:
     def default_tolerance(self) -> float | None:
         """The window ``iat`` must fall in."""
         return self.tolerance
+
+    @property
+    def secret_format(self) -> str | None:
+        """``"utf-8"`` for HS256 (a shared secret), else ``None`` (public keys)."""
+        return "utf-8" if self.key_mode == "secret" else None
+
+    @property
+    def signing_key_type(self) -> str | None:
+        """The kind of private key that signs for tests."""
+        return {"RS256": "rsa", "ES256": "ecdsa-p256"}.get(self.algorithm)
+
+    @property
+    def signature_header(self) -> str:
+        """Where the token is: its header, or ``body.<field>``."""
+        return self.token_header if self.token_field is None else f"body.{self.token_field}"
+
+    def signed_body_part(self, body: bytes) -> object:
+        """What of *body* the token covers (see :func:`hooksig.testing.equivalent_bodies`)."""
+        if self.token_field is not None:
+            try:
+                return pick(load_json(body), self.token_field)
+            except MalformedSignature:
+                return None
+        return body if self.body_hash_claim is not None else b""
 
     @property
     def rule(self) -> UrlRule:
@@ -377,7 +409,7 @@ class JwtScheme:
         value = request.headers.require(self.token_header)
         if self.bearer:
             kind, _, value = value.partition(" ")
-            if kind.lower() != "bearer" or not value:
+            if kind != "Bearer" or not value:
                 raise MalformedSignature(
                     f"header {self.token_header} is not a bearer token",
                     reason="bad_token",
@@ -420,13 +452,8 @@ class JwtScheme:
                 raise MalformedSignature(
                     f"claim {name} is missing", reason="missing_claim", header=where
                 )
-        now = request.now
-        expires, not_before = _number(claims, "exp", where), _number(claims, "nbf", where)
-        _number(claims, "iat", where)
-        if now is not None and expires is not None and not now < expires + LEEWAY:
-            raise refuse("has expired", "token_expired")
-        if now is not None and not_before is not None and not now >= not_before - LEEWAY:
-            raise refuse("is not valid yet", "token_not_yet_valid")
+        for name in ("exp", "nbf", "iat"):
+            _number(claims, name, where)
         audiences = self.audience or (
             (request.url,) if self.audience_from_url and request.url else ()
         )
@@ -517,8 +544,40 @@ class JwtScheme:
 
     # -- keys for this delivery ------------------------------------------------------------
 
+    def check_lifetime(self, parsed: ParsedSignature, now: float | None) -> None:
+        """
+        Refuse a token past its ``exp`` or before its ``nbf`` (with :data:`LEEWAY`).
+
+        Called once the verifier has judged ``iat`` against its window, and
+        before any key is fetched.
+
+        Raises:
+            TimestampOutOfTolerance: ``reason="token_expired"`` or ``"token_not_yet_valid"``.
+        """
+        if now is None or not isinstance(parsed, ParsedToken):
+            return
+        for claims in parsed.claims:
+            expires, not_before = claims.get("exp"), claims.get("nbf")
+            if isinstance(expires, (int, float)) and not now < expires + LEEWAY:
+                raise TimestampOutOfTolerance(
+                    "the token has expired",
+                    timestamp=float(expires),
+                    now=now,
+                    reason="token_expired",
+                    header=parsed.header,
+                )
+            if isinstance(not_before, (int, float)) and not now >= not_before - LEEWAY:
+                raise TimestampOutOfTolerance(
+                    "the token is not valid yet",
+                    timestamp=float(not_before),
+                    now=now,
+                    reason="token_not_yet_valid",
+                    header=parsed.header,
+                )
+
     def resolve_keys(self, parsed: ParsedSignature, request: Request, keys: KeyRing) -> KeyRing:
         """The key each token names: fetched by key id, or its x5c chain verified."""
+        self.check_lifetime(parsed, request.now)
         if not isinstance(parsed, ParsedToken):
             return keys
         found: list[Key] = []
@@ -537,8 +596,9 @@ class JwtScheme:
         self, parsed: ParsedSignature, request: Request, keys: KeyRing
     ) -> KeyRing:
         """:meth:`resolve_keys`, awaiting each fetch."""
-        if not isinstance(parsed, ParsedToken) or self.key_mode == "x5c":
+        if not isinstance(parsed, ParsedToken) or self.key_mode in ("x5c", "secret"):
             return self.resolve_keys(parsed, request, keys)
+        self.check_lifetime(parsed, request.now)
         source = self._source(keys)
         if source is None:
             return keys

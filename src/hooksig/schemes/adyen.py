@@ -88,13 +88,28 @@ class AdyenScheme(UnitScheme):
     ) -> dict[str, str]:
         import json
 
-        document = json.loads(request.body)
+        try:
+            document = json.loads(request.body)
+        except ValueError:
+            document = None
+        if not isinstance(document, dict) or "notificationItems" not in document:
+            # Any other body rides along, unsigned, as Adyen's free-form additional data.
+            item = {
+                "pspReference": id or "7914073381342284",
+                "merchantAccountCode": "HooksigTest",
+                "merchantReference": "hooksig-test",
+                "amount": {"value": 1130, "currency": "EUR"},
+                "eventCode": "AUTHORISATION",
+                "success": "true",
+                "additionalData": {"hooksig.body": request.body.decode("utf-8", "replace")},
+            }
+            document = {"live": "false", "notificationItems": [{"NotificationRequestItem": item}]}
         for item in _items(document):
             signature = self._signature(keys, signing_string(item))
             item.setdefault("additionalData", {})["hmacSignature"] = base64.b64encode(
                 signature
             ).decode()
-        return {"body.notificationItems": json.dumps(document["notificationItems"])}
+        return {"body": json.dumps(document)}
 
 
 SCHEME = AdyenScheme(
@@ -102,6 +117,7 @@ SCHEME = AdyenScheme(
     key_kind="hmac",
     algorithm="sha256",
     secret_format="hex",
+    signature_header="body.notificationItems",
     secret_hint="the webhook's HMAC key, as the hex Adyen shows",
     docs_url="https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures",
 )

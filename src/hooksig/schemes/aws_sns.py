@@ -189,7 +189,8 @@ class SnsScheme(UnitScheme):
             "Timestamp": format_rfc3339(timestamp or 0).replace("Z", ".000Z"),
         }
         if isinstance(given, dict):
-            message.update({k: v for k, v in given.items() if k in _SIGNED["Notification"]})
+            signed = _SIGNED["Notification"]
+            message.update({k: v for k, v in given.items() if k in signed and isinstance(v, str)})
         if id is not None:
             message["MessageId"] = id
         digest = "sha256" if "2" in self.signature_versions else "sha1"
@@ -225,6 +226,7 @@ SCHEME = SnsScheme(
     name="aws-sns",
     key_kind="certificate",
     key_rule=CERTIFICATE_RULE,
+    signature_header="body.Signature",
     tolerance=3600,
     signed_fields="Message, MessageId, Subject, SubscribeURL, Timestamp, Token, TopicArn, Type",
     secret_hint="none: the certificate comes from SigningCertURL (public_key= a KeySource)",

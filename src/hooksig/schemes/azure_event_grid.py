@@ -84,6 +84,16 @@ class EventGridScheme:
     secret_hint: str = ""
     docs_url: str = ""
     default_tolerance: float | None = None
+    secret_format: str = "utf-8"
+
+    @property
+    def signature_header(self) -> str:
+        """The secret travels in the URL's query: ``query.<parameter>``."""
+        return f"query.{self.parameter}"
+
+    def signed_body_part(self, body: bytes) -> object:
+        """Nothing of the body: any two bodies are one delivery to this scheme."""
+        return b""
 
     def load_keys(
         self, secrets: Any, *, public_key: object | None = None, signing_key: object | None = None
@@ -108,8 +118,11 @@ class EventGridScheme:
     def sign(
         self, keys: KeyRing, request: Request, *, timestamp: int | None, id: str | None
     ) -> dict[str, str]:
-        """Event Grid adds nothing to a delivery: the secret is in the URL you gave it."""
-        return {}
+        """The secret, as the query parameter of the URL Event Grid calls (``query.<name>``)."""
+        signer = keys.signing_key
+        if signer is None or not isinstance(signer.material, bytes):
+            raise ConfigurationError("signing needs the secret")
+        return {f"query.{self.parameter}": signer.material.decode("utf-8")}
 
 
 def validation(subscriptions: Sequence[str] = (), parameter: str = "code") -> Challenge:

@@ -8,8 +8,9 @@ Braintree's SDK, braintree/braintree_python@80b03f4
 Recipe: a form POST with ``bt_payload`` (base64 XML, only ``[A-Za-z0-9+=/\\n]``)
 and ``bt_signature``, an ``&``-separated list of ``public_key|signature``
 pairs; each signature is ``hex(HMAC-SHA1(SHA1(private key), bt_payload))``,
-also accepted over ``bt_payload + "\\n"`` as the SDK does.  Give the key as
-``secret=hooksig.Secret("<private key>", key_id="<public key>")``.  The
+also accepted over ``bt_payload + "\\n"`` as the SDK does.  A signature is
+tried only with the key whose id is its public key, as the SDK does: give
+the key as ``secret=hooksig.Secret("<private key>", key_id="<public key>")``.  The
 payload's XML carries its own timestamp, which is not read: rely on the
 idempotency guard.
 
@@ -48,7 +49,7 @@ class BraintreeScheme(UnitScheme):
             raise MalformedSignature(
                 "field bt_payload is not base64", reason="bad_field", header="bt_payload"
             )
-        signatures = []
+        signatures, owners = [], []
         for pair in listed.split("&"):
             found = _PAIR.fullmatch(pair)
             if found is None:
@@ -57,24 +58,40 @@ class BraintreeScheme(UnitScheme):
                     reason="bad_item",
                     header="bt_signature",
                 )
+            owners.append(found.group(1))
             signatures.append(bytes.fromhex(found.group(2)))
         raw = payload.encode("ascii")
-        unit = Unit((raw, raw + b"\n"), tuple(signatures), "bt_signature")
+        unit = Unit(
+            (raw, raw + b"\n"), tuple(signatures), "bt_signature", signature_keys=tuple(owners)
+        )
         return ParsedUnits(candidates=(("", signatures[0]),), header="bt_signature", units=(unit,))
 
     def _sign_units(
         self, keys: Any, request: Any, timestamp: int | None, id: str | None
     ) -> dict[str, str]:
-        fields = form_fields(request)
-        payload = single(fields, "bt_payload")
+        import base64
+        from urllib.parse import urlencode
+
+        try:
+            given = form_fields(request).get("bt_payload")
+        except MalformedSignature:
+            given = None
+        payload = given[0] if given else ""
+        if not payload:
+            xml = (
+                f"<notification><kind>check</kind><timestamp>{timestamp}</timestamp></notification>"
+            )
+            payload = base64.encodebytes(xml.encode()).decode("ascii")
         signature = self._signature(keys, payload.encode("ascii")).hex()
-        return {"bt_signature": f"{keys.signing_key.key_id}|{signature}"}
+        form = {"bt_signature": f"{keys.signing_key.key_id}|{signature}", "bt_payload": payload}
+        return {"body": urlencode(form)}
 
 
 SCHEME = BraintreeScheme(
     name="braintree",
     key_kind="hmac",
     algorithm="sha1",
+    signature_header="form.bt_signature",
     secret_hint="Secret(<private key>, key_id=<public key>)",
     docs_url="https://developer.paypal.com/braintree/docs/guides/webhooks/parse/python",
 )

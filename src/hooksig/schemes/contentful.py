@@ -23,9 +23,12 @@ joined with the request path.  Contentful sends no delivery id that is
 documented as stable (UNCONFIRMED).
 """
 
+from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
+from hooksig._primitives.headers import Headers
 from hooksig.errors import ConfigurationError, MalformedSignature
+from hooksig.keys import KeyRing
 from hooksig.scheme import HmacScheme, ParsedSignature, Request
 
 SIGNED_HEADERS = "x-contentful-signed-headers"
@@ -71,7 +74,21 @@ def canonical_request(parsed: ParsedSignature, request: Request) -> bytes:
     return head.encode("utf-8") + request.body
 
 
-SCHEME = HmacScheme(
+@dataclass(frozen=True, kw_only=True)
+class ContentfulScheme(HmacScheme):
+    """Contentful: signing also writes the signed-header list."""
+
+    def sign(
+        self, keys: KeyRing, request: Request, *, timestamp: int | None, id: str | None
+    ) -> dict[str, str]:
+        """Sign over the two headers Contentful always lists, and write the list."""
+        stamp = str((timestamp or 0) * 1000)
+        listed = {SIGNED_HEADERS: f"{SIGNED_HEADERS},{TIMESTAMP}", TIMESTAMP: stamp}
+        signing = replace(request, headers=Headers({**dict(request.headers), **listed}))
+        return {**super().sign(keys, signing, timestamp=timestamp, id=id), **listed}
+
+
+SCHEME = ContentfulScheme(
     name="contentful",
     signature_header="x-contentful-signature",
     algorithm="sha256",

@@ -86,6 +86,7 @@ class DropboxSignScheme(UnitScheme):
 SCHEME = DropboxSignScheme(
     name="dropbox-sign",
     key_kind="hmac",
+    signature_header="body.event.event_hash",
     algorithm="sha256",
     secret_hint="the account's API key, as text",
     docs_url="https://developers.hellosign.com/docs/events/walkthrough/",

@@ -86,6 +86,20 @@ class GraphScheme:
     secret_hint: str = ""
     docs_url: str = ""
     default_tolerance: float | None = field(default=None, init=False)
+    secret_format: str = field(default="utf-8", init=False)
+    signature_header: str = field(default="body.value", init=False)
+
+    def signed_body_part(self, body: bytes) -> object:
+        """The ``clientState`` values and tokens: the rest of the body is not covered."""
+        from hooksig._primitives.headers import Headers
+        from hooksig.errors import WebhookError
+        from hooksig.scheme.protocol import Request
+
+        try:
+            parsed = self.parse(Request(body, Headers()))
+        except WebhookError:
+            return None
+        return parsed.states, parsed.tokens
 
     def load_keys(
         self, secrets: Any, *, public_key: object | None = None, signing_key: object | None = None

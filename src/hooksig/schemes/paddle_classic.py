@@ -46,15 +46,20 @@ class PaddleClassicScheme(UnitScheme):
         self, keys: Any, request: Any, timestamp: int | None, id: str | None
     ) -> dict[str, str]:
         import base64
+        from urllib.parse import urlencode
 
-        signature = self._signature(keys, serialized_fields(form_fields(request)))
-        return {"p_signature": base64.b64encode(signature).decode("ascii")}
+        fields = form_fields(request)
+        signature = self._signature(keys, serialized_fields(fields))
+        pairs = [(name, single(fields, name)) for name in fields if name != "p_signature"]
+        pairs.append(("p_signature", base64.b64encode(signature).decode("ascii")))
+        return {"body": urlencode(pairs)}
 
 
 SCHEME = PaddleClassicScheme(
     name="paddle-classic",
     key_kind="rsa",
     algorithm="sha1",
+    signature_header="form.p_signature",
     secret_hint="public_key=: the vendor public key (PEM); no secret",
     docs_url="https://developer.paddle.com/webhook-reference/verifying-webhooks",
 )

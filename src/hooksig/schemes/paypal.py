@@ -93,6 +93,10 @@ class PayPalScheme(UnitScheme):
             )
         return super().load_keys(secrets, public_key=public_key, signing_key=signing_key)
 
+    def signed_body_part(self, body: bytes) -> object:
+        """The body's CRC-32: all PayPal's signature binds of it."""
+        return crc32_text(body)
+
     def _ids(self) -> tuple[str, ...]:
         return self.webhook_ids or (TEST_WEBHOOK_ID,)
 
@@ -142,9 +146,7 @@ class PayPalScheme(UnitScheme):
         return ""
 
     def _test_certificates(self, private_key: Any) -> tuple[KeySource, list[Any]]:
-        from cryptography.hazmat.primitives.asymmetric import ec
-
-        root_key = ec.generate_private_key(ec.SECP256R1())
+        root_key = x509.derived_test_key(private_key, "paypal root")
         start, end = TEST_VALIDITY
         root = x509.issue_certificate(
             root_key,
@@ -191,6 +193,7 @@ SCHEME = PayPalScheme(
     name="paypal",
     key_kind="certificate",
     key_rule=CERTIFICATE_RULE,
+    signature_header="PAYPAL-TRANSMISSION-SIG",
     tolerance=300,
     secret_hint="none: the certificate comes from PAYPAL-CERT-URL; configure webhook_ids=",
     docs_url="https://developer.paypal.com/api/rest/webhooks/rest/",

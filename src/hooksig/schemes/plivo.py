@@ -84,6 +84,9 @@ def v2_content(parsed: ParsedSignature, request: Request) -> bytes:
     return f"{base}{nonce}".encode()
 
 
+v2_content.reads_body = False  # type: ignore[attr-defined]  # the body is not signed
+
+
 SCHEME = HmacScheme(
     name="plivo",
     signature_header="X-Plivo-Signature-V3",

@@ -51,11 +51,15 @@ def _path(request: Any) -> str:
 class SinchScheme(UnitScheme):
     """Sinch's ``Authorization: application <key>:<signature>``."""
 
+    def signed_body_part(self, body: bytes) -> object:
+        """The body itself: Sinch signs its MD5."""
+        return body
+
     def _units(self, request: Any) -> ParsedUnits:
         value = request.headers.require("Authorization")
         label, _, credentials = value.partition(" ")
         key, colon, text = credentials.partition(":")
-        if label.lower() not in _LABELS or not colon or not key:
+        if label not in _LABELS or not colon or not key:
             raise MalformedSignature(
                 "header Authorization is not 'application <key>:<signature>'",
                 reason="bad_item",
@@ -95,6 +99,7 @@ SCHEME = SinchScheme(
     key_kind="hmac",
     algorithm="sha256",
     secret_format="base64",
+    signature_header="Authorization",
     tolerance=300,
     secret_hint="Secret(<application secret, base64>, key_id=<application key>)",
     docs_url="https://developers.sinch.com/docs/voice/api-reference/authentication/callback-signed-request",

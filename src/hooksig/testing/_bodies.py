@@ -47,7 +47,9 @@ FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
 # Providers whose signed content is not the body's bytes, by canonical scheme name.
-_FORM_SCHEMES = frozenset({"twilio", "twilio-sha256"})
+_FORM_SCHEMES = frozenset(
+    {"braintree", "mandrill", "paddle-classic", "plivo", "twilio", "twilio-sha256"}
+)
 _TEXT_SCHEMES = frozenset({"trello"})
 
 
@@ -144,9 +146,15 @@ def place_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[s
     """
     Move the ``body.*`` fields that ``sign()`` returned (Mailgun) into the JSON body.
 
+    A ``body`` entry is the whole body the scheme signed (Adyen's items,
+    Braintree's form): it replaces *body*.
+
     Raises:
         ConfigurationError: the scheme signs body fields and *body* is not a JSON object.
     """
+    if "body" in headers:
+        rest = {name: value for name, value in headers.items() if name != "body"}
+        return headers["body"].encode("utf-8"), rest
     fields = {name: value for name, value in headers.items() if name.startswith(BODY_PREFIX)}
     rest = {name: value for name, value in headers.items() if name not in fields}
     if not fields:
@@ -254,6 +262,11 @@ def equivalent_bodies(name: str, one: bytes, two: bytes) -> bool:
     scheme = schemes.get(name)
     if getattr(scheme, "construction", "hmac") == "token":
         return True
+    signed_part = getattr(scheme, "signed_body_part", None)
+    if signed_part is not None:
+        # Schemes that sign fields or a digest of the body say which part they cover.
+        part = signed_part(one)
+        return part is not None and part == signed_part(two)
     kind = shape(name)
     if kind == "form":
         fields = _form(one)
@@ -262,6 +275,8 @@ def equivalent_bodies(name: str, one: bytes, two: bytes) -> bool:
         low = _low_bytes(one)
         return low is not None and low == _low_bytes(two)
     content = getattr(scheme, "content", "{body}")
+    if callable(content) and getattr(content, "reads_body", True) is False:
+        return True  # a builder that signs no part of the body (Plivo V2)
     if isinstance(content, str) and "{body}" not in content:
         values = _field_values(name, one)
         return values is not None and values == _field_values(name, two)

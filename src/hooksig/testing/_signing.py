@@ -5,6 +5,7 @@ Signing side of the toolkit: verifiers that can sign, `Signer`, and the `SignedD
 from __future__ import annotations
 
 import base64
+import functools
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -41,13 +42,16 @@ OTHER_SECRET = "hooksig-other-secret-0123456789a"
 
 
 def _key_options(
-    name: str, secret: SecretLike | None, signing_key: object | None
+    name: str, secret: SecretLike | None, signing_key: object | None, *, forger: bool = False
 ) -> dict[str, Any]:
     """The Verifier key arguments for *name*: the secret in the scheme's format, or a key."""
     scheme = schemes.get(name)
     if signing_key is not None:
         return {"signing_key": signing_key}
     secret_format = getattr(scheme, "secret_format", None)
+    if secret_format == "hex" and not isinstance(secret, Secret):
+        raw = secret.encode() if isinstance(secret, str) else (secret or TEST_SECRET.encode())
+        return {"secret": raw.hex()}
     if secret_format in {"whsec", "base64"}:
         if isinstance(secret, Secret) or (
             secret_format == "whsec" and isinstance(secret, str) and secret.startswith("whsec_")
@@ -58,18 +62,41 @@ def _key_options(
         return {"secret": prefix + base64.b64encode(raw).decode("ascii")}
     if secret_format is not None:
         return {"secret": secret if secret is not None else TEST_SECRET}
-    return {"signing_key": _fresh_private_key(scheme)}
+    return {"signing_key": _fresh_private_key(scheme, forger=forger)}
 
 
-def _fresh_private_key(scheme: object) -> str | bytes:
-    """A new private key for a public-key scheme: PEM for ECDSA P-256, a raw seed for Ed25519."""
+@functools.lru_cache(maxsize=2)
+def _rsa_private_key(index: int = 0) -> str:
+    """RSA keys made once per process (generating 2048-bit keys is slow); *index* picks one."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return pem.decode("ascii")
+
+
+def _fresh_private_key(scheme: object, *, forger: bool = False) -> str | bytes:
+    """
+    A private key for a public-key scheme: PEM for ECDSA P-256 and RSA, a raw seed for Ed25519.
+
+    ECDSA and Ed25519 keys are fresh; the RSA key is made once per process.
+    """
     try:
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import ec, ed25519
     except ImportError:
         raise ExtraNotInstalled("crypto", "cryptography") from None
 
-    if getattr(scheme, "algorithm", None) == "ecdsa-p256":
+    algorithm = getattr(scheme, "algorithm", None)
+    kind = getattr(scheme, "signing_key_type", None) or algorithm
+    if kind == "rsa" or (isinstance(algorithm, str) and algorithm.startswith("rsa")):
+        return _rsa_private_key(1 if forger else 0)
+    if kind == "ecdsa-p256":
         pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
@@ -202,6 +229,18 @@ def _url_with_path(base: str, path: str) -> str:
     parts = urllib.parse.urlsplit(base)
     new = urllib.parse.urlsplit(path)
     return urllib.parse.urlunsplit(parts._replace(path=new.path, query=new.query))
+
+
+def _place_query(url: str, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Move ``query.*`` entries of ``sign()`` (Event Grid's secret) into the URL's query."""
+    fields = {name[len("query.") :]: v for name, v in headers.items() if name.startswith("query.")}
+    if not fields:
+        return url, headers
+    parts = urllib.parse.urlsplit(url)
+    pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    pairs = [pair for pair in pairs if pair[0] not in fields] + list(fields.items())
+    rest = {name: value for name, value in headers.items() if not name.startswith("query.")}
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(pairs))), rest
 
 
 def _path_of(url: str) -> str:
@@ -370,6 +409,9 @@ class Signer:
         url = self.url_for(path)
         headers = self._verifier.sign(data, timestamp=stamp, id=id, url=url)
         data, headers = place_fields(data, headers)
+        url, headers = _place_query(url, headers)
+        if path is not None and url != self.url_for(path):
+            path = _path_of(url)
         return SignedDelivery(
             scheme=self._name,
             verifier=self._verifier,

@@ -39,6 +39,7 @@ import dataclasses
 import json
 import math
 import string
+import urllib.parse
 from typing import Any, TypeVar
 
 from .. import schemes as _registry
@@ -63,7 +64,16 @@ from ._bodies import (
     place_fields,
     shape,
 )
-from ._signing import OTHER_SECRET, TEST_NOW, TEST_SECRET, SignedDelivery, Signer, signing_verifier
+from ._signing import (
+    OTHER_SECRET,
+    TEST_NOW,
+    TEST_SECRET,
+    TEST_URL,
+    SignedDelivery,
+    Signer,
+    _key_options,
+    _place_query,
+)
 
 try:
     from hypothesis import strategies as st
@@ -257,8 +267,18 @@ def deliveries(
     return _genuine(signer, bodies, timestamps, ids, path)
 
 
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """The fields of a form or query string, in order."""
+    return urllib.parse.parse_qsl(text, keep_blank_values=True)
+
+
 def _field(delivery: SignedDelivery, name: str) -> str | None:
-    """The value of header or ``body.*`` field *name*, or None."""
+    """The value of header, ``body.*``, ``form.*`` or ``query.*`` field *name*, or None."""
+    for prefix, text in (("form.", delivery.body.decode("latin-1")), ("query.", delivery.url)):
+        if name.startswith(prefix):
+            if prefix == "query.":
+                text = urllib.parse.urlsplit(text).query
+            return dict(_pairs(text)).get(name[len(prefix) :])
     if not name.startswith(BODY_PREFIX):
         return delivery.headers.get(name)
     node: object = json.loads(delivery.body)
@@ -278,7 +298,26 @@ def _with_field(
 ) -> SignedDelivery:
     """*delivery* with header or ``body.*`` field *name* set to *value* (None: removed)."""
     body, headers = delivery.body, dict(delivery.headers)
-    if not name.startswith(BODY_PREFIX):
+    if name.startswith(("form.", "query.")):
+        prefix, key = name.split(".", 1)
+        url = urllib.parse.urlsplit(delivery.url)
+        text = body.decode("latin-1") if prefix == "form" else url.query
+        pairs = [pair for pair in _pairs(text) if pair[0] != key]
+        pairs += [] if value is None else [(key, value)]
+        encoded = urllib.parse.urlencode(pairs)
+        if prefix == "form":
+            body = encoded.encode("ascii")
+        else:
+            new_url = urllib.parse.urlunsplit(url._replace(query=encoded))
+            path = urllib.parse.urlsplit(new_url)
+            return dataclasses.replace(
+                delivery,
+                url=new_url,
+                path=path.path + (f"?{path.query}" if path.query else ""),
+                fault=fault,
+                error=error,
+            )
+    elif not name.startswith(BODY_PREFIX):
         if value is None:
             del headers[name]
         else:
@@ -354,7 +393,11 @@ def tampered_deliveries(
     """
     signer = _signer(name, secret, signing_key, verifier, options)
     forger_secret = OTHER_SECRET if secret != OTHER_SECRET else TEST_SECRET
-    forger = signing_verifier(name, secret=forger_secret)
+    forger = Verifier(
+        name,
+        public_url=signer.verifier.url_policy or TEST_URL,
+        **_key_options(name, forger_secret, None, forger=True),
+    )
 
     @st.composite
     def tamper(draw: st.DrawFn) -> SignedDelivery:
@@ -378,11 +421,13 @@ def tampered_deliveries(
                 body, timestamp=delivery.timestamp, id=delivery.id, url=delivery.url
             )
             forged, rest = place_fields(body, headers)
-            if rest != delivery.headers or forged != body:
+            url, rest = _place_query(delivery.url, rest)
+            if rest != delivery.headers or forged != body or url != delivery.url:
                 return dataclasses.replace(
                     delivery,
                     body=forged,
                     headers=rest,
+                    url=url,
                     fault="signed with another key",
                     error=VerificationError,
                 )
