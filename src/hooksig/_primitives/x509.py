@@ -161,18 +161,26 @@ def issue_certificate(
     provider's verifier looks for.  Never used to verify.
     """
     x509 = _x509()
-    from cryptography.hazmat.primitives import hashes
+    import hashlib
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
 
     def name(common_name: str) -> Any:
         return x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, common_name)])
 
     signer_public = issuer_key.public_key()
+    spki = subject_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    # Deterministic (serial from the subject, ECDSA per RFC 6979): one key, one certificate.
+    serial = int.from_bytes(hashlib.sha256(subject.encode() + spki).digest()[:16], "big") >> 1
     builder = (
         x509.CertificateBuilder()
         .subject_name(name(subject))
         .issuer_name(name(issuer or subject))
         .public_key(subject_key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(serial)
         .not_valid_before(_utc(not_before))
         .not_valid_after(_utc(not_after))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
@@ -199,7 +207,8 @@ def issue_certificate(
         builder = builder.add_extension(
             x509.UnrecognizedExtension(x509.ObjectIdentifier(oid), b"\x05\x00"), critical=False
         )
-    return builder.sign(issuer_key, hashes.SHA256())
+    deterministic = True if isinstance(issuer_key, ec.EllipticCurvePrivateKey) else None
+    return builder.sign(issuer_key, hashes.SHA256(), ecdsa_deterministic=deterministic)
 
 
 def derived_test_key(private_key: Any, label: str) -> Any:

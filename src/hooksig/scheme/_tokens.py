@@ -27,6 +27,7 @@ from .protocol import Request
 if TYPE_CHECKING:
     from .jwt import JwtScheme
 
+_REGISTERED = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti"})
 #: Test certificates are valid from 1970 to 2100.
 TEST_VALIDITY = (0.0, 4_102_444_800.0)
 
@@ -121,7 +122,8 @@ def sign_token(
         except ValueError:
             given = {}
         if isinstance(given, dict):
-            claims.update(given)
+            # The body's fields ride in the payload, except JWT's registered claim names.
+            claims.update({k: v for k, v in given.items() if k not in _REGISTERED})
     stamp = scheme.timestamp_claim
     claims[stamp] = issued * 1000 if scheme.timestamp_unit == "ms" else issued
     if stamp == "iat":
