@@ -90,7 +90,9 @@ FACTORIES: dict[str, list[Factory]] = {
     "paypal": [Factory({"signing_key": RSA_PEM})],
     "paddle-classic": [Factory({"signing_key": RSA_PEM}, **_BODY_BORNE)],
     "wise": [Factory({"signing_key": RSA_PEM})],
-    "google-pubsub": [Factory({"signing_key": RSA_PEM})],
+    # The token does not bind the body, so it does not change with it: name it.
+    "google-pubsub": [Factory({"signing_key": RSA_PEM}, signature_headers=("Authorization",))],
+    "plivo-v2": [Factory({"secret": GENERIC_SECRET}, signature_headers=("X-Plivo-Signature-V2",))],
     "apple-app-store": [Factory({"signing_key": P256_PEM}, **_BODY_BORNE)],
     "plaid": [Factory({"signing_key": P256_PEM})],
     "telnyx": [Factory({"signing_key": ED25519_SEED})],
@@ -99,8 +101,14 @@ FACTORIES: dict[str, list[Factory]] = {
     "dropbox-sign": [Factory({"secret": GENERIC_SECRET}, **_BODY_BORNE)],
     "braintree": [Factory({"secret": GENERIC_SECRET}, **_BODY_BORNE)],
     "microsoft-graph": [Factory({"secret": GENERIC_SECRET}, **_BODY_BORNE)],
-    # The secret travels in the URL's query; the toolkit's deliveries carry it there.
-    "azure-event-grid": [Factory({"secret": GENERIC_SECRET}, **_BODY_BORNE)],
+    # The secret travels in the URL's query (sign() says ``query.code``): see _verify().
+    "azure-event-grid": [
+        Factory(
+            {"secret": GENERIC_SECRET},
+            request={"url": f"{URL}&code={GENERIC_SECRET}"},
+            signature_headers=("query.code",),
+        )
+    ],
 }
 
 

@@ -24,6 +24,7 @@ a scheme names it (SNS signature version 1, Paddle Classic).
 
 from __future__ import annotations
 
+import functools
 from types import ModuleType
 from typing import Any, Literal
 
@@ -304,8 +305,14 @@ def rsa_public_key(data: bytes) -> Any:
     return check_rsa_public(key)
 
 
+@functools.lru_cache(maxsize=16)
 def rsa_private_key(data: bytes) -> Any:
-    """Load an RSA signing key from PKCS #8 / PKCS #1 PEM or DER (unencrypted)."""
+    """
+    Load an RSA signing key from PKCS #8 / PKCS #1 PEM or DER (unencrypted).
+
+    Loading checks the key's consistency, which takes tens of milliseconds:
+    the loaded key (immutable) is kept for the next verifier given the same bytes.
+    """
     rsa = _rsa()
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
