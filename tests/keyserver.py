@@ -96,7 +96,10 @@ class KeyServer:
         server_context.load_cert_chain(chain)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
-        self._httpd.socket = server_context.wrap_socket(self._httpd.socket, server_side=True)
+        # The handshake runs in the request's thread, where a failed one is closed cleanly.
+        self._httpd.socket = server_context.wrap_socket(
+            self._httpd.socket, server_side=True, do_handshake_on_connect=False
+        )
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 

@@ -104,6 +104,7 @@ class HttpsFetch:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"Accept": "*/*", "Connection": "close", "User-Agent": "hooksig"}
         headers.update(request.headers)
+        response: http.client.HTTPResponse | None = None
         try:
             connection.request(request.method, target, body=request.body, headers=headers)
             response = connection.getresponse()
@@ -111,30 +112,41 @@ class HttpsFetch:
                 raise _unavailable(host, "a redirect, never followed", "key_redirect_refused")
             if response.status != 200:
                 raise _unavailable(host, f"status {response.status}", "key_fetch_failed")
-            return self._read(response, host, deadline)
+            return self._read(connection, response, host, deadline)
         except TimeoutError:
             raise _unavailable(host, "timed out", "key_fetch_timeout") from None
         except (OSError, http.client.HTTPException) as exc:
             raise _unavailable(host, type(exc).__name__, "key_fetch_failed") from None
         finally:
+            if response is not None:
+                response.close()  # the socket is only released once its reader is closed
             connection.close()
 
-    def _read(self, response: http.client.HTTPResponse, host: str, deadline: float) -> bytes:
-        """The body, bounded in size and time."""
+    def _read(
+        self,
+        connection: http.client.HTTPSConnection,
+        response: http.client.HTTPResponse,
+        host: str,
+        deadline: float,
+    ) -> bytes:
+        """The body, bounded in size and in time: each read waits only for what is left."""
         length = response.getheader("Content-Length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             raise _unavailable(host, "larger than the size limit", "key_too_large")
         chunks: list[bytes] = []
         size = 0
         while True:
-            chunk = response.read(_CHUNK)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _unavailable(host, "timed out", "key_fetch_timeout")
+            if connection.sock is not None:
+                connection.sock.settimeout(left)
+            chunk = response.read1(_CHUNK)  # what has arrived, so a drip meets the deadline
             if not chunk:
                 return b"".join(chunks)
             size += len(chunk)
             if size > self.max_bytes:
                 raise _unavailable(host, "larger than the size limit", "key_too_large")
-            if time.monotonic() > deadline:
-                raise _unavailable(host, "timed out", "key_fetch_timeout")
             chunks.append(chunk)
 
 

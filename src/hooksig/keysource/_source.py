@@ -101,7 +101,7 @@ class KeySource:
         # cache key -> (keys, monotonic time fetched); failures -> monotonic time failed
         self._cache: OrderedDict[tuple[Any, ...], tuple[Mapping[str, Any], float]] = OrderedDict()
         self._failed: dict[tuple[Any, ...], float] = {}
-        self._offline: dict[tuple[str, Loader], Mapping[str, Any]] = {}
+        self._offline: dict[str, Mapping[str, Any]] = {}
 
     def __repr__(self) -> str:
         mode = "offline" if self._fetch is None else repr(self._fetch)
@@ -213,7 +213,7 @@ class KeySource:
 
     def _slot(self, request: KeyRequest, rule: UrlRule, header: str | None) -> tuple[Any, ...]:
         rule.check(request.url, header)
-        return (request.url, request.method, request.body, id(rule))
+        return (request.url, request.method, request.body)
 
     def _cached(
         self, slot: tuple[Any, ...], request: KeyRequest, load: Loader, kid: str | None
@@ -221,9 +221,9 @@ class KeySource:
         """The keys from a given or cached document, or None to fetch; raises when rate limited."""
         offline = self._documents.get(request.url)
         if offline is not None:
-            read = self._offline.get((request.url, load))
+            read = self._offline.get(request.url)
             if read is None:
-                read = self._offline[(request.url, load)] = self._read(offline, load)
+                read = self._offline[request.url] = self._read(offline, load)
             return self._known(read, kid)
         now = self._clock()
         with self._lock:
