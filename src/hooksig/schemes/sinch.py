@@ -13,9 +13,10 @@ Content-MD5 is the base64 MD5 of the raw body, Content-Type and
 ``X-Timestamp`` (an ISO 8601 time) are the request's headers, and *path* is
 the request path (from your ``public_url``).  The key in the header must be
 the key of a configured secret: pass ``secret=hooksig.Secret("<secret>",
-key_id="<application key>")``.  The SDK accepts only the ``service`` label;
-the docs' example uses ``application``; hooksig accepts both (the label is
-not signed).  Sinch documents no freshness window: hooksig's 300 seconds
+key_id="<application key>")``.  The label is not signed, and is checked
+exactly: Voice sends ``application`` (its docs) or ``service`` (Voice v2,
+the only one the SDK accepts), Verification ``Application`` (set
+``labels=("Application",)`` with ``hooksig.schemes.configure``).  Sinch documents no freshness window: hooksig's 300 seconds
 applies (UNCONFIRMED).  The Conversation API signs another way and is not
 this scheme.
 """
@@ -30,7 +31,6 @@ from hooksig.errors import ConfigurationError, MalformedSignature
 from hooksig.scheme.formats import format_rfc3339, parse_rfc3339
 from hooksig.scheme.units import ParsedUnits, Unit, UnitScheme
 
-_LABELS = ("application", "service")
 
 
 def string_to_sign(method: str, body: bytes, content_type: str, stamp: str, path: str) -> bytes:
@@ -49,7 +49,16 @@ def _path(request: Any) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class SinchScheme(UnitScheme):
-    """Sinch's ``Authorization: application <key>:<signature>``."""
+    """
+    Sinch's ``Authorization: application <key>:<signature>``.
+
+    Args:
+        labels: the scheme words accepted before the key, exactly.
+
+    .. versionadded:: 0.1
+    """
+
+    labels: tuple[str, ...] = ("application", "service")
 
     def signed_body_part(self, body: bytes) -> object:
         """The body itself: Sinch signs its MD5."""
@@ -59,7 +68,7 @@ class SinchScheme(UnitScheme):
         value = request.headers.require("Authorization")
         label, _, credentials = value.partition(" ")
         key, colon, text = credentials.partition(":")
-        if label not in _LABELS or not colon or not key:
+        if label not in self.labels or not colon or not key:
             raise MalformedSignature(
                 "header Authorization is not 'application <key>:<signature>'",
                 reason="bad_item",
@@ -88,7 +97,7 @@ class SinchScheme(UnitScheme):
         )
         signature = base64.b64encode(self._signature(keys, content)).decode("ascii")
         return {
-            "Authorization": f"application {keys.signing_key.key_id}:{signature}",
+            "Authorization": f"{self.labels[0]} {keys.signing_key.key_id}:{signature}",
             "X-Timestamp": stamp,
             "Content-Type": "application/json",
         }
