@@ -51,7 +51,9 @@ class Seen:
     body: bytes
 
 
-def _certificate(subject: str, key: object, issuer: tuple[str, object] | None, ip: bool) -> x509.Certificate:
+def _certificate(
+    subject: str, key: object, issuer: tuple[str, object] | None, ip: bool
+) -> x509.Certificate:
     now = dt.datetime.now(dt.timezone.utc)
     issuer_name, issuer_key = issuer or (subject, key)
     builder = (

@@ -311,7 +311,13 @@ def test_an_async_fetch_is_awaited() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"fetch": "nope"}, {"fetch_async": 1}, {"max_entries": 0}, {"ttl": -1}, {"documents": {1: b""}}],
+    [
+        {"fetch": "nope"},
+        {"fetch_async": 1},
+        {"max_entries": 0},
+        {"ttl": -1},
+        {"documents": {1: b""}},
+    ],
 )
 def test_bad_options_are_configuration_errors(options: dict[str, object]) -> None:
     """Every KeySource option is checked at construction."""

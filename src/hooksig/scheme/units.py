@@ -210,11 +210,12 @@ class UnitScheme:
         return ring
 
     def _certificate_ring(self, source: object | None, signer: Key | None) -> KeyRing:
-        if signer is not None and source is None:
-            source, roots = self._test_certificates(signer.material)
-            keys = [Key("source", "key-source", source)]
-            keys += [Key(f"root-{i}", "trust-root", root) for i, root in enumerate(roots)]
-            return KeyRing(tuple(keys), signer)
+        roots: list[Any] = []
+        if signer is not None:
+            # Signing for tests: the certificate is served by the test source (or by the
+            # source given, which must hold it) and its test root is trusted.
+            test_source, roots = self._test_certificates(signer.material)
+            source = test_source if source is None else source
         if source is None:
             source = KeySource()
         elif isinstance(source, Mapping):
@@ -224,7 +225,9 @@ class UnitScheme:
                 "public_key= takes a hooksig.keysource.KeySource or {url: certificate}"
             )
         source.preload(self._read_certificates)
-        return KeyRing((Key("source", "key-source", source),), signer)
+        keys = [Key("source", "key-source", source)]
+        keys += [Key(f"root-{i}", "trust-root", root) for i, root in enumerate(roots)]
+        return KeyRing(tuple(keys), signer)
 
     def _test_certificates(self, private_key: Any) -> tuple[KeySource, list[Any]]:
         """Hook: a key source serving a certificate for *private_key*, and its trust roots."""

@@ -32,7 +32,6 @@ from hooksig.scheme.formats import format_rfc3339, parse_rfc3339
 from hooksig.scheme.units import ParsedUnits, Unit, UnitScheme
 
 
-
 def string_to_sign(method: str, body: bytes, content_type: str, stamp: str, path: str) -> bytes:
     """Sinch's canonical string for one request."""
     md5 = base64.b64encode(hashlib.md5(body).digest()).decode()  # noqa: S324 - Sinch's recipe
