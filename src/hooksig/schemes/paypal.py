@@ -176,7 +176,7 @@ class PayPalScheme(UnitScheme):
 
         from hooksig.scheme.formats import format_rfc3339
 
-        ident = id or str(uuid.uuid1())
+        ident = str(uuid.uuid1())  # the transmission's id; the event's id is the body's
         stamp = format_rfc3339(timestamp or 0)
         content = f"{ident}|{stamp}|{self._ids()[0]}|{crc32_text(request.body)}".encode()
         signature = self._signature(keys, content, "sha256")
