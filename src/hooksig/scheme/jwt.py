@@ -511,12 +511,20 @@ class JwtScheme:
             timestamp_text=None if issued is None else str(claims[self.timestamp_claim]),
             id=self._id(claims, request, where),
             header=where,
-            id_field=self.id_field,
             tokens=(token,),
             kids=(kid,),
             chains=(chain,),
             claims=(claims,),
         )
+
+    def _body_id(self, body: bytes) -> str | None:
+        """The id at ``id_field`` of the JSON body, if it is one (Google's ``message.messageId``)."""
+        assert self.id_field is not None  # noqa: S101 - checked by the caller
+        try:
+            value = _claim(load_json(body), self.id_field)  # type: ignore[arg-type]
+            return check_id(value, f"body.{self.id_field}", "") if isinstance(value, str) else None
+        except MalformedSignature:
+            return None  # an unsigned convenience: a body without a usable id has none
 
     def _chain(self, header: Mapping[str, Any], where: str) -> tuple[str, ...]:
         chain = header.get("x5c")
@@ -531,6 +539,8 @@ class JwtScheme:
         return tuple(chain)
 
     def _id(self, claims: Mapping[str, Any], request: Request, where: str) -> str | None:
+        if self.id_field is not None:
+            return self._body_id(request.body)
         if self.id_claim is None:
             return None
         value = claims.get(self.id_claim)
