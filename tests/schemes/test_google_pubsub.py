@@ -159,6 +159,7 @@ def test_hostile_tokens_are_refused_with_nothing_fetched(
 
 def test_an_hs256_token_made_with_the_public_key_is_refused() -> None:
     """The classic confusion: HS256 keyed with the PEM certificate Google publishes."""
+
     def part(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 

@@ -294,7 +294,7 @@ class JwtScheme:
             if public_key is not None or signing_key is not None:
                 raise ConfigurationError(f"the {self.name} scheme uses a shared secret")
             return hmac_ring(secrets, "utf-8")
-        if secrets and self.key_mode != "kid-post":
+        if secrets and (self.key_mode != "kid-post" or signing_key is not None):
             raise ConfigurationError(f"the {self.name} scheme uses public keys, not a secret")
         if signing_key is not None:
             return self._test_ring(signing_key, public_key)
