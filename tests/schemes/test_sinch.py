@@ -80,6 +80,9 @@ class TestSinchContract(SchemeContract):
         old = Secret(self.keys["secret"], key_id="old-app")
         new = Secret(self.other_keys["secret"], key_id="new-app")
         signed_by_old = self.sign(self.verifier(secrets=[old]))
-        assert self.verify(signed_by_old, verifier=self.verifier(secrets=[new, old])).key_id == "old-app"
+        assert (
+            self.verify(signed_by_old, verifier=self.verifier(secrets=[new, old])).key_id
+            == "old-app"
+        )
         with pytest.raises(InvalidSignature):
             self.verify(signed_by_old, verifier=self.verifier(secrets=[new]))
