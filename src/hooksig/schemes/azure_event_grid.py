@@ -167,17 +167,14 @@ def validation(subscriptions: Sequence[str] = (), parameter: str = "code") -> Ch
         except (ValueError, RecursionError):
             return None
         event = events[0] if isinstance(events, list) and len(events) == 1 else None
-        data = event.get("data") if isinstance(event, dict) else None
-        code = data.get("validationCode") if isinstance(data, dict) else None
-        if (
-            event.get("eventType") != VALIDATION_EVENT
-            or not isinstance(code, str)
-            or not 0 < len(code) <= MAX_CHALLENGE
-        ):  # type: ignore[union-attr]
+        if not isinstance(event, dict) or event.get("eventType") != VALIDATION_EVENT:
             return None
-        return HandshakeResponse(
-            200, "application/json", json.dumps({"validationResponse": code}).encode()
-        )
+        data = event.get("data")
+        code = data.get("validationCode") if isinstance(data, dict) else None
+        if not isinstance(code, str) or not 0 < len(code) <= MAX_CHALLENGE:
+            return None
+        reply = json.dumps({"validationResponse": code}).encode()
+        return HandshakeResponse(200, "application/json", reply)
 
     return answer
 
