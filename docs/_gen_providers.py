@@ -55,13 +55,22 @@ def _title(doc: str, name: str) -> str:
     return head or name
 
 
+def _declared(scheme: Any) -> bool:
+    """Whether *scheme* is a template declaration (HmacScheme, AsymmetricScheme)."""
+    return hasattr(scheme, "signature_format")
+
+
 def _algorithm(scheme: Any) -> str:
+    if not _declared(scheme):
+        return str(scheme.algorithm_text)
     algorithm = str(getattr(scheme, "algorithm", "?"))
     construction = getattr(scheme, "construction", "hmac")
     if algorithm == "ed25519":
         return "Ed25519"
     if algorithm == "ecdsa-p256":
         return f"ECDSA P-256 / SHA-256 ({scheme.ecdsa_encoding.upper()} signature)"
+    if algorithm.startswith("rsa-"):
+        return f"RSA PKCS#1 v1.5 / {algorithm[4:].upper()}"
     if construction == "token":
         return "none: the secret token itself, compared in constant time"
     if construction == "secret-prefix":
@@ -84,12 +93,16 @@ def _signature_format(scheme: Any) -> str:
 
 
 def _encoding(scheme: Any) -> str:
+    if not _declared(scheme):
+        return "see the algorithm"
     if getattr(scheme, "construction", "hmac") == "token":
         return "plain text"
     return f"`{scheme.encoding}`"
 
 
 def _content(scheme: Any) -> str:
+    if not _declared(scheme):
+        return str(scheme.content_text)
     if getattr(scheme, "construction", "hmac") == "token":
         return "nothing: the header carries the secret"
     content = scheme.content
@@ -100,6 +113,11 @@ def _content(scheme: Any) -> str:
 
 
 def _timestamp(scheme: Any) -> str:
+    if not _declared(scheme):
+        tolerance = scheme.default_tolerance
+        if tolerance is None:
+            return "no window applied: rely on the idempotency guard (see the notes)"
+        return f"signed; tolerance {tolerance:g} s, past and future (see the notes)"
     headers = _names(scheme.timestamp_header)
     fmt = scheme.signature_format
     if headers:
@@ -114,6 +132,8 @@ def _timestamp(scheme: Any) -> str:
 
 
 def _delivery_id(scheme: Any) -> str:
+    if not _declared(scheme):
+        return str(scheme.id_text)
     parts = []
     if scheme.id_header:
         parts.append(_code(_names(scheme.id_header)))
@@ -130,15 +150,19 @@ def _keys(scheme: Any, name: str) -> str:
     return f"{hint} (format `{secret_format}`)" if hint else f"format `{secret_format}`"
 
 
-def _example(scheme: Any, name: str) -> str:
+def _example(scheme: Any, name: str, module_path: str) -> str:
+    example = getattr(importlib.import_module(module_path), "EXAMPLE", None)
+    if example is not None:  # a provider with settings says how it is configured
+        return f"```python\n{example.strip()}\n```"
     if hasattr(scheme, "public_key_format"):
         key = 'public_key="..."'
     elif getattr(scheme, "all_signature_headers", False):
         key = 'secrets=["primary key", "secondary key"]'
     else:
         key = 'secret="..."'
-    content = scheme.content if isinstance(scheme.content, str) else "{url}"
-    signs_url = "{url}" in content or not isinstance(scheme.content, str)
+    raw = getattr(scheme, "content", "{body}")
+    content = raw if isinstance(raw, str) else "{url}"
+    signs_url = "{url}" in content or not isinstance(raw, str)
     url = ', public_url="https://example.com"' if signs_url else ""
     path = ", path=request_path_and_query" if signs_url else ""
     lines = [
@@ -156,6 +180,16 @@ def _example(scheme: Any, name: str) -> str:
         ]
     lines += ["handle(delivery.json(), idempotency_key=delivery.id)", "```"]
     return "\n".join(lines)
+
+
+def _handshake(scheme: Any, module_path: str) -> str:
+    parts = []
+    if getattr(scheme, "handshake", None) is not None:
+        parts.append("answered by `Verifier.handshake()`")
+    challenge = getattr(importlib.import_module(module_path), "CHALLENGE", None)
+    if challenge is not None:
+        parts.append(f"unsigned check answered by `Verifier.challenge()` with `{challenge}`")
+    return "; ".join(parts) or "none"
 
 
 def _evidence(name: str) -> str:
@@ -177,14 +211,14 @@ def _page(name: str, module_path: str, scheme: Any, aliases: list[str]) -> str:
                 " and " if getattr(scheme, "all_signature_headers", False) else " or ",
             ),
         ),
-        ("Signature value", _signature_format(scheme)),
+        ("Signature value", _signature_format(scheme) if _declared(scheme) else "see below"),
         ("Signed content", _content(scheme)),
         ("Algorithm", _algorithm(scheme)),
         ("Encoding", _encoding(scheme)),
         ("Timestamp", _timestamp(scheme)),
         ("Delivery id", _delivery_id(scheme)),
         ("Key", _keys(scheme, name)),
-        ("Handshake", "answered by `Verifier.handshake()`" if scheme.handshake else "none"),
+        ("Handshake", _handshake(scheme, module_path)),
         ("Source", f"<{scheme.docs_url}>" if scheme.docs_url else "see below"),
         ("Checked against", _evidence(name)),
     ]
@@ -193,7 +227,7 @@ def _page(name: str, module_path: str, scheme: Any, aliases: list[str]) -> str:
         f"# {_title(doc, name)} (`{name}`)\n\n"
         "<!-- generated by docs/_gen_providers.py from the scheme registry; do not edit -->\n\n"
         f"| | |\n| --- | --- |\n{table}\n\n"
-        f"## Example\n\n{_example(scheme, name)}\n\n"
+        f"## Example\n\n{_example(scheme, name, module_path)}\n\n"
         f"## Recipe and notes\n\n{doc}\n"
     )
 

@@ -234,6 +234,30 @@ class JwtScheme:
         return {"RS256": "rsa", "ES256": "ecdsa-p256"}.get(self.algorithm)
 
     @property
+    def algorithm_text(self) -> str:
+        """The algorithm, in words, for the provider's page."""
+        keys = {"secret": "a shared secret", "x5c": "its x5c chain's leaf"}.get(
+            self.key_mode, "the provider's keys, fetched by key id"
+        )
+        return f"JWT {self.algorithm} under {keys}"
+
+    @property
+    def content_text(self) -> str:
+        """What the token binds, for the provider's page."""
+        if self.body_hash_claim is not None:
+            return f"the token's claims, with the body's SHA-256 in `{self.body_hash_claim}`"
+        if self.token_field is not None:
+            return "the token's claims (the notification itself)"
+        return "the token's claims (not the body)"
+
+    @property
+    def id_text(self) -> str:
+        """Where the delivery id comes from, for the provider's page."""
+        if self.id_field is not None:
+            return f"body field `{self.id_field}`"
+        return f"claim `{self.id_claim}`" if self.id_claim else "none sent"
+
+    @property
     def signature_header(self) -> str:
         """Where the token is: its header, or ``body.<field>``."""
         return self.token_header if self.token_field is None else f"body.{self.token_field}"

@@ -100,6 +100,9 @@ class UnitScheme:
             (:mod:`hooksig.scheme.challenge`); ``None`` until you configure one.
         secret_hint: what the key is, in the provider's words, for the docs.
         docs_url: the provider's page for its recipe.
+        algorithm_text: the algorithm, in words, for the provider's page.
+        content_text: what is signed, in words, for the provider's page.
+        id_text: where the delivery id comes from, for the provider's page.
 
     .. versionadded:: 0.1
     """
@@ -114,7 +117,9 @@ class UnitScheme:
     challenge: Any = None
     secret_hint: str = ""
     docs_url: str = ""
-    signed_fields: str = ""
+    algorithm_text: str = ""
+    content_text: str = ""
+    id_text: str = "none sent"
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -118,6 +118,8 @@ SCHEME = AdyenScheme(
     algorithm="sha256",
     secret_format="hex",
     signature_header="body.notificationItems",
+    algorithm_text="HMAC-SHA256 (hex-decoded key), base64, per item",
+    content_text="eight fields of each NotificationRequestItem, ':'-joined",
     secret_hint="the webhook's HMAC key, as the hex Adyen shows",
     docs_url="https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures",
 )

@@ -78,6 +78,18 @@ class AppleScheme(JwtScheme):
                 )
 
 
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+
+scheme = hooksig.schemes.configure(
+    "apple-app-store", bundle_id="com.example.app", environment="Production", app_apple_id=1234567890
+)
+verifier = hooksig.Verifier(scheme)  # the x5c chain must lead to the pinned Apple Root CA - G3
+delivery = verifier.verify(raw_body, request_headers)
+handle(delivery.json(), idempotency_key=delivery.id)
+"""
+
 SCHEME = AppleScheme(
     name="apple-app-store",
     algorithm="ES256",

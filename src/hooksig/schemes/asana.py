@@ -22,6 +22,18 @@ only then.
 
 from hooksig.scheme import HmacScheme
 
+#: The challenge builder this provider's unsigned check needs.
+CHALLENGE = "hook_secret(accept)"
+
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+from hooksig.scheme.challenge import hook_secret
+
+scheme = hooksig.schemes.configure("asana", challenge=hook_secret(store_while_registering))
+verifier = hooksig.Verifier(scheme, secret=stored_hook_secret)
+"""
+
 SCHEME = HmacScheme(
     name="asana",
     signature_header="X-Hook-Signature",

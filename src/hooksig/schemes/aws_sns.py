@@ -222,13 +222,25 @@ class SnsScheme(UnitScheme):
         return HandshakeResponse(200, "text/plain; charset=utf-8", b"subscription confirmed")
 
 
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+
+scheme = hooksig.schemes.configure("aws-sns", topics=("arn:aws:sns:us-east-1:123456789012:orders",))
+verifier = hooksig.Verifier(scheme)  # certificates fetched under the SNS rule, cached
+delivery = verifier.verify(raw_body, request_headers)
+handle(delivery.json(), idempotency_key=delivery.id)
+"""
+
 SCHEME = SnsScheme(
     name="aws-sns",
     key_kind="certificate",
     key_rule=CERTIFICATE_RULE,
     signature_header="body.Signature",
     tolerance=3600,
-    signed_fields="Message, MessageId, Subject, SubscribeURL, Timestamp, Token, TopicArn, Type",
+    algorithm_text="RSA PKCS#1 v1.5 with SHA-1 (SignatureVersion 1) or SHA-256 (2)",
+    content_text="name\\nvalue\\n for the fields the message's Type signs",
+    id_text="body field `MessageId`",
     secret_hint="none: the certificate comes from SigningCertURL (public_key= a KeySource)",
     docs_url="https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html",
 )

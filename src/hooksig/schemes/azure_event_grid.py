@@ -85,6 +85,9 @@ class EventGridScheme:
     docs_url: str = ""
     default_tolerance: float | None = None
     secret_format: str = "utf-8"
+    algorithm_text: str = "none: a secret in the URL's query, compared in constant time"
+    content_text: str = "nothing"
+    id_text: str = "none (each event has its id)"
 
     @property
     def signature_header(self) -> str:
@@ -178,6 +181,22 @@ def validation(subscriptions: Sequence[str] = (), parameter: str = "code") -> Ch
 
     return answer
 
+
+#: The challenge builder this provider's unsigned check needs.
+CHALLENGE = "hooksig.schemes.azure_event_grid.validation()"
+
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+from hooksig.schemes.azure_event_grid import validation
+
+scheme = hooksig.schemes.configure("azure-event-grid", challenge=validation())
+verifier = hooksig.Verifier(scheme, secret="<the ?code= secret>", public_url="https://example.com")
+answer = verifier.challenge(raw_body, request_headers, method=method, path=path_and_query)
+if answer is not None:
+    return answer.status, answer.headers, answer.body
+delivery = verifier.verify(raw_body, request_headers, path=path_and_query)
+"""
 
 SCHEME = EventGridScheme(
     name="azure-event-grid",

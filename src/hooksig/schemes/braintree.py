@@ -85,11 +85,25 @@ class BraintreeScheme(UnitScheme):
         return {"body": urlencode(form)}
 
 
+#: The challenge builder this provider's unsigned check needs.
+CHALLENGE = "bt_challenge()"
+
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+from hooksig.scheme.challenge import bt_challenge
+
+scheme = hooksig.schemes.configure("braintree", challenge=bt_challenge())
+verifier = hooksig.Verifier(scheme, secret=hooksig.Secret("<private key>", key_id="<public key>"))
+"""
+
 SCHEME = BraintreeScheme(
     name="braintree",
     key_kind="hmac",
     algorithm="sha1",
     signature_header="form.bt_signature",
+    algorithm_text="HMAC-SHA1 keyed with SHA-1(private key), hex",
+    content_text="the form field bt_payload",
     secret_hint="Secret(<private key>, key_id=<public key>)",
     docs_url="https://developer.paypal.com/braintree/docs/guides/webhooks/parse/python",
 )

@@ -30,6 +30,18 @@ Configure it::
 
 from hooksig.scheme.jwt import JwtScheme
 
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+
+scheme = hooksig.schemes.configure(
+    "google-pubsub", email="push@my-project.iam.gserviceaccount.com", audience="https://example.com/push"
+)
+verifier = hooksig.Verifier(scheme)  # Google's keys are fetched from its fixed address
+delivery = verifier.verify(raw_body, request_headers)
+handle(delivery.json(), idempotency_key=delivery.id)
+"""
+
 SCHEME = JwtScheme(
     name="google-pubsub",
     algorithm="RS256",

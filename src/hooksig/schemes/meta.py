@@ -23,6 +23,18 @@ unsigned delivery.
 
 from hooksig.scheme import HmacScheme
 
+#: The challenge builder this provider's unsigned check needs.
+CHALLENGE = 'hub_challenge("<verify token>")'
+
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+from hooksig.scheme.challenge import hub_challenge
+
+scheme = hooksig.schemes.configure("meta", challenge=hub_challenge("<your verify token>"))
+verifier = hooksig.Verifier(scheme, secret="<app secret>")
+"""
+
 SCHEME = HmacScheme(
     name="meta",
     signature_header="X-Hub-Signature-256",

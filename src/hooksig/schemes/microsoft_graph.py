@@ -87,6 +87,11 @@ class GraphScheme:
     docs_url: str = ""
     default_tolerance: float | None = field(default=None, init=False)
     secret_format: str = field(default="utf-8", init=False)
+    algorithm_text: str = field(
+        default="none: the clientState secret (+ RS256 validation tokens)", init=False
+    )
+    content_text: str = field(default="nothing: every item's clientState is compared", init=False)
+    id_text: str = field(default="none documented", init=False)
     signature_header: str = field(default="body.value", init=False)
 
     def signed_body_part(self, body: bytes) -> object:
@@ -246,6 +251,24 @@ class GraphScheme:
             item["clientState"] = signer.material.decode("utf-8")
         return {"body": json.dumps(document)}
 
+
+#: The challenge builder this provider's unsigned check needs.
+CHALLENGE = "validation_token()"
+
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+from hooksig.scheme.challenge import validation_token
+
+scheme = hooksig.schemes.configure(
+    "microsoft-graph", app_ids=("<your application id>",), challenge=validation_token()
+)
+verifier = hooksig.Verifier(scheme, secret="<the subscription's clientState>")
+answer = verifier.challenge(raw_body, request_headers, method=method, path=path_and_query)
+if answer is not None:
+    return answer.status, answer.headers, answer.body
+delivery = verifier.verify(raw_body, request_headers)
+"""
 
 SCHEME = GraphScheme(
     name="microsoft-graph",

@@ -55,11 +55,21 @@ class PaddleClassicScheme(UnitScheme):
         return {"body": urlencode(pairs)}
 
 
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+
+verifier = hooksig.Verifier("paddle-classic", public_key=VENDOR_PUBLIC_KEY_PEM)
+delivery = verifier.verify(raw_body, request_headers)
+"""
+
 SCHEME = PaddleClassicScheme(
     name="paddle-classic",
     key_kind="rsa",
     algorithm="sha1",
     signature_header="form.p_signature",
+    algorithm_text="RSA PKCS#1 v1.5 with SHA-1, base64",
+    content_text="PHP serialize() of the other form fields, sorted by name",
     secret_hint="public_key=: the vendor public key (PEM); no secret",
     docs_url="https://developer.paddle.com/webhook-reference/verifying-webhooks",
 )

@@ -189,12 +189,25 @@ class PayPalScheme(UnitScheme):
         }
 
 
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+
+scheme = hooksig.schemes.configure("paypal", webhook_ids=("4JH86294D6297924G",))
+verifier = hooksig.Verifier(scheme)  # the certificate is fetched under PayPal's rule
+delivery = verifier.verify(raw_body, request_headers)
+handle(delivery.json(), idempotency_key=delivery.id)
+"""
+
 SCHEME = PayPalScheme(
     name="paypal",
     key_kind="certificate",
     key_rule=CERTIFICATE_RULE,
     signature_header="PAYPAL-TRANSMISSION-SIG",
     tolerance=300,
+    algorithm_text="RSA PKCS#1 v1.5 with SHA-256 (SHA256withRSA)",
+    content_text="transmission id|transmission time|webhook id|CRC-32 of the body",
+    id_text="body field `id`",
     secret_hint="none: the certificate comes from PAYPAL-CERT-URL; configure webhook_ids=",
     docs_url="https://developer.paypal.com/api/rest/webhooks/rest/",
 )

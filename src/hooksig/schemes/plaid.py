@@ -24,6 +24,16 @@ with ``item_id`` and ``webhook_code`` from the body.
 from hooksig.keysource import UrlRule
 from hooksig.scheme.jwt import JwtScheme
 
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+
+scheme = hooksig.schemes.configure("plaid", credentials={"client_id": PLAID_CLIENT_ID})
+verifier = hooksig.Verifier(scheme, secret=PLAID_SECRET)  # keys from Plaid's key API, by id
+delivery = verifier.verify(raw_body, request_headers)
+handle(delivery.json())
+"""
+
 SCHEME = JwtScheme(
     name="plaid",
     algorithm="ES256",

@@ -102,12 +102,23 @@ class SinchScheme(UnitScheme):
         }
 
 
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+
+secret = hooksig.Secret("<application secret>", key_id="<application key>")
+verifier = hooksig.Verifier("sinch", secret=secret, public_url="https://example.com")
+delivery = verifier.verify(raw_body, request_headers, path=path_and_query)
+"""
+
 SCHEME = SinchScheme(
     name="sinch",
     key_kind="hmac",
     algorithm="sha256",
     secret_format="base64",
     signature_header="Authorization",
+    algorithm_text="HMAC-SHA256 (base64-decoded secret), base64",
+    content_text="METHOD\\nContent-MD5\\nContent-Type\\nx-timestamp:<time>\\npath",
     tolerance=300,
     secret_hint="Secret(<application secret, base64>, key_id=<application key>)",
     docs_url="https://developers.sinch.com/docs/voice/api-reference/authentication/callback-signed-request",

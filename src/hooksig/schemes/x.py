@@ -19,6 +19,18 @@ answer it.  X publishes no CRC example with its expected output.
 
 from hooksig.scheme import HmacScheme
 
+#: The challenge builder this provider's unsigned check needs.
+CHALLENGE = "crc_challenge()"
+
+#: How to build a verifier (shown on the provider page).
+EXAMPLE = """
+import hooksig
+from hooksig.scheme.challenge import crc_challenge
+
+scheme = hooksig.schemes.configure("x", challenge=crc_challenge())
+verifier = hooksig.Verifier(scheme, secret="<consumer secret>")
+"""
+
 SCHEME = HmacScheme(
     name="x",
     signature_header="x-twitter-webhooks-signature",
