@@ -60,6 +60,12 @@ def _declared(scheme: Any) -> bool:
     return hasattr(scheme, "signature_format")
 
 
+_CONSTRUCTIONS = {
+    "token": "none: the secret token itself, compared in constant time",
+    "secret-prefix": "plain {upper} of secret + content (not HMAC)",
+}
+
+
 def _algorithm(scheme: Any) -> str:
     if not _declared(scheme):
         return str(scheme.algorithm_text)
@@ -71,11 +77,8 @@ def _algorithm(scheme: Any) -> str:
         return f"ECDSA P-256 / SHA-256 ({scheme.ecdsa_encoding.upper()} signature)"
     if algorithm.startswith("rsa-"):
         return f"RSA PKCS#1 v1.5 / {algorithm[4:].upper()}"
-    if construction == "token":
-        return "none: the secret token itself, compared in constant time"
-    if construction == "secret-prefix":
-        return f"plain {algorithm.upper()} of secret + content (not HMAC)"
-    return f"HMAC-{algorithm.upper()}"
+    text = _CONSTRUCTIONS.get(construction, "HMAC-{upper}")
+    return text.format(upper=algorithm.upper())
 
 
 def _signature_format(scheme: Any) -> str:

@@ -82,7 +82,7 @@ def test_refetches_after_the_ttl(server: KeyServer) -> None:
 
 
 def test_unknown_key_id_refetches_at_most_once_per_interval(server: KeyServer) -> None:
-    """A rotated key is picked up, but forged key ids cannot make the receiver hammer the provider."""
+    """A rotated key is picked up; forged key ids cannot make the receiver hammer the provider."""
     server.routes["/keys"] = Route(_jwks("old"))
     clock = Clock()
     source = _source(server, clock, refresh_interval=60)

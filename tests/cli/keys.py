@@ -49,6 +49,24 @@ def rsa_pem() -> str:
     return _rsa_private_key()
 
 
+_SECRET_TEXTS = {
+    "hex": lambda: SECRET.encode().hex(),
+    "base64": lambda: base64.b64encode(SECRET.encode()).decode("ascii"),
+    "whsec": lambda: "whsec_" + base64.b64encode(SECRET.encode()).decode("ascii"),
+}
+
+
+def _asymmetric_keys(scheme: AsymmetricScheme) -> CliKeys:
+    if scheme.algorithm == "ecdsa-p256":
+        pem, public = p256_pair()
+        return CliKeys(pem, public)
+    seed, public_raw = ed25519_pair()
+    if scheme.signing_key_format == "base64":  # Telnyx shows its keys in base64
+        encode = base64.b64encode
+        return CliKeys(encode(seed).decode(), encode(public_raw).decode())
+    return CliKeys(seed.hex(), public_raw.hex())
+
+
 def cli_keys(name: str) -> CliKeys:
     """The keys the CLI reads for scheme *name*, in that scheme's own text format."""
     scheme = schemes.get(name)
@@ -57,19 +75,7 @@ def cli_keys(name: str) -> CliKeys:
         return CliKeys(rsa_pem())  # verified with the public half of the same key
     if kind == "ecdsa-p256":
         return CliKeys(p256_pair()[0])
-    if getattr(scheme, "secret_format", None) == "hex":
-        return CliKeys(SECRET.encode().hex())
-    if getattr(scheme, "secret_format", None) == "base64":
-        return CliKeys(base64.b64encode(SECRET.encode()).decode("ascii"))
     if isinstance(scheme, AsymmetricScheme):
-        if scheme.algorithm == "ecdsa-p256":
-            pem, public = p256_pair()
-            return CliKeys(pem, public)
-        seed, public_raw = ed25519_pair()
-        if scheme.signing_key_format == "base64":  # Telnyx shows its keys in base64
-            encode = base64.b64encode
-            return CliKeys(encode(seed).decode(), encode(public_raw).decode())
-        return CliKeys(seed.hex(), public_raw.hex())
-    if getattr(scheme, "secret_format", None) == "whsec":
-        return CliKeys("whsec_" + base64.b64encode(SECRET.encode()).decode("ascii"))
-    return CliKeys(SECRET)
+        return _asymmetric_keys(scheme)
+    text = _SECRET_TEXTS.get(getattr(scheme, "secret_format", None) or "")
+    return CliKeys(text() if text else SECRET)

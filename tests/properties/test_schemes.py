@@ -60,7 +60,7 @@ def _verify(verifier: hooksig.Verifier, factory: Factory, body: bytes, headers: 
 
 
 def _key_id(verifier: hooksig.Verifier) -> str:
-    """The id of the key that verifies: the first configured one, or the one resolved at run time."""
+    """The id of the key that verifies: the first configured, or the one resolved."""
     # Keys obtained at run time are named by their source: a key id, a certificate URL, the chain.
     kid = next((k.key_id for k in verifier._keys.verify_keys if k.kind == "jwt"), None)
     return kid or _RESOLVED_IDS.get(verifier.scheme.name, "0")

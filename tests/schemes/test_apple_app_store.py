@@ -40,7 +40,7 @@ def test_the_pinned_root_is_apple_root_ca_g3() -> None:
 
 
 def test_apples_real_chain_verifies_to_the_pinned_root() -> None:
-    """The real leaf and WWDR G6 intermediate chain to the root, markers present, at Apple's date."""
+    """The real leaf and WWDR G6 chain to the root, markers present, at Apple's date."""
     real = CHAINS["real"]
     key = verify_x5c(real["chain"], ROOT, OIDS, real["effective_date"], "x5c")
     assert key.curve.name == "secp256r1"
@@ -132,7 +132,7 @@ def test_the_apps_identity_is_checked_in_every_container() -> None:
 
 
 def test_production_checks_the_app_apple_id() -> None:
-    """In production the appAppleId must match too; an external purchase token derives its environment."""
+    """In production appAppleId must match; an external purchase token derives its environment."""
     production = hooksig.schemes.configure(
         "apple-app-store", bundle_id="com.example", environment="Production", app_apple_id=42
     )
@@ -183,7 +183,7 @@ def test_a_chain_from_another_root_is_refused() -> None:
 
 def test_the_app_must_be_configured() -> None:
     """Without bundle_id and environment, verifying with Apple's root is refused at construction."""
-    with pytest.raises(ConfigurationError, match="data.bundleId"):
+    with pytest.raises(ConfigurationError, match=r"data\.bundleId"):
         Verifier("apple-app-store")
     with pytest.raises(ConfigurationError):
         Verifier(_scheme(), public_key=[b"not a certificate"])

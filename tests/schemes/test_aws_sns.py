@@ -1,5 +1,5 @@
 """
-AWS SNS: genuine messages with the genuine certificate, fetched from a real HTTPS server, and hostile ones.
+AWS SNS: genuine messages with the genuine certificate fetched over real HTTPS, and hostile ones.
 
 The published vectors (tests/vectors/providers/official/aws-sns.json) run in
 test_official_vectors.py; here the certificate is fetched, the host rule is
@@ -73,9 +73,9 @@ def _verifier(recorder: Recorder, **settings: Any) -> Verifier:
 
 
 def test_genuine_messages_verify_with_the_certificate_fetched_over_https(server: KeyServer) -> None:
-    """The four genuine messages verify with the genuine certificate served over TLS, fetched once."""
+    """The genuine messages verify with the genuine certificate served over TLS, fetched once."""
     vector = GENUINE[0]
-    ((url, cert),) = vector["public_key"].items()
+    ((_url, cert),) = vector["public_key"].items()
     server.routes["/SimpleNotificationService-genuine.pem"] = Route(cert.encode())
     rule = server.rule(path=r"/[A-Za-z0-9._\-]+\.pem")  # for this test only: the local server
     scheme = hooksig.schemes.configure("aws-sns", key_rule=rule)
@@ -262,12 +262,13 @@ def test_string_to_sign_per_type() -> None:
 
 
 def test_subscription_is_confirmed_after_verification_on_the_sns_host_only() -> None:
-    """confirm_subscriptions: the verified confirmation's SubscribeURL is visited, under the rule."""
+    """confirm_subscriptions: the verified confirmation's SubscribeURL is visited, by rule."""
     recorder = Recorder({URL: certificate(KEY), CONFIRMATION["SubscribeURL"]: b"<ok/>"})
     verifier = _verifier(recorder, confirm_subscriptions=True)
     delivery = verifier.verify(dumps(_signed(CONFIRMATION)), {}, now=NOW)
     answer = verifier.handshake(delivery)
-    assert answer is not None and answer.status == 200
+    assert answer is not None
+    assert answer.status == 200
     assert [call.url for call in recorder.calls] == [URL, CONFIRMATION["SubscribeURL"]]
     # A notification is no handshake; an unconfigured scheme confirms nothing.
     assert verifier.handshake(verifier.verify(dumps(_signed(NOTIFICATION)), {}, now=NOW)) is None

@@ -2,7 +2,8 @@
 Azure Event Grid: the query secret, and the subscription validation answered only with it.
 
 The validation event is the documented example
-(MicrosoftDocs/azure-docs@2179f4c ``articles/event-grid/end-point-validation-event-grid-events-schema.md``).
+(MicrosoftDocs/azure-docs@2179f4c
+``articles/event-grid/end-point-validation-event-grid-events-schema.md``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ SECRET = "hooksig-grid-secret-0123456789ab"
 VALIDATION = [
     {
         "id": "2d1781af-3a4c-4d7c-bd0c-e34b19da4e66",
-        "topic": "/subscriptions/xx/resourceGroups/xx/providers/Microsoft.Storage/storageAccounts/xx",
+        "topic": "/subscriptions/xx/resourceGroups/xx/providers/Microsoft.Storage/"
+        "storageAccounts/xx",
         "subject": "",
         "data": {
             "validationCode": "512d38b6-c7b8-40c8-89fe-f46f9e9622b6",
@@ -70,7 +72,8 @@ def test_the_validation_event_is_answered_only_with_the_secret() -> None:
     headers = {"aeg-event-type": "SubscriptionValidation", "aeg-subscription-name": "MYSUB"}
     body = json.dumps(VALIDATION).encode()
     answer = verifier.challenge(body, headers, method="POST", path=f"/hooks/grid?code={SECRET}")
-    assert answer is not None and answer.status == 200
+    assert answer is not None
+    assert answer.status == 200
     assert json.loads(answer.body) == {"validationResponse": "512d38b6-c7b8-40c8-89fe-f46f9e9622b6"}
     for path in ("/hooks/grid?code=guess", "/hooks/grid"):
         assert verifier.challenge(body, headers, method="POST", path=path) is None
@@ -94,13 +97,14 @@ def test_only_the_subscriptions_you_created() -> None:
 
 
 def test_the_cloudevents_handshake() -> None:
-    """OPTIONS with WebHook-Request-Origin: answered with WebHook-Allowed-Origin, given the secret."""
+    """OPTIONS with WebHook-Request-Origin: WebHook-Allowed-Origin, given the secret."""
     verifier = _verifier(challenge=validation())
     ok = f"/hooks/grid?code={SECRET}"
     answer = verifier.challenge(
         b"", {"WebHook-Request-Origin": "eventgrid.azure.net"}, method="OPTIONS", path=ok
     )
-    assert answer is not None and answer.headers["WebHook-Allowed-Origin"] == "eventgrid.azure.net"
+    assert answer is not None
+    assert answer.headers["WebHook-Allowed-Origin"] == "eventgrid.azure.net"
     assert verifier.challenge(b"", {}, method="OPTIONS", path=ok) is None
     assert (
         verifier.challenge(

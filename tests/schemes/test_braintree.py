@@ -31,7 +31,7 @@ def _verifier(**settings: object) -> Verifier:
 
 
 def test_hooksig_accepts_the_sdks_sample_notifications() -> None:
-    """webhook_testing.sample_notification (built offline) verifies; the key id is the public key."""
+    """webhook_testing.sample_notification (offline) verifies; the key id is the public key."""
     sample = _gateway().webhook_testing.sample_notification(
         braintree.WebhookNotification.Kind.SubscriptionWentPastDue, "sub_1"
     )

@@ -1,5 +1,5 @@
 """
-Contentful: the vector Contentful's own toolkit makes, the toolkit's path encoding, and the contract.
+Contentful: a vector made by its own toolkit, the toolkit's path encoding, and the contract.
 
 @contentful/node-apps-toolkit 3.16.1 ``signRequest(secret, {method POST, path
 "/api/webhook?x=1&y=a b", headers {Content-Type: application/json, X-Custom: " v "},
@@ -27,7 +27,9 @@ from tests.schemes.contract import SchemeContract
 SECRET = "a" * 64
 TOOLKIT = {
     "x-contentful-signature": "97a7a5c04ae91de2bac2605c4b01cac30a681f5f20668a0f1b1ec8bd2618e33a",
-    "x-contentful-signed-headers": "content-type,x-contentful-signed-headers,x-contentful-timestamp,x-custom",
+    "x-contentful-signed-headers": (
+        "content-type,x-contentful-signed-headers,x-contentful-timestamp,x-custom"
+    ),
     "x-contentful-timestamp": "1603379941037",
     "Content-Type": "application/json",
     "X-Custom": " v ",
@@ -68,7 +70,7 @@ def test_the_path_is_encoded_as_the_toolkit_encodes_it() -> None:
     ids=["listed-but-absent", "not-lower-case", "repeated"],
 )
 def test_the_signed_header_list_is_strict(listed: str, error: type[Exception]) -> None:
-    """A listed header that is absent (the toolkit skips it), a malformed or repeated name: refused."""
+    """A listed header that is absent (the toolkit skips it), malformed or repeated: refused."""
     with pytest.raises(error):
         Verifier("contentful", secret=SECRET).verify(
             b'{"a":1}', {**TOOLKIT, "x-contentful-signed-headers": listed}, url=URL, now=1603379941

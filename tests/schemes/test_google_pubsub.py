@@ -1,5 +1,5 @@
 """
-Google Pub/Sub push: OIDC tokens against google-auth (both ways), keys over real HTTPS, hostile tokens.
+Google Pub/Sub push: tokens against google-auth (both ways), keys over real HTTPS, hostile tokens.
 
 Google's documented token cannot be verified offline (its key has rotated
 away), so the cross-check is google-auth itself: ``google.auth.jwt.decode``
@@ -81,7 +81,7 @@ def _verify(token: str, recorder: Recorder | None = None, now: float = NOW) -> h
 
 
 def test_hooksig_accepts_google_auth_tokens() -> None:
-    """A token google-auth signs verifies, under Google's certificate map; its messageId is the id."""
+    """A token google-auth signs verifies under Google's certificate map; messageId is the id."""
     delivery = _verify(_google_token())
     assert delivery.key_id == KID
     assert delivery.timestamp == NOW
@@ -89,13 +89,14 @@ def test_hooksig_accepts_google_auth_tokens() -> None:
 
 
 def test_google_auth_accepts_hooksig_tokens() -> None:
-    """google.auth.jwt.decode accepts what hooksig signs (with signing_key=), for the same audience."""
+    """google.auth.jwt.decode accepts what hooksig signs (signing_key=), for the same audience."""
     verifier = Verifier(_scheme(), signing_key=RSA_PEM)
     headers = verifier.sign(BODY, timestamp=int(time.time()))
     token = headers["Authorization"].removeprefix("Bearer ")
     pem = certificate(private(RSA_PEM), subject="google").decode()
     claims = google_jwt.decode(token, certs={"hooksig-test": pem}, audience=AUDIENCE)
-    assert claims["email"] == EMAIL and claims["email_verified"] is True
+    assert claims["email"] == EMAIL
+    assert claims["email_verified"] is True
 
 
 def _forged(alg: str, key: object) -> str:
@@ -200,7 +201,7 @@ def test_the_audience_defaults_to_the_push_url() -> None:
 
 
 def test_the_service_account_is_required() -> None:
-    """Anyone can point a push subscription at your URL: without email= the verifier refuses to build."""
+    """Anyone can point a push subscription at your URL: without email= no verifier is built."""
     with pytest.raises(ConfigurationError, match="email"):
         Verifier("google-pubsub")
     with pytest.raises(ConfigurationError):

@@ -19,7 +19,7 @@ FORM = urllib.parse.urlencode({"mandrill_events": '[{"event": "send", "_id": "ab
 
 
 def test_the_recipe_recomputed_independently() -> None:
-    """base64(HMAC-SHA1(key, URL + each field name and value, sorted)): computed here, verified there."""
+    """base64(HMAC-SHA1(key, URL + each field name and value, sorted)), computed here."""
     fields = {"mandrill_events": '[{"event": "send", "_id": "abc"}]', "b": "2", "a": "1"}
     body = urllib.parse.urlencode(fields).encode()
     signed = URL + "".join(name + fields[name] for name in sorted(fields))

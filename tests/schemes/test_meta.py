@@ -1,4 +1,4 @@
-"""Meta (and its aliases): the contract, and the hub.challenge answered only with the verify token."""
+"""Meta (and its aliases): the contract, and hub.challenge answered only with the verify token."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_aliases_are_meta(alias: str) -> None:
     assert schemes.get(alias) is schemes.get("meta")
 
 
-def _verifier(token: str = "my-verify-token") -> Verifier:
+def _verifier(token: str = "my-verify-token") -> Verifier:  # noqa: S107 - a test token
     return Verifier(schemes.configure("meta", challenge=hub_challenge(token)), secret=SECRET)
 
 

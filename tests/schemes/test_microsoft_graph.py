@@ -1,5 +1,6 @@
 """
-Microsoft Graph: clientState on every item, every validation token (keys over real HTTPS), and validationToken.
+Microsoft Graph: clientState on every item, every validation token (keys over real HTTPS),
+and the validationToken check.
 
 The notification below has the shape of Graph's documented example
 (microsoftgraph/microsoft-graph-docs-contrib@01c641a

@@ -1,5 +1,5 @@
 """
-Paddle Classic: recomputed from Paddle's recipe with an independent PHP serialiser (no published key).
+Paddle Classic: recomputed from Paddle's recipe with an independent PHP serialiser.
 
 Paddle's page gives the PHP recipe (ksort, serialize, openssl_verify with SHA-1)
 but no alert signed with a published key, so a key is made here and the

@@ -44,7 +44,7 @@ def server() -> Iterator[KeyServer]:
 def test_the_genuine_delivery_verifies_with_its_certificate_fetched_over_https(
     server: KeyServer,
 ) -> None:
-    """The sandbox certificate, served over TLS, chains to DigiCert at 2015: the delivery verifies."""
+    """The sandbox certificate, served over TLS, chains to DigiCert at 2015: it verifies."""
     server.routes["/v1/notifications/certs/CERT-genuine"] = Route(LEAF.encode())
     rule = server.rule(path=r"/v1/notifications/certs/[A-Za-z0-9\-]+")  # tests only
     verifier = Verifier(_scheme(key_rule=rule), public_key=KeySource(fetch=server.fetch()))
@@ -58,7 +58,7 @@ def test_the_genuine_delivery_verifies_with_its_certificate_fetched_over_https(
 
 
 def test_the_genuine_certificate_expires() -> None:
-    """At 2018 the 2015 sandbox certificate has expired: refused (the window turned off to see it)."""
+    """At 2018 the 2015 sandbox certificate has expired (the window is off to show it)."""
     verifier = Verifier(_scheme(), public_key={CERT_URL: LEAF}, tolerance=math.inf)
     at = dt.datetime(2018, 1, 1, tzinfo=dt.timezone.utc).timestamp()
     with pytest.raises(InvalidSignature) as info:
@@ -147,7 +147,7 @@ class TestPayPalContract(SchemeContract):
     id_source = "body"
 
     def verifier(self, **overrides: Any) -> Verifier:
-        """The test certificate is served by an injected KeySource that never touches the network."""
+        """The test certificate comes from an injected KeySource that makes no request."""
         keys = {**self.keys, **overrides}
         if "signing_key" in keys and "public_key" not in keys:
             made, _ = _scheme()._test_certificates(private(keys["signing_key"]))

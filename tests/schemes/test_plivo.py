@@ -38,15 +38,20 @@ def test_the_v2_published_vector() -> None:
 
 
 def _params(body: bytes) -> dict[str, list[str]]:
-    return {k: v for k, v in urllib.parse.parse_qs(body.decode(), keep_blank_values=True).items()}
+    return dict(urllib.parse.parse_qs(body.decode(), keep_blank_values=True).items())
 
 
 @pytest.mark.parametrize(
     ("method", "url", "body"),
-    [("POST", URL, FORM), ("POST", URL.split("?")[0], FORM), ("GET", URL, b""), ("POST", URL, b"")],
+    [
+        ("POST", URL, FORM),
+        ("POST", URL.split("?", maxsplit=1)[0], FORM),
+        ("GET", URL, b""),
+        ("POST", URL, b""),
+    ],
 )
 def test_the_sdk_accepts_hooksig_v3_signatures(method: str, url: str, body: bytes) -> None:
-    """validate_v3_signature accepts what hooksig signs: GET, POST with and without query or body."""
+    """validate_v3_signature accepts what hooksig signs: GET, POST, with or without query, body."""
     headers = Verifier("plivo", secret=SECRET).sign(body, url=url, method=method, id="nonce-1")
     params = _params(body) if method == "POST" else {}
     assert validate_v3_signature(
@@ -55,7 +60,7 @@ def test_the_sdk_accepts_hooksig_v3_signatures(method: str, url: str, body: byte
 
 
 def test_hooksig_accepts_v3_signatures_the_sdk_recomputes() -> None:
-    """A header holding another signature first, then the SDK's own, verifies (the list is searched)."""
+    """A header holding another signature, then the SDK's own, verifies (the list is searched)."""
     headers = Verifier("plivo", secret=SECRET).sign(FORM, url=URL, id="nonce-2")
     value = headers["X-Plivo-Signature-V3"]
     assert validate_v3_signature("POST", URL, "nonce-2", SECRET, value, _params(FORM))
@@ -83,7 +88,7 @@ class TestPlivoV3(SchemeContract):
 
 
 class TestPlivoV2(SchemeContract):
-    """Plivo V2 through the contract: the URL without query, and the nonce; the body is not signed."""
+    """Plivo V2 through the contract: the URL without query and the nonce; no body signed."""
 
     scheme = "plivo-v2"
     keys: ClassVar = {"secret": SECRET}

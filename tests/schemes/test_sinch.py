@@ -1,4 +1,4 @@
-"""Sinch against its SDK (the ``service`` label, both ways), labels as configuration, the contract."""
+"""Sinch against its SDK (``service`` label, both ways), labels as configuration, the contract."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from tests.schemes.contract import SchemeContract
 APP_KEY = "669E367E-6BBA-48AB-AF15-266871C28135"
 SECRET_B64 = "BeIukql3pTKJ8RGL5zo0DA=="
 PATH = "/sinch/callback/ace"
-BODY = b'{"event":"ace","callid":"822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257","timestamp":"2014-09-24T10:59:41Z","version":1}'
+BODY = (
+    b'{"event":"ace","callid":"822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257",'
+    b'"timestamp":"2014-09-24T10:59:41Z","version":1}'
+)
 NOW = 1411556381
 
 

@@ -32,7 +32,7 @@ def test_the_sdk_accepts_hooksig_signatures() -> None:
 
 
 def test_hooksig_accepts_signatures_made_as_telnyx_makes_them() -> None:
-    """Ed25519 over "timestamp|body" with the account key, checked first by the SDK, verifies here."""
+    """Ed25519 over "timestamp|body" with the account key (the SDK agrees) verifies here."""
     stamp = str(int(time.time()))
     signature = base64.b64encode(_PRIVATE.sign(stamp.encode() + b"|" + BODY)).decode()
     headers = {"telnyx-signature-ed25519": signature, "telnyx-timestamp": stamp}

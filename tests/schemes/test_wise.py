@@ -1,4 +1,4 @@
-"""Wise: the published keys, the contract on RSA-SHA256 (the sandbox vector runs in the official set)."""
+"""Wise: the published keys, and the contract (the sandbox vector runs in the official set)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,8 @@ def test_the_crc_is_answered_with_an_hmac_of_the_token() -> None:
     """GET crc_token=T -> {"response_token": "sha256=" + base64 HMAC-SHA256(secret, T)}."""
     verifier = Verifier(schemes.configure("x", challenge=crc_challenge()), secret=CONSUMER_SECRET)
     answer = verifier.challenge(b"", {}, method="GET", path=f"/hooks/x?crc_token={TOKEN}")
-    assert answer is not None and answer.headers["Content-Type"] == "application/json"
+    assert answer is not None
+    assert answer.headers["Content-Type"] == "application/json"
     expected = base64.b64encode(
         hmac.digest(CONSUMER_SECRET.encode(), TOKEN.encode(), hashlib.sha256)
     )

@@ -119,7 +119,7 @@ def verify_chain(
     try:
         if server_names:
             for name in server_names:
-                verifier = builder.build_server_verifier(verification.DNSName(name))
+                verifier = builder.build_server_verifier(x509.DNSName(name))
                 try:
                     verifier.verify(leaf, list(intermediates))
                 except verification.VerificationError:

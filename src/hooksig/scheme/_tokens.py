@@ -108,13 +108,29 @@ def _set(claims: dict[str, Any], path: str, value: object) -> None:
 def sign_token(
     scheme: JwtScheme, keys: KeyRing, request: Request, timestamp: int | None, id: str | None
 ) -> dict[str, str]:
-    """The header (or ``body.*`` field) carrying a token *scheme* accepts, signed with the ring's key."""
+    """The header (or ``body.*`` field) with a token *scheme* accepts, signed by the ring."""
     import jwt
 
     signer = keys.signing_key
     if signer is None:
         raise ConfigurationError("signing needs signing_key= (or a secret for HS256)")
-    issued = int(timestamp or 0)
+    claims = _claims(scheme, request, int(timestamp or 0), id)
+    headers: dict[str, Any] = {}
+    if scheme.key_mode == "x5c":
+        chain: Any = next(k.material for k in keys.verify_keys if k.kind == "x5c-chain")
+        headers["x5c"] = list(chain)
+    elif scheme.key_mode != "secret":
+        headers["kid"] = signer.key_id
+    material: Any = signer.material
+    token = jwt.encode(claims, material, algorithm=scheme.algorithm, headers=headers)
+    if scheme.token_field is not None:
+        return {f"body.{scheme.token_field}": token}
+    value = f"Bearer {token}" if scheme.bearer else token
+    return {scheme.token_header: value}
+
+
+def _claims(scheme: JwtScheme, request: Request, issued: int, id: str | None) -> dict[str, Any]:
+    """The claims of a test token: the provider's, the body's hash, the id, the time."""
     claims: dict[str, Any] = {}
     if scheme.token_field is not None:
         try:
@@ -139,15 +155,4 @@ def sign_token(
         claims[scheme.body_hash_claim] = hashlib.sha256(request.body).hexdigest()
     if scheme.id_claim is not None:
         claims[scheme.id_claim] = id or str(uuid.uuid4())
-    headers: dict[str, Any] = {}
-    if scheme.key_mode == "x5c":
-        chain = next(k.material for k in keys.verify_keys if k.kind == "x5c-chain")
-        headers["x5c"] = list(chain)
-    elif scheme.key_mode != "secret":
-        headers["kid"] = signer.key_id
-    material: Any = signer.material
-    token = jwt.encode(claims, material, algorithm=scheme.algorithm, headers=headers)
-    if scheme.token_field is not None:
-        return {f"body.{scheme.token_field}": token}
-    value = f"Bearer {token}" if scheme.bearer else token
-    return {scheme.token_header: value}
+    return claims

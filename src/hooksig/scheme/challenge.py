@@ -140,7 +140,7 @@ def validation_token() -> Challenge:
 
 def crc_challenge() -> Challenge:
     """
-    X: answer ``GET ?crc_token=T`` with ``{"response_token": "sha256=<base64 HMAC-SHA256(key, T)>"}``.
+    X: answer ``GET ?crc_token=T`` with ``{"response_token": "sha256=<base64 HMAC(key, T)>"}``.
 
     The reply is a MAC under the consumer secret (the verifier's first key).
 
@@ -164,7 +164,7 @@ _BT_CHALLENGE = re.compile(r"[a-f0-9]{20,32}")
 
 def bt_challenge() -> Challenge:
     """
-    Braintree: answer ``GET ?bt_challenge=C`` with ``<public key>|hex(HMAC-SHA1(SHA1(private key), C))``.
+    Braintree: answer ``GET ?bt_challenge=C`` with ``<public key>|hex(HMAC-SHA1(SHA1(key), C))``.
 
     The verifier's first key must be ``Secret(<private key>, key_id=<public key>)``.
 
@@ -186,7 +186,7 @@ def bt_challenge() -> Challenge:
 
 def hook_secret(accept: Callable[[str], bool]) -> Challenge:
     """
-    Asana: answer a ``POST`` carrying ``X-Hook-Secret`` by echoing it, if ``accept(secret)`` says so.
+    Asana: answer a ``POST`` with ``X-Hook-Secret`` by echoing it, if ``accept(secret)`` says so.
 
     *accept* stores the secret (for the verifier you build next) and returns
     ``True`` only while you are creating a webhook: Asana sends the handshake

@@ -156,7 +156,7 @@ def multipart_field(body: bytes, content_type: str, name: str) -> bytes | None:
     if not message.is_multipart():
         raise MalformedSignature("the multipart body has no parts", reason="bad_form")
     found: bytes | None = None
-    for count, part in enumerate(message.iter_parts(), 1):  # type: ignore[attr-defined]
+    for count, part in enumerate(message.iter_parts(), 1):
         if count > MAX_PARTS:
             raise MalformedSignature("the multipart body has too many parts", reason="bad_form")
         if part.get_param("name", header="content-disposition") != name:

@@ -32,6 +32,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -45,7 +46,6 @@ from ..errors import (
     ExtraNotInstalled,
     InvalidSignature,
     MalformedSignature,
-    MissingSignature,
     TimestampOutOfTolerance,
 )
 from ..keys import Key, KeyRing, SecretLike, hmac_ring
@@ -109,7 +109,7 @@ def _number(claims: Mapping[str, Any], name: str, where: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         raise MalformedSignature(f"claim {name} is not a number", reason="bad_claim", header=where)
     return float(value)
 
@@ -276,9 +276,8 @@ class JwtScheme:
         """The URLs this scheme fetches keys from."""
         if self.key_rule is not None:
             return self.key_rule
-        from urllib.parse import urlsplit
-
         import re
+        from urllib.parse import urlsplit
 
         parts = urlsplit(self.keys_url)
         return UrlRule(host=re.escape(parts.hostname or ""), path=re.escape(parts.path))
@@ -542,7 +541,7 @@ class JwtScheme:
         )
 
     def _body_id(self, body: bytes) -> str | None:
-        """The id at ``id_field`` of the JSON body, if it is one (Google's ``message.messageId``)."""
+        """The id at ``id_field`` of the JSON body, if any (Google's ``message.messageId``)."""
         assert self.id_field is not None  # noqa: S101 - checked by the caller
         try:
             value = _claim(load_json(body), self.id_field)  # type: ignore[arg-type]

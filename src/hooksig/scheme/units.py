@@ -195,10 +195,10 @@ class UnitScheme:
 
     def _hmac_ring(self, secrets: Sequence[SecretLike]) -> KeyRing:
         if self.secret_format != "hex":
-            return self._derive(hmac_ring(secrets, self.secret_format))
+            return self._derive(hmac_ring(secrets, self.secret_format or "utf-8"))
         ring = []
         for item in secrets:
-            value = getattr(item, "value", item)
+            value: Any = getattr(item, "value", item)
             key_id = getattr(item, "key_id", None)
             if isinstance(value, str):
                 try:

@@ -179,7 +179,7 @@ def configure(scheme: str | Scheme, /, **settings: Any) -> Scheme:
     if hook is not None:
         configured: Scheme = hook(**settings)
         return configured
-    known = (
+    known: set[str] = (
         {f.name for f in dataclasses.fields(base) if f.init}
         if dataclasses.is_dataclass(base)
         else set()

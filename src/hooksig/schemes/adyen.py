@@ -1,5 +1,5 @@
 """
-Adyen (standard webhooks): HMAC-SHA256 of eight fields of *each* notification item, base64, hex key.
+Adyen (standard webhooks): HMAC-SHA256 of eight fields of *each* notification item, base64.
 
 Sources: https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures
 and Adyen's SDK, Adyen/adyen-python-api-library@b6f4979 (``Adyen/util.py``
@@ -75,7 +75,7 @@ class AdyenScheme(UnitScheme):
     def _units(self, request: Any) -> ParsedUnits:
         units = []
         for index, item in enumerate(_items(json_document(request.body))):
-            where = f"body.notificationItems.{index}.NotificationRequestItem.additionalData.hmacSignature"
+            where = f"body.notificationItems.{index}.NotificationRequestItem"
             text = pick(item, "additionalData.hmacSignature", signature=True) or ""
             signature = self._decode(text, "base64", where)
             units.append(Unit((signing_string(item),), (signature,), where))
@@ -88,13 +88,14 @@ class AdyenScheme(UnitScheme):
     ) -> dict[str, str]:
         import json
 
+        document: Any
         try:
             document = json.loads(request.body)
         except ValueError:
             document = None
         if not isinstance(document, dict) or "notificationItems" not in document:
             # Any other body rides along, unsigned, as Adyen's free-form additional data.
-            item = {
+            fallback: dict[str, Any] = {
                 "pspReference": id or "7914073381342284",
                 "merchantAccountCode": "HooksigTest",
                 "merchantReference": "hooksig-test",
@@ -103,7 +104,10 @@ class AdyenScheme(UnitScheme):
                 "success": "true",
                 "additionalData": {"hooksig.body": request.body.decode("utf-8", "replace")},
             }
-            document = {"live": "false", "notificationItems": [{"NotificationRequestItem": item}]}
+            document = {
+                "live": "false",
+                "notificationItems": [{"NotificationRequestItem": fallback}],
+            }
         for item in _items(document):
             signature = self._signature(keys, signing_string(item))
             item.setdefault("additionalData", {})["hmacSignature"] = base64.b64encode(

@@ -1,5 +1,5 @@
 """
-Apple App Store Server Notifications V2: an ES256 JWS in the body, its x5c chain pinned to Apple's root.
+Apple App Store Server Notifications V2: an ES256 JWS whose x5c chain is pinned to Apple's root.
 
 Sources: https://developer.apple.com/documentation/appstoreservernotifications/responsebodyv2
 and Apple's own verifier, apple/app-store-server-library-python@8b5ccdc
@@ -33,8 +33,8 @@ Configure it::
 """
 
 import base64
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from hooksig.errors import InvalidSignature
@@ -83,7 +83,10 @@ EXAMPLE = """
 import hooksig
 
 scheme = hooksig.schemes.configure(
-    "apple-app-store", bundle_id="com.example.app", environment="Production", app_apple_id=1234567890
+    "apple-app-store",
+    bundle_id="com.example.app",
+    environment="Production",
+    app_apple_id=1234567890,
 )
 verifier = hooksig.Verifier(scheme)  # the x5c chain must lead to the pinned Apple Root CA - G3
 delivery = verifier.verify(raw_body, request_headers)

@@ -1,5 +1,5 @@
 """
-Asana: HMAC-SHA256 of the body, hex, in ``X-Hook-Signature``, keyed with the secret of the handshake.
+Asana: HMAC-SHA256 of the body, hex, in ``X-Hook-Signature``, keyed with the handshake's secret.
 
 Sources: https://developers.asana.com/reference/createwebhook and
 https://developers.asana.com/docs/webhooks-guide (Asana's example server,

@@ -128,6 +128,32 @@ class EventGridScheme:
         return {f"query.{self.parameter}": signer.material.decode("utf-8")}
 
 
+def _allowed_origin(request: Request) -> HandshakeResponse | None:
+    """CloudEvents' abuse protection: consent to the origin that asked."""
+    origin = request.headers.optional("WebHook-Request-Origin")
+    if origin is None or not 0 < len(origin) <= 255 or not origin.isprintable():
+        return None
+    allowed = (("WebHook-Allowed-Origin", origin), ("Allow", "POST, OPTIONS"))
+    return HandshakeResponse(200, "text/plain; charset=utf-8", b"", allowed)
+
+
+def _validation_response(body: bytes) -> HandshakeResponse | None:
+    """``{"validationResponse": code}`` for a one-event SubscriptionValidationEvent array."""
+    try:
+        events = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    event = events[0] if isinstance(events, list) and len(events) == 1 else None
+    if not isinstance(event, dict) or event.get("eventType") != VALIDATION_EVENT:
+        return None
+    data = event.get("data")
+    code = data.get("validationCode") if isinstance(data, dict) else None
+    if not isinstance(code, str) or not 0 < len(code) <= MAX_CHALLENGE:
+        return None
+    reply = json.dumps({"validationResponse": code}).encode()
+    return HandshakeResponse(200, "application/json", reply)
+
+
 def validation(subscriptions: Sequence[str] = (), parameter: str = "code") -> Challenge:
     """
     Event Grid's subscription validation, answered only with the URL's secret present.
@@ -145,39 +171,15 @@ def validation(subscriptions: Sequence[str] = (), parameter: str = "code") -> Ch
             digest = _secret(request, parameter)
         except (MissingSignature, ConfigurationError):
             return None
-        if _known(keys, digest) is None:
-            return None
         name = request.headers.optional("aeg-subscription-name")
-        if allowed and (name or "").upper() not in allowed:
+        if _known(keys, digest) is None or (allowed and (name or "").upper() not in allowed):
             return None
         if request.method == "OPTIONS":
-            origin = request.headers.optional("WebHook-Request-Origin")
-            if origin is None or not 0 < len(origin) <= 255 or not origin.isprintable():
-                return None
-            return HandshakeResponse(
-                200,
-                "text/plain; charset=utf-8",
-                b"",
-                (("WebHook-Allowed-Origin", origin), ("Allow", "POST, OPTIONS")),
-            )
-        if (
-            request.method != "POST"
-            or request.headers.optional("aeg-event-type") != "SubscriptionValidation"
-        ):
+            return _allowed_origin(request)
+        kind = request.headers.optional("aeg-event-type")
+        if request.method != "POST" or kind != "SubscriptionValidation":
             return None
-        try:
-            events = json.loads(request.body)
-        except (ValueError, RecursionError):
-            return None
-        event = events[0] if isinstance(events, list) and len(events) == 1 else None
-        if not isinstance(event, dict) or event.get("eventType") != VALIDATION_EVENT:
-            return None
-        data = event.get("data")
-        code = data.get("validationCode") if isinstance(data, dict) else None
-        if not isinstance(code, str) or not 0 < len(code) <= MAX_CHALLENGE:
-            return None
-        reply = json.dumps({"validationResponse": code}).encode()
-        return HandshakeResponse(200, "application/json", reply)
+        return _validation_response(request.body)
 
     return answer
 

@@ -48,7 +48,8 @@ def canonical_request(parsed: ParsedSignature, request: Request) -> bytes:
     """Contentful: ``METHOD\\npath\\nname:value;...\\nbody`` over the listed headers."""
     if request.url is None:
         raise ConfigurationError(
-            "the contentful scheme signs the path: pass url= to verify() or public_url= to the Verifier"
+            "the contentful scheme signs the path: pass url= to verify() "
+            "or public_url= to the Verifier"
         )
     parts = urlsplit(request.url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")

@@ -1,5 +1,5 @@
 """
-Dropbox Sign (HelloSign): HMAC-SHA256 of ``event_time + event_type``, hex, in the body's ``event.event_hash``.
+Dropbox Sign (HelloSign): HMAC-SHA256 of ``event_time + event_type``, hex, in ``event.event_hash``.
 
 Sources: https://developers.hellosign.com/docs/events/walkthrough/ and Dropbox Sign's SDK,
 dropbox-sign 2.0.0 (``dropbox_sign/event_callback_helper.py`` ``EventCallbackHelper.is_valid``),

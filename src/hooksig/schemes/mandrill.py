@@ -27,7 +27,8 @@ def url_and_fields(parsed: ParsedSignature, request: Request) -> bytes:
         from hooksig.errors import ConfigurationError
 
         raise ConfigurationError(
-            "the mandrill scheme signs the URL: pass url= to verify() or public_url= to the Verifier"
+            "the mandrill scheme signs the URL: pass url= to verify() "
+            "or public_url= to the Verifier"
         )
     parts = [request.url]
     fields = form_fields(request)

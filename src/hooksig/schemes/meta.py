@@ -1,5 +1,5 @@
 """
-Meta (Facebook, Instagram, Messenger, WhatsApp): HMAC-SHA256 of the body, hex, in ``X-Hub-Signature-256``.
+Meta (Facebook, Instagram, Messenger, WhatsApp): HMAC-SHA256 of the body in ``X-Hub-Signature-256``.
 
 Sources: https://developers.facebook.com/docs/graph-api/webhooks/getting-started and
 https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/create-webhook-endpoint
@@ -14,8 +14,9 @@ webhooks; the same for Instagram and Messenger per third-party sources), so
 rely on the idempotency guard with ids from the body (``entry[].id``,
 message ids).
 
-Challenge: subscribing an endpoint sends ``GET ?hub.mode=subscribe&hub.verify_token=...&hub.challenge=...``,
-unsigned.  Configure ``challenge=hooksig.scheme.challenge.hub_challenge("<your verify token>")``
+Challenge: subscribing an endpoint sends, unsigned,
+``GET ?hub.mode=subscribe&hub.verify_token=...&hub.challenge=...``.  Configure
+``challenge=hooksig.scheme.challenge.hub_challenge("<your verify token>")``
 and the adapters answer it with the challenge, only when the verify token
 matches (compared in constant time); anything else is refused as an
 unsigned delivery.

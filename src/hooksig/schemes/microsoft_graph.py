@@ -1,5 +1,5 @@
 """
-Microsoft Graph change notifications: ``clientState`` on every item, and every validation token when rich.
+Microsoft Graph change notifications: ``clientState`` on every item, and every validation token.
 
 Sources: https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks and
 https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data
@@ -133,7 +133,7 @@ class GraphScheme:
                 "field body.value is not a list", reason="bad_field", header="body.value"
             )
         states, tenants = [], set()
-        for index, item in enumerate(items):
+        for _index, item in enumerate(items):
             state = pick(item, "clientState", signature=True) if isinstance(item, dict) else None
             if state is None:
                 raise MalformedSignature(

@@ -1,5 +1,5 @@
 """
-Paddle Classic: RSA with SHA-1 over the PHP-serialised, sorted form fields, base64 in ``p_signature``.
+Paddle Classic: RSA with SHA-1 over the PHP-serialised, sorted form fields, in ``p_signature``.
 
 Source: https://developer.paddle.com/webhook-reference/verifying-webhooks
 (Paddle Classic's alerts; Paddle Billing is the ``paddle`` scheme).

@@ -1,5 +1,5 @@
 """
-PayPal: SHA256withRSA over ``id|time|webhook id|crc32(body)``, with the certificate ``PAYPAL-CERT-URL`` names.
+PayPal: SHA256withRSA over ``id|time|webhook id|crc32(body)``, certificate from ``PAYPAL-CERT-URL``.
 
 Sources: https://developer.paypal.com/api/rest/webhooks/rest/ and PayPal's SDKs,
 paypal/PayPal-Python-SDK@0d704e7 (``paypalrestsdk/notifications.py``) and

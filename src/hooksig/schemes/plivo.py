@@ -1,5 +1,5 @@
 """
-Plivo: HMAC-SHA256 of the URL, the sorted parameters and a nonce, base64 (signature V3; V2 as ``plivo-v2``).
+Plivo: HMAC-SHA256 of the URL, the sorted parameters and a nonce (V3; V2 as ``plivo-v2``).
 
 Source: https://www.plivo.com/docs/voice/concepts/signature-validation and Plivo's SDK,
 plivo/plivo-python@a0cd323 (``plivo/utils/signature_v3.py`` ``validate_v3_signature``,
@@ -67,9 +67,7 @@ def v3_content(parsed: ParsedSignature, request: Request) -> bytes:
         signed = base + (f"?{pairs}" if pairs else "")
     else:
         fields = form_fields(request) if request.body or request.params else {}
-        body = "".join(
-            name + value for name in sorted(fields) for value in sorted(list(fields[name]))
-        )
+        body = "".join(name + value for name in sorted(fields) for value in sorted(fields[name]))
         if fields:
             signed = f"{base}?{pairs}" + ("." if pairs else "") + body
         else:

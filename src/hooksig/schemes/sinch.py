@@ -1,5 +1,5 @@
 """
-Sinch (Voice, Verification callbacks): HMAC-SHA256 of a canonical request, base64, in ``Authorization``.
+Sinch (Voice, Verification callbacks): HMAC-SHA256 of a canonical request, in ``Authorization``.
 
 Sources: https://developers.sinch.com/docs/voice/api-reference/authentication/callback-signed-request
 and the Sinch SDK, sinch 2.3.0 (``sinch/core/internal/sinch_events/utils.py``
@@ -16,9 +16,9 @@ the key of a configured secret: pass ``secret=hooksig.Secret("<secret>",
 key_id="<application key>")``.  The label is not signed, and is checked
 exactly: Voice sends ``application`` (its docs) or ``service`` (Voice v2,
 the only one the SDK accepts), Verification ``Application`` (set
-``labels=("Application",)`` with ``hooksig.schemes.configure``).  Sinch documents no freshness window: hooksig's 300 seconds
-applies (UNCONFIRMED).  The Conversation API signs another way and is not
-this scheme.
+``labels=("Application",)`` with ``hooksig.schemes.configure``).  Sinch
+documents no freshness window: hooksig's 300 seconds applies (UNCONFIRMED).
+The Conversation API signs another way and is not this scheme.
 """
 
 import base64
@@ -43,7 +43,7 @@ def _path(request: Any) -> str:
         raise ConfigurationError(
             "the sinch scheme signs the path: pass url= to verify() or public_url= to the Verifier"
         )
-    return urlsplit(request.url).path
+    return str(urlsplit(request.url).path)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,5 @@
 """
-Telnyx: Ed25519 over ``<timestamp>|<body>``, base64, in ``telnyx-signature-ed25519`` (``hooksig[crypto]``).
+Telnyx: Ed25519 over ``<timestamp>|<body>``, base64, in ``telnyx-signature-ed25519``.
 
 Source: https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks
 (telnyx 4.189.0 ``telnyx/lib/webhook_verification.py``, hand-written in the SDK).

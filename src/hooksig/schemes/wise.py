@@ -1,5 +1,5 @@
 """
-Wise: RSA PKCS #1 v1.5 with SHA-256 over the body, base64, in ``X-Signature-SHA256`` (``hooksig[crypto]``).
+Wise: RSA PKCS #1 v1.5 with SHA-256 over the body, base64, in ``X-Signature-SHA256``.
 
 Sources: https://docs.wise.com/guides/developer/webhooks/event-handling and Wise's
 examples, transferwise/digital-signatures-examples@9d99fd9

@@ -1,5 +1,5 @@
 """
-X (Twitter) Account Activity and v2 webhooks: HMAC-SHA256 of the body, base64, in ``x-twitter-webhooks-signature``.
+X (Twitter): HMAC-SHA256 of the body, base64, in ``x-twitter-webhooks-signature``.
 
 Source: https://developer.x.com/en/docs/x-api/enterprise/account-activity-api/guides/securing-webhooks
 and https://docs.x.com/x-api/webhooks/quickstart.

@@ -279,10 +279,9 @@ def _pairs(text: str) -> list[tuple[str, str]]:
 
 def _field(delivery: SignedDelivery, name: str) -> str | None:
     """The value of header, ``body.*``, ``form.*`` or ``query.*`` field *name*, or None."""
-    for prefix, text in (("form.", delivery.body.decode("latin-1")), ("query.", delivery.url)):
+    query = urllib.parse.urlsplit(delivery.url).query
+    for prefix, text in (("form.", delivery.body.decode("latin-1")), ("query.", query)):
         if name.startswith(prefix):
-            if prefix == "query.":
-                text = urllib.parse.urlsplit(text).query
             return dict(_pairs(text)).get(name[len(prefix) :])
     if not name.startswith(BODY_PREFIX):
         return delivery.headers.get(name)
