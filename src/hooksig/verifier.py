@@ -202,13 +202,62 @@ class Verifier:
                 raise
             if found is not _compiled.DEFER:
                 return found  # type: ignore[no-any-return]
+        return self._verify(self._checked(body), headers, url, method, params, now, path)
+
+    async def verify_async(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        *,
+        url: str | None = None,
+        method: str = "POST",
+        params: Mapping[str, Sequence[str]] | None = None,
+        now: float | None = None,
+        path: str | None = None,
+    ) -> Delivery:
+        """
+        :meth:`verify` for an event loop: a key fetch is awaited, never blocking the loop.
+
+        For a scheme whose keys depend on the delivery (a certificate URL, a
+        key id), the fetch goes through the scheme's ``resolve_keys_async``
+        (the :class:`~hooksig.keysource.KeySource` ``fetch_async``, else the
+        blocking fetch in a worker thread).  Every other scheme verifies
+        exactly as :meth:`verify` does, on the calling thread: hashing a
+        body is not I/O.  Takes and raises what :meth:`verify` does, and
+        :class:`~hooksig.KeyUnavailable` when a needed key cannot be fetched.
+
+        .. versionadded:: 0.1
+        """
+        scheme = self._scheme
+        resolve = getattr(scheme, "resolve_keys_async", None)
+        if resolve is None and getattr(scheme, "resolve_keys", None) is None:
+            return self.verify(
+                body, headers, url=url, method=method, params=params, now=now, path=path
+            )
+        body = self._checked(body)
+        current = self.clock() if now is None else now
+        try:
+            request, parsed = self._parse(body, headers, url, method, params, current, path)
+            self._check_fresh(parsed, current)
+            if resolve is not None:
+                keys = await resolve(parsed, request, self._keys)
+            else:
+                import asyncio
+
+                keys = await asyncio.to_thread(scheme.resolve_keys, parsed, request, self._keys)  # type: ignore[attr-defined]
+            return self._match(request, parsed, keys, current)
+        except VerificationError as exc:
+            exc.scheme = scheme.name
+            raise
+
+    def _checked(self, body: object) -> bytes:
         if not isinstance(body, bytes):
             if not isinstance(body, (bytearray, memoryview)):
                 raise MalformedPayload("the body must be the raw bytes received, not decoded text")
             body = bytes(body)
         if len(body) > self._max_body:
             raise PayloadTooLarge(self._max_body)
-        return self._verify(body, headers, url, method, params, now, path)
+        return body
 
     def _verify(
         self,
@@ -341,6 +390,27 @@ class Verifier:
             raise ConfigurationError("handshake() takes a Delivery this verifier returned")
         hook = getattr(self._scheme, "handshake", None)
         return None if hook is None else hook(delivery, self._keys)
+
+    async def handshake_async(self, delivery: Delivery) -> HandshakeResponse | None:
+        """
+        :meth:`handshake` for an event loop: a handshake that makes a request awaits it.
+
+        Amazon SNS's subscription confirmation visits ``SubscribeURL``; the
+        scheme's ``handshake_async`` awaits that visit.  Other handshakes
+        compute their answer, so this returns what :meth:`handshake` does.
+
+        Raises:
+            ConfigurationError: *delivery* was verified by another scheme.
+
+        .. versionadded:: 0.1
+        """
+        hook = getattr(self._scheme, "handshake_async", None)
+        if hook is None:
+            return self.handshake(delivery)
+        if not isinstance(delivery, Delivery) or delivery.scheme != self._scheme.name:
+            raise ConfigurationError("handshake() takes a Delivery this verifier returned")
+        answer: HandshakeResponse | None = await hook(delivery, self._keys)
+        return answer
 
     def challenge(
         self,

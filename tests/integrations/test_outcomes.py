@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from hooksig.errors import ConfigurationError, DuplicateDelivery, PayloadTooLarge
+from hooksig import Verifier, schemes
+from hooksig.errors import ConfigurationError, DuplicateDelivery, KeyUnavailable, PayloadTooLarge
 from hooksig.integrations import Endpoint, Outcomes
 from hooksig.integrations._endpoint import asgi_target, wsgi_target
 from hooksig.integrations._reading import Refused, check_complete, declared_length
@@ -49,6 +50,10 @@ def test_refuse_maps_errors_to_outcomes(kit: Kit) -> None:
     assert endpoint.refuse(DuplicateDelivery("in_progress")).status == 409
     assert endpoint.refuse(PayloadTooLarge(10)).status == 413
     assert endpoint.refuse(Refused("timeout", "read_timeout")).status == 408
+    # A key that cannot be fetched says nothing of authenticity yet: the retry decides.
+    unavailable = endpoint.refuse(KeyUnavailable("down", reason="key_fetch_failed"))
+    assert unavailable.status == 503
+    assert dict(unavailable.headers)["Retry-After"] == "30"
     with pytest.raises(TypeError):
         endpoint.refuse(ValueError("not ours"))
 
@@ -83,6 +88,7 @@ def test_request_targets() -> None:
     assert wsgi_target({"PATH_INFO": "/a b", "QUERY_STRING": "x=1"}) == "/a%20b?x=1"
     assert asgi_target({"path": "/a b", "raw_path": b"/a%20b", "query_string": b"x"}) == "/a%20b?x"
     assert asgi_target({"path": "/é"}) == "/%C3%A9"
+    assert asgi_target({"path": "/a", "query_string": "x=1"}) == "/a?x=1"  # Django's AsyncClient
 
 
 def test_importing_integrations_imports_no_framework() -> None:
@@ -94,3 +100,27 @@ def test_importing_integrations_imports_no_framework() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_challenge_methods_go_on_only_where_a_challenge_is_configured(kit: Kit) -> None:
+    """GET and OPTIONS reach challenge() on a challenged route; elsewhere they are 405."""
+    from hooksig.scheme.challenge import crc_challenge
+
+    plain = Endpoint(kit.verifier)
+    challenged = Endpoint(
+        Verifier(
+            schemes.configure("x", challenge=crc_challenge()), secret="x-consumer-secret-0123456789"
+        )
+    )
+    assert plain.method("GET") is not None
+    assert plain.challenge(b"", {}, method="GET", path="/x?crc_token=t") is None
+    assert challenged.method("GET") is None
+    assert challenged.method("OPTIONS") is None
+    assert challenged.method("PUT") is not None
+    answer = challenged.challenge(b"", {}, method="GET", path="/x?crc_token=t")
+    assert answer is not None
+    assert answer.status == 200
+    refused = challenged.challenge(b"", {}, method="GET", path="/x")
+    assert refused is not None
+    assert refused.status == 405
+    assert challenged.challenge(b"{}", {}, method="POST", path="/x") is None  # verify it

@@ -1,8 +1,8 @@
 """
 One webhook endpoint: the request steps every adapter runs, in order.
 
-Method, body limit, verification, handshake, claim, handler: an adapter
-reads the request, calls these steps, and sends back what they return.
+Method, body limit, challenge, verification, handshake, claim, handler: an
+adapter reads the request, calls these steps, and sends back what they return.
 """
 
 from __future__ import annotations
@@ -16,11 +16,22 @@ from ..delivery import Delivery
 from ..errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, handshake, log, refuse
+from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, challenge, handshake, log, refuse
 
 __all__ = ["Endpoint", "asgi_target", "endpoints", "wsgi_target"]
 
 T = TypeVar("T")
+
+
+#: The methods an endpoint challenge may use besides POST (Meta's GET, CloudEvents' OPTIONS).
+_CHALLENGE_METHODS = frozenset({"GET", "OPTIONS"})
+
+
+def _verified(delivery: Delivery) -> None:
+    log.debug(
+        "webhook verified",
+        extra={"hooksig_scheme": delivery.scheme, "hooksig_key_id": delivery.key_id},
+    )
 
 
 class _Failed(Exception):
@@ -89,11 +100,38 @@ class Endpoint:
         """
         Return the answer for a method other than ``POST``, or ``None`` to go on.
 
+        Where the scheme has an endpoint challenge, ``GET`` and ``OPTIONS``
+        go on too: :meth:`challenge` answers them, or refuses them.
+
         .. versionadded:: 0.1
         """
-        if method == "POST":
+        if method == "POST" or (method in _CHALLENGE_METHODS and self._challenged):
             return None
         return self.outcomes.answer("head" if method == "HEAD" else "method_not_allowed")
+
+    @property
+    def _challenged(self) -> bool:
+        return getattr(self.verifier.scheme, "challenge", None) is not None
+
+    def challenge(
+        self, body: bytes, headers: HeadersInput, *, method: str, path: str
+    ) -> Answer | None:
+        """
+        Return the answer to an unsigned endpoint check, or ``None`` to verify the delivery.
+
+        Call it with the body read and before :meth:`verify`.  It answers a
+        check that follows the provider's rule (Meta's ``hub.challenge``,
+        Graph's ``validationToken``; see :meth:`hooksig.Verifier.challenge`),
+        and refuses any other ``GET`` or ``OPTIONS`` as a method not allowed.
+
+        .. versionadded:: 0.1
+        """
+        if not self._challenged:
+            return None
+        answer = challenge(self.verifier, method, body, headers, path)
+        if answer is None and method != "POST":
+            return self.outcomes.answer("method_not_allowed")
+        return answer
 
     def verify(self, body: bytes, headers: HeadersInput, *, path: str) -> Delivery:
         """
@@ -106,10 +144,17 @@ class Endpoint:
         .. versionadded:: 0.1
         """
         delivery = self.verifier.verify(body, headers, method="POST", path=path)
-        log.debug(
-            "webhook verified",
-            extra={"hooksig_scheme": delivery.scheme, "hooksig_key_id": delivery.key_id},
-        )
+        _verified(delivery)
+        return delivery
+
+    async def verify_async(self, body: bytes, headers: HeadersInput, *, path: str) -> Delivery:
+        """
+        :meth:`verify` for an event loop: a key fetch is awaited (``Verifier.verify_async``).
+
+        .. versionadded:: 0.1
+        """
+        delivery = await self.verifier.verify_async(body, headers, method="POST", path=path)
+        _verified(delivery)
         return delivery
 
     def refuse(
@@ -130,7 +175,15 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        return handshake(self.verifier, delivery)
+        return handshake(self.verifier, delivery, self.verifier.handshake(delivery))
+
+    async def handshake_async(self, delivery: Delivery) -> Answer | None:
+        """
+        :meth:`handshake` for an event loop: a handshake that makes a request awaits it.
+
+        .. versionadded:: 0.1
+        """
+        return handshake(self.verifier, delivery, await self.verifier.handshake_async(delivery))
 
     def _claim_key(self, delivery: Delivery) -> str | Delivery:
         return delivery if self.key is None else self.key(delivery)
@@ -233,4 +286,7 @@ def asgi_target(scope: Mapping[str, object]) -> str:
         else quote(path.encode("utf-8"), safe="/:@!$&'()*+,;=-._~%")
     )
     query = scope.get("query_string")
-    return f"{target}?{query.decode('latin-1')}" if isinstance(query, bytes) and query else target
+    if isinstance(query, bytes):
+        query = query.decode("latin-1")
+    # Django's AsyncClient gives a str, as Django itself accepts.
+    return f"{target}?{query}" if isinstance(query, str) and query else target

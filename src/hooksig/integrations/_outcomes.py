@@ -11,20 +11,34 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, fields
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from .._primitives.headers import HeadersInput
 from ..delivery import Delivery
 from ..errors import (
     ConfigurationError,
     DuplicateDelivery,
+    KeyUnavailable,
     PayloadTooLarge,
     StoreUnavailable,
     VerificationError,
 )
 from ..verifier import Verifier
+
+if TYPE_CHECKING:
+    from ..scheme.handshake import HandshakeResponse
 from ._reading import Refused
 
-__all__ = ["ANSWERED", "Answer", "Outcomes", "handshake", "log", "outcome_of", "refuse"]
+__all__ = [
+    "ANSWERED",
+    "Answer",
+    "Outcomes",
+    "challenge",
+    "handshake",
+    "log",
+    "outcome_of",
+    "refuse",
+]
 
 #: Where every adapter logs; configure the ``"hooksig"`` logger to see it.
 log = logging.getLogger("hooksig.integrations")
@@ -81,12 +95,15 @@ class Outcomes:
         too_large: the body is over ``Verifier.max_body_size``.
         duplicate: the delivery was already handled: a 2xx, so the provider stops retrying.
         in_progress: another worker is handling it: a non-2xx, so the provider retries later.
-        unavailable: the idempotency store cannot be reached.
+        unavailable: the idempotency store cannot be reached, or a key the
+            delivery needs cannot be fetched (:class:`~hooksig.KeyUnavailable`):
+            a non-2xx, so the provider retries later.
         bad_request: an unreadable ``Content-Length``, or a client that vanished.
         length_required: a chunked body on a WSGI server that does not terminate it.
         timeout: the client stalled while sending the body (ASGI, and WSGI
             where the server lets hooksig time the read).
-        method_not_allowed: any method but ``POST`` and ``HEAD``.
+        method_not_allowed: any method but ``POST`` and ``HEAD`` (and the
+            ``GET`` or ``OPTIONS`` of a configured endpoint challenge).
         head: ``HEAD``, which some providers send to check that the URL exists.
         retry_after: seconds sent in ``Retry-After`` with *in_progress* and
             *unavailable*; ``None`` sends none.
@@ -142,6 +159,8 @@ def outcome_of(error: BaseException) -> tuple[str, str]:
     Raises:
         TypeError: *error* is not one the outcome table answers.
     """
+    if isinstance(error, KeyUnavailable):
+        return "unavailable", error.reason  # authenticity unknown yet: the retry decides
     if isinstance(error, VerificationError):
         return "invalid", error.reason
     if isinstance(error, PayloadTooLarge):
@@ -205,20 +224,44 @@ def refuse(
 # every adapter calls this one function, after verification and before the
 # claim; the recipe itself belongs to the scheme (Verifier.handshake).
 # ---------------------------------------------------------------------------
-def handshake(verifier: Verifier, delivery: Delivery) -> Answer | None:
+def handshake(
+    verifier: Verifier, delivery: Delivery, reply: HandshakeResponse | None
+) -> Answer | None:
     """
     Return the answer to a provider handshake, or ``None`` for an ordinary delivery.
 
-    *delivery* is the one *verifier* just returned, so nothing unsigned is
-    ever answered; the handler does not run for a handshake.
+    *reply* is what :meth:`hooksig.Verifier.handshake` (or its async form)
+    returned for *delivery*, the delivery *verifier* just verified, so
+    nothing unsigned is ever answered; the handler does not run for a handshake.
 
     .. versionadded:: 0.1
     """
-    reply = verifier.handshake(delivery)
     if reply is None:
         return None
     log.info(
         "webhook handshake answered",
         extra={"hooksig_outcome": "handshake", "hooksig_scheme": delivery.scheme},
+    )
+    return Answer(reply.status, reply.body, tuple(reply.headers.items()))
+
+
+def challenge(
+    verifier: Verifier, method: str, body: bytes, headers: HeadersInput, path: str
+) -> Answer | None:
+    """
+    Return the answer to an unsigned endpoint check, or ``None`` to verify as usual.
+
+    Called with the request as read, before verification: the scheme's
+    challenge (:meth:`hooksig.Verifier.challenge`) answers only under its
+    provider's rule; the handler never runs for a challenge.
+
+    .. versionadded:: 0.1
+    """
+    reply = verifier.challenge(body, headers, method=method, path=path)
+    if reply is None:
+        return None
+    log.info(
+        "webhook challenge answered",
+        extra={"hooksig_outcome": "challenge", "hooksig_scheme": verifier.scheme.name},
     )
     return Answer(reply.status, reply.body, tuple(reply.headers.items()))

@@ -125,11 +125,14 @@ class WebhookMiddleware:
         try:
             declared_length(content_length(headers), endpoint.limit)
             body = await read_async(receive_chunks(receive), endpoint.limit, self.read_timeout)
-            delivery = endpoint.verify(body, headers, path=asgi_target(scope))
+            target = asgi_target(scope)
+            reply = endpoint.challenge(body, headers, method=method, path=target)
+            if reply is None:
+                delivery = await endpoint.verify_async(body, headers, path=target)
+                reply = await endpoint.handshake_async(delivery)
         except ANSWERED as error:
             await send_answer(endpoint.refuse(error, path=scope["path"]), send)
             return
-        reply = endpoint.handshake(delivery)
         if reply is not None:
             await send_answer(reply, send)
             return

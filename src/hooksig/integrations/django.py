@@ -165,26 +165,49 @@ def _read_body(request: HttpRequest, timeout: float | None) -> bytes:
     return body
 
 
+def _intake(endpoint: Endpoint, request: HttpRequest, timeout: float | None) -> bytes:
+    """The body of a request that goes on to verification; raises what refuses it."""
+    declared = declared_length(request.META.get("CONTENT_LENGTH"), endpoint.limit)
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if declared is None and chunked and not hasattr(request, "scope"):
+        # Django's WSGI request reads no body without a Content-Length.
+        raise Refused("length_required", "chunked_body_unsupported")
+    return check_complete(_read_body(request, timeout), declared)
+
+
 def _prepare(
     endpoint: Endpoint, request: HttpRequest, timeout: float | None
 ) -> Delivery | HttpResponse:
-    early = endpoint.method(request.method or "GET")
+    method = request.method or "GET"
+    early = endpoint.method(method)
     if early is not None:
         return _response(early)
     try:
-        declared = declared_length(request.META.get("CONTENT_LENGTH"), endpoint.limit)
-        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if declared is None and chunked and not hasattr(request, "scope"):
-            # Django's WSGI request reads no body without a Content-Length.
-            raise Refused("length_required", "chunked_body_unsupported")
-        delivery = endpoint.verify(
-            check_complete(_read_body(request, timeout), declared),
-            request.headers.items(),
-            path=_target(request),
-        )
+        body, target = _intake(endpoint, request, timeout), _target(request)
+        reply = endpoint.challenge(body, request.headers.items(), method=method, path=target)
+        if reply is None:
+            delivery = endpoint.verify(body, request.headers.items(), path=target)
+            reply = endpoint.handshake(delivery)
     except ANSWERED as error:
         return _response(endpoint.refuse(error, path=request.path))
-    reply = endpoint.handshake(delivery)
+    return delivery if reply is None else _response(reply)
+
+
+async def _prepare_async(
+    endpoint: Endpoint, request: HttpRequest, timeout: float | None
+) -> Delivery | HttpResponse:
+    method = request.method or "GET"
+    early = endpoint.method(method)
+    if early is not None:
+        return _response(early)
+    try:
+        body, target = _intake(endpoint, request, timeout), _target(request)
+        reply = endpoint.challenge(body, request.headers.items(), method=method, path=target)
+        if reply is None:
+            delivery = await endpoint.verify_async(body, request.headers.items(), path=target)
+            reply = await endpoint.handshake_async(delivery)
+    except ANSWERED as error:
+        return _response(endpoint.refuse(error, path=request.path))
     return delivery if reply is None else _response(reply)
 
 
@@ -205,7 +228,10 @@ def webhook_view(
 
     The view is called as ``view(request, delivery, *args, **kwargs)`` and
     returns an ``HttpResponse``, or ``None`` for an empty 200.  ``async def``
-    views are awaited and claim through the guard's asyncio interface.  A
+    views are awaited, verify with :meth:`hooksig.Verifier.verify_async` (a
+    key fetch never blocks the event loop) and claim through the guard's
+    asyncio interface.  A provider's endpoint challenge is answered
+    without calling the view.  A
     view that raises, or answers 5xx, releases its claim so that the
     provider's retry runs it again.
 
@@ -238,7 +264,7 @@ def webhook_view(
 
             async def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
                 endpoint = _endpoint(verifier, idempotency, outcomes, key)
-                prepared = _prepare(endpoint, request, _timeout(read_timeout))
+                prepared = await _prepare_async(endpoint, request, _timeout(read_timeout))
                 if isinstance(prepared, HttpResponseBase):
                     return prepared
 

@@ -5,7 +5,7 @@ FastAPI: ``VerifiedDelivery``, a dependency that verifies, claims, and settles t
 
     from hooksig.integrations.fastapi import VerifiedDelivery, install
 
-    install(app)   # exact answer bodies (handshakes need it); optional otherwise
+    install(app)   # exact answer bodies (handshakes and challenges need it)
     github_delivery = VerifiedDelivery(verifier, idempotency=guard)
 
     @app.post("/hooks/github")
@@ -86,7 +86,8 @@ class VerifiedDelivery:
     A FastAPI dependency that yields the verified :class:`~hooksig.Delivery`.
 
     Configure it once, then use it in ``Depends()``.  Before the handler it
-    reads and verifies the body, answers a handshake, and claims the
+    reads and verifies the body (a key fetch is awaited), answers an
+    endpoint challenge or a handshake, and claims the
     delivery id (a failure raises :class:`WebhookAnswer` with the status from
     the outcome table).  After the handler, the claim is completed, or
     released if the handler raised, so the provider's retry runs it again.
@@ -120,6 +121,7 @@ class VerifiedDelivery:
 
     async def _verify(self, request: Request) -> Delivery:
         endpoint = self.endpoint
+        reply: Answer | None
         try:
             declared = declared_length(request.headers.get("content-length"), endpoint.limit)
             try:
@@ -130,13 +132,18 @@ class VerifiedDelivery:
                 if "consumed" not in str(exc):
                     raise
                 body = b""
-            return endpoint.verify(
-                check_complete(body, declared),
-                request.headers.raw,
-                path=asgi_target(request.scope),
+            body, target = check_complete(body, declared), asgi_target(request.scope)
+            reply = endpoint.challenge(
+                body, request.headers.raw, method=request.method, path=target
             )
+            if reply is None:
+                delivery = await endpoint.verify_async(body, request.headers.raw, path=target)
+                reply = await endpoint.handshake_async(delivery)
         except ANSWERED as error:
             raise WebhookAnswer(endpoint.refuse(error, path=request.url.path)) from None
+        if reply is not None:
+            raise WebhookAnswer(reply)
+        return delivery
 
     async def __call__(self, request: Request) -> AsyncIterator[Delivery]:
         """
@@ -144,9 +151,6 @@ class VerifiedDelivery:
         """
         endpoint = self.endpoint
         delivery = await self._verify(request)
-        reply = endpoint.handshake(delivery)
-        if reply is not None:
-            raise WebhookAnswer(reply)
         guard = endpoint.idempotency
         if guard is None:
             yield delivery

@@ -206,7 +206,10 @@ def webhook(
 
     The view is called as ``view(delivery, **url_values)`` and may return
     anything Flask accepts, or ``None`` for an empty 200.  ``HEAD`` is
-    answered 200 and other methods but ``POST`` 405, without calling it.  A
+    answered 200 and other methods but ``POST`` 405, without calling it; a
+    provider's endpoint challenge (the scheme's ``challenge``, which may
+    come as ``GET``: route those methods to the view too) is answered
+    without calling it either.  A
     view that raises, or answers 5xx, releases its claim so that the
     provider's retry runs it again.
 
@@ -241,12 +244,13 @@ def webhook(
                 return _response(early)
             try:
                 body = _read_body(endpoint.limit, _timeout(read_timeout))
-                delivery = endpoint.verify(
-                    body, request.headers.items(), path=wsgi_target(request.environ)
-                )
+                headers, target = list(request.headers.items()), wsgi_target(request.environ)
+                reply = endpoint.challenge(body, headers, method=request.method, path=target)
+                if reply is None:
+                    delivery = endpoint.verify(body, headers, path=target)
+                    reply = endpoint.handshake(delivery)
             except ANSWERED as error:
                 return _response(endpoint.refuse(error, path=request.path))
-            reply = endpoint.handshake(delivery)
             if reply is not None:
                 return _response(reply)
 

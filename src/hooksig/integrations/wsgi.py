@@ -127,10 +127,13 @@ class WebhookMiddleware:
             return _send(early, start_response)
         try:
             body = _read(environ, endpoint.limit, self.read_timeout)
-            delivery = endpoint.verify(body, _headers(environ), path=wsgi_target(environ))
+            headers, target = _headers(environ), wsgi_target(environ)
+            reply = endpoint.challenge(body, headers, method=method, path=target)
+            if reply is None:
+                delivery = endpoint.verify(body, headers, path=target)
+                reply = endpoint.handshake(delivery)
         except ANSWERED as error:
             return _send(endpoint.refuse(error, path=path), start_response)
-        reply = endpoint.handshake(delivery)
         if reply is not None:
             return _send(reply, start_response)
         inner = _replay(environ, body, delivery)

@@ -72,7 +72,7 @@ class Scheme(Protocol):
     delivery; it applies the replay window itself.  Every method raises
     only :class:`~hooksig.WebhookError` subclasses.
 
-    Two optional members, read when present:
+    Optional members, read when present:
 
     ``resolve_keys(parsed, request, keys) -> KeyRing`` (with
     ``resolve_keys_async``, its coroutine form): for providers whose key
@@ -81,6 +81,11 @@ class Scheme(Protocol):
     malformed delivery never causes a fetch, and passes its result to
     :meth:`match`.  :meth:`hooksig.Verifier.verify_async` awaits the
     coroutine form, so a fetch never blocks an event loop.
+
+    ``handshake(delivery, keys)`` (with ``handshake_async``): the answer
+    to a signed handshake delivery (:meth:`hooksig.Verifier.handshake`);
+    the coroutine form awaits any request the answer needs (SNS's
+    subscription confirmation).
 
     ``challenge``: ``None``, or a callable ``(request, keys) ->
     HandshakeResponse | None`` answering an endpoint check the provider

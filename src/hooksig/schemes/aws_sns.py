@@ -209,6 +209,24 @@ class SnsScheme(UnitScheme):
 
     def handshake(self, delivery: Any, keys: Any) -> HandshakeResponse | None:
         """Visit ``SubscribeURL`` of a verified ``SubscriptionConfirmation``, when configured."""
+        found = self._confirmation(delivery, keys)
+        if found is None:
+            return None
+        source, url = found
+        source.visit(KeyRequest(url), self.subscribe_rule, header="body.SubscribeURL")
+        return CONFIRMED
+
+    async def handshake_async(self, delivery: Any, keys: Any) -> HandshakeResponse | None:
+        """:meth:`handshake`, awaiting the visit."""
+        found = self._confirmation(delivery, keys)
+        if found is None:
+            return None
+        source, url = found
+        await source.visit_async(KeyRequest(url), self.subscribe_rule, header="body.SubscribeURL")
+        return CONFIRMED
+
+    def _confirmation(self, delivery: Any, keys: Any) -> tuple[KeySource, str] | None:
+        """The key source and ``SubscribeURL`` of a confirmation to make, else None."""
         if not self.confirm_subscriptions:
             return None
         message = json_document(delivery.body)
@@ -218,8 +236,11 @@ class SnsScheme(UnitScheme):
         source = next((k.material for k in keys.verify_keys if k.kind == "key-source"), None)
         if not isinstance(source, KeySource):
             return None
-        source.visit(KeyRequest(url), self.subscribe_rule, header="body.SubscribeURL")
-        return HandshakeResponse(200, "text/plain; charset=utf-8", b"subscription confirmed")
+        return source, url
+
+
+#: The answer once a subscription is confirmed.
+CONFIRMED = HandshakeResponse(200, "text/plain; charset=utf-8", b"subscription confirmed")
 
 
 #: How to build a verifier (shown on the provider page).
