@@ -131,7 +131,7 @@ class KeyUnavailable(VerificationError):
     the size limit.  The delivery is neither accepted nor judged forged:
     the adapters answer 503, so the provider retries later.  A key URL that
     breaks the provider's rule is not this error but
-    :class:`MalformedSignature`: nothing is fetched for it.
+    :class:`~hooksig.MalformedSignature`: nothing is fetched for it.
 
     .. versionadded:: 0.1
     """

@@ -11,13 +11,16 @@ past *max_bytes*.  Every failure is :class:`~hooksig.KeyUnavailable`.
 
 from __future__ import annotations
 
-import http.client
-import ssl
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import ConfigurationError, KeyUnavailable
+
+if TYPE_CHECKING:  # loaded on the first fetch: a verifier with given keys never needs them
+    import http.client
+    import ssl
 
 #: A key document larger than this (64 KiB) is refused: certificates and key sets are small.
 DEFAULT_MAX_BYTES = 64 * 1024
@@ -65,7 +68,7 @@ class HttpsFetch:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("max_bytes", "ssl_context", "timeout")
+    __slots__ = ("_context", "max_bytes", "timeout")
 
     def __init__(
         self,
@@ -80,7 +83,16 @@ class HttpsFetch:
             raise ConfigurationError("max_bytes must be a positive number of bytes")
         self.timeout = float(timeout)
         self.max_bytes = max_bytes
-        self.ssl_context = ssl_context if ssl_context is not None else ssl.create_default_context()
+        self._context = ssl_context
+
+    @property
+    def ssl_context(self) -> ssl.SSLContext:
+        """The TLS settings in use, as given, else the system's (made on first use)."""
+        if self._context is None:
+            import ssl
+
+            self._context = ssl.create_default_context()
+        return self._context
 
     def __repr__(self) -> str:
         return f"HttpsFetch(timeout={self.timeout}, max_bytes={self.max_bytes})"
@@ -97,6 +109,8 @@ class HttpsFetch:
         host = parts.hostname or ""
         if parts.scheme != "https" or not host:
             raise _unavailable(host, "not an https URL", "key_url_refused")
+        import http.client
+
         deadline = time.monotonic() + self.timeout
         connection = http.client.HTTPSConnection(
             host, parts.port or 443, timeout=self.timeout, context=self.ssl_context

@@ -13,7 +13,6 @@ blocks an event loop when called through :meth:`KeySource.keys_async`.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import OrderedDict
@@ -36,6 +35,13 @@ def _seconds(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
         raise ConfigurationError(f"{name} must be a number of seconds >= 0")
     return float(value)
+
+
+async def _in_thread(fetch: Fetch, request: KeyRequest) -> bytes:
+    """Run a blocking fetch in a worker thread (asyncio is loaded only by async callers)."""
+    import asyncio
+
+    return await asyncio.to_thread(fetch, request)
 
 
 class KeySource:
@@ -179,7 +185,7 @@ class KeySource:
                 document = await fetch_async(request)
             else:
                 assert fetch is not None  # noqa: S101 - checked above
-                document = await asyncio.to_thread(fetch, request)
+                document = await _in_thread(fetch, request)
         except KeyUnavailable:
             self._fail(slot)
             raise
@@ -207,7 +213,7 @@ class KeySource:
             return await self._fetch_async(request)
         if self._fetch is None:
             raise KeyUnavailable("fetching is off: the URL was not visited")
-        return await asyncio.to_thread(self._fetch, request)
+        return await _in_thread(self._fetch, request)
 
     # -- the steps -----------------------------------------------------------------------
 

@@ -23,8 +23,6 @@ uses for a signature carried in the body.
 from __future__ import annotations
 
 import binascii
-import email.parser
-import email.policy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -152,6 +150,9 @@ def multipart_field(body: bytes, content_type: str, name: str) -> bytes | None:
     if not content_type.lower().startswith("multipart/form-data"):
         raise MalformedSignature("the body is not multipart/form-data", reason="bad_form")
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
+    import email.parser  # the multipart providers only
+    import email.policy
+
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if not message.is_multipart():
         raise MalformedSignature("the multipart body has no parts", reason="bad_form")

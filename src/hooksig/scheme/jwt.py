@@ -259,7 +259,7 @@ class JwtScheme:
 
     @property
     def signature_header(self) -> str:
-        """Where the token is: its header, or ``body.<field>``."""
+        """The token's header, or ``body.<field>`` where the body carries it."""
         return self.token_header if self.token_field is None else f"body.{self.token_field}"
 
     def signed_body_part(self, body: bytes) -> object:

@@ -134,7 +134,7 @@ class UnitScheme:
 
     @property
     def signing_key_type(self) -> str | None:
-        """The kind of private key that signs for tests: ``"rsa"``, or ``None`` for secrets."""
+        """``"rsa"`` (the kind of private key that signs for tests), or ``None`` for secrets."""
         return None if self.key_kind == "hmac" else "rsa"
 
     def signed_body_part(self, body: bytes) -> object:
