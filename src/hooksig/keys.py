@@ -13,6 +13,7 @@ Rotation is a list: every key verifies, the first one signs.
 
 from __future__ import annotations
 
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +24,12 @@ from .errors import ConfigurationError, InsecureKeyWarning, MalformedSignature
 
 #: How a scheme reads a secret given as text.
 #: ``utf-8``: the text's bytes are the key.  ``base64``: strict base64 of the key.
-#: ``whsec``: an optional ``whsec_`` prefix, then base64 (Standard Webhooks).
-SecretFormat = Literal["utf-8", "base64", "whsec"]
+#: ``whsec``: an optional ``whsec_`` prefix (itself after an optional ``v1,``, as
+#: Supabase shows it), then base64 (Standard Webhooks).  ``hex``: lowercase or
+#: uppercase hex of the key (Dixa).  ``nfkd-utf-8``: the text normalised to Unicode
+#: NFKD, then its UTF-8 bytes (EasyPost).
+SecretFormat = Literal["utf-8", "base64", "whsec", "hex", "nfkd-utf-8"]
+SECRET_FORMATS: tuple[SecretFormat, ...] = ("utf-8", "base64", "whsec", "hex", "nfkd-utf-8")
 
 #: Shorter HMAC keys than this are accepted with an :class:`InsecureKeyWarning`.
 MIN_SECRET_BYTES = 16
@@ -124,10 +129,20 @@ def load_secret(value: str | bytes, secret_format: SecretFormat) -> bytes:
         key = value
     elif secret_format == "utf-8":
         key = value.encode("utf-8")
+    elif secret_format == "nfkd-utf-8":
+        # "é" typed as one code point or as e + accent is one key (EasyPost's rule).
+        key = unicodedata.normalize("NFKD", value).encode("utf-8")
+    elif secret_format == "hex":
+        try:
+            key = decode(value.lower(), "hex", what="secret")
+        except MalformedSignature:
+            raise ConfigurationError("the secret is not valid hex (the 'hex' format)") from None
     else:
         text = value
         if secret_format == "whsec":
-            text = text.removeprefix("whsec_")
+            # Supabase shows its secrets as v1,whsec_<base64>: v1 is the only version
+            # signed with a shared secret (v1a secrets are key pairs, refused below).
+            text = text.removeprefix("v1,").removeprefix("whsec_")
             # Standard Webhooks secrets are often shown without base64 padding.
             text += "=" * (-len(text) % 4)
         try:

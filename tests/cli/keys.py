@@ -77,5 +77,7 @@ def cli_keys(name: str) -> CliKeys:
         return CliKeys(p256_pair()[0])
     if isinstance(scheme, AsymmetricScheme):
         return _asymmetric_keys(scheme)
+    if getattr(scheme, "construction", None) == "basic":
+        return CliKeys("hooksig-user:" + SECRET)
     text = _SECRET_TEXTS.get(getattr(scheme, "secret_format", None) or "")
     return CliKeys(text() if text else SECRET)

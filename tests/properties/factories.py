@@ -75,16 +75,21 @@ _STANDARD = [Factory({"secret": WHSEC}), Factory({"signing_key": ED25519_SEED})]
 RSA_PEM = _rsa_private_key()
 _BODY_BORNE = {"signs_headers": False}
 
+#: The default factory by the scheme's secret format, where text would not read as a key.
+_BY_FORMAT: dict[str, Factory] = {
+    "base64": Factory({"secret": base64.b64encode(GENERIC_SECRET.encode()).decode()}),
+    "hex": Factory({"secret": GENERIC_SECRET.encode().hex()}),
+    "whsec": Factory({"secret": WHSEC}),
+}
+
 FACTORIES: dict[str, list[Factory]] = {
     "standard-webhooks": _STANDARD,
     "svix": _STANDARD,
     "clerk": _STANDARD,
     "resend": _STANDARD,
-    "gitlab-signed": [Factory({"secret": WHSEC})],
     "discord": [Factory({"signing_key": ED25519_SEED})],
     "sendgrid": [Factory({"signing_key": P256_PEM})],
-    "gitlab": [Factory({"secret": GENERIC_SECRET}, signature_headers=("X-Gitlab-Token",))],
-    "mailgun": [Factory({"secret": GENERIC_SECRET}, signs_headers=False)],
+    "basic-auth": [Factory({"secret": "hooksig-user:" + GENERIC_SECRET})],
     # Issue #14: keys fetched at run time are derived from signing_key= in tests.
     "aws-sns": [Factory({"signing_key": RSA_PEM}, **_BODY_BORNE)],
     "paypal": [Factory({"signing_key": RSA_PEM})],
@@ -114,7 +119,18 @@ FACTORIES: dict[str, list[Factory]] = {
 
 def factories(name: str) -> list[Factory]:
     """The factories for *name*: its FACTORIES entry, or the generic secret."""
-    return [replace(factory, name=name) for factory in FACTORIES.get(name, [GENERIC])]
+    scheme = hooksig.schemes.get(name)
+    default = _BY_FORMAT.get(getattr(scheme, "secret_format", "utf-8"), GENERIC)
+    made = [replace(factory, name=name) for factory in FACTORIES.get(name, [default])]
+    header = getattr(scheme, "signature_header", "")
+    if (header if isinstance(header, str) else header[0]).startswith("body."):
+        # The signature (or token) travels in the body: no header round trip (Mailgun, Figma).
+        made = [replace(factory, signs_headers=False) for factory in made]
+    if getattr(scheme, "construction", "hmac") not in ("token", "basic"):
+        return made
+    # A token does not change with the body: the header that carries it is named here.
+    names = (header,) if isinstance(header, str) else tuple(header)
+    return [replace(factory, signature_headers=names[:1]) for factory in made]
 
 
 def build(name: str, factory: Factory) -> hooksig.Verifier:

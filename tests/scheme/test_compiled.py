@@ -25,7 +25,9 @@ def _fast_schemes() -> list[str]:
     names = []
     for name in hooksig.schemes.names():
         scheme = hooksig.schemes.get(name)
-        if isinstance(scheme, HmacScheme) and _pair(name)[0]._fast is not None:
+        # Only HMAC constructions have a compiled route (a token or Basic credentials do not).
+        hmac_built = isinstance(scheme, HmacScheme) and scheme.construction == "hmac"
+        if hmac_built and _pair(name)[0]._fast is not None:
             names.append(name)
     return names
 

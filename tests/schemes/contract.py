@@ -111,8 +111,10 @@ class SchemeContract:
     body_id: ClassVar[str | None] = BODY_ID
     optional_headers: ClassVar[frozenset[str]] = frozenset()
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, abstract: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if abstract:  # a base for a family of schemes (TokenContract), not a scheme
+            return
         missing = [name for name in _REQUIRED if not hasattr(cls, name)]
         if missing:
             raise TypeError(f"{cls.__name__} must set {', '.join(missing)} (see SchemeContract)")
@@ -323,3 +325,28 @@ class SchemeContract:
         assert self.verify(self.sign(ring), verifier=self.verifier(secret=OTHER_KEY)).key_id == "0"
         with pytest.raises(InvalidSignature):
             self.verify(self.sign(ring))
+
+
+class TokenContract(SchemeContract, abstract=True):
+    """
+    The contract for schemes whose header carries a shared token, not a signature of the body.
+
+    Subclasses set :attr:`token_header`.  The token does not change with the
+    body, so the body tamper test becomes the documented weakness: a changed
+    body still verifies.
+    """
+
+    token_header: ClassVar[str]
+
+    def signature_headers(self) -> set[str]:
+        """The token does not depend on the body."""
+        return {self.token_header}
+
+    def tamper_signature(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """Another token of the same length (its last character changed, any prefix kept)."""
+        token = headers[self.token_header]
+        return {**headers, self.token_header: token[:-1] + ("X" if token[-1] != "X" else "Y")}
+
+    def test_tampered_body(self) -> None:
+        """A token authenticates the sender only: a changed body still verifies (documented)."""
+        assert self.verify(self.sign(), body=self.tamper_body(self.body)).key_id == "0"

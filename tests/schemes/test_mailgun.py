@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from hooksig import Delivery, MalformedSignature, MissingSignature, Verifier
+from hooksig import Delivery, InvalidSignature, MalformedSignature, MissingSignature, Verifier
 from tests.conftest import NOW, SECRET
 from tests.schemes.contract import BODY, ID, SchemeContract
 
@@ -103,6 +103,29 @@ def test_recipe_recomputed_independently() -> None:
     ).encode()
     delivery = Verifier("mailgun", secret=SECRET).verify(body, {}, now=NOW)
     assert (delivery.id, delivery.timestamp) == (token, NOW)
+
+
+def test_parent_signature_verifies_with_the_primary_accounts_key() -> None:
+    """A subaccount event's parent-signature (same recipe, the parent's key) verifies."""
+    token, parent = "b" * 50, "parent-account-signing-key-0123456789"
+    content = f"{NOW}{token}".encode()
+    body = json.dumps(
+        {
+            "signature": {
+                "timestamp": str(NOW),
+                "token": token,
+                "signature": hmac.new(SECRET.encode(), content, hashlib.sha256).hexdigest(),
+                "parent-signature": hmac.new(parent.encode(), content, hashlib.sha256).hexdigest(),
+            },
+            "event-data": {},
+        }
+    ).encode()
+    assert Verifier("mailgun", secret=parent).verify(body, {}, now=NOW).id == token
+    assert Verifier("mailgun", secret=SECRET).verify(body, {}, now=NOW).id == token
+    ring = Verifier("mailgun", secrets=[parent, SECRET])
+    assert ring.verify(body, {}, now=NOW).key_id in {"0", "1"}
+    with pytest.raises(InvalidSignature):
+        Verifier("mailgun", secret="another-signing-key-0123456789ab").verify(body, {}, now=NOW)
 
 
 @pytest.mark.parametrize(

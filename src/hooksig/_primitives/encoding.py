@@ -17,8 +17,9 @@ from typing import Any, Literal
 
 from ..errors import MalformedSignature
 
-Encoding = Literal["hex", "base64", "base64url"]
-ENCODINGS: tuple[Encoding, ...] = ("hex", "base64", "base64url")
+#: ``base64url-nopad``: base64url without its ``=`` padding (Sanity, JWS segments).
+Encoding = Literal["hex", "base64", "base64url", "base64url-nopad"]
+ENCODINGS: tuple[Encoding, ...] = ("hex", "base64", "base64url", "base64url-nopad")
 
 _HEX = re.compile(r"[0-9a-f]*")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
@@ -26,12 +27,13 @@ _BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 
 
 def encode(data: bytes, encoding: Encoding) -> str:
-    """Encode *data* canonically: lowercase hex, padded base64 and base64url."""
+    """Encode *data* canonically: lowercase hex, padded base64 and base64url, or unpadded."""
     if encoding == "hex":
         return data.hex()
     if encoding == "base64":
         return base64.b64encode(data).decode("ascii")
-    return base64.urlsafe_b64encode(data).decode("ascii")
+    text = base64.urlsafe_b64encode(data).decode("ascii")
+    return text.rstrip("=") if encoding == "base64url-nopad" else text
 
 
 def decode(
@@ -56,10 +58,14 @@ def decode(
             raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex")
         return bytes.fromhex(text)
     pattern, alphabet = (_BASE64, None) if encoding == "base64" else (_BASE64URL, b"-_")
-    if len(text) % 4 or not pattern.fullmatch(text):
+    padded = text
+    if encoding == "base64url-nopad":
+        # No "=" at all; the padding is put back only to decode.
+        padded = text + "=" * (-len(text) % 4) if "=" not in text else "="
+    if len(padded) % 4 or not pattern.fullmatch(padded):
         raise MalformedSignature(f"{what} is not canonical {encoding}", reason="bad_base64")
     try:
-        data = base64.b64decode(text, altchars=alphabet, validate=True)
+        data = base64.b64decode(padded, altchars=alphabet, validate=True)
     except binascii.Error:
         raise MalformedSignature(
             f"{what} is not canonical {encoding}", reason="bad_base64"
@@ -77,6 +83,8 @@ def encoded_length(size: int, encoding: Encoding) -> int:
     """The length of the canonical text for *size* bytes in *encoding*."""
     if encoding == "hex":
         return 2 * size
+    if encoding == "base64url-nopad":
+        return (4 * size + 2) // 3
     return 4 * ((size + 2) // 3)
 
 

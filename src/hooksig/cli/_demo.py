@@ -53,8 +53,8 @@ def _round_trips(now: int) -> list[Row]:
         body, headers = signed_delivery(name, timestamp=now, verifier=verifier)
         delivery = verifier.verify(body, headers, now=now)
         shown = next(iter(headers.values()), "(in the body)")
-        if getattr(scheme, "construction", None) == "token":
-            shown = "(the shared token itself, not shown)"
+        if getattr(scheme, "construction", None) in ("token", "basic"):
+            shown = "(the shared secret itself, not shown)"
         shown = shown if len(shown) <= 44 else shown[:41] + "..."
         rows.append((name, shown, f"verified, key {delivery.key_id}, id {delivery.id}"))
     return rows

@@ -3,7 +3,8 @@ What a scheme is, and the building blocks providers are declared with.
 
 A provider module is a declaration built from these blocks: an
 :class:`HmacScheme` or :class:`AsymmetricScheme` with a signature format
-(:class:`Plain`, :class:`Pairs`, :class:`Versioned`), and where the
+(:class:`Plain`, :class:`Pairs`, :class:`Versioned`, :class:`Listed`,
+:class:`Groups`), and where the
 provider needs one, a content builder (:mod:`hooksig.scheme.content`) or a
 handshake (:mod:`hooksig.scheme.handshake`).  A provider in another package
 is declared the same way, from these public names.
@@ -21,12 +22,15 @@ if TYPE_CHECKING:
     from .content import low_bytes as low_bytes
     from .content import url_and_sorted_params as url_and_sorted_params
     from .content import with_and_without_default_port as with_and_without_default_port
+    from .formats import Groups as Groups
     from .formats import Listed as Listed
     from .formats import Pairs as Pairs
     from .formats import Plain as Plain
     from .formats import Versioned as Versioned
+    from .formats import numbered_headers as numbered_headers
     from .handshake import HandshakeResponse as HandshakeResponse
     from .handshake import echo_challenge as echo_challenge
+    from .handshake import echo_header as echo_header
     from .handshake import fixed_reply as fixed_reply
     from .handshake import hmac_token as hmac_token
     from .hmac import HmacScheme as HmacScheme
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AsymmetricScheme",
     "Challenge",
+    "Groups",
     "HandshakeResponse",
     "HmacScheme",
     "JwtScheme",
@@ -54,9 +59,11 @@ __all__ = [
     "Versioned",
     "body_then_url",
     "echo_challenge",
+    "echo_header",
     "fixed_reply",
     "hmac_token",
     "low_bytes",
+    "numbered_headers",
     "url_and_sorted_params",
     "with_and_without_default_port",
 ]
@@ -66,6 +73,7 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "AsymmetricScheme": "asymmetric",
     "Challenge": "challenge",
+    "Groups": "formats",
     "HandshakeResponse": "handshake",
     "HmacScheme": "hmac",
     "JwtScheme": "jwt",
@@ -80,9 +88,11 @@ _LAZY: dict[str, str] = {
     "Versioned": "formats",
     "body_then_url": "content",
     "echo_challenge": "handshake",
+    "echo_header": "handshake",
     "fixed_reply": "handshake",
     "hmac_token": "handshake",
     "low_bytes": "content",
+    "numbered_headers": "formats",
     "url_and_sorted_params": "content",
     "with_and_without_default_port": "content",
 }

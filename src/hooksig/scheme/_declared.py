@@ -22,6 +22,8 @@ from .._primitives.encoding import ENCODINGS, Encoding, decode, encode
 from ..errors import ConfigurationError, MalformedSignature, MissingSignature
 from ._body_fields import BODY_FIELD, Fields
 from .formats import (
+    Groups,
+    Listed,
     Pairs,
     Plain,
     SignatureFormat,
@@ -84,23 +86,28 @@ class _TemplateScheme:
         if self.timestamp_unit not in ("s", "ms", "rfc3339"):
             raise ConfigurationError("timestamp_unit must be s, ms or rfc3339")
         if self.encoding not in ENCODINGS:
-            raise ConfigurationError("encoding must be hex, base64 or base64url")
+            raise ConfigurationError("encoding must be hex, base64, base64url or base64url-nopad")
 
     @property
     def default_tolerance(self) -> float | None:
         """300 seconds when the scheme signs a timestamp, unless configured."""
         if self.tolerance is not None:
             return self.tolerance
-        if self.timestamp_header or (
-            isinstance(self.signature_format, Pairs) and self.signature_format.timestamp_key
-        ):
+        if self.timestamp_header or self._timestamp_key:
             return 300.0
         return None
+
+    @property
+    def _timestamp_key(self) -> str | None:
+        # Where the signature header itself carries the timestamp (Pairs' t=, Listed's first item).
+        return getattr(self.signature_format, "timestamp_key", None)
 
     @property
     def _label(self) -> str:
         if isinstance(self.signature_format, Plain):
             return self.signature_format.prefix
+        if isinstance(self.signature_format, Listed):
+            return ""  # unlabelled items
         return self.version or "v1"
 
     def _candidate_labels(self) -> frozenset[str]:
@@ -156,11 +163,7 @@ class _TemplateScheme:
             if ts_found is None:
                 raise MissingSignature(f"header {ts_header} is missing", header=ts_header)
             ts_header, ts_text = ts_found
-        elif (
-            isinstance(self.signature_format, Pairs)
-            and self.signature_format.timestamp_key
-            and ts_text is None
-        ):
+        elif self._timestamp_key and ts_text is None:
             raise MissingSignature(
                 f"header {header} has no timestamp", reason="missing_timestamp", header=header
             )
@@ -260,10 +263,21 @@ class _TemplateScheme:
     ) -> dict[str, str]:
         text = encode(signature, self.encoding)
         fmt = self.signature_format
-        if isinstance(fmt, Pairs):
+        if isinstance(fmt, Groups):
+            fmt = fmt.pairs  # one group: this verifier signs with one secret
+        if isinstance(fmt, Listed):
+            value = text
+            if fmt.timestamp_first:
+                assert timestamp is not None  # noqa: S101 - _signing_fields() requires one
+                value = f"{self._timestamp_text(timestamp)}{fmt.separator}{text}"
+        elif isinstance(fmt, Pairs):
             value = f"{self._label}={text}"
             if fmt.timestamp_key:
-                value = f"{fmt.timestamp_key}={timestamp}{fmt.separator}{value}"
+                # In the scheme's unit, as signed (WorkOS writes milliseconds in t=);
+                # a timestamp key makes _signing_fields() require a timestamp.
+                assert timestamp is not None  # noqa: S101
+                stamp = self._timestamp_text(timestamp)
+                value = f"{fmt.timestamp_key}={stamp}{fmt.separator}{value}"
         elif isinstance(fmt, Versioned):
             value = f"{self._label},{text}"
         else:
@@ -295,7 +309,9 @@ class _TemplateScheme:
             timestamp = None
         elif timestamp is None:
             raise ConfigurationError(f"the {self.name} scheme signs a timestamp: pass one")
-        if self.id_header is not None and delivery_id is None:
+        if self.id_header is None:
+            delivery_id = None  # the scheme sends no id, so none is signed or checked
+        elif delivery_id is None:
             from secrets import token_hex
 
             delivery_id = f"msg_{token_hex(12)}"

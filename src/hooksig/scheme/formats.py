@@ -57,12 +57,17 @@ class Plain:
     """
 
     prefix: str = ""
+    #: Accept the signature with the prefix or without it, never with another
+    #: label (Mollie's ``sha256=`` is optional): ``sha1=<hex>`` stays refused.
+    optional: bool = False
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(None, [(prefix, signature text)])``."""
-        if not value.startswith(self.prefix):
+        if value.startswith(self.prefix):
+            return None, [(self.prefix, value[len(self.prefix) :])]
+        if not self.optional or "=" in value.rstrip("="):
             raise _malformed(header, "does not start with the expected prefix", "wrong_prefix")
-        return None, [(self.prefix, value[len(self.prefix) :])]
+        return None, [(self.prefix, value)]
 
 
 @dataclass(frozen=True)
@@ -122,27 +127,84 @@ class Versioned:
 
 
 @dataclass(frozen=True)
-class Listed(Plain):
+class Listed:
     """
-    One or more signatures in one header, separated by *separator* (Plivo's ``sig1,sig2``).
+    Unlabelled items, the first of them the timestamp (Recurly: ``<ms>,<hex>,<hex>``).
 
-    Each item is a candidate; an empty item is malformed.  Written back, a
-    signature is the header's whole value.
+    Each item after the timestamp is a candidate signature: a provider
+    rotating its secret sends one per active secret.  With
+    ``timestamp_first=False`` every item is a signature.
 
     .. versionadded:: 0.1
     """
 
     separator: str = ","
+    timestamp_first: bool = True
+
+    @property
+    def timestamp_key(self) -> str | None:
+        """Where the timestamp is (``"first"``), or ``None`` when no item is one."""
+        return "first" if self.timestamp_first else None
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
-        """Return ``(None, [(prefix, signature text), ...])``."""
-        _, [(_, rest)] = super().split(value, header)
-        items = rest.split(self.separator)
+        """Return ``(timestamp text or None, [("", signature text), ...])``."""
+        items = value.split(self.separator)
+        timestamp = items.pop(0) if self.timestamp_first else None
+        if not items or not all(items):
+            raise _malformed(header, "has an empty item", "bad_item")
         _check_count(len(items), header)
-        return None, [(self.prefix, item) for item in items]
+        return timestamp, [("", item) for item in items]
 
 
-SignatureFormat = Plain | Pairs | Versioned
+@dataclass(frozen=True)
+class Groups:
+    """
+    Groups of :class:`~hooksig.Pairs`, one per active secret (Persona: ``t=..,v1=.. t=..,v1=..``).
+
+    Every group must carry the same timestamp: one timestamp is signed and
+    checked against the window, so groups that disagree are malformed.
+
+    .. versionadded:: 0.1
+    """
+
+    pairs: Pairs = Pairs()
+    separator: str = " "
+
+    @property
+    def timestamp_key(self) -> str | None:
+        """The key of the timestamp inside each group."""
+        return self.pairs.timestamp_key
+
+    def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
+        """Return ``(the groups' timestamp text, [(key, value), ...] of every group)``."""
+        timestamps: set[str | None] = set()
+        candidates: list[Candidate] = []
+        for group in value.split(self.separator):
+            timestamp, items = self.pairs.split(group, header)
+            timestamps.add(timestamp)
+            candidates.extend(items)
+            _check_count(len(candidates), header)
+        if len(timestamps) != 1:
+            raise _malformed(header, "groups carry different timestamps", "repeated_timestamp")
+        return timestamps.pop(), candidates
+
+
+def numbered_headers(template: str, count: int) -> tuple[str, ...]:
+    """
+    The names of a numbered header family: ``numbered_headers("X-Sig-{n}", 3)`` is
+    ``("X-Sig-1", "X-Sig-2", "X-Sig-3")``.
+
+    Use it with ``all_signature_headers=True`` for a provider that sends one
+    header per active key (DocuSign's ``X-DocuSign-Signature-1``, ``-2``, ...).
+
+    .. versionadded:: 0.1
+    """
+    if "{n}" not in template or count < 1:
+        raise ConfigurationError("a numbered header template has {n} and a count of at least 1")
+    return tuple(template.replace("{n}", str(n)) for n in range(1, count + 1))
+
+
+SignatureFormat = Plain | Pairs | Versioned | Listed | Groups
 
 #: The timestamp grammar: ASCII digits (``[0-9]`` is ASCII-only), no leading zero, bounded.
 TIMESTAMP_TEXT = re.compile(f"0|[1-9][0-9]{{0,{MAX_TIMESTAMP_DIGITS - 1}}}")
@@ -252,10 +314,10 @@ def compile_template(template: str, body_optional: bool = False) -> tuple[bytes 
 
 
 for _public in (
-    Listed,
     Pairs,
     Plain,
     Versioned,
 ):
     _public.__module__ = "hooksig"  # its public name, hooksig.Pairs
 del _public
+Listed.__module__ = Groups.__module__ = "hooksig.scheme"  # public through hooksig.scheme

@@ -15,6 +15,7 @@ Third parties may implement :class:`~hooksig.Scheme` directly; they need not inh
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from collections.abc import Sequence
@@ -22,8 +23,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._primitives.compare import match_key
+from .._primitives.encoding import decode
 from ..errors import ConfigurationError, MalformedSignature
-from ..keys import KeyRing, SecretFormat, SecretLike, hmac_ring
+from ..keys import SECRET_FORMATS, KeyRing, SecretFormat, SecretLike, hmac_ring
 from ._declared import _TemplateScheme
 from .protocol import ParsedSignature, Request, Scheme
 
@@ -36,8 +38,12 @@ Algorithm = Literal["sha1", "sha256", "sha512"]
 #: How a key and the signed content become the expected signature.
 #: ``hmac``: HMAC(key, content).  ``secret-prefix``: a plain hash of key || content
 #: (HubSpot v1/v2; weaker, kept for those providers).  ``token``: no signature at all,
-#: the header carries the shared secret itself (GitLab ``X-Gitlab-Token``).
-Construction = Literal["hmac", "secret-prefix", "token"]
+#: the header carries the shared secret itself (GitLab ``X-Gitlab-Token``).  ``basic``:
+#: no signature either, HTTP Basic credentials (``Authorization: Basic base64(user:password)``)
+#: checked against a ``"user:password"`` secret (Postmark, Pipedrive, Chargebee).
+Construction = Literal["hmac", "secret-prefix", "token", "basic"]
+_CONSTRUCTIONS = ("hmac", "secret-prefix", "token", "basic")
+_NO_SIGNATURE = ("token", "basic")
 _DIGEST_SIZES: dict[str, int] = {"sha1": 20, "sha256": 32, "sha512": 64}
 
 
@@ -60,13 +66,14 @@ class HmacScheme(_TemplateScheme):
         content: what is signed: a template over ``{timestamp}``, ``{id}``,
             ``{body}``, ``{url}`` and ``{method}``, or a function.
         secret_format: how a ``str`` secret becomes key bytes
-            (``"utf-8"``, ``"base64"`` or ``"whsec"``).
+            (``"utf-8"``, ``"base64"``, ``"whsec"``, ``"hex"`` or ``"nfkd-utf-8"``).
         tolerance: default replay window in seconds for this scheme.
         asymmetric: the scheme's public-key variant, used when a verifier is
             given ``public_key=`` or ``signing_key=`` (Standard Webhooks ``v1a``).
-        construction: ``"hmac"`` (default), ``"secret-prefix"`` or ``"token"``
-            (:data:`Construction`); a token is compared through SHA-256 digests,
-            in constant time and without revealing its length.
+        construction: ``"hmac"`` (default), ``"secret-prefix"``, ``"token"`` or
+            ``"basic"`` (:data:`Construction`); a token, and Basic credentials'
+            user and password, are compared through SHA-256 digests, in constant
+            time and without revealing their length.
         all_signature_headers: read every name of *signature_header*, each
             carrying candidates (Box's primary and secondary signatures);
             otherwise they are alternative spellings of one header.
@@ -96,14 +103,18 @@ class HmacScheme(_TemplateScheme):
         super().__post_init__()
         if self.algorithm not in _DIGEST_SIZES:
             raise ConfigurationError("algorithm must be sha1, sha256 or sha512")
-        if self.construction not in ("hmac", "secret-prefix", "token"):
-            raise ConfigurationError("construction must be hmac, secret-prefix or token")
+        if self.construction not in _CONSTRUCTIONS:
+            raise ConfigurationError("construction must be hmac, secret-prefix, token or basic")
+        if self.secret_format not in SECRET_FORMATS:
+            raise ConfigurationError(f"secret_format must be one of {', '.join(SECRET_FORMATS)}")
 
     def _decode_candidate(self, label: str, text: str) -> bytes:
-        if self.construction != "token" or label != self._label:
+        if self.construction not in _NO_SIGNATURE or label != self._label:
             return super()._decode_candidate(label, text)
         if not text:
             raise MalformedSignature("the token is empty", reason="empty")
+        if self.construction == "basic":
+            return _credential_digests(decode(text, "base64", what="credentials"))
         # Header text usually arrives latin-1 decoded from the wire, so its latin-1
         # bytes are the token's UTF-8; text some framework already decoded is re-encoded.
         try:
@@ -116,6 +127,8 @@ class HmacScheme(_TemplateScheme):
     def _digest(self, key: bytes, content: bytes) -> bytes:
         if self.construction == "token":
             return hashlib.sha256(key).digest()
+        if self.construction == "basic":
+            return _credential_digests(key)
         if self.construction == "secret-prefix":
             return hashlib.new(self.algorithm, key + content).digest()
         return hmac.digest(key, content, self.algorithm)
@@ -129,7 +142,7 @@ class HmacScheme(_TemplateScheme):
     def _signature_size(self, label: str) -> int | None:
         if label != self._label and self.asymmetric is not None:
             return self.asymmetric._signature_size(label)
-        return None if self.construction == "token" else _DIGEST_SIZES[self.algorithm]
+        return None if self.construction in _NO_SIGNATURE else _DIGEST_SIZES[self.algorithm]
 
     def load_keys(
         self,
@@ -145,7 +158,10 @@ class HmacScheme(_TemplateScheme):
             if secrets:
                 raise ConfigurationError("pass either a secret or public/signing keys, not both")
             return self.asymmetric.load_keys((), public_key=public_key, signing_key=signing_key)
-        return hmac_ring(secrets, self.secret_format)
+        ring = hmac_ring(secrets, self.secret_format)
+        if self.construction == "basic" and any(b":" not in key for _, key in ring.hmac_keys()):
+            raise ConfigurationError('a Basic credentials secret is "user:password"')
+        return ring
 
     def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
         """Compute one HMAC per key and compare it with every candidate."""
@@ -190,13 +206,25 @@ class HmacScheme(_TemplateScheme):
         if key is None or not isinstance(key.material, bytes):
             raise ConfigurationError("no secret to sign with")
         parsed, timestamp, id = self._signing_fields(request, timestamp, id)
-        if self.construction == "token":
+        if self.construction in _NO_SIGNATURE:
             headers = self._format_headers(b"", request, timestamp, id)
-            headers[next(iter(headers))] = key.material.decode("latin-1")
+            material = key.material
+            if self.construction == "basic":
+                material = base64.b64encode(material)
+            # The header carries the secret itself, after the declared prefix (Bearer, Basic).
+            headers[next(iter(headers))] = self._label + material.decode("latin-1")
             return headers
         content = self.signed_content(parsed, request)
         signature = self._digest(key.material, content)
         return self._format_headers(signature, request, timestamp, id)
+
+
+def _credential_digests(credentials: bytes) -> bytes:
+    """SHA-256 of the user and of the password: both compared, in constant time, length hidden."""
+    user, colon, password = credentials.partition(b":")
+    if not colon:
+        raise MalformedSignature("the credentials are not user:password", reason="bad_credentials")
+    return hashlib.sha256(user).digest() + hashlib.sha256(password).digest()
 
 
 def keyed(scheme: Scheme, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:

@@ -14,14 +14,21 @@ event data, so the signature proves the token is Mailgun's but not that
 the event data is.  Use the token as the idempotency key (it is
 ``Delivery.id``) so that a token is accepted once.  Mailgun's
 tolerance is UNCONFIRMED; hooksig's 300-second default applies.
-Subaccount events' ``parent-signature`` is not read.
+
+Subaccounts: an event on a subaccount's domain also carries
+``signature.parent-signature``, "same as signature" but made with the
+primary account's signing key, so one receiver can verify every
+subaccount with the parent's key.  Both fields are read and every
+configured key is tried against both: pass the subaccount's key, the
+parent's key, or both (``secrets=[...]``; ``Delivery.key_id`` says which).
 """
 
 from hooksig.scheme import HmacScheme
 
 SCHEME = HmacScheme(
     name="mailgun",
-    signature_header="body.signature.signature",
+    signature_header=("body.signature.signature", "body.signature.parent-signature"),
+    all_signature_headers=True,
     timestamp_header="body.signature.timestamp",
     id_header="body.signature.token",
     algorithm="sha256",

@@ -5,11 +5,14 @@ Source: https://paystack.com/docs/payments/webhooks/
 (PaystackOSS/doc-code-snippets ``src/doc/payments/webhooks/verifying-transaction``)
 
 The key is your account's secret key.  This is the documented (legacy)
-scheme; a newer ``t=...,v1=<kid>:<hex>`` format appears in Paystack's
-snippets, but its header name and rollout are UNCONFIRMED, so it is not
-read.  No timestamp is signed: rely on the idempotency guard.  (The Node
-snippet hashes ``JSON.stringify(req.body)``; hooksig hashes the raw body,
-as the PHP snippet does.)
+scheme.  A newer ``t=...,v1=<kid>:<hex>`` format was once seen in an
+excerpt of a Paystack snippet, but Paystack's published snippets
+(PaystackOSS/doc-code-snippets@94af513, re-read for issue #15) and docs
+show only this one, and its header name and rollout are UNCONFIRMED: it is
+not read until Paystack documents it.  No timestamp is signed: rely on
+the idempotency guard.  (The Node snippet hashes
+``JSON.stringify(req.body)``; hooksig hashes the raw body, as the PHP
+snippet does.)
 """
 
 from hooksig.scheme import HmacScheme

@@ -88,7 +88,7 @@ v2_content.reads_body = False  # type: ignore[attr-defined]  # the body is not s
 SCHEME = HmacScheme(
     name="plivo",
     signature_header="X-Plivo-Signature-V3",
-    signature_format=Listed(),
+    signature_format=Listed(timestamp_first=False),
     algorithm="sha256",
     encoding="base64",
     id_header="X-Plivo-Signature-V3-Nonce",

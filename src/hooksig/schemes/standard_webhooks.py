@@ -10,6 +10,21 @@ HMAC-SHA256 keyed with the *base64-decoded* part of the ``whsec_`` secret;
 A verifier with a secret checks the ``v1`` items and one with a public key
 the ``v1a`` items, so a header carrying both verifies with either.  Svix
 sends the same headers as ``svix-*``; both spellings are read.
+
+The same recipe, under its providers' names (aliases): Clerk and Resend
+(through Svix); OpenAI (openai/openai-python@e43b422
+``src/openai/lib/_webhooks.py``:
+pass the secret with its ``whsec_`` prefix, as shown, since OpenAI's own
+helper would take an unprefixed secret's text as the key); Anthropic and
+Dodo Payments (their SDKs call the ``standardwebhooks`` library);
+Replicate (replicate/replicate-python@0110c2c
+``replicate/webhook.py``:
+its helper checks no timestamp unless asked, hooksig always does); and
+Render (its example receiver,
+render-examples/webhook-receiver@128a764
+``app.ts``,
+uses the ``standardwebhooks`` library).  ``webhook-id`` stays the same
+across a delivery's retries (the specification): it is the idempotency key.
 """
 
 from hooksig.scheme import HmacScheme, Versioned

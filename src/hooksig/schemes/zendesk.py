@@ -12,7 +12,11 @@ https://developer.zendesk.com/documentation/webhooks/anatomy-of-a-webhook-reques
 300-second default applies.  An earlier version of the docs (under
 ``documentation/event-connectors/webhooks/verifying/``) gave
 ``(BODY)(TIMESTAMP)`` with a matching example; Zendesk replaced it on that
-same page with the order above, which hooksig follows.
+same page with the order above, which hooksig follows.  Re-read for issue
+#15: both current pages (``webhooks/verifying`` and
+``event-connectors/webhooks/verifying``) say ``TIMESTAMP + BODY``; only
+the retired version says otherwise, and its example is kept in the tests
+as a delivery hooksig refuses.
 """
 
 from hooksig.scheme import HmacScheme

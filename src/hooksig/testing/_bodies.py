@@ -213,18 +213,22 @@ def _low_bytes(body: bytes) -> list[int] | None:
 
 
 def _field_values(name: str, body: bytes) -> list[object] | None:
-    """The values of the scheme's ``body.*`` fields in *body*, or None if one is missing."""
+    """The values of the scheme's ``body.*`` fields in *body* (an absent one as ``...``)."""
     try:
         document = json.loads(body)
     except ValueError:
         return None
+    scheme = schemes.get(name)
+    # Signatures after the first, where each is optional (Mailgun's parent-signature).
+    every = getattr(scheme, "all_signature_headers", False)
+    optional = _names(getattr(scheme, "signature_header", None))[1:] if every else ()
     values: list[object] = []
     for field in body_fields(name):
         node: object = document
         for part in field[len(BODY_PREFIX) :].split("."):
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
+            node = node.get(part, ...) if isinstance(node, dict) else ...
+        if node is ... and field not in optional:
+            return None
         values.append(node)
     return values
 
@@ -266,7 +270,7 @@ def equivalent_bodies(name: str, one: bytes, two: bytes) -> bool:
         part = signed_part(one)
         return part is not None and part == signed_part(two)
     content = getattr(scheme, "content", "{body}")
-    if getattr(scheme, "construction", "hmac") == "token" or (
+    if getattr(scheme, "construction", "hmac") in ("token", "basic") or (
         callable(content) and getattr(content, "reads_body", True) is False
     ):
         return True  # a token, or a builder that signs no part of the body (Plivo V2)

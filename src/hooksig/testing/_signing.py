@@ -49,9 +49,6 @@ def _key_options(
     if signing_key is not None:
         return {"signing_key": signing_key}
     secret_format = getattr(scheme, "secret_format", None)
-    if secret_format == "hex" and not isinstance(secret, Secret):
-        raw = secret.encode() if isinstance(secret, str) else (secret or TEST_SECRET.encode())
-        return {"secret": raw.hex()}
     if secret_format in {"whsec", "base64"}:
         if isinstance(secret, Secret) or (
             secret_format == "whsec" and isinstance(secret, str) and secret.startswith("whsec_")
@@ -61,8 +58,24 @@ def _key_options(
         prefix = "whsec_" if secret_format == "whsec" else ""
         return {"secret": prefix + base64.b64encode(raw).decode("ascii")}
     if secret_format is not None:
-        return {"secret": secret if secret is not None else TEST_SECRET}
+        return {"secret": _plain_secret(scheme, secret)}
     return {"signing_key": _fresh_private_key(scheme, forger=forger)}
+
+
+def _plain_secret(scheme: object, secret: SecretLike | None) -> SecretLike:
+    """*secret* (default :data:`TEST_SECRET`) as a hex, Basic or text scheme reads it."""
+    if isinstance(secret, Secret):
+        return secret
+    if getattr(scheme, "secret_format", None) == "hex":
+        return (
+            secret.encode() if isinstance(secret, str) else secret or TEST_SECRET.encode()
+        ).hex()
+    if getattr(scheme, "construction", None) == "basic":
+        # Basic credentials are user:password: a bare test secret becomes the password.
+        text = TEST_SECRET if secret is None else secret
+        text = text if isinstance(text, str) else text.decode("latin-1")
+        return text if ":" in text else "hooksig-test:" + text
+    return secret if secret is not None else TEST_SECRET
 
 
 @functools.lru_cache(maxsize=2)

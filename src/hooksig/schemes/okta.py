@@ -1,0 +1,29 @@
+"""
+Okta event hooks: the value you configured, in ``Authorization``; no signature.
+
+Source: https://developer.okta.com/docs/concepts/event-hooks/ (the
+authentication field and its secret are "a text string you decide on", sent
+as-is) and Okta's verification request,
+https://support.okta.com/help/s/article/Unable-to-verify-event-hook-Hook-hook-name-execution-failed
+(a one-time GET with ``X-Okta-Verification-Challenge``, to be answered with
+``{"verification": "<value>"}``).
+
+The body is not signed.  A matching value proves only that the sender
+knows it: anyone who sees one request can forge any body and replay any
+old one.  hooksig compares it exactly as configured, in constant time,
+through SHA-256 digests.  The verification GET carries the same header, so
+:meth:`hooksig.Verifier.handshake` answers it only after that check.
+Okta's ``X-Okta-Request-Id`` header names each request (not stable across
+retries); events in ``data.events[]`` carry their own ``uuid``.
+"""
+
+from hooksig.scheme import HmacScheme, echo_header
+
+SCHEME = HmacScheme(
+    name="okta",
+    signature_header="Authorization",
+    construction="token",
+    handshake=echo_header(header="X-Okta-Verification-Challenge", reply_field="verification"),
+    secret_hint="the event hook's authentication secret, exactly as configured",
+    docs_url="https://developer.okta.com/docs/concepts/event-hooks/",
+)

@@ -1,0 +1,54 @@
+"""Onfido: the contract and onfido-python's WebhookEventVerifier, both ways (vector: official/)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import ClassVar
+
+import pytest
+from onfido.webhook_event_verifier import OnfidoInvalidSignatureError, WebhookEventVerifier
+
+from hooksig import InvalidSignature, Verifier
+from tests.conftest import SECRET
+from tests.schemes.contract import SchemeContract
+
+BODY = (
+    b'{"payload":{"resource_type":"check","action":"check.completed","object":'
+    b'{"id":"c1","status":"complete","completed_at_iso8601":"2024-04-04T09:21:21Z",'
+    b'"href":"https://api.onfido.com/v3.6/checks/c1"}}}'
+)
+
+
+class TestOnfido(SchemeContract):
+    """Onfido through the scheme contract: body only, no timestamp, no delivery id."""
+
+    scheme = "onfido"
+    keys: ClassVar = {"secret": SECRET}
+    signs_timestamp = False
+    id_source = None
+
+
+def test_recipe_recomputed_independently() -> None:
+    """X-SHA2-Signature is hex HMAC-SHA256(webhook token, body)."""
+    digest = hmac.new(SECRET.encode(), BODY, hashlib.sha256).hexdigest()
+    assert Verifier("onfido", secret=SECRET).verify(BODY, {"X-SHA2-Signature": digest})
+
+
+def test_sdk_accepts_hooksig_signatures_and_refuses_tampering() -> None:
+    """read_payload accepts what hooksig signs, and refuses a changed body."""
+    signature = Verifier("onfido", secret=SECRET).sign(BODY)["X-SHA2-Signature"]
+    event = WebhookEventVerifier(SECRET).read_payload(BODY.decode(), signature)
+    assert event is not None
+    with pytest.raises(OnfidoInvalidSignatureError):
+        WebhookEventVerifier(SECRET).read_payload(BODY.decode().replace("c1", "c2"), signature)
+
+
+def test_hooksig_accepts_what_the_sdk_accepts() -> None:
+    """A signature the SDK accepts verifies with hooksig; a changed body does not."""
+    signature = hmac.new(SECRET.encode(), BODY, hashlib.sha256).hexdigest()
+    assert WebhookEventVerifier(SECRET).read_payload(BODY.decode(), signature) is not None
+    verifier = Verifier("onfido", secret=SECRET)
+    assert verifier.verify(BODY, {"X-SHA2-Signature": signature}).key_id == "0"
+    with pytest.raises(InvalidSignature):
+        verifier.verify(BODY + b" ", {"X-SHA2-Signature": signature})
