@@ -40,6 +40,7 @@ class Route:
     stall: float = 0.0
     drip: float = 0.0
     length: bool = True
+    drip_head: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ class KeyServer:
                 server.seen.append(Seen(self.command, self.path, body))
                 route = server.routes.get(self.path.split("?")[0], Route(b"not found", 404))
                 time.sleep(route.stall)
+                if route.drip_head:
+                    self._drip_all(route)
+                    return
                 self.send_response(route.status)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
@@ -152,6 +156,19 @@ class KeyServer:
                         self.wfile.write(route.body)
                 except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
                     pass
+
+            def _drip_all(self, route: Route) -> None:
+                # The status line and headers too, a byte at a time.
+                head = f"HTTP/1.1 {route.status} OK\r\nContent-Length: {len(route.body)}\r\n\r\n"
+                data = head.encode("ascii") + route.body
+                try:
+                    for index in range(len(data)):
+                        self.wfile.write(data[index : index + 1])
+                        self.wfile.flush()
+                        time.sleep(route.drip)
+                except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+                    pass
+                self.close_connection = True
 
             do_GET = _answer  # noqa: N815
             do_POST = _answer  # noqa: N815

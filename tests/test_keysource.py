@@ -123,7 +123,18 @@ def test_a_dripping_server_is_cut_off_at_the_deadline(server: KeyServer) -> None
     with pytest.raises(KeyUnavailable) as info:
         fetch(KeyRequest(server.url("/drip")))
     assert info.value.reason == "key_fetch_timeout"
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 1.2  # one deadline for the whole fetch
+
+
+def test_dripped_headers_are_cut_off_at_the_deadline(server: KeyServer) -> None:
+    """A status line and headers sent a byte at a time: the same single deadline."""
+    server.routes["/drip-head"] = Route(_jwks("a"), drip=0.05, drip_head=True)
+    fetch = server.fetch(timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(KeyUnavailable) as info:
+        fetch(KeyRequest(server.url("/drip-head")))
+    assert info.value.reason == "key_fetch_timeout"
+    assert time.monotonic() - started < 1.2
 
 
 @pytest.mark.parametrize("length", [True, False], ids=["content-length", "chunked"])
@@ -245,6 +256,7 @@ def test_offline_documents_are_served_without_a_fetch() -> None:
     """documents= serve keys with fetch=None; any other URL is KeyUnavailable, nothing sent."""
     rule = UrlRule(host=r"keys\.example")
     source = KeySource(documents={"https://keys.example/a": _jwks("a")}, fetch=None)
+    source.preload(_read)  # every given document reads
     assert source.offline
     assert source.keys(KeyRequest("https://keys.example/a"), rule, _read, kid="a") == {"a": "a"}
     with pytest.raises(InvalidSignature):
@@ -330,3 +342,93 @@ def test_bad_fetch_options_are_configuration_errors(options: dict[str, object]) 
     """HttpsFetch bounds must be positive numbers."""
     with pytest.raises(ConfigurationError):
         HttpsFetch(**options)  # type: ignore[arg-type]
+
+
+def test_reprs_show_no_documents_or_keys(server: KeyServer) -> None:
+    """repr names the mode and the bounds, never a document."""
+    assert repr(KeySource(documents={"https://k.example/a": b"{}"}, fetch=None)) == (
+        "KeySource(offline, documents=1, ttl=3600)"
+    )
+    fetch = HttpsFetch(timeout=2, max_bytes=100)
+    assert repr(fetch) == "HttpsFetch(timeout=2.0, max_bytes=100)"
+    assert repr(KeySource(fetch=fetch, ttl=60)) == (
+        "KeySource(HttpsFetch(timeout=2.0, max_bytes=100), documents=0, ttl=60)"
+    )
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/keys", "https:///keys", "ftp://x/keys"])
+def test_the_fetch_itself_speaks_https_only(url: str) -> None:
+    """HttpsFetch refuses anything but https, even called directly without a rule."""
+    with pytest.raises(KeyUnavailable) as info:
+        HttpsFetch()(KeyRequest(url))
+    assert info.value.reason == "key_url_refused"
+
+
+def test_the_async_form_caches_fails_and_backs_off() -> None:
+    """keys_async: a cache hit, no fetch at all (unavailable), and a failure not retried at once."""
+    rule = UrlRule(host=r"keys\.example")
+    calls: list[str] = []
+
+    async def failing(request: KeyRequest) -> bytes:
+        calls.append(request.url)
+        raise KeyUnavailable("down", reason="key_fetch_failed")
+
+    async def main() -> None:
+        offline = KeySource(documents={"https://keys.example/a": _jwks("a")}, fetch=None)
+        assert await offline.keys_async(KeyRequest("https://keys.example/a"), rule, _read)
+        with pytest.raises(KeyUnavailable):
+            await offline.keys_async(KeyRequest("https://keys.example/b"), rule, _read)
+        with pytest.raises(KeyUnavailable):
+            await offline.visit_async(KeyRequest("https://keys.example/b"), rule)
+        down = KeySource(fetch=None, fetch_async=failing)
+        for _ in range(2):
+            with pytest.raises(KeyUnavailable):
+                await down.keys_async(KeyRequest("https://keys.example/c"), rule, _read)
+
+    asyncio.run(main())
+    assert calls == ["https://keys.example/c"]  # the second call met the back-off
+
+
+def test_visit_async_runs_a_blocking_fetch_in_a_thread(server: KeyServer) -> None:
+    """Without fetch_async, visit_async sends through the standard fetch, off the loop."""
+    server.routes["/confirm"] = Route(b"ok")
+    source = _source(server, Clock())
+    found = asyncio.run(source.visit_async(KeyRequest(server.url("/confirm")), server.rule()))
+    assert found == b"ok"
+
+
+def test_a_fetch_must_return_bytes() -> None:
+    """A fetch callable returning text is a bug in it: KeyUnavailable, nothing cached."""
+    source = KeySource(fetch=lambda request: "text")  # type: ignore[arg-type,return-value]
+    with pytest.raises(KeyUnavailable, match="other than bytes"):
+        source.keys(KeyRequest("https://keys.example/a"), UrlRule(host=r"keys\.example"), _read)
+
+
+def test_the_cache_and_the_failures_are_bounded() -> None:
+    """max_entries bounds both tables: the oldest entry goes first."""
+    rule = UrlRule(host=r"keys\.example")
+    served: list[str] = []
+
+    def fetch(request: KeyRequest) -> bytes:
+        served.append(request.url)
+        if request.url.endswith("/bad"):
+            raise KeyUnavailable("down", reason="key_fetch_failed")
+        return _jwks("a")
+
+    clock = Clock()
+    source = KeySource(fetch=fetch, max_entries=1, clock=clock)
+    for name in ("a", "b", "a"):
+        source.keys(KeyRequest(f"https://keys.example/{name}"), rule, _read)
+    assert served == ["https://keys.example/a", "https://keys.example/b", "https://keys.example/a"]
+    served.clear()
+    for url in ("https://keys.example/1/bad", "https://keys.example/2/bad"):
+        with pytest.raises(KeyUnavailable):
+            source.keys(KeyRequest(url), rule, _read)
+    # The first failure was pushed out of the bounded table, so it is tried again at once.
+    with pytest.raises(KeyUnavailable):
+        source.keys(KeyRequest("https://keys.example/1/bad"), rule, _read)
+    assert served == [
+        "https://keys.example/1/bad",
+        "https://keys.example/2/bad",
+        "https://keys.example/1/bad",
+    ]

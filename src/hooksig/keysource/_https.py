@@ -11,9 +11,9 @@ past *max_bytes*.  Every failure is :class:`~hooksig.KeyUnavailable`.
 
 from __future__ import annotations
 
-import time
+import contextlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import ConfigurationError, KeyUnavailable
@@ -111,7 +111,6 @@ class HttpsFetch:
             raise _unavailable(host, "not an https URL", "key_url_refused")
         import http.client
 
-        deadline = time.monotonic() + self.timeout
         connection = http.client.HTTPSConnection(
             host, parts.port or 443, timeout=self.timeout, context=self.ssl_context
         )
@@ -119,42 +118,37 @@ class HttpsFetch:
         headers = {"Accept": "*/*", "Connection": "close", "User-Agent": "hooksig"}
         headers.update(request.headers)
         response: http.client.HTTPResponse | None = None
-        try:
-            connection.request(request.method, target, body=request.body, headers=headers)
-            response = connection.getresponse()
-            if 300 <= response.status < 400:
-                raise _unavailable(host, "a redirect, never followed", "key_redirect_refused")
-            if response.status != 200:
-                raise _unavailable(host, f"status {response.status}", "key_fetch_failed")
-            return self._read(connection, response, host, deadline)
-        except TimeoutError:
-            raise _unavailable(host, "timed out", "key_fetch_timeout") from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise _unavailable(host, type(exc).__name__, "key_fetch_failed") from None
-        finally:
-            if response is not None:
-                response.close()  # the socket is only released once its reader is closed
-            connection.close()
+        with _Deadline(self.timeout) as deadline:
+            try:
+                connection.connect()
+                deadline.watch(connection.sock)
+                connection.request(request.method, target, body=request.body, headers=headers)
+                response = connection.getresponse()
+                if 300 <= response.status < 400:
+                    raise _unavailable(host, "a redirect, never followed", "key_redirect_refused")
+                if response.status != 200:
+                    raise _unavailable(host, f"status {response.status}", "key_fetch_failed")
+                body = self._read(response, host)
+                if deadline.expired.is_set():
+                    raise TimeoutError
+                return body
+            except (OSError, http.client.HTTPException) as exc:
+                if isinstance(exc, TimeoutError) or deadline.expired.is_set():
+                    raise _unavailable(host, "timed out", "key_fetch_timeout") from None
+                raise _unavailable(host, type(exc).__name__, "key_fetch_failed") from None
+            finally:
+                if response is not None:
+                    response.close()  # the socket is only released once its reader is closed
+                connection.close()
 
-    def _read(
-        self,
-        connection: http.client.HTTPSConnection,
-        response: http.client.HTTPResponse,
-        host: str,
-        deadline: float,
-    ) -> bytes:
-        """The body, bounded in size and in time: each read waits only for what is left."""
+    def _read(self, response: http.client.HTTPResponse, host: str) -> bytes:
+        """The body, bounded in size (the deadline's timer bounds it in time)."""
         length = response.getheader("Content-Length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             raise _unavailable(host, "larger than the size limit", "key_too_large")
         chunks: list[bytes] = []
         size = 0
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise _unavailable(host, "timed out", "key_fetch_timeout")
-            if connection.sock is not None:
-                connection.sock.settimeout(left)
             chunk = response.read1(_CHUNK)  # what has arrived, so a drip meets the deadline
             if not chunk:
                 return b"".join(chunks)
@@ -162,6 +156,42 @@ class HttpsFetch:
             if size > self.max_bytes:
                 raise _unavailable(host, "larger than the size limit", "key_too_large")
             chunks.append(chunk)
+
+
+class _Deadline:
+    """
+    The whole fetch's time limit: when it passes, the connection's socket is shut.
+
+    A socket timeout bounds each read, not their sum; a server that drips its
+    headers or body a byte at a time is cut off here instead.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        import threading
+
+        self.expired = threading.Event()
+        self._sockets: list[Any] = []
+        self._timer = threading.Timer(seconds, self._cut_off)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: Any) -> None:
+        """Shut *sock* at the deadline."""
+        self._sockets.append(sock)
+
+    def _cut_off(self) -> None:
+        import socket
+
+        self.expired.set()
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 for _public in (HttpsFetch, KeyRequest):
