@@ -112,3 +112,13 @@ def test_the_key_is_hex() -> None:
     """Adyen shows its HMAC key as hex: anything else is refused at construction."""
     with pytest.raises(ConfigurationError):
         Verifier("adyen", secret="not hex at all")
+
+
+def test_any_body_is_signed_for_tests_as_one_item() -> None:
+    """sign() wraps a body that is no notification batch into one signed item that verifies."""
+    verifier = Verifier("adyen", secret=KEY)
+    body, headers = fold(b"not a batch", verifier.sign(b"not a batch", id="psp-1"))
+    delivery = verifier.verify(body, headers)
+    assert delivery.key_id == "0"
+    (item,) = [i["NotificationRequestItem"] for i in json.loads(body)["notificationItems"]]
+    assert item["pspReference"] == "psp-1"

@@ -206,3 +206,12 @@ class TestAppleTokenShape:
         assert claims["signedDate"] == 1_700_000_000_000
         assert claims["notificationUUID"] == "n-1"
         assert len(pyjwt.get_unverified_header(token)["x5c"]) == 3
+
+
+def test_claims_outside_any_known_container_configure_nothing() -> None:
+    """A token with none of Apple's containers (data, summary, ...) has no app identity."""
+    assert apple_app_store._container({"notificationType": "TEST"}) == {}
+    external = apple_app_store._container(
+        {"externalPurchaseToken": {"externalPurchaseId": "SANDBOX-1"}}
+    )
+    assert external["environment"] == "Sandbox"

@@ -315,3 +315,13 @@ def test_the_rule_is_replaceable_for_tests_only() -> None:
     custom = hooksig.schemes.configure("aws-sns", key_rule=UrlRule(host=r"127\.0\.0\.1"))
     assert custom.name == "aws-sns"
     assert dataclasses.replace(custom).key_rule.host == r"127\.0\.0\.1"
+
+
+def test_signing_for_tests_takes_any_body() -> None:
+    """A body that is not a JSON object still signs, as a default notification, and verifies."""
+    from tests.schemes.fetching import fold
+
+    verifier = Verifier("aws-sns", signing_key=RSA_PEM)
+    for given in (b"not json", b"[1, 2]"):
+        body, headers = fold(b"{}", verifier.sign(given, timestamp=NOW, id="m-2"))
+        assert verifier.verify(body, headers, now=NOW).id == "m-2"

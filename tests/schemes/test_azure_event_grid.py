@@ -112,3 +112,20 @@ def test_the_cloudevents_handshake() -> None:
         )
         is None
     )
+
+
+def test_signing_needs_the_secret_and_long_codes_are_not_echoed() -> None:
+    """sign() without a secret is a ConfigurationError; an oversized validationCode is no check."""
+    from hooksig import KeyRing, Request
+    from hooksig._primitives.headers import Headers
+
+    scheme = schemes.get("azure-event-grid")
+    with pytest.raises(ConfigurationError):
+        scheme.sign(KeyRing((), None), Request(b"", Headers()), timestamp=None, id=None)
+    verifier = _verifier(challenge=validation())
+    headers = {"aeg-event-type": "SubscriptionValidation"}
+    huge = [{**VALIDATION[0], "data": {"validationCode": "c" * 5000}}]
+    ok = f"/hooks/grid?code={SECRET}"
+    assert verifier.challenge(json.dumps(huge).encode(), headers, method="POST", path=ok) is None
+    numeric = [{**VALIDATION[0], "data": {"validationCode": 12}}]
+    assert verifier.challenge(json.dumps(numeric).encode(), headers, method="POST", path=ok) is None

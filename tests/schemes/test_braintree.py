@@ -103,3 +103,12 @@ def test_bt_challenge_answer_matches_the_sdk_and_its_published_vector() -> None:
         )
         is None
     )
+
+
+def test_signing_for_tests_takes_any_body() -> None:
+    """A body that is not a form signs as an empty payload, and verifies."""
+    from tests.schemes.fetching import fold
+
+    verifier = _verifier()
+    body, headers = fold(b"%ff not a form", verifier.sign(b"%ff not a form"))
+    assert verifier.verify(body, headers).key_id == PUBLIC

@@ -93,3 +93,11 @@ class TestContentfulContract(SchemeContract):
         for name in headers:
             with pytest.raises(MissingSignature):
                 self.verify({k: v for k, v in headers.items() if k != name})
+
+
+def test_the_url_is_required() -> None:
+    """Contentful signs the path: without url= or public_url= the verifier cannot check it."""
+    from hooksig import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="path"):
+        Verifier("contentful", secret=SECRET).verify(b'{"a":1}', TOOLKIT, now=1603379941.037)

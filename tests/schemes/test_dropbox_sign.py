@@ -79,3 +79,11 @@ def test_malformed_callbacks(content_type: str, body: bytes) -> None:
 def test_the_expected_reply() -> None:
     """Dropbox Sign expects this exact reply body."""
     assert REPLY == b"Hello API Event Received"
+
+
+def test_signing_for_tests_takes_any_body() -> None:
+    """A body that is not JSON signs as a callback_test event, and verifies."""
+    verifier = Verifier("dropbox-sign", secret=API_KEY)
+    body, headers = fold(b"{}", verifier.sign(b"not json", timestamp=1348177752))
+    assert json.loads(body)["event"]["event_type"] == "callback_test"
+    assert verifier.verify(body, headers).key_id == "0"

@@ -47,3 +47,12 @@ class TestMandrillContract(SchemeContract):
     id_source = None
     body = FORM
     request: ClassVar = {"url": URL}
+
+
+def test_the_url_is_required() -> None:
+    """Mandrill signs the URL: without url= or public_url= the verifier cannot check it."""
+    from hooksig import ConfigurationError
+
+    verifier = Verifier("mandrill", secret=SECRET)
+    with pytest.raises(ConfigurationError, match="URL"):
+        verifier.verify(FORM, {"X-Mandrill-Signature": base64.b64encode(bytes(20)).decode()})

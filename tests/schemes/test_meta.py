@@ -80,3 +80,12 @@ def test_no_challenge_unless_configured() -> None:
     assert Verifier("meta", secret=SECRET).challenge(b"", {}, method="GET", path=path) is None
     with pytest.raises(ConfigurationError):
         hub_challenge("")
+
+
+def test_the_check_can_be_given_as_a_full_url() -> None:
+    """challenge(url=...) reads the query of the URL given, as verify() would."""
+    verifier = Verifier(schemes.configure("meta", challenge=hub_challenge("tok")), secret=SECRET)
+    url = "https://example.com/hooks?hub.mode=subscribe&hub.verify_token=tok&hub.challenge=7"
+    answer = verifier.challenge(b"", {}, method="GET", url=url)
+    assert answer is not None
+    assert answer.body == b"7"

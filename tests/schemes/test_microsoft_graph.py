@@ -211,3 +211,29 @@ def test_signing_writes_the_client_state_in_every_item() -> None:
     wrapped = json.loads(verifier.sign(b"not json")["body"])
     assert wrapped["value"][0]["clientState"] == CLIENT_STATE
     assert time.time() > 0
+
+
+def test_rich_notifications_verify_asynchronously() -> None:
+    """verify_async awaits the key set; a basic batch (no tokens) needs no keys at all."""
+    import asyncio
+
+    recorder = Recorder({microsoft_graph.KEYS_URL: KEYS})
+    scheme = schemes.configure("microsoft-graph", app_ids=(APP_ID,))
+    verifier = Verifier(scheme, secret=CLIENT_STATE, public_key=recorder.source())
+    delivery = asyncio.run(verifier.verify_async(_rich(_token()), {}, now=NOW))
+    assert delivery.key_id == "0"
+    basic = dumps({"value": [{"clientState": CLIENT_STATE, "resource": "r"}]})
+    assert asyncio.run(verifier.verify_async(basic, {}, now=NOW)).key_id == "0"
+    assert len(recorder.calls) == 1
+
+
+def test_test_tokens_and_signing_need_their_keys() -> None:
+    """signing_key= signs rich notifications for tests; sign() needs the clientState secret."""
+    from hooksig import KeyRing, Request
+    from hooksig._primitives.headers import Headers
+
+    scheme = schemes.configure("microsoft-graph", app_ids=(APP_ID,))
+    with pytest.raises(ConfigurationError):
+        scheme.sign(KeyRing((), None), Request(b"{}", Headers()), timestamp=NOW, id=None)
+    keys = scheme.load_keys([CLIENT_STATE], signing_key=RSA_PEM)
+    assert any(key.kind == "jwt" for key in keys.verify_keys)

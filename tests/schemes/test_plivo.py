@@ -108,3 +108,17 @@ class TestPlivoV2(SchemeContract):
     def test_tampered_body(self) -> None:
         """V2 signs no body (Plivo's design): a changed body still verifies."""
         assert self.verify(self.sign(), body=self.tamper_body(self.body)).id == "msg_contract_1"
+
+
+def test_the_url_is_required_and_must_parse() -> None:
+    """Plivo signs the URL: none is a ConfigurationError, a broken one a MalformedSignature."""
+    from hooksig import ConfigurationError, MalformedSignature
+
+    verifier = Verifier("plivo", secret=SECRET)
+    signature = "A" * 43 + "="  # the base64 of 32 bytes
+    headers = {"X-Plivo-Signature-V3": signature, "X-Plivo-Signature-V3-Nonce": "12345"}
+    with pytest.raises(ConfigurationError, match="URL"):
+        verifier.verify(FORM, headers)
+    with pytest.raises(MalformedSignature) as info:
+        verifier.verify(FORM, headers, url="http://[::1/answer")
+    assert info.value.reason == "bad_url"

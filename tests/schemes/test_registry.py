@@ -267,3 +267,13 @@ def test_every_builtin_scheme_says_what_it_is_checked_against() -> None:
             assert entry["kind"] in {"vector", "both"}, name
         if name in on_node:
             assert entry["kind"] in {"sdk", "both"}, name
+
+
+def test_configure_checks_what_it_is_given() -> None:
+    """configure() takes a name or a Scheme, and only settings the scheme has."""
+    with pytest.raises(ConfigurationError, match="registry name or a Scheme"):
+        registry.configure(42)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="no setting 'nope'"):
+        registry.configure("github", nope=1)
+    changed = registry.configure("github", tolerance=60)
+    assert (changed.name, changed.default_tolerance) == ("github", 60)

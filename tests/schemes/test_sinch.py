@@ -89,3 +89,20 @@ class TestSinchContract(SchemeContract):
         )
         with pytest.raises(InvalidSignature):
             self.verify(signed_by_old, verifier=self.verifier(secrets=[new]))
+
+
+def test_the_url_is_required() -> None:
+    """Sinch signs the path: without url= or public_url= the verifier cannot check it."""
+    from hooksig import ConfigurationError
+
+    verifier = Verifier("sinch", secret=Secret(SECRET_B64, key_id=APP_KEY))
+    with pytest.raises(ConfigurationError, match="path"):
+        verifier.verify(
+            BODY,
+            {
+                "Authorization": f"application {APP_KEY}:{base64.b64encode(bytes(32)).decode()}",
+                "x-timestamp": "2014-09-24T10:59:41Z",
+                "Content-Type": "application/json",
+            },
+            now=NOW,
+        )

@@ -38,3 +38,20 @@ class TestWiseContract(SchemeContract):
     other_keys: ClassVar = {"signing_key": OTHER_RSA_PEM}
     signs_timestamp = False
     id_source = "header"
+
+
+def test_keys_are_required_and_may_be_given_together() -> None:
+    """No key at all is a ConfigurationError; a public key with a signing key verifies with both."""
+    import pytest
+
+    from hooksig import ConfigurationError, Verifier
+
+    with pytest.raises(ConfigurationError, match="needs public_key= or signing_key="):
+        Verifier("wise")
+    public = serialization.load_pem_private_key(RSA_PEM.encode(), None).public_key()
+    pem = public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+    verifier = Verifier("wise", public_key=pem, signing_key=RSA_PEM)
+    headers = verifier.sign(b"{}")
+    assert verifier.verify(b"{}", headers).key_id == "0"

@@ -68,15 +68,6 @@ def validity_error(certificate: Any, now: float) -> str | None:
     return None
 
 
-def common_names(certificate: Any) -> list[str]:
-    """The subject's common names."""
-    x509 = _x509()
-    return [
-        str(attribute.value)
-        for attribute in certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    ]
-
-
 def has_extension(certificate: Any, oid: str) -> bool:
     """Whether *certificate* carries the extension *oid* (dotted form)."""
     x509 = _x509()
