@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -60,6 +61,17 @@ def keys() -> Iterator[KeyServer]:
         yield running
 
 
+def _env(tmp: Path, keys: KeyServer) -> dict[str, str]:
+    """A receiver's settings: its store and ledger in *tmp*, the key server's port and CA."""
+    ca = keys.ca.public_bytes(serialization.Encoding.PEM).decode("ascii")
+    return {
+        "HOOKSIG_E2E_SECRET": STANDARD_SECRET,
+        "HOOKSIG_E2E_STORE": f"sqlite:{tmp / 'claims.db'}",
+        "HOOKSIG_E2E_LEDGER": str(tmp / "ledger.txt"),
+        "HOOKSIG_E2E_KEYS": f"{keys.port} {ca}",
+    }
+
+
 @pytest.fixture(scope="module", params=sorted(SERVERS))
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, keys: KeyServer
@@ -67,14 +79,7 @@ def server(
     """One real server per adapter, trusting the key server's test CA."""
     name = request.param
     tmp = tmp_path_factory.mktemp(f"challenges-{name}")
-    ca = keys.ca.public_bytes(serialization.Encoding.PEM).decode("ascii")
-    env = {
-        "HOOKSIG_E2E_SECRET": STANDARD_SECRET,
-        "HOOKSIG_E2E_STORE": f"sqlite:{tmp / 'claims.db'}",
-        "HOOKSIG_E2E_LEDGER": str(tmp / "ledger.txt"),
-        "HOOKSIG_E2E_KEYS": f"{keys.port} {ca}",
-    }
-    with serve(name, env, tmp) as running:
+    with serve(name, _env(tmp, keys), tmp) as running:
         running.name = name  # type: ignore[attr-defined]
         running.ledger = tmp / "ledger.txt"  # type: ignore[attr-defined]
         yield running
@@ -256,14 +261,7 @@ def test_hostile_tokens_fetch_nothing(server: Server, keys: KeyServer) -> None:
 @pytest.mark.parametrize("name", [n for n in sorted(SERVERS) if SERVERS[n][0] == "uvicorn"])
 def test_a_fetch_never_blocks_the_event_loop(name: str, keys: KeyServer, tmp_path: Any) -> None:
     """While one delivery waits 1.5 s for its keys, another is answered at once (one loop)."""
-    ca = keys.ca.public_bytes(serialization.Encoding.PEM).decode("ascii")
-    env = {
-        "HOOKSIG_E2E_SECRET": STANDARD_SECRET,
-        "HOOKSIG_E2E_STORE": f"sqlite:{tmp_path / 'claims.db'}",
-        "HOOKSIG_E2E_LEDGER": str(tmp_path / "ledger.txt"),
-        "HOOKSIG_E2E_KEYS": f"{keys.port} {ca}",
-    }
-    with serve(name, env, tmp_path) as server:
+    with serve(name, _env(tmp_path, keys), tmp_path) as server:
         before = _fetches(keys, "/slow/certs")
         slow: list[httpx.Response] = []
         waiting = threading.Thread(

@@ -187,19 +187,23 @@ def ecdsa_p256_public_key(data: bytes) -> Any:
     return _check_p256(key, ec, ec.EllipticCurvePublicKey, "public key")
 
 
-def ecdsa_p256_private_key(data: bytes) -> Any:
-    """Load a P-256 signing key from PKCS #8 / SEC 1 PEM or DER (unencrypted)."""
-    ec = _ec()
+def _load_private_key(data: bytes, kind: str) -> Any:
+    """A PKCS #8 (or SEC 1 / PKCS #1) private key from unencrypted PEM or DER."""
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
 
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
-            key = serialization.load_pem_private_key(data, password=None)
-        else:
-            key = serialization.load_der_private_key(data, password=None)
+            return serialization.load_pem_private_key(data, password=None)
+        return serialization.load_der_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
-        raise ConfigurationError("the signing key is not a readable P-256 key") from None
+        raise ConfigurationError(f"the signing key is not a readable {kind} key") from None
+
+
+def ecdsa_p256_private_key(data: bytes) -> Any:
+    """Load a P-256 signing key from PKCS #8 / SEC 1 PEM or DER (unencrypted)."""
+    ec = _ec()
+    key = _load_private_key(data, "P-256")
     return _check_p256(key, ec, ec.EllipticCurvePrivateKey, "signing key")
 
 
@@ -314,16 +318,7 @@ def rsa_private_key(data: bytes) -> Any:
     the loaded key (immutable) is kept for the next verifier given the same bytes.
     """
     rsa = _rsa()
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
-
-    try:
-        if data.lstrip().startswith(b"-----BEGIN"):
-            key = serialization.load_pem_private_key(data, password=None)
-        else:
-            key = serialization.load_der_private_key(data, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm):
-        raise ConfigurationError("the signing key is not a readable RSA key") from None
+    key = _load_private_key(data, "RSA")
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ConfigurationError("the signing key is not an RSA key")
     check_rsa_public(key.public_key(), "signing key")

@@ -591,21 +591,15 @@ class JwtScheme:
             return
         for claims in parsed.claims:
             expires, not_before = claims.get("exp"), claims.get("nbf")
+            refusal = None
             if isinstance(expires, (int, float)) and not now < expires + LEEWAY:
+                refusal = ("the token has expired", expires, "token_expired")
+            elif isinstance(not_before, (int, float)) and not now >= not_before - LEEWAY:
+                refusal = ("the token is not valid yet", not_before, "token_not_yet_valid")
+            if refusal is not None:
+                message, moment, reason = refusal
                 raise TimestampOutOfTolerance(
-                    "the token has expired",
-                    timestamp=float(expires),
-                    now=now,
-                    reason="token_expired",
-                    header=parsed.header,
-                )
-            if isinstance(not_before, (int, float)) and not now >= not_before - LEEWAY:
-                raise TimestampOutOfTolerance(
-                    "the token is not valid yet",
-                    timestamp=float(not_before),
-                    now=now,
-                    reason="token_not_yet_valid",
-                    header=parsed.header,
+                    message, timestamp=float(moment), now=now, reason=reason, header=parsed.header
                 )
 
     def resolve_keys(self, parsed: ParsedSignature, request: Request, keys: KeyRing) -> KeyRing:
