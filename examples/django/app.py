@@ -45,4 +45,6 @@ urlpatterns = [path("hooks/github", on_github)]
 if __name__ == "__main__":
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv if len(sys.argv) > 1 else [sys.argv[0], "runserver"])
+    port = os.environ.get("PORT", "8000")
+    default = [sys.argv[0], "runserver", f"127.0.0.1:{port}", "--noreload"]
+    execute_from_command_line(sys.argv if len(sys.argv) > 1 else default)

@@ -9,12 +9,12 @@ from fastapi import Depends, FastAPI
 
 import hooksig
 from hooksig.idempotency import Idempotency, SQLiteStore
-from hooksig.integrations.fastapi import VerifiedDelivery, install
+from hooksig.integrations.fastapi import VerifiedDelivery, WebhookRoute
 
 SECRET = os.environ.get("HOOKSIG_GITHUB_SECRET", "demo-secret-change-me-0123456789")
 
 app = FastAPI()
-install(app)  # answers (403, 413, handshakes...) go out with their exact bodies
+app.router.route_class = WebhookRoute  # the webhook flow, HEAD and exact answers included
 github = VerifiedDelivery(
     hooksig.Verifier("github", secret=SECRET),
     idempotency=Idempotency(SQLiteStore("hooksig-example.db")),
@@ -31,4 +31,4 @@ async def on_github(delivery: Annotated[hooksig.Delivery, Depends(github)]) -> d
 if __name__ == "__main__":
     import uvicorn
 
-    uvicorn.run(app, host="127.0.0.1", port=8000)
+    uvicorn.run(app, host="127.0.0.1", port=int(os.environ.get("PORT", "8000")))

@@ -28,4 +28,4 @@ def on_github(delivery: hooksig.Delivery) -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    app.run(host="127.0.0.1", port=8000)
+    app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "8000")))

@@ -20,8 +20,11 @@ SECRET = os.environ.get("HOOKSIG_GITHUB_SECRET", "demo-secret-change-me-01234567
 
 
 def receiver(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """Reached only by authentic, first-time deliveries, with the body replayed on wsgi.input."""
-    delivery: hooksig.Delivery = environ[DELIVERY_KEY]
+    """Webhook paths arrive authentic and first-time, the body replayed on wsgi.input."""
+    delivery: hooksig.Delivery | None = environ.get(DELIVERY_KEY)  # None off webhook paths
+    if delivery is None:
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found"]
     body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
     print(f"GitHub delivery {delivery.id}: {json.loads(body).get('action')}")
     start_response("200 OK", [("Content-Type", "application/json")])
@@ -35,6 +38,7 @@ app = WebhookMiddleware(
 )
 
 if __name__ == "__main__":
-    with make_server("127.0.0.1", 8000, app) as server:
-        print("listening on http://127.0.0.1:8000/hooks/github")
+    port = int(os.environ.get("PORT", "8000"))
+    with make_server("127.0.0.1", port, app) as server:
+        print(f"listening on http://127.0.0.1:{port}/hooks/github")
         server.serve_forever()

@@ -1,19 +1,24 @@
 """Receivers served by real servers in tests/servers (uvicorn, gunicorn), configured by env.
 
-Each factory builds one app with a webhook at ``/hooks/acme`` (standard-webhooks),
-a Slack one at ``/hooks/slack``, one route per provider whose endpoint check
-comes unsigned (``CHALLENGED``: Meta, Graph, Event Grid, Asana, X, Braintree),
-and, when a key server is given, Google Pub/Sub routes whose keys are fetched.
-The handlers append ``"<id> <pid>\\n"`` to the ledger file, so a test can
-count handler runs across processes.
+Each factory builds one app with a webhook at ``/hooks/acme`` (standard-webhooks)
+and a Slack one at ``/hooks/slack``, declared as the docs show, one route per
+provider whose endpoint check comes unsigned (`challenged`: Meta, Graph,
+Event Grid, Asana, X, Braintree), and, when a key server is given, Google
+Pub/Sub routes whose keys are fetched (`fetched`).  The handler
+appends ``"<id> <pid>\\n"`` to the ledger file, so a test can count handler
+runs across processes, then answers through `answer`: a body holding
+``"fail":"status"`` or ``"fail":"raise"`` makes the first run of its id
+answer 503 or raise, so a test can see the retry run it again.
 
 Environment:
     HOOKSIG_E2E_SECRET   the standard-webhooks ``whsec_`` secret
-    HOOKSIG_E2E_STORE    ``sqlite:<path>`` or ``postgres:<dsn>``
-    HOOKSIG_E2E_TABLE    the PostgreSQL table (default ``hooksig_claims``)
+    HOOKSIG_E2E_STORE    ``sqlite:<path>``, ``redis:<url>`` or ``postgres:<dsn>``
+    HOOKSIG_E2E_TABLE    the PostgreSQL table, or the Redis key prefix
     HOOKSIG_E2E_LEDGER   the ledger file
     HOOKSIG_E2E_LIMIT    the body limit in bytes
     HOOKSIG_E2E_TIMEOUT  the read timeout in seconds of the middlewares, Flask and Django
+    HOOKSIG_E2E_STORE_TIMEOUT  the Redis or PostgreSQL store's timeout in seconds (default 5)
+    HOOKSIG_E2E_LEASE    the guard's lease in seconds (default 30)
     HOOKSIG_E2E_KEYS     ``<port> <CA PEM>``: the HTTPS key server of the Pub/Sub routes
 """
 
@@ -130,45 +135,66 @@ def extra_routes() -> dict[str, hooksig.Verifier]:
 def guard() -> Idempotency:
     """The guard on the configured store."""
     kind, _, target = _env("HOOKSIG_E2E_STORE").partition(":")
+    timeout = float(_env("HOOKSIG_E2E_STORE_TIMEOUT", "5"))
     store: Store
     if kind == "sqlite":
         store = SQLiteStore(target)
+    elif kind == "redis":
+        from hooksig.idempotency import RedisStore
+
+        store = RedisStore(target, prefix=_env("HOOKSIG_E2E_TABLE", "hooksig:"), timeout=timeout)
     else:
         from hooksig.idempotency import PostgresStore
 
         table = _env("HOOKSIG_E2E_TABLE", "hooksig_claims")
-        store = PostgresStore(target, table=table, pool_size=20)
-    return Idempotency(store, lease=30)
+        store = PostgresStore(target, table=table, pool_size=20, timeout=timeout)
+    return Idempotency(store, lease=float(_env("HOOKSIG_E2E_LEASE", "30")))
 
 
-def record(delivery: hooksig.Delivery) -> None:
-    """Append one handler run to the ledger (O_APPEND: atomic across processes)."""
+def record(delivery: hooksig.Delivery) -> int:
+    """Append one handler run to the ledger (O_APPEND: atomic); return the earlier runs."""
+    path = _env("HOOKSIG_E2E_LEDGER")
+    earlier = 0
+    if os.path.exists(path):
+        with open(path) as ledger:
+            earlier = sum(line.split()[0] == delivery.id for line in ledger)
     line = f"{delivery.id} {os.getpid()}\n".encode()
-    fd = os.open(_env("HOOKSIG_E2E_LEDGER"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line)
     finally:
         os.close(fd)
+    return earlier
+
+
+def answer(delivery: hooksig.Delivery) -> int:
+    """Record the run; return the status to answer (503 or an exception on a failing first run)."""
+    earlier = record(delivery)
+    if earlier == 0 and b'"fail":"status"' in delivery.body:
+        return 503
+    if earlier == 0 and b'"fail":"raise"' in delivery.body:
+        raise RuntimeError("the handler failed, as asked")
+    return 200
 
 
 def fastapi_app() -> Any:
-    """FastAPI with the VerifiedDelivery dependency."""
+    """FastAPI with WebhookRoute, declared as the docs show (no install(), no HEAD listed)."""
     from fastapi import Depends, FastAPI
     from fastapi.responses import PlainTextResponse
 
-    from hooksig.integrations.fastapi import VerifiedDelivery, install
+    from hooksig.integrations.fastapi import VerifiedDelivery, WebhookRoute
 
     acme, slack = verifiers()
     app = FastAPI()
-    install(app)
+    app.router.route_class = WebhookRoute
     verified = VerifiedDelivery(acme, idempotency=guard(), read_timeout=1.0)
     slack_verified = VerifiedDelivery(slack)
 
     async def acme_hook(
         delivery: Annotated[hooksig.Delivery, Depends(verified)],
     ) -> PlainTextResponse:
-        record(delivery)
-        return PlainTextResponse("handled")
+        status = answer(delivery)
+        return PlainTextResponse("handled" if status == 200 else "failed", status)
 
     async def slack_hook(delivery: Annotated[hooksig.Delivery, Depends(slack_verified)]) -> str:
         return "not a handshake"
@@ -196,14 +222,16 @@ def asgi_app() -> Any:
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        record(scope["state"][DELIVERY_KEY])
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"handled"})
+        status = answer(scope["state"][DELIVERY_KEY])
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send(
+            {"type": "http.response.body", "body": b"handled" if status == 200 else b"failed"}
+        )
 
     acme, slack = verifiers()
     timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
-    routes = {"/hooks/acme": acme, "/hooks/slack": Endpoint(slack)}
-    routes.update({route: Endpoint(verifier) for route, verifier in extra_routes().items()})
+    routes = {"/hooks/acme": acme, "/hooks/slack": Endpoint(slack, idempotency=None)}
+    routes.update({path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()})
     return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
 
 
@@ -213,14 +241,14 @@ def wsgi_app() -> Any:
     from hooksig.integrations.wsgi import DELIVERY_KEY, WebhookMiddleware
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        record(environ[DELIVERY_KEY])
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"handled"]
+        status = answer(environ[DELIVERY_KEY])
+        start_response(f"{status} Status", [("Content-Type", "text/plain")])
+        return [b"handled" if status == 200 else b"failed"]
 
     acme, slack = verifiers()
     timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
-    routes = {"/hooks/acme": acme, "/hooks/slack": Endpoint(slack)}
-    routes.update({route: Endpoint(verifier) for route, verifier in extra_routes().items()})
+    routes = {"/hooks/acme": acme, "/hooks/slack": Endpoint(slack, idempotency=None)}
+    routes.update({path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()})
     return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
 
 
@@ -237,12 +265,12 @@ def flask_app() -> Any:
 
     @app.post("/hooks/acme")
     @webhook(acme)
-    def acme_hook(delivery: hooksig.Delivery) -> str:
-        record(delivery)
-        return "handled"
+    def acme_hook(delivery: hooksig.Delivery) -> tuple[str, int]:
+        status = answer(delivery)
+        return ("handled" if status == 200 else "failed"), status
 
     @app.post("/hooks/slack")
-    @webhook(slack, idempotency=False)
+    @webhook(slack, idempotency=None)
     def slack_hook(delivery: hooksig.Delivery) -> str:
         return "not a handshake"
 
@@ -252,7 +280,7 @@ def flask_app() -> Any:
             record(delivery)
             return "handled"
 
-        view = webhook(verifier, idempotency=False)(hook)
+        view = webhook(verifier, idempotency=None)(hook)
         app.add_url_rule(route, route, view, methods=["GET", "POST", "OPTIONS"])
     return app
 
@@ -283,10 +311,10 @@ def django_app() -> Any:
 
     @webhook_view(acme)
     def acme_hook(request: Any, delivery: hooksig.Delivery) -> HttpResponse:
-        record(delivery)
-        return HttpResponse("handled")
+        status = answer(delivery)
+        return HttpResponse("handled" if status == 200 else "failed", status=status)
 
-    @webhook_view(slack, idempotency=False)
+    @webhook_view(slack, idempotency=None)
     def slack_hook(request: Any, delivery: hooksig.Delivery) -> HttpResponse:
         return HttpResponse("not a handshake")
 
@@ -295,7 +323,7 @@ def django_app() -> Any:
         return HttpResponse("handled")
 
     extra = [
-        path(route.lstrip("/"), webhook_view(verifier, idempotency=False)(hook))
+        path(route.lstrip("/"), webhook_view(verifier, idempotency=None)(hook))
         for route, verifier in extra_routes().items()
     ]
     global urlpatterns  # noqa: PLW0603 - Django reads the URLconf module

@@ -1,196 +1,315 @@
-"""The FastAPI dependency, through FastAPI's test client."""
+"""The FastAPI adapter: WebhookRoute through the shared contract, and the dependency route."""
 
 # No "from __future__ import annotations": FastAPI reads these annotations at
-# runtime, and they name dependencies local to make_app.
+# runtime, and they name dependencies local to the app factories.
 
+import json
+import logging
+import warnings
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import pytest
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 
 from hooksig import Delivery
 from hooksig.errors import ConfigurationError
-from hooksig.idempotency import Idempotency
-from hooksig.integrations import Outcomes
-from hooksig.integrations.fastapi import VerifiedDelivery, install
+from hooksig.idempotency import Idempotency, MemoryStore
+from hooksig.integrations import Event
+from hooksig.integrations.fastapi import VerifiedDelivery, WebhookRoute, install
 
-from ._testclient import TestClient
-from .conftest import BODY, LIMIT, Calls, Kit, assert_clean_logs, held, reasons
-
-
-class Invoice(BaseModel):
-    """A JSON body FastAPI parses itself."""
-
-    type: str
-    amount: int
+from .conftest import BODY, LIMIT, Kit, make_kit
+from .contract import AdapterContract, Client, Handler, asgi_client
 
 
-def make_app(
-    kit: Kit, calls: Calls, guard: Idempotency | None, *, exact: bool = True, **options: Any
-) -> FastAPI:
-    """An app with a guarded webhook route, a Slack route, a failing and a model route."""
+def webhook_app(kit: Kit, handler: Handler, **options: Any) -> FastAPI:
+    """An app whose router uses WebhookRoute: /hooks/acme with *options*, /hooks/slack."""
+    app = FastAPI()
+    router = APIRouter(route_class=WebhookRoute)
+    verified = VerifiedDelivery(kit.verifier, **options)
+    slack = VerifiedDelivery(kit.slack)
+
+    @router.post("/hooks/acme")
+    async def acme(delivery: Annotated[Delivery, Depends(verified)]) -> Response:
+        status, text = handler(delivery)
+        return PlainTextResponse(text, status)
+
+    @router.post("/hooks/slack")
+    async def slack_hook(delivery: Annotated[Delivery, Depends(slack)]) -> str:
+        return "not a handshake"
+
+    app.include_router(router)
+    return app
+
+
+class TestWebhookRoute(AdapterContract):
+    """The shared behaviour through WebhookRoute (FastAPI has no app-wide options)."""
+
+    def build(
+        self,
+        kit: Kit,
+        handler: Handler,
+        options: Mapping[str, Any],
+        app_wide: Mapping[str, Any] | None = None,
+    ) -> Client | None:
+        """The app of webhook_app, or None for app-wide options."""
+        return None if app_wide is not None else asgi_client(webhook_app(kit, handler, **options))
+
+
+def test_route_class_on_the_app_router() -> None:
+    """app.router.route_class = WebhookRoute, as FastAPI documents, works the same."""
+    kit, handler = make_kit(), Handler()
+    app = FastAPI()
+    app.router.route_class = WebhookRoute
+    verified = VerifiedDelivery(kit.verifier)
+
+    @app.post("/hooks/acme")
+    def acme(delivery: Annotated[Delivery, Depends(verified)]) -> dict[str, str | None]:
+        handler(delivery)
+        return {"id": delivery.id}
+
+    client = asgi_client(app)
+    reply = client.post("/hooks/acme", BODY, kit.signed())
+    assert (reply.status, reply.body) == (200, b'{"id":"msg_1"}')
+    assert client.call("HEAD", "/hooks/acme").status == 200
+    assert len(handler) == 1
+
+
+def test_other_parameters_path_templates_and_background_tasks() -> None:
+    """Path parameters, Request and BackgroundTasks work; events name the route template."""
+    kit, events, ran = make_kit(), [], []
+    app = FastAPI()
+    router = APIRouter(route_class=WebhookRoute)
+    verified = VerifiedDelivery(kit.verifier, on_outcome=events.append)
+
+    @router.post("/hooks/{tenant}")
+    async def hook(
+        tenant: str,
+        request: Request,
+        tasks: BackgroundTasks,
+        delivery: Annotated[Delivery, Depends(verified)],
+    ) -> dict[str, str]:
+        tasks.add_task(ran.append, delivery.id)
+        return {"tenant": tenant, "body": (await request.body()).decode()}
+
+    app.include_router(router)
+    reply = asgi_client(app).post("/hooks/shop-1", BODY, kit.signed())
+    assert reply.status == 200
+    assert json.loads(reply.body) == {"tenant": "shop-1", "body": BODY.decode()}
+    assert ran == ["msg_1"]
+    assert [(e.endpoint, e.outcome) for e in events] == [("/hooks/{tenant}", "accepted")]
+
+
+def test_dependencies_argument() -> None:
+    """dependencies=[Depends(verified)] guards a route that does not read the delivery."""
+    kit, hits = make_kit(), []
+    app = FastAPI()
+    router = APIRouter(route_class=WebhookRoute)
+    verified = VerifiedDelivery(kit.verifier, idempotency=Idempotency(MemoryStore()))
+
+    @router.post("/hooks/acme", dependencies=[Depends(verified)])
+    async def acme() -> str:
+        hits.append(1)
+        return "ok"
+
+    app.include_router(router)
+    client = asgi_client(app)
+    assert client.post("/hooks/acme", BODY, kit.forged()).status == 403
+    assert client.post("/hooks/acme", BODY, kit.signed()).status == 200
+    assert client.post("/hooks/acme", BODY, kit.signed()).body == b"already handled"
+    assert hits == [1]
+
+
+def test_body_parameters_parse_the_verified_bytes() -> None:
+    """A pydantic model parameter parses the body hooksig verified and replayed."""
+
+    class Invoice(BaseModel):
+        type: str
+        amount: int
+
+    kit = make_kit()
+    app = FastAPI()
+    router = APIRouter(route_class=WebhookRoute)
+    verified = VerifiedDelivery(kit.verifier)
+
+    @router.post("/hooks/model")
+    async def model(invoice: Invoice, delivery: Annotated[Delivery, Depends(verified)]) -> int:
+        return invoice.amount
+
+    app.include_router(router)
+    client = asgi_client(app)
+    body = b'{"type": "invoice.paid",   "amount": 42}'
+    headers = {**kit.signed(body), "Content-Type": "application/json"}
+    assert client.post("/hooks/model", body, headers).body == b"42"
+    assert client.post("/hooks/model", body, kit.forged(body)).status == 403
+
+
+def test_oversized_bodies_are_413() -> None:
+    """A declared or streamed body over the limit is refused, with Connection: close."""
+    kit, handler = make_kit(), Handler()
+    client = asgi_client(webhook_app(kit, handler))
+    body = b"x" * (LIMIT + 1)
+    reply = client.post("/hooks/acme", body, kit.signed(body))
+    assert (reply.status, reply.headers["connection"]) == (413, "close")
+    from ._testclient import TestClient
+
+    streamed = TestClient(webhook_app(kit, handler)).post(
+        "/hooks/acme", content=(b"x" * 1000 for _ in range(100)), headers=kit.signed()
+    )
+    assert streamed.status_code == 413
+    assert len(handler) == 0
+
+
+def test_dependency_overrides_swap_the_configuration() -> None:
+    """app.dependency_overrides[verified] takes a VerifiedDelivery (a test guard) or a function."""
+    kit, handler = make_kit(), Handler()
+    app = FastAPI()
+    router = APIRouter(route_class=WebhookRoute)
+    verified = VerifiedDelivery(kit.verifier)
+
+    @router.post("/hooks/acme")
+    async def acme(delivery: Annotated[Delivery, Depends(verified)]) -> str:
+        handler(delivery)
+        return str(delivery.id)
+
+    app.include_router(router)
+    client = asgi_client(app)
+    app.dependency_overrides[verified] = VerifiedDelivery(
+        kit.verifier, idempotency=Idempotency(MemoryStore())
+    )
+    assert client.post("/hooks/acme", BODY, kit.signed()).status == 200
+    assert client.post("/hooks/acme", BODY, kit.signed()).body == b"already handled"
+    fake = kit.verifier.verify(BODY, kit.signed(id="fake"))
+
+    async def made_up() -> Delivery:
+        return fake
+
+    app.dependency_overrides[verified] = made_up
+    assert client.post("/hooks/acme", b"unsigned", {}).body == b'"fake"'
+    app.dependency_overrides.clear()
+    assert client.post("/hooks/acme", b"unsigned", {}).status == 403
+    assert len(handler) == 2
+
+
+def test_openapi_is_unchanged() -> None:
+    """The schema lists POST only and no delivery parameter, without warnings."""
+    kit = make_kit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        schema = webhook_app(kit, Handler()).openapi()
+    operation = schema["paths"]["/hooks/acme"]
+    assert list(operation) == ["post"]
+    assert "parameters" not in operation["post"]
+    assert "requestBody" not in operation["post"]
+
+
+def test_one_verified_delivery_per_route() -> None:
+    """Two VerifiedDelivery on one route are refused when the route is declared."""
+    kit = make_kit()
+    one, two = VerifiedDelivery(kit.verifier), VerifiedDelivery(kit.slack)
+    router = APIRouter(route_class=WebhookRoute)
+
+    async def both(
+        a: Annotated[Delivery, Depends(one)], b: Annotated[Delivery, Depends(two)]
+    ) -> None:
+        return None
+
+    with pytest.raises(ConfigurationError):
+        router.post("/x")(both)
+    with pytest.raises(ConfigurationError):
+        router.post("/y", dependencies=[Depends(one)])(both)
+
+
+def test_plain_routes_are_untouched() -> None:
+    """A route without a VerifiedDelivery is a plain APIRoute: no HEAD, no verification."""
+    app = FastAPI()
+    router = APIRouter(route_class=WebhookRoute)
+
+    @router.post("/plain")
+    async def plain() -> str:
+        return "plain"
+
+    app.include_router(router)
+    client = asgi_client(app)
+    assert client.post("/plain", b"", {}).body == b'"plain"'
+    assert client.call("HEAD", "/plain").status == 405
+
+
+# -- the dependency route: Depends(VerifiedDelivery) without WebhookRoute ------
+
+
+def dependency_app(kit: Kit, handler: Handler, *, exact: bool = False, **options: Any) -> FastAPI:
+    """A plain FastAPI app using the dependency, HEAD listed, install() optional."""
     app = FastAPI()
     if exact:
         install(app)
-    verified = VerifiedDelivery(kit.verifier, idempotency=guard, **options)
+    verified = VerifiedDelivery(kit.verifier, **options)
     slack = VerifiedDelivery(kit.slack)
 
-    @app.post("/hooks/acme")
-    async def acme(delivery: Annotated[Delivery, Depends(verified)]) -> dict[str, bool]:
-        calls.deliveries.append(delivery)
-        return {"handled": True}
+    @app.api_route("/hooks/acme", methods=["POST", "HEAD"])
+    async def acme(delivery: Annotated[Delivery, Depends(verified)]) -> Response:
+        status, text = handler(delivery)
+        return PlainTextResponse(text, status)
 
     @app.post("/hooks/slack")
-    async def slack_hook(delivery: Annotated[Delivery, Depends(slack)]) -> None:
-        calls.deliveries.append(delivery)
-
-    @app.post("/hooks/flaky")
-    def flaky(delivery: Annotated[Delivery, Depends(verified)]) -> str:
-        calls.deliveries.append(delivery)
-        if len(calls) == 1:
-            raise RuntimeError("handler failed")
-        return "ok"
-
-    @app.post("/hooks/model")
-    async def model(invoice: Invoice, delivery: Annotated[Delivery, Depends(verified)]) -> int:
-        calls.deliveries.append(delivery)
-        return invoice.amount
+    async def slack_hook(delivery: Annotated[Delivery, Depends(slack)]) -> str:
+        return "not a handshake"
 
     return app
 
 
-@pytest.fixture
-def client(kit: Kit, calls: Calls, guard: Idempotency) -> TestClient:
-    """A test client of the app guarded by a MemoryStore."""
-    return TestClient(make_app(kit, calls, guard))
-
-
-def test_valid_delivery_runs_the_handler(client: TestClient, kit: Kit, calls: Calls) -> None:
-    """An authentic delivery reaches the handler with its exact bytes and id."""
-    response = client.post("/hooks/acme", content=BODY, headers=kit.signed())
-    assert (response.status_code, response.json()) == (200, {"handled": True})
-    assert calls.deliveries[0].body == BODY
-    assert calls.deliveries[0].id == "msg_1"
-
-
-def test_forged_delivery_is_403(
-    client: TestClient, kit: Kit, calls: Calls, caplog: pytest.LogCaptureFixture
-) -> None:
-    """A wrong signature is answered 403 'forbidden' and the handler never runs."""
-    response = client.post("/hooks/acme", content=BODY, headers=kit.forged())
-    assert (response.status_code, response.content) == (403, b"forbidden")
-    assert len(calls) == 0
-    assert reasons(caplog) == ["no_match"]
-    assert_clean_logs(caplog)
-
-
-def test_without_install_the_status_is_kept(kit: Kit, calls: Calls, guard: Idempotency) -> None:
-    """Without install(), FastAPI's JSON detail carries the answer with the same status."""
-    client = TestClient(make_app(kit, calls, guard, exact=False))
-    response = client.post("/hooks/acme", content=BODY, headers=kit.forged())
-    assert (response.status_code, response.json()) == (403, {"detail": "forbidden"})
-
-
-def test_stale_delivery_is_403(client: TestClient, kit: Kit, calls: Calls) -> None:
-    """An authentic but stale delivery is refused."""
-    assert client.post("/hooks/acme", content=BODY, headers=kit.stale()).status_code == 403
-    assert len(calls) == 0
-
-
-def test_oversized_body_is_413(client: TestClient, kit: Kit, calls: Calls) -> None:
-    """A body over the limit is refused and the connection marked for closing."""
-    body = b"x" * (LIMIT + 1)
-    response = client.post("/hooks/acme", content=body, headers=kit.signed(body))
-    assert response.status_code == 413
-    assert response.headers["connection"] == "close"
-    assert len(calls) == 0
-
-
-def test_streamed_oversized_body_is_413(client: TestClient, kit: Kit, calls: Calls) -> None:
-    """A chunked body with no length is refused once it crosses the limit."""
-
-    def chunks() -> Any:
-        for _ in range(100):
-            yield b"x" * 1000
-
-    response = client.post("/hooks/acme", content=chunks(), headers=kit.signed())
-    assert response.status_code == 413
-    assert len(calls) == 0
-
-
-def test_duplicate_done_is_200_without_running(
-    kit: Kit, calls: Calls, sqlite_guard: Idempotency
-) -> None:
-    """A redelivery is answered 200 from the SQLite store without running the handler."""
-    client = TestClient(make_app(kit, calls, sqlite_guard))
-    assert client.post("/hooks/acme", content=BODY, headers=kit.signed()).status_code == 200
-    again = client.post("/hooks/acme", content=BODY, headers=kit.signed())
-    assert (again.status_code, again.text) == (200, "already handled")
-    assert len(calls) == 1
-
-
-def test_duplicate_in_progress_is_409(
-    client: TestClient, kit: Kit, calls: Calls, guard: Idempotency
-) -> None:
-    """A delivery held by another worker is answered 409 with Retry-After."""
-    with held(guard):
-        response = client.post("/hooks/acme", content=BODY, headers=kit.signed())
-    assert response.status_code == 409
-    assert response.headers["retry-after"] == "30"
-    assert len(calls) == 0
-
-
-def test_store_down_is_503(kit: Kit, calls: Calls, down_guard: Idempotency) -> None:
-    """An unreachable store is answered 503."""
-    client = TestClient(make_app(kit, calls, down_guard))
-    assert client.post("/hooks/acme", content=BODY, headers=kit.signed()).status_code == 503
-    assert len(calls) == 0
-
-
-def test_handshake_is_answered_exactly(client: TestClient, kit: Kit, calls: Calls) -> None:
-    """A signed Slack challenge is answered with the bare challenge, not run."""
+@pytest.mark.parametrize("exact", [False, True])
+def test_dependency_answers_exactly_with_or_without_install(exact: bool) -> None:
+    """The challenge is the bare text and a refusal its plain body, install() or not."""
+    kit = make_kit()
+    client = asgi_client(dependency_app(kit, Handler(), exact=exact))
     body, headers = kit.challenge()
-    response = client.post("/hooks/slack", content=body, headers=headers)
-    assert (response.status_code, response.text) == (200, "c-7f3a")
-    assert response.headers["content-type"].startswith("text/plain")
-    assert len(calls) == 0
+    challenge = client.post("/hooks/slack", body, headers)
+    assert (challenge.status, challenge.body) == (200, b"c-7f3a")
+    assert challenge.headers["content-type"].startswith("text/plain")
+    forged = client.post("/hooks/acme", BODY, kit.forged())
+    assert (forged.status, forged.body) == (403, b"forbidden")
 
 
-def test_form_body_is_verified_raw(client: TestClient, kit: Kit, calls: Calls) -> None:
-    """A form-encoded body reaches verification as the exact bytes sent."""
-    body = b"a=1&b=caf%C3%A9"
-    headers = {**kit.signed(body), "Content-Type": "application/x-www-form-urlencoded"}
-    assert client.post("/hooks/acme", content=body, headers=headers).status_code == 200
-    assert calls.deliveries[0].body == body
+def test_dependency_head_and_guard() -> None:
+    """HEAD is 200 where the route allows it; a redelivery is 200 unrun; a raise releases."""
+    kit, handler = make_kit(), Handler()
+    client = asgi_client(dependency_app(kit, handler, idempotency=Idempotency(MemoryStore())))
+    assert client.call("HEAD", "/hooks/acme").status == 200
+    handler.raises = True
+    assert client.post("/hooks/acme", BODY, kit.signed()).status == 500
+    handler.raises = False
+    assert client.post("/hooks/acme", BODY, kit.signed()).body == b"handled"
+    assert client.post("/hooks/acme", BODY, kit.signed()).body == b"already handled"
+    assert len(handler) == 2
 
 
-def test_json_body_parsed_by_fastapi_is_still_verified_raw(
-    client: TestClient, kit: Kit, calls: Calls
-) -> None:
-    """A route with a model parameter verifies the raw bytes FastAPI cached."""
-    body = b'{"type": "invoice.paid",   "amount": 42}'
-    headers = {**kit.signed(body), "Content-Type": "application/json"}
-    response = client.post("/hooks/model", content=body, headers=headers)
-    assert (response.status_code, response.json()) == (200, 42)
-    assert calls.deliveries[0].body == body
-    forged = client.post("/hooks/model", content=body, headers={**kit.forged(body, id="m2")})
-    assert forged.status_code == 403
+def test_dependency_cannot_see_a_returned_5xx_and_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    """Without WebhookRoute a returned 5xx completes the claim; a warning names the fix."""
+    kit, handler = make_kit(), Handler(status=503)
+    events: list[Event] = []
+    client = asgi_client(
+        dependency_app(
+            kit, handler, idempotency=Idempotency(MemoryStore()), on_outcome=events.append
+        )
+    )
+    assert client.post("/hooks/acme", BODY, kit.signed()).status == 503
+    assert client.post("/hooks/acme", BODY, kit.signed()).body == b"already handled"
+    warned = [
+        r
+        for r in caplog.records
+        if r.levelno == logging.WARNING and "WebhookRoute" in r.getMessage()
+    ]
+    assert len(warned) == 1
+    assert [e.outcome for e in events] == ["accepted", "duplicate"]
 
 
-def test_failing_handler_releases_the_claim(kit: Kit, calls: Calls, guard: Idempotency) -> None:
-    """A handler that raises releases the claim so the retry runs it again."""
-    client = TestClient(make_app(kit, calls, guard), raise_server_exceptions=False)
-    headers = kit.signed(id="msg_flaky")
-    assert client.post("/hooks/flaky", content=BODY, headers=headers).status_code == 500
-    assert client.post("/hooks/flaky", content=BODY, headers=headers).status_code == 200
-    assert client.post("/hooks/flaky", content=BODY, headers=headers).text == "already handled"
-    assert len(calls) == 2
-
-
-def test_options(kit: Kit, calls: Calls) -> None:
-    """A custom table applies; a bad read timeout is refused at construction."""
-    client = TestClient(make_app(kit, calls, None, outcomes=Outcomes(invalid=401)))
-    assert client.post("/hooks/acme", content=BODY, headers=kit.forged()).status_code == 401
+def test_dependency_options_are_checked() -> None:
+    """A wrong option is refused when the dependency is built."""
+    kit = make_kit()
     with pytest.raises(ConfigurationError):
         VerifiedDelivery(kit.verifier, read_timeout=-1)
+    with pytest.raises(ConfigurationError):
+        VerifiedDelivery(kit.verifier, idempotency=False)  # type: ignore[arg-type]

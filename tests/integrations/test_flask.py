@@ -1,10 +1,11 @@
-"""The Flask adapter, through Flask's own test client."""
+"""The Flask adapter: the shared contract and Flask specifics, through Flask's test client."""
 
 from __future__ import annotations
 
 import io
 import socket
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -12,22 +13,12 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 
 from hooksig.errors import ConfigurationError
-from hooksig.idempotency import Idempotency
+from hooksig.idempotency import Idempotency, MemoryStore
 from hooksig.integrations import Outcomes
 from hooksig.integrations.flask import HookSig, webhook
 
-from .conftest import (
-    BODY,
-    LIMIT,
-    READ_FAILURES,
-    Calls,
-    FakeSocket,
-    Kit,
-    Stalling,
-    assert_clean_logs,
-    held,
-    reasons,
-)
+from .conftest import BODY, READ_FAILURES, Calls, FakeSocket, Kit, Stalling, reasons
+from .contract import AdapterContract, Client, Handler, wsgi_client
 
 
 class Exploding(io.RawIOBase):
@@ -60,12 +51,48 @@ class Endless(io.RawIOBase):
         return size
 
 
+def contract_app(
+    kit: Kit, handler: Handler, options: Mapping[str, Any], app_wide: Mapping[str, Any] | None
+) -> Flask:
+    """Routes declared as the docs show (@app.post), app-wide options through HookSig."""
+    app = Flask(__name__)
+    if app_wide is not None:
+        HookSig(app, **app_wide)
+
+    @app.post("/hooks/acme")
+    @webhook(kit.verifier, **options)
+    def acme(delivery: Any) -> tuple[bytes, int]:
+        status, text = handler(delivery)
+        return text, status
+
+    @app.post("/hooks/slack")
+    @webhook(kit.slack, idempotency=None)
+    def slack(delivery: Any) -> str:
+        return "not a handshake"
+
+    return app
+
+
+class TestContract(AdapterContract):
+    """The shared behaviour; HookSig (the app's config) holds the app-wide options."""
+
+    def build(
+        self,
+        kit: Kit,
+        handler: Handler,
+        options: Mapping[str, Any],
+        app_wide: Mapping[str, Any] | None = None,
+    ) -> Client:
+        """The app of contract_app, through Werkzeug's client."""
+        return wsgi_client(contract_app(kit, handler, options, app_wide))
+
+
 def make_app(kit: Kit, calls: Calls, guard: Idempotency | None) -> Flask:
-    """An app with a guarded webhook route, a Slack route, and a failing route."""
+    """An app whose webhook view records what Flask parses from the verified body."""
     app = Flask(__name__)
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
-    @app.route("/hooks/acme", methods=["POST", "HEAD", "GET"])
+    @app.post("/hooks/acme")
     @webhook(kit.verifier, idempotency=guard)
     def acme(delivery: object) -> object:
         calls.deliveries.append(delivery)  # type: ignore[arg-type]
@@ -74,126 +101,16 @@ def make_app(kit: Kit, calls: Calls, guard: Idempotency | None) -> Flask:
         calls.seen["json"] = request.get_json(silent=True)
         return {"handled": True}
 
-    @app.post("/hooks/slack")
-    @webhook(kit.slack)
-    def slack(delivery: object) -> None:
-        calls.deliveries.append(delivery)  # type: ignore[arg-type]
-
-    @app.post("/hooks/flaky")
-    @webhook(kit.verifier, idempotency=guard)
-    def flaky(delivery: object) -> tuple[str, int]:
-        calls.deliveries.append(delivery)  # type: ignore[arg-type]
-        if len(calls) == 1:
-            raise RuntimeError("handler failed")
-        return "ok", 200
-
     return app
 
 
 @pytest.fixture
-def client(kit: Kit, calls: Calls, guard: Idempotency):  # type: ignore[no-untyped-def]
+def client(kit: Kit, calls: Calls, guard: Idempotency) -> FlaskClient:
     """A test client of the app guarded by a MemoryStore."""
     return make_app(kit, calls, guard).test_client()
 
 
-def test_valid_delivery_runs_the_view(client, kit: Kit, calls: Calls) -> None:  # type: ignore[no-untyped-def]
-    """An authentic delivery reaches the view with its exact bytes and id."""
-    response = client.post("/hooks/acme", data=BODY, headers=kit.signed())
-    assert response.status_code == 200
-    assert response.get_json() == {"handled": True}
-    assert len(calls) == 1
-    assert calls.deliveries[0].body == BODY
-    assert calls.deliveries[0].id == "msg_1"
-    assert calls.seen["data"] == BODY
-
-
-def test_forged_delivery_is_403_without_detail(client, kit: Kit, calls: Calls, caplog) -> None:  # type: ignore[no-untyped-def]
-    """A wrong signature is answered 403 'forbidden', logged with a reason, never run."""
-    response = client.post("/hooks/acme", data=BODY, headers=kit.forged())
-    assert response.status_code == 403
-    assert response.data == b"forbidden"
-    assert len(calls) == 0
-    assert reasons(caplog) == ["no_match"]
-    assert_clean_logs(caplog, kit.forged()["webhook-signature"])
-
-
-def test_stale_delivery_is_403(client, kit: Kit, calls: Calls, caplog) -> None:  # type: ignore[no-untyped-def]
-    """An authentic delivery signed an hour ago is refused as stale."""
-    response = client.post("/hooks/acme", data=BODY, headers=kit.stale())
-    assert response.status_code == 403
-    assert len(calls) == 0
-    assert reasons(caplog) == ["too_old"]
-
-
-def test_declared_oversized_body_is_413_unread(client, kit: Kit, calls: Calls) -> None:  # type: ignore[no-untyped-def]
-    """A Content-Length over the limit is refused before a byte is read."""
-    response = client.post(
-        "/hooks/acme",
-        headers=kit.signed(),
-        environ_overrides={"wsgi.input": Exploding(), "CONTENT_LENGTH": str(LIMIT * 100)},
-    )
-    assert response.status_code == 413
-    assert len(calls) == 0
-
-
-def test_chunked_oversized_body_stops_at_the_limit(client, kit: Kit, calls: Calls) -> None:  # type: ignore[no-untyped-def]
-    """A chunked body with no length is cut off just past the limit."""
-    stream = Endless()
-    response = client.post(
-        "/hooks/acme",
-        headers={**kit.signed(), "Transfer-Encoding": "chunked"},
-        environ_overrides={
-            "wsgi.input": stream,
-            "wsgi.input_terminated": True,
-            "CONTENT_LENGTH": "",
-        },
-    )
-    assert response.status_code == 413
-    assert stream.read_bytes <= LIMIT + 64 * 1024
-    assert len(calls) == 0
-
-
-def test_duplicate_done_is_200_without_running(client, kit: Kit, calls: Calls) -> None:  # type: ignore[no-untyped-def]
-    """A redelivery of a handled id is answered 200 and the view is not run again."""
-    assert client.post("/hooks/acme", data=BODY, headers=kit.signed()).status_code == 200
-    again = client.post("/hooks/acme", data=BODY, headers=kit.signed())
-    assert again.status_code == 200
-    assert again.data == b"already handled"
-    assert len(calls) == 1
-
-
-def test_duplicate_in_progress_is_409(client, kit: Kit, calls: Calls, guard: Idempotency) -> None:  # type: ignore[no-untyped-def]
-    """A delivery held by another worker is answered 409 with Retry-After."""
-    with held(guard):
-        response = client.post("/hooks/acme", data=BODY, headers=kit.signed())
-    assert response.status_code == 409
-    assert response.headers["Retry-After"] == "30"
-    assert len(calls) == 0
-
-
-def test_store_down_is_503(kit: Kit, calls: Calls, down_guard: Idempotency, caplog) -> None:  # type: ignore[no-untyped-def]
-    """An unreachable store is answered 503 and the view is not run."""
-    client = make_app(kit, calls, down_guard).test_client()
-    response = client.post("/hooks/acme", data=BODY, headers=kit.signed())
-    assert response.status_code == 503
-    assert len(calls) == 0
-    assert reasons(caplog) == ["store_unavailable"]
-
-
-def test_handshake_is_answered_after_verification(client, kit: Kit, calls: Calls) -> None:  # type: ignore[no-untyped-def]
-    """A signed Slack url_verification is answered with its challenge, not run."""
-    body, headers = kit.challenge()
-    response = client.post("/hooks/slack", data=body, headers=headers)
-    assert response.status_code == 200
-    assert response.data == b"c-7f3a"
-    assert len(calls) == 0
-    forged = client.post(
-        "/hooks/slack", data=body, headers={**headers, "X-Slack-Signature": "v0=" + "0" * 64}
-    )
-    assert forged.status_code == 403
-
-
-def test_form_body_is_verified_raw_then_parsed(client, kit: Kit, calls: Calls) -> None:  # type: ignore[no-untyped-def]
+def test_form_body_is_verified_raw_then_parsed(client: FlaskClient, kit: Kit, calls: Calls) -> None:
     """A form-encoded body is verified as bytes, and request.form still works after."""
     body = b"name=caf%C3%A9&amount=42&amount=43"
     headers = {**kit.signed(body), "Content-Type": "application/x-www-form-urlencoded"}
@@ -203,7 +120,7 @@ def test_form_body_is_verified_raw_then_parsed(client, kit: Kit, calls: Calls) -
     assert calls.seen["form"] == {"name": "café", "amount": "42"}
 
 
-def test_json_body_is_verified_raw_then_parsed(client, kit: Kit, calls: Calls) -> None:  # type: ignore[no-untyped-def]
+def test_json_body_is_verified_raw_then_parsed(client: FlaskClient, kit: Kit, calls: Calls) -> None:
     """A JSON body is verified as bytes, and request.get_json() still works after."""
     body = b'{"b": 1,   "a": [1, 2]}'
     headers = {**kit.signed(body), "Content-Type": "application/json"}
@@ -222,57 +139,6 @@ def test_form_read_before_verification_is_a_loud_error(kit: Kit, calls: Calls) -
     assert len(calls) == 0
 
 
-def test_failing_view_releases_the_claim(client, kit: Kit, calls: Calls) -> None:  # type: ignore[no-untyped-def]
-    """A view that raises answers 500 and its retry runs the view again."""
-    headers = kit.signed(id="msg_flaky")
-    assert client.post("/hooks/flaky", data=BODY, headers=headers).status_code == 500
-    assert client.post("/hooks/flaky", data=BODY, headers=headers).status_code == 200
-    assert client.post("/hooks/flaky", data=BODY, headers=headers).data == b"already handled"
-    assert len(calls) == 2
-
-
-def test_head_and_other_methods(client, calls: Calls) -> None:  # type: ignore[no-untyped-def]
-    """HEAD is answered 200 and GET 405, without verifying or running the view."""
-    assert client.head("/hooks/acme").status_code == 200
-    response = client.get("/hooks/acme")
-    assert response.status_code == 405
-    assert response.headers["Allow"] == "POST, HEAD"
-    assert len(calls) == 0
-
-
-def test_extension_supplies_the_guard_and_outcomes(
-    kit: Kit, calls: Calls, sqlite_guard: Idempotency
-) -> None:
-    """HookSig.init_app gives unguarded views the app's guard and status table."""
-    app = make_app(kit, calls, None)
-    app.config["HOOKSIG_OUTCOMES"] = {"duplicate": 208}
-    HookSig(idempotency=sqlite_guard).init_app(app)
-    client = app.test_client()
-    assert client.post("/hooks/acme", data=BODY, headers=kit.signed()).status_code == 200
-    assert client.post("/hooks/acme", data=BODY, headers=kit.signed()).status_code == 208
-    assert len(calls) == 1
-    assert isinstance(app.extensions["hooksig"].outcomes, Outcomes)
-
-
-def test_explicit_false_opts_out_of_the_app_guard(
-    kit: Kit, calls: Calls, guard: Idempotency
-) -> None:
-    """idempotency=False runs every authentic delivery even with an app-wide guard."""
-    app = Flask(__name__)
-    HookSig(app, idempotency=guard)
-
-    @app.post("/hook")
-    @webhook(kit.verifier, idempotency=False)
-    def hook(delivery: object) -> str:
-        calls.deliveries.append(delivery)  # type: ignore[arg-type]
-        return "ok"
-
-    client = app.test_client()
-    for _ in range(2):
-        assert client.post("/hook", data=BODY, headers=kit.signed()).status_code == 200
-    assert len(calls) == 2
-
-
 def stalled(stream: Any, **environ: Any) -> dict[str, Any]:
     """Environ overrides declaring a 1000-byte body that comes from *stream*."""
     return {"wsgi.input": stream, "CONTENT_LENGTH": "1000", **environ}
@@ -283,7 +149,7 @@ def timed_app(kit: Kit, calls: Calls, **options: Any) -> Flask:
     app = Flask(__name__)
 
     @app.post("/hook")
-    @webhook(kit.verifier, idempotency=False, **options)
+    @webhook(kit.verifier, idempotency=None, **options)
     def hook(delivery: object) -> str:
         calls.deliveries.append(delivery)  # type: ignore[arg-type]
         return "ok"
@@ -310,7 +176,9 @@ def test_stalled_read_is_answered_without_running_the_view(
     assert reasons(caplog) == [reason]
 
 
-def test_body_cut_short_is_400(client, kit: Kit, calls: Calls, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_body_cut_short_is_400(
+    client: FlaskClient, kit: Kit, calls: Calls, caplog: pytest.LogCaptureFixture
+) -> None:
     """A body that ends before its declared length is answered 400 without running the view."""
     overrides = stalled(io.BytesIO(b"x" * 10))
     response = client.post("/hooks/acme", headers=kit.signed(), environ_overrides=overrides)
@@ -417,3 +285,41 @@ def test_bad_read_timeout_is_refused(kit: Kit, calls: Calls, value: Any) -> None
     app.config["HOOKSIG_READ_TIMEOUT"] = value
     with pytest.raises(ConfigurationError, match="HOOKSIG_READ_TIMEOUT"):
         HookSig(app)
+
+
+def test_app_config_is_read_on_every_request(kit: Kit, calls: Calls) -> None:
+    """Setting app.config["HOOKSIG_IDEMPOTENCY"] after init_app (a test guard) takes effect."""
+    app = Flask(__name__)
+    HookSig(app, outcomes={"duplicate": 208})  # type: ignore[arg-type]
+
+    @app.post("/hook")
+    @webhook(kit.verifier)
+    def hook(delivery: object) -> str:
+        calls.deliveries.append(delivery)  # type: ignore[arg-type]
+        return "ok"
+
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/hook", data=BODY, headers=kit.signed()).status_code == 200
+    app.config["HOOKSIG_IDEMPOTENCY"] = Idempotency(MemoryStore())
+    assert client.post("/hook", data=BODY, headers=kit.signed()).status_code == 200
+    assert client.post("/hook", data=BODY, headers=kit.signed()).status_code == 208
+    assert len(calls) == 3
+    assert app.extensions["hooksig"].options["outcomes"] == Outcomes(duplicate=208)
+    app.config["HOOKSIG_IDEMPOTENCY"] = "not a guard"
+    app.testing = True
+    with pytest.raises(ConfigurationError, match="HOOKSIG_IDEMPOTENCY"):
+        client.post("/hook", data=BODY, headers=kit.signed())
+
+
+def test_head_is_routed_without_being_listed(kit: Kit) -> None:
+    """@app.post(...) with @webhook routes HEAD too, and keeps a view's own required methods."""
+    app = contract_app(kit, Handler(), {}, None)
+    methods = {rule.rule: rule.methods for rule in app.url_map.iter_rules()}
+    assert methods["/hooks/acme"] == {"POST", "HEAD", "OPTIONS"}
+
+
+def test_idempotency_false_is_refused_with_a_hint(kit: Kit) -> None:
+    """False no longer means unguarded: None does, everywhere; the error says so."""
+    with pytest.raises(ConfigurationError, match="None"):
+        webhook(kit.verifier, idempotency=False)  # type: ignore[arg-type]

@@ -1,17 +1,33 @@
-"""The shared pieces: the outcome table, the endpoint, body limits, and import hygiene."""
+"""The shared pieces: the outcome table, the endpoint and its options, body limits, imports."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import logging
 import subprocess
 import sys
 
 import pytest
 
-from hooksig import Verifier, schemes
-from hooksig.errors import ConfigurationError, DuplicateDelivery, KeyUnavailable, PayloadTooLarge
-from hooksig.integrations import Endpoint, Outcomes
-from hooksig.integrations._endpoint import asgi_target, wsgi_target
-from hooksig.integrations._reading import Refused, check_complete, declared_length
+from hooksig import Delivery, Verifier, schemes
+from hooksig.errors import (
+    ConfigurationError,
+    DuplicateDelivery,
+    KeyUnavailable,
+    PayloadTooLarge,
+    VerificationError,
+)
+from hooksig.idempotency import Idempotency, MemoryStore
+from hooksig.integrations import UNSET, Endpoint, Event, Outcomes
+from hooksig.integrations._endpoint import DEFAULT_TIMEOUT, OPTIONS, settings_options
+from hooksig.integrations._reading import (
+    Refused,
+    asgi_target,
+    check_complete,
+    declared_length,
+    wsgi_target,
+)
 
 from .conftest import Kit
 
@@ -46,16 +62,16 @@ def test_endpoint_checks_its_arguments(kit: Kit) -> None:
 def test_refuse_maps_errors_to_outcomes(kit: Kit) -> None:
     """Each error lands on its row of the table."""
     endpoint = Endpoint(kit.verifier, outcomes=Outcomes(duplicate=208))
-    assert endpoint.refuse(DuplicateDelivery("done")).status == 208
-    assert endpoint.refuse(DuplicateDelivery("in_progress")).status == 409
-    assert endpoint.refuse(PayloadTooLarge(10)).status == 413
-    assert endpoint.refuse(Refused("timeout", "read_timeout")).status == 408
+    assert endpoint.refuse(DuplicateDelivery("done"), route="/x").status == 208
+    assert endpoint.refuse(DuplicateDelivery("in_progress"), route="/x").status == 409
+    assert endpoint.refuse(PayloadTooLarge(10), route="/x").status == 413
+    assert endpoint.refuse(Refused("timeout", "read_timeout"), route="/x").status == 408
     # A key that cannot be fetched says nothing of authenticity yet: the retry decides.
-    unavailable = endpoint.refuse(KeyUnavailable("down", reason="key_fetch_failed"))
+    unavailable = endpoint.refuse(KeyUnavailable("down", reason="key_fetch_failed"), route="/x")
     assert unavailable.status == 503
     assert dict(unavailable.headers)["Retry-After"] == "30"
     with pytest.raises(TypeError):
-        endpoint.refuse(ValueError("not ours"))
+        endpoint.refuse(ValueError("not ours"), route="/x")
 
 
 @pytest.mark.parametrize("value", ["+5", " 5", "5_0", "\u0665", "-1", "1" * 19])
@@ -102,25 +118,111 @@ def test_importing_integrations_imports_no_framework() -> None:
     assert out.stdout.strip() == "[]"
 
 
+ADAPTERS = [
+    ("hooksig.integrations", "Endpoint"),
+    ("hooksig.integrations.asgi", "WebhookMiddleware"),
+    ("hooksig.integrations.wsgi", "WebhookMiddleware"),
+    ("hooksig.integrations.fastapi", "VerifiedDelivery"),
+    ("hooksig.integrations.flask", "webhook"),
+    ("hooksig.integrations.flask", "HookSig"),
+    ("hooksig.integrations.django", "webhook_view"),
+]
+
+
+@pytest.mark.parametrize(("module", "name"), ADAPTERS)
+def test_every_adapter_takes_the_same_options(module: str, name: str) -> None:
+    """The five options, keyword-capable, each defaulting to UNSET, in every adapter."""
+    target = getattr(importlib.import_module(module), name)
+    parameters = inspect.signature(target).parameters
+    for option in OPTIONS:
+        assert parameters[option].default is UNSET, (name, option)
+        assert parameters[option].kind is not inspect.Parameter.POSITIONAL_ONLY
+
+
+def test_unset_options_take_their_defaults(kit: Kit) -> None:
+    """Left unset: no guard, the DESIGN's table, no key, 10 s, no hook."""
+    endpoint = Endpoint(kit.verifier)
+    assert (endpoint.idempotency, endpoint.key, endpoint.on_outcome) == (None, None, None)
+    assert endpoint.outcomes == Outcomes()
+    assert endpoint.read_timeout == DEFAULT_TIMEOUT == 10.0
+    assert repr(UNSET) == "UNSET"
+
+
+def test_inherit_and_replace(kit: Kit) -> None:
+    """inherit() fills only what was left unset; replace() changes what is named."""
+    guard = Idempotency(MemoryStore())
+    own = Endpoint(kit.verifier, read_timeout=2)
+    inherited = own.inherit({"idempotency": guard, "read_timeout": 5.0})
+    assert (inherited.idempotency, inherited.read_timeout) == (guard, 2.0)
+    assert own.inherit({"read_timeout": 5.0}) is own
+    assert own.replace(read_timeout=None).read_timeout is None
+    with pytest.raises(ConfigurationError, match="unknown"):
+        own.replace(guard=guard)
+    assert "read_timeout=2.0" in repr(own)
+
+
+def test_settings_options_name_the_setting(kit: Kit) -> None:
+    """App-wide settings are checked under their own names; a dict becomes an Outcomes."""
+    label = lambda name: f"HOOKSIG_{name.upper()}"  # noqa: E731
+    assert settings_options({"outcomes": {"invalid": 401}}, label) == {
+        "outcomes": Outcomes(invalid=401)
+    }
+    with pytest.raises(ConfigurationError, match="HOOKSIG_OUTCOMES"):
+        settings_options({"outcomes": {"nope": 1}}, label)
+    with pytest.raises(ConfigurationError, match="HOOKSIG_KEY"):
+        settings_options({"key": "not callable"}, label)
+
+
+def test_a_refusal_is_one_clean_record(kit: Kit, caplog: pytest.LogCaptureFixture) -> None:
+    """A refusal logs endpoint, scheme, outcome, reason, header and status; no secret."""
+    endpoint = Endpoint(kit.verifier)
+    try:
+        kit.verifier.verify(b"{}", kit.forged())
+    except VerificationError as error:
+        endpoint.refuse(error, route="/hooks/acme")
+    (record,) = [r for r in caplog.records if r.name == "hooksig.integrations"]
+    assert record.getMessage() == (
+        "webhook /hooks/acme standard-webhooks: invalid (no_match), status 403"
+    )
+    assert record.hooksig_header == "webhook-signature"  # type: ignore[attr-defined]
+    assert record.levelno == logging.WARNING
+
+
+def test_unprintable_ids_are_left_out(kit: Kit) -> None:
+    """An id that is long or unprintable never reaches an event or a log record."""
+    events: list[Event] = []
+    endpoint = Endpoint(kit.verifier, on_outcome=events.append)
+    for ident in ("ok-1", "x" * 201, "a\x1bb"):
+        delivery = Delivery("standard-webhooks", ident, None, None, b"{}", {})
+        endpoint.report("/x", None, "accepted", None, 200, delivery)
+    assert [e.delivery_id for e in events] == ["ok-1", None, None]
+    assert all(e.duration >= 0 for e in events)
+
+
 def test_challenge_methods_go_on_only_where_a_challenge_is_configured(kit: Kit) -> None:
     """GET and OPTIONS reach challenge() on a challenged route; elsewhere they are 405."""
     from hooksig.scheme.challenge import crc_challenge
 
+    events: list[Event] = []
     plain = Endpoint(kit.verifier)
+    scheme = schemes.configure("x", challenge=crc_challenge())
     challenged = Endpoint(
-        Verifier(
-            schemes.configure("x", challenge=crc_challenge()), secret="x-consumer-secret-0123456789"
-        )
+        Verifier(scheme, secret="x-consumer-secret-0123456789"), on_outcome=events.append
     )
-    assert plain.method("GET") is not None
-    assert plain.challenge(b"", {}, method="GET", path="/x?crc_token=t") is None
-    assert challenged.method("GET") is None
-    assert challenged.method("OPTIONS") is None
-    assert challenged.method("PUT") is not None
-    answer = challenged.challenge(b"", {}, method="GET", path="/x?crc_token=t")
+    assert plain.method("GET", route="/x") is not None
+    assert plain.challenge(b"", {}, method="GET", path="/x?crc_token=t", route="/x") is None
+    assert challenged.method("GET", route="/x") is None
+    assert challenged.method("OPTIONS", route="/x") is None
+    assert challenged.method("PUT", route="/x") is not None
+    answer = challenged.challenge(b"", {}, method="GET", path="/x?crc_token=t", route="/x")
     assert answer is not None
     assert answer.status == 200
-    refused = challenged.challenge(b"", {}, method="GET", path="/x")
+    refused = challenged.challenge(b"", {}, method="GET", path="/x", route="/x")
     assert refused is not None
     assert refused.status == 405
-    assert challenged.challenge(b"{}", {}, method="POST", path="/x") is None  # verify it
+    assert challenged.challenge(b"{}", {}, method="POST", path="/x", route="/x") is None
+    assert [event.outcome for event in events] == [
+        "method_not_allowed",
+        "challenge",
+        "method_not_allowed",
+    ]

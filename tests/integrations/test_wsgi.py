@@ -1,11 +1,11 @@
-"""The generic WSGI middleware, driven through the standard library's wsgiref environ."""
+"""The generic WSGI middleware: the shared contract, and wsgiref environs for the rest."""
 
 from __future__ import annotations
 
 import io
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 from wsgiref.util import setup_testing_defaults
@@ -14,22 +14,20 @@ from wsgiref.validate import validator
 import pytest
 
 from hooksig.errors import ConfigurationError
-from hooksig.idempotency import Idempotency
-from hooksig.integrations import Endpoint, Outcomes
+from hooksig.idempotency import Idempotency, MemoryStore
+from hooksig.integrations import Endpoint
 from hooksig.integrations.wsgi import DELIVERY_KEY, WebhookMiddleware
 
 from .conftest import (
     BODY,
     LIMIT,
     READ_FAILURES,
-    Calls,
     FakeSocket,
     Kit,
     Stalling,
-    assert_clean_logs,
-    held,
     reasons,
 )
+from .contract import AdapterContract, Client, Handler, wsgi_client
 
 Result = tuple[int, dict[str, str], bytes]
 
@@ -80,8 +78,8 @@ def call(
     return captured["status"], captured["headers"], data
 
 
-def make_app(calls: Calls, *, fail_first: bool = False) -> Any:
-    """A plain WSGI app that records the delivery and the replayed body and form."""
+def make_app(handler: Handler, seen: dict[str, Any] | None = None) -> Any:
+    """A plain WSGI app that answers through *handler* and records the replayed body."""
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         size = int(environ.get("CONTENT_LENGTH") or 0)
@@ -89,156 +87,100 @@ def make_app(calls: Calls, *, fail_first: bool = False) -> Any:
         if DELIVERY_KEY not in environ:
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"not a webhook"]
-        calls.deliveries.append(environ[DELIVERY_KEY])
-        calls.seen["body"] = body
-        calls.seen["form"] = parse_qs(body.decode()) if b"=" in body else None
-        if fail_first and len(calls) == 1:
-            start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
-            return [b"boom"]
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"handled"]
+        if seen is not None:
+            seen["body"] = body
+            seen["form"] = parse_qs(body.decode())
+        status, text = handler(environ[DELIVERY_KEY])
+        start_response(f"{status} Whatever", [("Content-Type", "text/plain")])
+        return [text]
 
     return app
 
 
-@pytest.fixture
-def app(kit: Kit, calls: Calls, guard: Idempotency) -> WebhookMiddleware:
-    """The middleware over make_app, routing /hooks/acme and /hooks/slack."""
+class TestContract(AdapterContract):
+    """The shared behaviour, with the middleware's own arguments as the app-wide options."""
+
+    def build(
+        self,
+        kit: Kit,
+        handler: Handler,
+        options: Mapping[str, Any],
+        app_wide: Mapping[str, Any] | None = None,
+    ) -> Client:
+        """Route options on an Endpoint, app-wide ones on the middleware."""
+        routes = {"/hooks/acme": Endpoint(kit.verifier, **options), "/hooks/slack": kit.slack}
+        return wsgi_client(WebhookMiddleware(make_app(handler), routes, **(app_wide or {})))
+
+
+def wrap(kit: Kit, handler: Handler | None = None, **options: Any) -> WebhookMiddleware:
+    """The middleware over make_app, with *options*."""
     return WebhookMiddleware(
-        make_app(calls),
-        {"/hooks/acme": kit.verifier, "/hooks/slack": Endpoint(kit.slack)},
-        idempotency=guard,
+        make_app(Handler() if handler is None else handler),
+        {"/hooks/acme": kit.verifier},
+        **options,
     )
 
 
-def test_valid_delivery_reaches_the_app_with_the_body_replayed(
-    app: Any, kit: Kit, calls: Calls
-) -> None:
-    """The app gets the verified delivery in the environ and the exact body on wsgi.input."""
-    status, _, data = call(app, BODY, kit.signed())
-    assert (status, data) == (200, b"handled")
-    assert calls.deliveries[0].id == "msg_1"
-    assert calls.seen["body"] == BODY
-
-
-def test_forged_delivery_is_403(
-    app: Any, kit: Kit, calls: Calls, caplog: pytest.LogCaptureFixture
-) -> None:
-    """A wrong signature is answered 403 'forbidden' and never reaches the app."""
-    status, _, data = call(app, BODY, kit.forged())
-    assert (status, data) == (403, b"forbidden")
-    assert len(calls) == 0
-    assert reasons(caplog) == ["no_match"]
-    assert_clean_logs(caplog)
-
-
-def test_stale_delivery_is_403(app: Any, kit: Kit, calls: Calls) -> None:
-    """An authentic but stale delivery is refused."""
-    assert call(app, BODY, kit.stale())[0] == 403
-    assert len(calls) == 0
-
-
-def test_declared_oversized_body_is_413_unread(app: Any, kit: Kit, calls: Calls) -> None:
+def test_declared_oversized_body_is_413_unread(kit: Kit) -> None:
     """A Content-Length over the limit is refused without reading the stream."""
     stream = Counting(b"x" * (LIMIT * 4))
+    handler = Handler()
     status, _, _ = call(
-        app, b"", kit.signed(), **{"wsgi.input": stream, "CONTENT_LENGTH": str(LIMIT * 4)}
+        wrap(kit, handler),
+        b"",
+        kit.signed(),
+        **{"wsgi.input": stream, "CONTENT_LENGTH": str(LIMIT * 4)},
     )
     assert status == 413
     assert stream.read_bytes == 0
-    assert len(calls) == 0
+    assert len(handler) == 0
 
 
-def test_chunked_oversized_body_stops_at_the_limit(app: Any, kit: Kit) -> None:
+def test_chunked_oversized_body_stops_at_the_limit(kit: Kit) -> None:
     """A terminated chunked body is read only until it crosses the limit."""
     stream = Counting(b"x" * (LIMIT * 100))
     headers = {**kit.signed(), "Transfer-Encoding": "chunked"}
     overrides = {"wsgi.input": stream, "CONTENT_LENGTH": "", "wsgi.input_terminated": True}
-    assert call(app, b"", headers, **overrides)[0] == 413
+    assert call(wrap(kit), b"", headers, **overrides)[0] == 413
     assert stream.read_bytes <= LIMIT + 1
 
 
-def test_unterminated_chunked_body_is_411(app: Any, kit: Kit) -> None:
+def test_unterminated_chunked_body_is_411(kit: Kit) -> None:
     """A chunked body on a server that does not terminate the stream is not read at all."""
     stream = Counting(BODY)
     headers = {**kit.signed(), "Transfer-Encoding": "chunked"}
-    assert call(app, b"", headers, **{"wsgi.input": stream, "CONTENT_LENGTH": ""})[0] == 411
+    assert call(wrap(kit), b"", headers, **{"wsgi.input": stream, "CONTENT_LENGTH": ""})[0] == 411
     assert stream.read_bytes == 0
 
 
-def test_bad_content_length_is_400(app: Any, kit: Kit) -> None:
+def test_bad_content_length_is_400(kit: Kit) -> None:
     """A Content-Length that is not plain digits is refused."""
-    assert call(app, BODY, kit.signed(), CONTENT_LENGTH="+35")[0] == 400
+    assert call(wrap(kit), BODY, kit.signed(), CONTENT_LENGTH="+35")[0] == 400
 
 
-def test_duplicate_done_is_200_without_running(
-    kit: Kit, calls: Calls, sqlite_guard: Idempotency
-) -> None:
-    """A redelivery is answered 200 from the SQLite store without calling the app."""
-    app = WebhookMiddleware(
-        make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=sqlite_guard
-    )
-    assert call(app, BODY, kit.signed())[0] == 200
-    assert call(app, BODY, kit.signed())[:3:2] == (200, b"already handled")
-    assert len(calls) == 1
-
-
-def test_duplicate_in_progress_is_409(app: Any, kit: Kit, calls: Calls, guard: Idempotency) -> None:
-    """A delivery held by another worker is answered 409 with Retry-After."""
-    with held(guard):
-        status, headers, _ = call(app, BODY, kit.signed())
-    assert status == 409
-    assert headers["Retry-After"] == "30"
-    assert len(calls) == 0
-
-
-def test_store_down_is_503(kit: Kit, calls: Calls, down_guard: Idempotency) -> None:
-    """An unreachable store is answered 503."""
-    app = WebhookMiddleware(make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=down_guard)
-    assert call(app, BODY, kit.signed())[0] == 503
-    assert len(calls) == 0
-
-
-def test_handshake_is_answered(app: Any, kit: Kit, calls: Calls) -> None:
-    """A signed Slack challenge is answered by the middleware, not the app."""
-    body, headers = kit.challenge()
-    assert call(app, body, headers, PATH_INFO="/hooks/slack")[::2] == (200, b"c-7f3a")
-    assert len(calls) == 0
-
-
-def test_form_body_is_verified_raw_and_replayed(app: Any, kit: Kit, calls: Calls) -> None:
-    """A form-encoded body is verified as bytes and parsed by the app afterwards."""
+def test_body_is_replayed_to_the_app(kit: Kit) -> None:
+    """The app reads the exact body again from wsgi.input, with its length."""
+    seen: dict[str, Any] = {}
+    app = WebhookMiddleware(make_app(Handler(), seen), {"/hooks/acme": kit.verifier})
     body = b"a=1&b=caf%C3%A9"
-    headers = {**kit.signed(body), "Content-Type": "application/x-www-form-urlencoded"}
-    assert call(app, body, headers)[0] == 200
-    assert calls.seen["form"] == {"a": ["1"], "b": ["café"]}
+    assert call(app, body, kit.signed(body))[0] == 200
+    assert seen == {"body": body, "form": {"a": ["1"], "b": ["café"]}}
 
 
-def test_server_error_releases_the_claim(kit: Kit, calls: Calls, guard: Idempotency) -> None:
-    """An app answering 5xx releases the claim so the retry runs it again."""
-    app = WebhookMiddleware(
-        make_app(calls, fail_first=True), {"/hooks/acme": kit.verifier}, idempotency=guard
-    )
-    assert call(app, BODY, kit.signed())[0] == 500
-    assert call(app, BODY, kit.signed())[0] == 200
-    assert call(app, BODY, kit.signed())[2] == b"already handled"
-    assert len(calls) == 2
+def test_other_paths_pass_through(kit: Kit) -> None:
+    """An unrouted path reaches the app untouched."""
+    assert call(wrap(kit), b"", {}, PATH_INFO="/other")[2] == b"not a webhook"
 
 
-def test_other_paths_and_methods(app: Any, calls: Calls) -> None:
-    """Unrouted paths pass through; HEAD is 200 and GET 405 on a webhook path."""
-    assert call(app, b"", PATH_INFO="/other")[::2] == (200, b"not a webhook")
-    assert call(app, b"", REQUEST_METHOD="HEAD")[0] == 200
-    assert call(app, b"", REQUEST_METHOD="GET")[0] == 405
-    assert len(calls) == 0
-
-
-def test_outcomes_are_configurable(kit: Kit, calls: Calls) -> None:
-    """A custom table changes the answer of a forged delivery."""
-    app = WebhookMiddleware(
-        make_app(calls), {"/hooks/acme": kit.verifier}, outcomes=Outcomes(invalid=401)
-    )
-    assert call(app, BODY, kit.forged())[0] == 401
+def test_override_swaps_options_for_a_block(kit: Kit) -> None:
+    """override() gives every route a test guard inside the block only."""
+    handler = Handler()
+    app = wrap(kit, handler)
+    with app.override(idempotency=Idempotency(MemoryStore())):
+        call(app, BODY, kit.signed())
+        assert call(app, BODY, kit.signed())[2] == b"already handled"
+    assert call(app, BODY, kit.signed())[2] == b"handled"
+    assert len(handler) == 2
 
 
 def stalled(stream: Any, **environ: Any) -> dict[str, Any]:
@@ -249,19 +191,17 @@ def stalled(stream: Any, **environ: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(("error", "status", "reason"), READ_FAILURES)
 def test_stalled_read_is_answered_without_calling_the_app(
     kit: Kit,
-    calls: Calls,
-    guard: Idempotency,
     caplog: pytest.LogCaptureFixture,
     error: OSError,
     status: int,
     reason: str,
 ) -> None:
     """A body read that times out or fails is the timeout outcome (408), a reset is 400."""
-    app = WebhookMiddleware(make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard)
+    handler = Handler()
     stream = Stalling(b"x" * 10, error)
-    answer = call(app, b"", kit.signed(), **stalled(stream))
+    answer = call(wrap(kit, handler), b"", kit.signed(), **stalled(stream))
     assert answer[::2] == (status, b"request timeout" if status == 408 else b"bad request")
-    assert len(calls) == 0
+    assert len(handler) == 0
     assert reasons(caplog) == [reason]
 
 
@@ -270,17 +210,11 @@ def test_stalled_read_is_answered_without_calling_the_app(
     [("gunicorn.socket", None, 1.5), ("werkzeug.socket", None, 1.5), ("gunicorn.socket", 0.5, 0.5)],
 )
 def test_read_timeout_is_set_on_the_server_socket_and_restored(
-    kit: Kit,
-    calls: Calls,
-    guard: Idempotency,
-    key: str,
-    previous: float | None,
-    applied: float,
+    kit: Kit, key: str, previous: float | None, applied: float
 ) -> None:
     """The socket times the body read (a shorter server timeout wins), then gets its own back."""
-    app = WebhookMiddleware(
-        make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard, read_timeout=1.5
-    )
+    handler = Handler()
+    app = wrap(kit, handler, read_timeout=1.5)
     sock = FakeSocket(previous)
     stream = Stalling(b"x" * 10, TimeoutError("timed out"), sock)
     assert call(app, b"", kit.signed(), **stalled(stream, **{key: sock}))[0] == 408
@@ -289,18 +223,20 @@ def test_read_timeout_is_set_on_the_server_socket_and_restored(
     sock.set.clear()
     assert call(app, BODY, kit.signed(), **{key: sock})[0] == 200
     assert sock.set == [applied, previous]
-    assert len(calls) == 1
+    assert len(handler) == 1
 
 
-def test_socket_is_left_alone_without_a_timeout_or_over_http2(
-    kit: Kit, calls: Calls, guard: Idempotency
-) -> None:
+def test_read_timeout_is_10_seconds_unless_given(kit: Kit) -> None:
+    """Left unset, the socket gets 10 seconds for the body read."""
+    sock = FakeSocket(None)
+    assert call(wrap(kit), BODY, kit.signed(), **{"gunicorn.socket": sock})[0] == 200
+    assert sock.set == [10.0, None]
+
+
+def test_socket_is_left_alone_without_a_timeout_or_over_http2(kit: Kit) -> None:
     """read_timeout=None, a non-blocking socket and an HTTP/2 request leave the socket untouched."""
     sock = FakeSocket(None)
-    untimed = WebhookMiddleware(
-        make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard, read_timeout=None
-    )
-    timed = WebhookMiddleware(make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard)
+    untimed, timed = wrap(kit, read_timeout=None), wrap(kit)
     assert call(untimed, BODY, kit.signed(id="msg_a"), **{"gunicorn.socket": sock})[0] == 200
     h2 = {"gunicorn.socket": sock, "SERVER_PROTOCOL": "HTTP/2"}
     assert call(timed, BODY, kit.signed(id="msg_b"), **h2)[0] == 200
@@ -309,13 +245,10 @@ def test_socket_is_left_alone_without_a_timeout_or_over_http2(
     assert sock.set == polled.set == []
 
 
-def test_stalled_client_on_a_real_socket_is_408_in_time(
-    kit: Kit, calls: Calls, guard: Idempotency
-) -> None:
+def test_stalled_client_on_a_real_socket_is_408_in_time(kit: Kit) -> None:
     """Over a loopback socket pair, a body that stops after 10 of 1000 bytes is 408 on time."""
-    app = WebhookMiddleware(
-        make_app(calls), {"/hooks/acme": kit.verifier}, idempotency=guard, read_timeout=0.3
-    )
+    handler = Handler()
+    app = wrap(kit, handler, read_timeout=0.3)
     server, client = socket.socketpair()
     with server, client, server.makefile("rb") as stream:
         client.sendall(b"x" * 10)
@@ -325,11 +258,11 @@ def test_stalled_client_on_a_real_socket_is_408_in_time(
         assert server.gettimeout() is None
     assert status[0] == 408
     assert 0.25 <= elapsed < 2.0
-    assert len(calls) == 0
+    assert len(handler) == 0
 
 
 @pytest.mark.parametrize("value", [0, -1.0, "10", float("nan")])
-def test_bad_read_timeout_is_refused(calls: Calls, value: Any) -> None:
+def test_bad_read_timeout_is_refused(value: Any) -> None:
     """A read timeout that is not a positive number of seconds is refused at construction."""
     with pytest.raises(ConfigurationError, match="read_timeout"):
-        WebhookMiddleware(make_app(calls), {}, read_timeout=value)
+        WebhookMiddleware(make_app(Handler()), {}, read_timeout=value)

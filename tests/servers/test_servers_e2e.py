@@ -177,10 +177,31 @@ def test_stalled_client_is_cut_off(server: Server) -> None:
 
 
 def test_handshake_is_answered(server: Server) -> None:
-    """A signed Slack url_verification is answered with its challenge."""
+    """A signed Slack url_verification is answered with the bare challenge text."""
     body = b'{"type":"url_verification","challenge":"e2e-challenge"}'
     response = httpx.post(f"{server.url}/hooks/slack", content=body, headers=SLACK.sign(body))
-    assert (response.status_code, response.text) == (200, "e2e-challenge")
+    assert (response.status_code, response.content) == (200, b"e2e-challenge")
+    assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_head_is_200_on_the_route_as_declared(server: Server) -> None:
+    """HEAD, which some providers probe with, is 200 on a POST route; GET is 405."""
+    assert httpx.head(f"{server.url}/hooks/acme").status_code == 200
+    assert httpx.get(f"{server.url}/hooks/acme").status_code == 405
+
+
+@pytest.mark.parametrize("failure", ["status", "raise"])
+def test_a_5xx_releases_the_claim_and_the_retry_runs(server: Server, failure: str) -> None:
+    """A handler that answers 503, or raises, leaves the delivery to the provider's retry."""
+    body = b'{"type":"x","fail":"%s"}' % failure.encode()
+    headers = signed(body)
+    first = httpx.post(f"{server.url}/hooks/acme", content=body, headers=headers)
+    retry = httpx.post(f"{server.url}/hooks/acme", content=body, headers=headers)
+    again = httpx.post(f"{server.url}/hooks/acme", content=body, headers=headers)
+    assert first.status_code >= 500
+    assert (retry.status_code, retry.text) == (200, "handled")
+    assert (again.status_code, again.text) == (200, "already handled")
+    assert ledger(server.ledger)[headers["webhook-id"]] == 2  # type: ignore[attr-defined]
 
 
 def test_form_body_is_verified_raw(server: Server) -> None:

@@ -134,3 +134,26 @@ def errors() -> None:
 def keys(scheme: Scheme) -> KeyRing:
     """load_keys belongs to the Protocol."""
     return scheme.load_keys(["secret"], public_key=None, signing_key=None)
+
+
+def adapter_options(verifier: hooksig.Verifier) -> None:
+    """Every adapter option takes UNSET, None or a value; on_outcome gets an Event."""
+    from hooksig.idempotency import Idempotency, MemoryStore
+    from hooksig.integrations import UNSET, Endpoint, Event, Outcomes
+
+    def count(event: Event) -> None:
+        label: str = event.endpoint
+        took: float = event.duration
+        del label, took
+
+    endpoint = Endpoint(
+        verifier,
+        Idempotency(MemoryStore()),
+        outcomes=Outcomes(duplicate=204),
+        key=lambda delivery: f"{delivery.scheme}:{delivery.id}",
+        read_timeout=None,
+        on_outcome=count,
+    )
+    unguarded: Endpoint = endpoint.replace(idempotency=None)
+    inherited: Endpoint = Endpoint(verifier, read_timeout=UNSET).inherit({"read_timeout": 5.0})
+    del unguarded, inherited

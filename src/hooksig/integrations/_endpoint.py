@@ -1,59 +1,146 @@
 """
-One webhook endpoint: the request steps every adapter runs, in order.
+One webhook endpoint: its options, and the request steps every adapter runs, in order.
 
-Method, body limit, challenge, verification, handshake, claim, handler: an
-adapter reads the request, calls these steps, and sends back what they return.
+Method, body limit, challenge, verification, handshake, claim, handler,
+settlement: an adapter reads the request, calls these steps, and sends back
+what they return.  Each step that ends a request reports it (:mod:`._events`).
+
+The five options (``idempotency``, ``outcomes``, ``key``, ``read_timeout``,
+``on_outcome``) mean the same in every adapter.  Left :data:`UNSET`, an
+option takes the app-wide setting where the adapter has one (Flask's config,
+Django's ``HOOKSIG``, a middleware's own arguments), else its default;
+``None`` turns it off (no guard, no timeout, no hook, the default table).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TypeVar
-from urllib.parse import quote
+import enum
+import math
+import operator
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from .._primitives.headers import HeadersInput
 from ..delivery import Delivery
 from ..errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
-from ..idempotency import Idempotency
+from ..idempotency import AsyncLease, Idempotency, Lease
 from ..verifier import Verifier
-from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, challenge, handshake, log, refuse
+from ._events import OnOutcome, emit
+from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, outcome_of
 
-__all__ = ["Endpoint", "asgi_target", "endpoints", "wsgi_target"]
+if TYPE_CHECKING:
+    from ..scheme.handshake import HandshakeResponse
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "OPTIONS",
+    "UNSET",
+    "Endpoint",
+    "RoutesOverride",
+    "ViewEndpoint",
+    "routes_table",
+    "settings_options",
+]
 
 T = TypeVar("T")
 
+#: The read timeout, in seconds, of an adapter given none anywhere.
+DEFAULT_TIMEOUT = 10.0
 
 #: The methods an endpoint challenge may use besides POST (Meta's GET, CloudEvents' OPTIONS).
 _CHALLENGE_METHODS = frozenset({"GET", "OPTIONS"})
 
-
-def _verified(delivery: Delivery) -> None:
-    log.debug(
-        "webhook verified",
-        extra={"hooksig_scheme": delivery.scheme, "hooksig_key_id": delivery.key_id},
-    )
+#: The options every adapter takes, by name.
+OPTIONS = ("idempotency", "outcomes", "key", "read_timeout", "on_outcome")
 
 
-class _Failed(Exception):
-    def __init__(self, result: object) -> None:
-        self.result = result
+class Unset(enum.Enum):
+    """The type of :data:`UNSET`."""
+
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: An option left to the app-wide setting, else to its default.
+UNSET: Final = Unset.UNSET
+
+
+class _ServerError(Exception):
+    """Leaves a lease as an exception would: the handler answered 5xx."""
+
+
+def _check(name: str, value: object, label: str) -> object:
+    # One rule per option; *label* names where the value came from.
+    if value is None:
+        return None
+    if name == "idempotency" and not isinstance(value, Idempotency):
+        hint = " (None, not False, runs the handler unguarded)" if value is False else ""
+        raise ConfigurationError(f"{label} must be a hooksig.idempotency.Idempotency or None{hint}")
+    if name == "outcomes" and not isinstance(value, Outcomes):
+        raise ConfigurationError(f"{label} must be a hooksig.integrations.Outcomes or None")
+    if name in ("key", "on_outcome") and not callable(value):
+        raise ConfigurationError(f"{label} must be a callable or None")
+    if name == "read_timeout" and not (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and value > 0
+        and not math.isnan(value)
+    ):
+        raise ConfigurationError(f"{label} must be a positive number of seconds or None")
+    return float(value) if name == "read_timeout" else value  # type: ignore[arg-type]
+
+
+def settings_options(raw: Mapping[str, object], label: Callable[[str], str]) -> dict[str, object]:
+    """
+    Return app-wide settings as options, checked: *raw* maps option names to values.
+
+    An ``outcomes`` given as a mapping becomes an :class:`Outcomes` of those
+    fields.  *label* names a setting in error messages
+    (``HOOKSIG_READ_TIMEOUT``, ``HOOKSIG["READ_TIMEOUT"]``).
+
+    Raises:
+        ConfigurationError: a setting has the wrong type or value.
+    """
+    options: dict[str, object] = {}
+    for name in OPTIONS:
+        if name not in raw:
+            continue
+        value = raw[name]
+        if name == "outcomes" and isinstance(value, Mapping):
+            try:
+                value = Outcomes(**value)
+            except TypeError as error:
+                raise ConfigurationError(f"{label(name)}: {error}") from None
+        options[name] = _check(name, value, label(name))
+    return options
 
 
 class Endpoint:
     """
-    One webhook endpoint: what every adapter needs to verify and guard a delivery.
+    One webhook endpoint: what every adapter needs to verify, guard and report a delivery.
 
     The adapters build one from their arguments; build one yourself to give a
     route of :class:`hooksig.integrations.asgi.WebhookMiddleware` (or the WSGI
-    one) its own guard or outcomes, or to write an adapter for another framework.
+    one) options of its own, or to write an adapter for another framework.
 
     Args:
         verifier: verifies each delivery and sets the body limit.
-        idempotency: claims each delivery id around the handler; ``None`` runs
-            the handler for every authentic delivery, duplicates included.
-        outcomes: the status table; the defaults when ``None``.
-        key: returns the idempotency key of a delivery whose scheme has no id;
-            by default the guard keys on ``delivery.scheme`` and ``delivery.id``.
+        idempotency: claims each delivery id around the handler; ``None``
+            runs the handler for every authentic delivery, duplicates included.
+        outcomes: the status table; ``None`` for the defaults.
+        key: returns the idempotency key of a delivery; ``None`` keys on
+            ``delivery.scheme`` and ``delivery.id``.
+        read_timeout: seconds the whole body may take to arrive; ``None``
+            waits as long as the server lets it.  The default is 10.
+        on_outcome: called with an :class:`~hooksig.integrations.Event` for
+            every answered request; ``None`` for none.
+
+    Every option left :data:`UNSET` takes the setting of the middleware the
+    endpoint is a route of, else its default.
 
     Raises:
         ConfigurationError: an argument has the wrong type.
@@ -61,31 +148,76 @@ class Endpoint:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("idempotency", "key", "outcomes", "verifier")
+    __slots__ = (
+        "_given",
+        "idempotency",
+        "key",
+        "on_outcome",
+        "outcomes",
+        "read_timeout",
+        "scheme",
+        "verifier",
+    )
+
+    idempotency: Idempotency | None
+    outcomes: Outcomes
+    key: Callable[[Delivery], str] | None
+    read_timeout: float | None
+    on_outcome: OnOutcome | None
 
     def __init__(
         self,
         verifier: Verifier,
-        idempotency: Idempotency | None = None,
+        idempotency: Idempotency | Unset | None = UNSET,
         *,
-        outcomes: Outcomes | None = None,
-        key: Callable[[Delivery], str] | None = None,
+        outcomes: Outcomes | Unset | None = UNSET,
+        key: Callable[[Delivery], str] | Unset | None = UNSET,
+        read_timeout: float | Unset | None = UNSET,
+        on_outcome: OnOutcome | Unset | None = UNSET,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise ConfigurationError("verifier must be a hooksig.Verifier")
-        if idempotency is not None and not isinstance(idempotency, Idempotency):
-            raise ConfigurationError("idempotency must be a hooksig.idempotency.Idempotency")
-        if outcomes is not None and not isinstance(outcomes, Outcomes):
-            raise ConfigurationError("outcomes must be a hooksig.integrations.Outcomes")
-        if key is not None and not callable(key):
-            raise ConfigurationError("key must be a callable taking a Delivery")
+        given = {
+            "idempotency": idempotency,
+            "outcomes": outcomes,
+            "key": key,
+            "read_timeout": read_timeout,
+            "on_outcome": on_outcome,
+        }
+        self._given = {n: _check(n, v, n) for n, v in given.items() if v is not UNSET}
         self.verifier = verifier
-        self.idempotency = idempotency
-        self.outcomes = outcomes if outcomes is not None else DEFAULT_OUTCOMES
-        self.key = key
+        self.scheme = verifier.scheme.name
+        self.idempotency = self._given.get("idempotency")  # type: ignore[assignment]
+        self.outcomes = self._given.get("outcomes") or DEFAULT_OUTCOMES  # type: ignore[assignment]
+        self.key = self._given.get("key")  # type: ignore[assignment]
+        self.read_timeout = self._given.get("read_timeout", DEFAULT_TIMEOUT)  # type: ignore[assignment]
+        self.on_outcome = self._given.get("on_outcome")  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Endpoint({self.verifier!r}, idempotency={self.idempotency!r})"
+        options = "".join(f", {name}={value!r}" for name, value in self._given.items())
+        return f"Endpoint({self.verifier!r}{options})"
+
+    def replace(self, **options: Any) -> Endpoint:
+        """
+        Return a copy with *options* changed (the others as given to this one).
+
+        .. versionadded:: 0.1
+        """
+        unknown = set(options) - set(OPTIONS)
+        if unknown:
+            raise ConfigurationError(f"unknown endpoint options: {sorted(unknown)}")
+        return Endpoint(self.verifier, **{**self._given, **options})
+
+    def inherit(self, settings: Mapping[str, object]) -> Endpoint:
+        """
+        Return this endpoint with each option it left :data:`UNSET` taken from *settings*.
+
+        .. versionadded:: 0.1
+        """
+        if not settings or settings.keys() <= self._given.keys():
+            return self
+        merged: dict[str, Any] = {**settings, **self._given}
+        return Endpoint(self.verifier, **merged)
 
     @property
     def limit(self) -> int:
@@ -96,9 +228,29 @@ class Endpoint:
         """
         return self.verifier.max_body_size
 
-    def method(self, method: str) -> Answer | None:
+    def report(
+        self,
+        route: str,
+        started: float | None,
+        outcome: str,
+        reason: str | None,
+        status: int,
+        delivery: Delivery | None = None,
+        header: str | None = None,
+    ) -> None:
         """
-        Return the answer for a method other than ``POST``, or ``None`` to go on.
+        Log the outcome of one request and call the ``on_outcome`` hook.
+
+        *started* is the request's ``time.perf_counter()`` at arrival.
+
+        .. versionadded:: 0.1
+        """
+        at = time.perf_counter() if started is None else started
+        emit(self.on_outcome, route, self.scheme, delivery, outcome, reason, status, at, header)
+
+    def method(self, method: str, *, route: str, started: float | None = None) -> Answer | None:
+        """
+        Return the answer for a method other than ``POST`` (``HEAD``: 200), or ``None`` to go on.
 
         Where the scheme has an endpoint challenge, ``GET`` and ``OPTIONS``
         go on too: :meth:`challenge` answers them, or refuses them.
@@ -107,14 +259,24 @@ class Endpoint:
         """
         if method == "POST" or (method in _CHALLENGE_METHODS and self._challenged):
             return None
-        return self.outcomes.answer("head" if method == "HEAD" else "method_not_allowed")
+        outcome = "head" if method == "HEAD" else "method_not_allowed"
+        answer = self.outcomes.answer(outcome)
+        self.report(route, started, outcome, None, answer.status)
+        return answer
 
     @property
     def _challenged(self) -> bool:
         return getattr(self.verifier.scheme, "challenge", None) is not None
 
     def challenge(
-        self, body: bytes, headers: HeadersInput, *, method: str, path: str
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        *,
+        method: str,
+        path: str,
+        route: str,
+        started: float | None = None,
     ) -> Answer | None:
         """
         Return the answer to an unsigned endpoint check, or ``None`` to verify the delivery.
@@ -123,15 +285,21 @@ class Endpoint:
         check that follows the provider's rule (Meta's ``hub.challenge``,
         Graph's ``validationToken``; see :meth:`hooksig.Verifier.challenge`),
         and refuses any other ``GET`` or ``OPTIONS`` as a method not allowed.
+        The handler never runs for either.
 
         .. versionadded:: 0.1
         """
         if not self._challenged:
             return None
-        answer = challenge(self.verifier, method, body, headers, path)
-        if answer is None and method != "POST":
-            return self.outcomes.answer("method_not_allowed")
-        return answer
+        reply = self.verifier.challenge(body, headers, method=method, path=path)
+        if reply is None:
+            if method == "POST":
+                return None
+            answer = self.outcomes.answer("method_not_allowed")
+            self.report(route, started, "method_not_allowed", None, answer.status)
+            return answer
+        self.report(route, started, "challenge", None, reply.status)
+        return Answer(reply.status, reply.body, tuple(reply.headers.items()))
 
     def verify(self, body: bytes, headers: HeadersInput, *, path: str) -> Delivery:
         """
@@ -143,9 +311,7 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        delivery = self.verifier.verify(body, headers, method="POST", path=path)
-        _verified(delivery)
-        return delivery
+        return self.verifier.verify(body, headers, method="POST", path=path)
 
     async def verify_async(self, body: bytes, headers: HeadersInput, *, path: str) -> Delivery:
         """
@@ -153,140 +319,334 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        delivery = await self.verifier.verify_async(body, headers, method="POST", path=path)
-        _verified(delivery)
-        return delivery
+        return await self.verifier.verify_async(body, headers, method="POST", path=path)
 
     def refuse(
-        self, error: BaseException, *, delivery: Delivery | None = None, path: str | None = None
+        self,
+        error: BaseException,
+        *,
+        route: str,
+        started: float | None = None,
+        delivery: Delivery | None = None,
     ) -> Answer:
         """
-        Log *error* and return its answer from this endpoint's outcome table.
+        Report *error* and return its answer from this endpoint's outcome table.
+
+        Raises:
+            TypeError: *error* is not one the outcome table answers.
 
         .. versionadded:: 0.1
         """
-        return refuse(
-            error, self.outcomes, scheme=self.verifier.scheme.name, delivery=delivery, path=path
-        )
+        outcome, reason = outcome_of(error)
+        answer = self.outcomes.answer(outcome)
+        header = getattr(error, "header", None)
+        self.report(route, started, outcome, reason, answer.status, delivery, header)
+        return answer
 
-    def handshake(self, delivery: Delivery) -> Answer | None:
+    def handshake(
+        self, delivery: Delivery, *, route: str, started: float | None = None
+    ) -> Answer | None:
         """
         Return the answer to a provider handshake, or ``None`` for an ordinary delivery.
 
+        *delivery* is the one this endpoint just verified, so nothing unsigned
+        is ever answered; the handler does not run for a handshake.
+
         .. versionadded:: 0.1
         """
-        return handshake(self.verifier, delivery, self.verifier.handshake(delivery))
+        return self._handshake(self.verifier.handshake(delivery), delivery, route, started)
 
-    async def handshake_async(self, delivery: Delivery) -> Answer | None:
+    async def handshake_async(
+        self, delivery: Delivery, *, route: str, started: float | None = None
+    ) -> Answer | None:
         """
         :meth:`handshake` for an event loop: a handshake that makes a request awaits it.
 
         .. versionadded:: 0.1
         """
-        return handshake(self.verifier, delivery, await self.verifier.handshake_async(delivery))
+        reply = await self.verifier.handshake_async(delivery)
+        return self._handshake(reply, delivery, route, started)
 
-    def _claim_key(self, delivery: Delivery) -> str | Delivery:
+    def _handshake(
+        self,
+        reply: HandshakeResponse | None,
+        delivery: Delivery,
+        route: str,
+        started: float | None,
+    ) -> Answer | None:
+        if reply is None:
+            return None
+        self.report(route, started, "handshake", None, reply.status, delivery)
+        return Answer(reply.status, reply.body, tuple(reply.headers.items()))
+
+    def _lease_key(self, delivery: Delivery) -> str | Delivery:
         return delivery if self.key is None else self.key(delivery)
 
+    def claim(
+        self, delivery: Delivery, *, route: str, started: float | None = None
+    ) -> Lease | Answer | None:
+        """
+        Claim *delivery*: its lease, ``None`` without a guard, or the answer that stops it.
+
+        .. versionadded:: 0.1
+        """
+        if self.idempotency is None:
+            return None
+        lease = self.idempotency.claim(self._lease_key(delivery))
+        try:
+            lease.__enter__()
+        except (DuplicateDelivery, StoreUnavailable) as error:
+            return self.refuse(error, route=route, started=started, delivery=delivery)
+        return lease
+
+    async def claim_async(
+        self, delivery: Delivery, *, route: str, started: float | None = None
+    ) -> AsyncLease | Answer | None:
+        """
+        Asyncio form of :meth:`claim`.
+
+        .. versionadded:: 0.1
+        """
+        if self.idempotency is None:
+            return None
+        lease = self.idempotency.claim_async(self._lease_key(delivery))
+        try:
+            await lease.__aenter__()
+        except (DuplicateDelivery, StoreUnavailable) as error:
+            return self.refuse(error, route=route, started=started, delivery=delivery)
+        return lease
+
+    def _exit(self, status: int | None, error: BaseException | None) -> tuple[Any, ...]:
+        # What leaving the lease's block looks like: an exception releases it.
+        if error is not None:
+            return type(error), error, error.__traceback__
+        if status is None or status >= 500:
+            return _ServerError, _ServerError(), None
+        return None, None, None
+
+    def _settled(
+        self,
+        route: str,
+        started: float | None,
+        delivery: Delivery,
+        status: int | None,
+        error: BaseException | None,
+        unsettled: BaseException | None,
+    ) -> None:
+        if error is not None:
+            self.report(route, started, "failed", "handler_raised", 500, delivery)
+        elif status is None or status >= 500:
+            failure = "no_response" if status is None else "server_error"
+            self.report(route, started, "failed", failure, status or 500, delivery)
+        else:
+            reason = None if unsettled is None else outcome_of(unsettled)[1]
+            self.report(route, started, "accepted", reason, status, delivery)
+
+    def settle(
+        self,
+        lease: Lease | None,
+        delivery: Delivery,
+        status: int | None,
+        *,
+        route: str,
+        started: float | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        """
+        Settle *lease* by the handler's answer, and report it.
+
+        *status* is the HTTP status the handler answered (``None``: nothing);
+        *error* what it raised.  A 5xx, no answer or an exception releases
+        the claim, so the provider's retry runs the handler again; any other
+        answer completes it.  If completing fails (the store is down, the
+        lease ran out), the answer stands and the report says why.
+
+        .. versionadded:: 0.1
+        """
+        unsettled: BaseException | None = None
+        if lease is not None:
+            try:
+                lease.__exit__(*self._exit(status, error))
+            except (DuplicateDelivery, StoreUnavailable) as failure:
+                unsettled = failure  # the answer is given: log it, change nothing
+        self._settled(route, started, delivery, status, error, unsettled)
+
+    async def settle_async(
+        self,
+        lease: AsyncLease | None,
+        delivery: Delivery,
+        status: int | None,
+        *,
+        route: str,
+        started: float | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        """
+        Asyncio form of :meth:`settle`.
+
+        .. versionadded:: 0.1
+        """
+        unsettled: BaseException | None = None
+        if lease is not None:
+            try:
+                await lease.__aexit__(*self._exit(status, error))
+            except (DuplicateDelivery, StoreUnavailable) as failure:
+                unsettled = failure  # the answer is given: log it, change nothing
+        self._settled(route, started, delivery, status, error, unsettled)
+
     def run(
-        self, delivery: Delivery, call: Callable[[], T], failed: Callable[[T], bool] | None = None
+        self,
+        delivery: Delivery,
+        call: Callable[[], T],
+        status: Callable[[T], int | None],
+        *,
+        route: str,
+        started: float | None = None,
     ) -> T | Answer:
         """
         Run *call* under a claim on *delivery*, or return the answer that stops it.
 
-        When *failed* says the result is a failure (a 5xx), the claim is
-        released rather than completed, so the provider's retry runs again.
+        *status* tells the HTTP status of what *call* returned; :meth:`settle`
+        says what that does to the claim.
 
         .. versionadded:: 0.1
         """
-        guard = self.idempotency
-        if guard is None:
-            return call()
+        lease = (
+            None if self.idempotency is None else self.claim(delivery, route=route, started=started)
+        )
+        if isinstance(lease, Answer):
+            return lease
         try:
-            with guard.claim(self._claim_key(delivery)):
-                result = call()
-                if failed is not None and failed(result):
-                    raise _Failed(result)
-        except _Failed as failure:
-            return failure.result  # type: ignore[return-value]  # the T stored above
-        except (DuplicateDelivery, StoreUnavailable) as error:
-            return self.refuse(error, delivery=delivery)
+            result = call()
+        except BaseException as error:
+            self.settle(lease, delivery, None, route=route, started=started, error=error)
+            raise
+        self.settle(lease, delivery, status(result), route=route, started=started)
         return result
 
     async def run_async(
         self,
         delivery: Delivery,
         call: Callable[[], Awaitable[T]],
-        failed: Callable[[T], bool] | None = None,
+        status: Callable[[T], int | None],
+        *,
+        route: str,
+        started: float | None = None,
     ) -> T | Answer:
         """
         Asyncio form of :meth:`run`.
 
         .. versionadded:: 0.1
         """
-        guard = self.idempotency
-        if guard is None:
-            return await call()
-        try:
-            async with guard.claim_async(self._claim_key(delivery)):
+        if self.idempotency is None:  # nothing to claim or settle: no await spent on it
+            try:
                 result = await call()
-                if failed is not None and failed(result):
-                    raise _Failed(result)
-        except _Failed as failure:
-            return failure.result  # type: ignore[return-value]  # the T stored above
-        except (DuplicateDelivery, StoreUnavailable) as error:
-            return self.refuse(error, delivery=delivery)
+            except BaseException as error:
+                self._settled(route, started, delivery, None, error, None)
+                raise
+            self._settled(route, started, delivery, status(result), None, None)
+            return result
+        lease = await self.claim_async(delivery, route=route, started=started)
+        if isinstance(lease, Answer):
+            return lease
+        try:
+            result = await call()
+        except BaseException as error:
+            await self.settle_async(
+                lease, delivery, None, route=route, started=started, error=error
+            )
+            raise
+        await self.settle_async(lease, delivery, status(result), route=route, started=started)
         return result
 
 
-def endpoints(
-    routes: Mapping[str, Verifier | Endpoint],
-    idempotency: Idempotency | None,
-    outcomes: Outcomes | None,
+def routes_table(
+    routes: Mapping[str, Verifier | Endpoint], options: Mapping[str, object]
 ) -> dict[str, Endpoint]:
     """
-    Return the routing table as endpoints: a bare verifier gets the shared guard and outcomes.
+    Return a middleware's routing table as endpoints, each option a route left unset
+    taken from the middleware's *options* (those not :data:`UNSET`).
 
-    .. versionadded:: 0.1
+    Raises:
+        ConfigurationError: a route or an option has the wrong type.
     """
-    return {
-        path: route
-        if isinstance(route, Endpoint)
-        else Endpoint(route, idempotency, outcomes=outcomes)
-        for path, route in routes.items()
-    }
+    given = {name: value for name, value in options.items() if value is not UNSET}
+    settings = settings_options(given, lambda name: name)
+    table: dict[str, Endpoint] = {}
+    for path, route in routes.items():
+        endpoint = Endpoint(route) if isinstance(route, Verifier) else route
+        if not isinstance(endpoint, Endpoint):
+            raise ConfigurationError(f"route {path!r} must be a hooksig.Verifier or an Endpoint")
+        table[path] = endpoint.inherit(settings)
+    return table
 
 
-def wsgi_target(environ: Mapping[str, object]) -> str:
+class RoutesOverride:
     """
-    Return the request target (path and query) of a WSGI request, as close to the wire as known.
-
-    Servers that keep the raw target (gunicorn ``RAW_URI``, uWSGI
-    ``REQUEST_URI``) are trusted for it; otherwise the decoded path is
-    percent-encoded again.
+    A middleware's routing table, and :meth:`override` to swap options in tests.
     """
-    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    if isinstance(raw, str) and raw.startswith("/"):
-        return raw
-    path = f"{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
-    target = quote(path.encode("latin-1", "replace"), safe="/:@!$&'()*+,;=-._~%")
-    query = environ.get("QUERY_STRING")
-    return f"{target}?{query}" if query else target
+
+    routes: dict[str, Endpoint]
+
+    @contextmanager
+    def override(self, **options: Any) -> Iterator[None]:
+        """
+        Give every route *options* for the duration of a ``with`` block: a test guard, say.
+
+        ::
+
+            with app.override(idempotency=Idempotency(MemoryStore())):
+                ...
+
+        .. versionadded:: 0.1
+        """
+        saved = self.routes
+        self.routes = {path: endpoint.replace(**options) for path, endpoint in saved.items()}
+        try:
+            yield
+        finally:
+            self.routes = saved
 
 
-def asgi_target(scope: Mapping[str, object]) -> str:
+class ViewEndpoint:
     """
-    Return the request target (path and query) of an ASGI request: ``raw_path`` when sent.
+    The endpoint of one decorated view under the app-wide settings of the moment.
+
+    Flask and Django read their app-wide settings on every request, so that a
+    test can swap them; this re-resolves the endpoint only when one of them
+    is a different object from the last request's.
     """
-    raw = scope.get("raw_path")
-    path = str(scope.get("path", "/"))
-    target = (
-        raw.decode("latin-1")
-        if isinstance(raw, bytes) and raw
-        else quote(path.encode("utf-8"), safe="/:@!$&'()*+,;=-._~%")
-    )
-    query = scope.get("query_string")
-    if isinstance(query, bytes):
-        query = query.decode("latin-1")
-    # Django's AsyncClient gives a str, as Django itself accepts.
-    return f"{target}?{query}" if isinstance(query, str) and query else target
+
+    __slots__ = ("_cached", "_endpoint")
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self._endpoint = endpoint  # checks the view's own options when decorating
+        self._cached: tuple[tuple[object, ...], Endpoint] | None = None
+
+    def get(
+        self,
+        values: tuple[object, ...],
+        label: Callable[[str], str],
+        load: Callable[[str, object], object] | None = None,
+    ) -> Endpoint:
+        """
+        Return the endpoint under the app-wide settings *values* (one per name in
+        `OPTIONS`, `UNSET` where the app sets none).
+
+        *load* turns a raw value into the option, given its name (Django's
+        dotted paths); it runs only when a setting changed.
+
+        Raises:
+            ConfigurationError: a setting has the wrong type or value.
+        """
+        cached = self._cached
+        if cached is not None and all(map(operator.is_, cached[0], values)):
+            return cached[1]
+        raw = {
+            name: value if load is None else load(name, value)
+            for name, value in zip(OPTIONS, values, strict=True)
+            if value is not UNSET
+        }
+        endpoint = self._endpoint.inherit(settings_options(raw, label))
+        self._cached = (values, endpoint)
+        return endpoint

@@ -1,20 +1,16 @@
 """
-The one outcome table, and the request steps every framework adapter shares.
+The one outcome table: which status answers which failure, in every adapter.
 
-An adapter only translates: it hands :class:`Endpoint` the raw body and the
-headers, and turns the :class:`Answer` it gets back into its framework's
-response.  Which status answers which failure, what the log records, and how
-a claim wraps the handler are decided here, once, for every adapter.
+An adapter only translates: it hands :class:`~hooksig.integrations.Endpoint`
+the raw body and the headers, and turns the :class:`Answer` it gets back into
+its framework's response.  The statuses live here, once.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from .._primitives.headers import HeadersInput
-from ..delivery import Delivery
 from ..errors import (
     ConfigurationError,
     DuplicateDelivery,
@@ -23,27 +19,9 @@ from ..errors import (
     StoreUnavailable,
     VerificationError,
 )
-from ..verifier import Verifier
-
-if TYPE_CHECKING:
-    from ..scheme.handshake import HandshakeResponse
 from ._reading import Refused
 
-__all__ = [
-    "ANSWERED",
-    "Answer",
-    "Outcomes",
-    "challenge",
-    "handshake",
-    "log",
-    "outcome_of",
-    "refuse",
-]
-
-#: Where every adapter logs; configure the ``"hooksig"`` logger to see it.
-log = logging.getLogger("hooksig.integrations")
-# A library only emits records; where they go is the application's choice.
-logging.getLogger("hooksig").addHandler(logging.NullHandler())
+__all__ = ["ANSWERED", "DEFAULT_OUTCOMES", "Answer", "Outcomes", "outcome_of"]
 
 # The body of each answer: short, and of no help to an attacker.
 _TEXT: dict[str, bytes] = {
@@ -58,7 +36,6 @@ _TEXT: dict[str, bytes] = {
     "method_not_allowed": b"method not allowed",
     "head": b"",
 }
-_LEVELS = {"duplicate": logging.INFO, "in_progress": logging.INFO, "unavailable": logging.ERROR}
 _RETRY = frozenset({"in_progress", "unavailable"})
 # After these the rest of the body is unread: the connection must not be reused.
 _CLOSE = frozenset({"too_large", "timeout", "bad_request", "length_required"})
@@ -176,92 +153,3 @@ def outcome_of(error: BaseException) -> tuple[str, str]:
 
 #: The errors :meth:`Endpoint.refuse` answers; anything else is a bug and propagates.
 ANSWERED = (VerificationError, PayloadTooLarge, DuplicateDelivery, StoreUnavailable, Refused)
-
-
-def refuse(
-    error: BaseException,
-    outcomes: Outcomes,
-    *,
-    scheme: str,
-    delivery: Delivery | None = None,
-    path: str | None = None,
-) -> Answer:
-    """
-    Log *error* as a structured record and return its :class:`Answer`.
-
-    The record's extra fields (``hooksig_outcome``, ``hooksig_reason``,
-    ``hooksig_scheme``, ``hooksig_header``, ``hooksig_status``,
-    ``hooksig_path``, ``hooksig_delivery_id``) never hold the secret, a
-    signature or the body; the answer says nothing that helps an attacker.
-    """
-    outcome, reason = outcome_of(error)
-    answer = outcomes.answer(outcome)
-    ident = None if delivery is None else delivery.id
-    if ident is not None and not (len(ident) <= 200 and ident.isprintable()):
-        ident = None  # authentic, but not fit for a log line
-    log.log(
-        _LEVELS.get(outcome, logging.WARNING),
-        "webhook %s: %s (%s, status %d)",
-        "duplicate" if outcome in ("duplicate", "in_progress") else "refused",
-        outcome,
-        reason,
-        answer.status,
-        extra={
-            "hooksig_outcome": outcome,
-            "hooksig_reason": reason,
-            "hooksig_scheme": getattr(error, "scheme", None) or scheme,
-            "hooksig_header": getattr(error, "header", None),
-            "hooksig_status": answer.status,
-            "hooksig_path": path,
-            "hooksig_delivery_id": ident,
-        },
-    )
-    return answer
-
-
-# ---------------------------------------------------------------------------
-# Provider handshakes (Slack url_verification, Discord PING, Zoom, Twitch):
-# every adapter calls this one function, after verification and before the
-# claim; the recipe itself belongs to the scheme (Verifier.handshake).
-# ---------------------------------------------------------------------------
-def handshake(
-    verifier: Verifier, delivery: Delivery, reply: HandshakeResponse | None
-) -> Answer | None:
-    """
-    Return the answer to a provider handshake, or ``None`` for an ordinary delivery.
-
-    *reply* is what :meth:`hooksig.Verifier.handshake` (or its async form)
-    returned for *delivery*, the delivery *verifier* just verified, so
-    nothing unsigned is ever answered; the handler does not run for a handshake.
-
-    .. versionadded:: 0.1
-    """
-    if reply is None:
-        return None
-    log.info(
-        "webhook handshake answered",
-        extra={"hooksig_outcome": "handshake", "hooksig_scheme": delivery.scheme},
-    )
-    return Answer(reply.status, reply.body, tuple(reply.headers.items()))
-
-
-def challenge(
-    verifier: Verifier, method: str, body: bytes, headers: HeadersInput, path: str
-) -> Answer | None:
-    """
-    Return the answer to an unsigned endpoint check, or ``None`` to verify as usual.
-
-    Called with the request as read, before verification: the scheme's
-    challenge (:meth:`hooksig.Verifier.challenge`) answers only under its
-    provider's rule; the handler never runs for a challenge.
-
-    .. versionadded:: 0.1
-    """
-    reply = verifier.challenge(body, headers, method=method, path=path)
-    if reply is None:
-        return None
-    log.info(
-        "webhook challenge answered",
-        extra={"hooksig_outcome": "challenge", "hooksig_scheme": verifier.scheme.name},
-    )
-    return Answer(reply.status, reply.body, tuple(reply.headers.items()))

@@ -1,49 +1,56 @@
 """
-Read a request body under a size limit, never past it.
+Read a request: the body under a size limit and a deadline, the headers in a cheap shape.
 
 The limit is checked twice: against the declared ``Content-Length`` before a
 single byte is read, and while reading, for chunked bodies that declare
 nothing.  A body over the limit is refused as soon as the limit is crossed;
-the rest of it is never read.  An ASGI body is read with a timeout on each
-``receive``, and a WSGI body with a timeout on the connection's socket when
-the server exposes it, so a client that stalls cannot hold a worker: the
-WSGI middleware, and the Flask and Django adapters under WSGI, share that.
+the rest of it is never read.  An ASGI body is read under one deadline for
+the whole request, and a WSGI body with a timeout on the connection's socket
+when the server exposes it, so a client that stalls cannot hold a worker:
+the WSGI middleware, and the Flask and Django adapters under WSGI, share that.
+
+The headers go to the verifier in the cheapest shape that keeps its checks:
+a plain ``dict`` of ``str`` when no name repeats, else the pairs themselves,
+so that a repeated header is still refused.
 """
 
 from __future__ import annotations
 
 import asyncio
-import enum
 import math
+import sys
+import types
 from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Generator,
     Iterator,
     Mapping,
     MutableMapping,
+    Sequence,
 )
 from contextlib import contextmanager, suppress
-from typing import Any, Final, Protocol, TypeAlias
+from typing import Any, Protocol, cast
+from urllib.parse import quote
 
+from .._primitives.headers import HeadersInput
 from ..errors import ConfigurationError, PayloadTooLarge
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
-    "FROM_SETTINGS",
     "Refused",
-    "TimeoutSetting",
+    "asgi_headers",
+    "asgi_target",
     "check_complete",
-    "checked_timeout",
     "declared_length",
-    "given_timeout",
-    "read_async",
+    "environ_headers",
+    "read_asgi",
     "read_refusal",
     "read_stream",
-    "receive_chunks",
-    "resolved_timeout",
+    "read_stream_async",
     "socket_timeout",
     "wsgi_socket",
+    "wsgi_target",
 ]
 
 #: Bytes asked for per read: large enough to be quick, small enough to stop early.
@@ -51,25 +58,8 @@ CHUNK = 64 * 1024
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 
-#: The read timeout, in seconds, of an adapter that is given none.
-DEFAULT_TIMEOUT = 10.0
-
 #: Environ keys under which WSGI servers expose the connection's socket.
 SOCKET_KEYS = ("gunicorn.socket", "werkzeug.socket")
-
-
-class _FromSettings(enum.Enum):
-    FROM_SETTINGS = "FROM_SETTINGS"
-
-    def __repr__(self) -> str:
-        return self.value
-
-
-#: A ``read_timeout`` left to the app-wide setting, then to :data:`DEFAULT_TIMEOUT`.
-FROM_SETTINGS: Final = _FromSettings.FROM_SETTINGS
-
-#: A ``read_timeout`` argument: seconds, ``None`` (no timeout), or :data:`FROM_SETTINGS`.
-TimeoutSetting: TypeAlias = float | _FromSettings | None
 
 
 class Refused(Exception):
@@ -89,44 +79,6 @@ class Refused(Exception):
 
 class _Readable(Protocol):
     def read(self, size: int, /) -> bytes: ...
-
-
-def checked_timeout(value: object) -> float | None:
-    """
-    Return *value* as a read timeout: a positive number of seconds, or ``None``.
-
-    Raises:
-        ConfigurationError: *value* is neither.
-    """
-    if value is None:
-        return None
-    if not (isinstance(value, int | float) and value > 0):
-        raise ConfigurationError("read_timeout must be a positive number of seconds or None")
-    return float(value)
-
-
-def given_timeout(value: TimeoutSetting) -> TimeoutSetting:
-    """
-    Return *value* checked as a read timeout, or :data:`FROM_SETTINGS` unchanged.
-
-    Raises:
-        ConfigurationError: *value* is neither a timeout nor the marker.
-    """
-    return value if isinstance(value, _FromSettings) else checked_timeout(value)
-
-
-def resolved_timeout(value: TimeoutSetting, setting: object = FROM_SETTINGS) -> float | None:
-    """
-    Return the read timeout of a view: its own *value*, else the app's *setting*, else 10 s.
-
-    Raises:
-        ConfigurationError: the one that applies is not a timeout.
-    """
-    if not isinstance(value, _FromSettings):
-        return checked_timeout(value)
-    if isinstance(setting, _FromSettings):
-        return DEFAULT_TIMEOUT
-    return checked_timeout(setting)
 
 
 def wsgi_socket(environ: Mapping[str, Any]) -> object:
@@ -262,52 +214,245 @@ def read_stream(stream: _Readable, declared: int | None, limit: int) -> bytes:
     return b"".join(parts)
 
 
-async def receive_chunks(receive: Receive) -> AsyncIterator[bytes]:
+class _Deadline:
     """
-    Yield the body chunks of an ASGI ``http.request`` stream.
+    One timer for a whole body read: it cancels the reading task when it fires.
 
-    Raises:
-        Refused: the client disconnected before the body ended.
+    This is what ``asyncio.timeout`` does, without its context manager: one
+    ``loop.call_at`` per request, the same on every Python version (3.10 has
+    no ``asyncio.timeout``), instead of ``asyncio.wait_for`` around each chunk,
+    which costs a task per call before 3.12.
     """
+
+    __slots__ = ("_handle", "_task", "fired")
+
+    def __init__(self, timeout: float | None) -> None:
+        self.fired = False
+        self._task: asyncio.Task[Any] | None = None
+        self._handle: asyncio.TimerHandle | None = None
+        if timeout is not None:
+            loop = asyncio.get_running_loop()
+            self._task = asyncio.current_task()
+            self._handle = loop.call_at(loop.time() + timeout, self._fire)
+
+    def _fire(self) -> None:
+        self.fired = True
+        if self._task is not None:
+            self._task.cancel()
+
+    def cancel(self) -> None:
+        """Disarm the timer (a read that ended in time)."""
+        if self._handle is not None:
+            self._handle.cancel()
+
+    def timed_out(self) -> bool:
+        """
+        Whether the ``CancelledError`` being handled is this deadline's.
+
+        On 3.11+ the task's cancellation count is restored, so an enclosing
+        ``asyncio.timeout`` or task group is not confused by ours.
+        """
+        if not self.fired:
+            return False
+        if sys.version_info >= (3, 11) and self._task is not None:
+            self._task.uncancel()
+        return True
+
+
+@types.coroutine
+def _resume(
+    pending: Generator[Any, Any, MutableMapping[str, Any]], yielded: object
+) -> Generator[Any, Any, MutableMapping[str, Any]]:
+    # Await *pending*, an awaitable already run to its first suspension (it
+    # yielded *yielded* to the event loop): ``yield from`` from that point on.
     while True:
-        message = await receive()
-        kind = message.get("type")
-        if kind == "http.disconnect":
-            raise Refused("bad_request", "client_disconnected")
-        if kind != "http.request":
-            continue
-        chunk = message.get("body", b"")
-        if chunk:
-            yield bytes(chunk)
-        if not message.get("more_body", False):
-            return
+        try:
+            sent = yield yielded
+        except BaseException as error:  # cancellation or close, handed on
+            try:
+                yielded = pending.throw(error)
+            except StopIteration as done:
+                return cast(MutableMapping[str, Any], done.value)
+        else:
+            try:
+                yielded = pending.send(sent)
+            except StopIteration as done:
+                return cast(MutableMapping[str, Any], done.value)
 
 
-async def read_async(chunks: AsyncIterator[bytes], limit: int, timeout: float | None) -> bytes:
+def _first(receive: Receive) -> tuple[MutableMapping[str, Any] | None, Awaitable[Any] | None]:
+    # The first message if the server has it at hand, else the receive that
+    # waits for it: a small body usually arrives with the headers, and then
+    # no timer need be armed at all.
+    pending = receive().__await__()
+    try:
+        yielded = pending.send(None)
+    except StopIteration as done:
+        return done.value, None
+    return None, _resume(pending, yielded)
+
+
+async def read_asgi(
+    receive: Receive, declared: int | None, limit: int, timeout: float | None
+) -> bytes:
     """
-    Read async *chunks* up to *limit*, waiting at most *timeout* seconds for each.
+    Read the body of an ASGI ``http.request`` stream, all of it within *timeout* seconds.
+
+    A body at hand in one message is taken at once; otherwise one deadline
+    is armed for the whole body.
 
     Raises:
         PayloadTooLarge: the body crossed the limit; the rest is never read.
-        Refused: a chunk took longer than *timeout* (``outcome="timeout"``).
+        Refused: the client disconnected, or the body took longer than
+            *timeout* (``outcome="timeout"``).
     """
+    message, waiting = _first(receive)
+    if (
+        message is not None
+        and message.get("type") == "http.request"
+        and not message.get("more_body", False)
+    ):
+        body = message.get("body", b"")
+        if len(body) > limit:
+            raise PayloadTooLarge(limit)
+        return check_complete(body if type(body) is bytes else bytes(body), declared)
+    deadline = _Deadline(timeout)
+    try:
+        body = await _chunks(receive, message, waiting, limit)
+    except asyncio.CancelledError:
+        if deadline.timed_out():
+            raise Refused("timeout", "read_timeout") from None
+        raise
+    finally:
+        deadline.cancel()
+    return check_complete(body, declared)
+
+
+async def _chunks(
+    receive: Receive,
+    message: MutableMapping[str, Any] | None,
+    waiting: Awaitable[MutableMapping[str, Any]] | None,
+    limit: int,
+) -> bytes:
+    # The body message by message, starting from what _first found.
     parts: list[bytes] = []
     size = 0
-    iterator = aiter(chunks)
-    try:
-        while True:
-            try:
-                chunk = await asyncio.wait_for(anext(iterator), timeout)
-            except StopAsyncIteration:
-                break
-            except asyncio.TimeoutError:
-                raise Refused("timeout", "read_timeout") from None
+    while True:
+        if message is None:
+            message = await (waiting or receive())
+            waiting = None
+        kind = message.get("type")
+        if kind == "http.disconnect":
+            raise Refused("bad_request", "client_disconnected")
+        if kind == "http.request":
+            chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
                 raise PayloadTooLarge(limit)
             parts.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(parts)
+        message = None
+
+
+async def read_stream_async(
+    chunks: AsyncIterator[bytes], declared: int | None, limit: int, timeout: float | None
+) -> bytes:
+    """
+    Read async *chunks* (a framework's body stream) up to *limit*, within *timeout* seconds.
+
+    Raises:
+        PayloadTooLarge: the body crossed the limit; the rest is never read.
+        Refused: the body took longer than *timeout* (``outcome="timeout"``).
+    """
+    parts: list[bytes] = []
+    size = 0
+    deadline = _Deadline(timeout)
+    try:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(limit)
+            parts.append(chunk)
+    except asyncio.CancelledError:
+        if deadline.timed_out():
+            raise Refused("timeout", "read_timeout") from None
+        raise
     finally:
-        close = getattr(iterator, "aclose", None)
+        deadline.cancel()
+        close = getattr(chunks, "aclose", None)
         if close is not None:
             await close()
     return b"".join(parts)
+
+
+def asgi_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[HeadersInput, str | None]:
+    """
+    Return the headers of an ASGI scope for the verifier, and its one ``Content-Length``.
+
+    A ``dict`` of ``str`` when no name repeats (the verifier's fast shape),
+    else the pairs themselves, whose repeated names the verifier refuses
+    where they matter.
+
+    Raises:
+        Refused: ``Content-Length`` was sent twice with different values.
+    """
+    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
+    if len(headers) == len(raw):
+        return headers, headers.get("content-length")
+    lengths = {value for name, value in raw if name.lower() == b"content-length"}
+    if len(lengths) > 1:
+        raise Refused("bad_request", "conflicting_content_length")
+    return raw, lengths.pop().decode("latin-1") if lengths else None
+
+
+def environ_headers(environ: Mapping[str, Any]) -> dict[str, str]:
+    """
+    Return the request headers of a WSGI environ (or Django's ``META``) by their HTTP names.
+    """
+    # PEP 3333 makes every HTTP_ value a str; the verifier checks it all the same.
+    headers = {
+        name[5:].replace("_", "-"): value
+        for name, value in environ.items()
+        if name.startswith("HTTP_")
+    }
+    for name, header in (("CONTENT_TYPE", "content-type"), ("CONTENT_LENGTH", "content-length")):
+        value = environ.get(name)
+        if value:
+            headers[header] = value
+    return headers
+
+
+def wsgi_target(environ: Mapping[str, object]) -> str:
+    """
+    Return the request target (path and query) of a WSGI request, as close to the wire as known.
+
+    Servers that keep the raw target (gunicorn ``RAW_URI``, uWSGI
+    ``REQUEST_URI``) are trusted for it; otherwise the decoded path is
+    percent-encoded again.
+    """
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if isinstance(raw, str) and raw.startswith("/"):
+        return raw
+    path = f"{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
+    target = quote(path.encode("latin-1", "replace"), safe="/:@!$&'()*+,;=-._~%")
+    query = environ.get("QUERY_STRING")
+    return f"{target}?{query}" if query else target
+
+
+def asgi_target(scope: Mapping[str, object]) -> str:
+    """
+    Return the request target (path and query) of an ASGI request: ``raw_path`` when sent.
+    """
+    raw = scope.get("raw_path")
+    path = str(scope.get("path", "/"))
+    target = (
+        raw.decode("latin-1")
+        if isinstance(raw, bytes) and raw
+        else quote(path.encode("utf-8"), safe="/:@!$&'()*+,;=-._~%")
+    )
+    query = scope.get("query_string")
+    if isinstance(query, bytes):
+        query = query.decode("latin-1")
+    # Django's AsyncClient gives a str, as Django itself accepts.
+    return f"{target}?{query}" if isinstance(query, str) and query else target

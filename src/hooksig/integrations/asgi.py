@@ -8,27 +8,38 @@ Starlette, or any ASGI app: ``WebhookMiddleware`` verifies webhook paths before 
     app = WebhookMiddleware(app, {"/hooks/github": verifier}, idempotency=guard)
 
 For a path in the table, the middleware reads the body under the verifier's
-limit, with a timeout on each ``receive``, verifies it, claims the delivery
+limit and one deadline for the whole body, verifies it, claims the delivery
 id and only then calls the app.  The app finds the verified
 :class:`~hooksig.Delivery` in ``scope["state"]["hooksig.delivery"]`` (in
 Starlette: ``request.scope["state"]["hooksig.delivery"]``), and receives the
 exact body again from ``receive``.  Other paths, websockets and lifespan
 events pass through untouched.  Standard library only; runs under asyncio.
+
+:func:`serve` is the flow of one request, shared with the FastAPI adapter.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from ..delivery import Delivery
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._endpoint import Endpoint, asgi_target, endpoints
+from ._endpoint import UNSET, Endpoint, RoutesOverride, Unset, routes_table
+from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
-from ._reading import Refused, checked_timeout, declared_length, read_async, receive_chunks
+from ._reading import asgi_headers, asgi_target, declared_length, read_asgi
 
-__all__ = ["DELIVERY_KEY", "WebhookMiddleware", "send_answer"]
+__all__ = [
+    "DELIVERY_KEY",
+    "WebhookMiddleware",
+    "receive_delivery",
+    "replay",
+    "send_answer",
+    "serve",
+]
 
 #: The key of the verified delivery in ``scope["state"]``.
 DELIVERY_KEY = "hooksig.delivery"
@@ -38,6 +49,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+#: How :func:`serve` runs the app for a verified delivery: ``call(delivery, scope, receive, send)``.
+Handler = Callable[[Delivery, Scope, Receive, Send], Awaitable[None]]
 
 
 async def send_answer(answer: Answer, send: Send) -> None:
@@ -59,38 +72,103 @@ async def send_answer(answer: Answer, send: Send) -> None:
     await send({"type": "http.response.body", "body": answer.body, "more_body": False})
 
 
-def content_length(headers: list[tuple[bytes, bytes]]) -> str | None:
+def _status(status: int | None) -> int | None:
+    return status
+
+
+async def receive_delivery(
+    endpoint: Endpoint, route: str, started: float, scope: Scope, receive: Receive
+) -> tuple[Delivery, bytes] | Answer:
     """
-    Return the one ``Content-Length`` of raw ASGI *headers*, or ``None``.
+    Take one ASGI request up to a new delivery: method, body, challenge,
+    verification (a key fetch awaited), handshake.
 
-    Raises:
-        Refused: the header was sent twice with different values.
+    Returns the verified delivery and its body, or the answer that ends the
+    request here (already reported).
+
+    .. versionadded:: 0.1
     """
-    values = {value for name, value in headers if name.lower() == b"content-length"}
-    if len(values) > 1:
-        raise Refused("bad_request", "conflicting_content_length")
-    return values.pop().decode("latin-1") if values else None
+    method = scope["method"]
+    early = endpoint.method(method, route=route, started=started)
+    if early is not None:
+        return early
+    limit = endpoint.limit
+    try:
+        headers, length = asgi_headers(scope["headers"])
+        declared = declared_length(length, limit)
+        body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
+        target = asgi_target(scope)
+        checked = endpoint.challenge(
+            body, headers, method=method, path=target, route=route, started=started
+        )
+        if checked is not None:
+            return checked
+        delivery = await endpoint.verify_async(body, headers, path=target)
+        reply = await endpoint.handshake_async(delivery, route=route, started=started)
+    except ANSWERED as error:
+        return endpoint.refuse(error, route=route, started=started)
+    return (delivery, body) if reply is None else reply
 
 
-class WebhookMiddleware:
+async def serve(
+    endpoint: Endpoint, route: str, scope: Scope, receive: Receive, send: Send, call: Handler
+) -> None:
+    """
+    Answer one ASGI request to a webhook endpoint: every step, then *call* for a new delivery.
+
+    *call* gets the verified delivery, a ``receive`` that hands the exact
+    body over again, and a ``send`` whose first message's status settles the
+    claim once *call* returns (a 5xx, no answer, or an exception releases
+    it).  *route* names the endpoint in logs and events.
+
+    .. versionadded:: 0.1
+    """
+    started = time.perf_counter()
+    received = await receive_delivery(endpoint, route, started, scope, receive)
+    if isinstance(received, Answer):
+        await send_answer(received, send)
+        return
+    delivery, body = received
+    status: int | None = None
+
+    async def tracked(message: Message) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+        await send(message)
+
+    async def run() -> int | None:
+        await call(delivery, scope, replay(body, receive), tracked)
+        return status
+
+    result = await endpoint.run_async(delivery, run, _status, route=route, started=started)
+    if isinstance(result, Answer):
+        await send_answer(result, send)
+
+
+class WebhookMiddleware(RoutesOverride):
     """
     Verify and guard the webhook paths of an ASGI app.
 
     The app runs under a claim on the delivery id: raising, or answering
     5xx, releases it (the provider's retry runs the app again); any other
-    answer completes it.
+    answer completes it, once the app has sent its response.
 
     Args:
         app: the ASGI app to wrap.
         routes: ``scope["path"]`` -> a :class:`~hooksig.Verifier`, or an
-            :class:`~hooksig.integrations.Endpoint` with its own guard.
-        idempotency: the guard of routes given as a bare verifier.
-        outcomes: the status table of routes given as a bare verifier.
-        read_timeout: seconds to wait for each chunk of the body; a client
-            that stalls longer is answered 408.  ``None`` waits forever.
+            :class:`~hooksig.integrations.Endpoint` with options of its own.
+        idempotency: the guard of every route that does not set its own;
+            ``None`` (the default) for none.
+        outcomes: the status table; ``None`` for the defaults.
+        key: the idempotency key of a delivery; ``None`` for its scheme and id.
+        read_timeout: seconds the whole body may take; a client slower than
+            that is answered 408.  ``None`` waits forever; the default is 10.
+        on_outcome: called with an :class:`~hooksig.integrations.Event` for
+            every answered request.
 
     Raises:
-        ConfigurationError: a route or the timeout has the wrong type.
+        ConfigurationError: a route or an option has the wrong type.
 
     .. versionadded:: 0.1
     """
@@ -100,13 +178,23 @@ class WebhookMiddleware:
         app: ASGIApp,
         routes: Mapping[str, Verifier | Endpoint],
         *,
-        idempotency: Idempotency | None = None,
-        outcomes: Outcomes | None = None,
-        read_timeout: float | None = 10.0,
+        idempotency: Idempotency | Unset | None = UNSET,
+        outcomes: Outcomes | Unset | None = UNSET,
+        key: Callable[[Delivery], str] | Unset | None = UNSET,
+        read_timeout: float | Unset | None = UNSET,
+        on_outcome: OnOutcome | Unset | None = UNSET,
     ) -> None:
-        self.read_timeout = checked_timeout(read_timeout)
         self.app = app
-        self.routes = endpoints(routes, idempotency, outcomes)
+        self.routes = routes_table(
+            routes,
+            {
+                "idempotency": idempotency,
+                "outcomes": outcomes,
+                "key": key,
+                "read_timeout": read_timeout,
+                "on_outcome": on_outcome,
+            },
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """
@@ -116,57 +204,19 @@ class WebhookMiddleware:
         if endpoint is None:
             await self.app(scope, receive, send)
             return
-        method = scope["method"]
-        early = endpoint.method(method)
-        if early is not None:
-            await send_answer(early, send)
-            return
-        headers: list[tuple[bytes, bytes]] = list(scope.get("headers", ()))
-        try:
-            declared_length(content_length(headers), endpoint.limit)
-            body = await read_async(receive_chunks(receive), endpoint.limit, self.read_timeout)
-            target = asgi_target(scope)
-            reply = endpoint.challenge(body, headers, method=method, path=target)
-            if reply is None:
-                delivery = await endpoint.verify_async(body, headers, path=target)
-                reply = await endpoint.handshake_async(delivery)
-        except ANSWERED as error:
-            await send_answer(endpoint.refuse(error, path=scope["path"]), send)
-            return
-        if reply is not None:
-            await send_answer(reply, send)
-            return
-        await self._run(endpoint, delivery, _inner(scope, delivery), _replay(body, receive), send)
+        await serve(endpoint, scope["path"], scope, receive, send, self._call)
 
-    async def _run(
-        self, endpoint: Endpoint, delivery: Delivery, scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        status: int | None = None
-
-        async def tracked(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        async def call() -> int | None:
-            await self.app(scope, receive, tracked)
-            return status
-
-        result = await endpoint.run_async(delivery, call, lambda s: s is None or s >= 500)
-        # A claim that failed after the app answered was logged by the
-        # endpoint; the response is already on its way and cannot change.
-        if isinstance(result, Answer) and status is None:
-            await send_answer(result, send)
+    async def _call(self, delivery: Delivery, scope: Scope, receive: Receive, send: Send) -> None:
+        state = scope.get("state")
+        # A copy: the server may hand every request the same state dict.
+        scope["state"] = {**state, DELIVERY_KEY: delivery} if state else {DELIVERY_KEY: delivery}
+        await self.app(scope, receive, send)
 
 
-def _inner(scope: Scope, delivery: Delivery) -> Scope:
-    state = dict(scope.get("state") or {})
-    state[DELIVERY_KEY] = delivery
-    return {**scope, "state": state}
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
+    """
+    Return a ``receive`` that hands *body* over once more, then passes on to *receive*.
+    """
     sent = False
 
     async def replay() -> Message:

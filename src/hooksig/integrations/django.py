@@ -1,5 +1,5 @@
 """
-Django: ``@webhook_view`` for function views (sync or async), and a path-routing middleware.
+Django: ``@webhook_view`` for function views (sync or async), and ``HookSigMiddleware``.
 
 ::
 
@@ -18,12 +18,14 @@ Settings, all optional, read on each request (so ``override_settings`` works)::
     HOOKSIG = {
         "IDEMPOTENCY": "myproject.hooks.guard",   # an Idempotency, or its dotted path
         "OUTCOMES": {"duplicate": 204},            # an Outcomes, or a dict of its fields
+        "KEY": None,                               # an idempotency key function, or its path
         "READ_TIMEOUT": 10.0,                      # seconds, or None (WSGI only)
-        "ROUTES": {                                # for WebhookMiddleware
+        "ON_OUTCOME": "myproject.hooks.count",     # called with every request's Event
+        "ROUTES": {                                # for HookSigMiddleware
             "/hooks/github/": {
                 "verifier": "myproject.hooks.github_verifier",
                 "handler": "myproject.hooks.handle_github",  # handler(request, delivery)
-                # optional: "idempotency", "outcomes", "read_timeout"
+                # optional: any of the five options, lowercase ("idempotency", ...)
             },
         },
     }
@@ -43,26 +45,28 @@ or put :class:`hooksig.integrations.asgi.WebhookMiddleware` in front.
 from __future__ import annotations
 
 import functools
+import itertools
+import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from ..delivery import Delivery
 from ..errors import ConfigurationError, ExtraNotInstalled, PayloadTooLarge
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._endpoint import Endpoint, asgi_target, wsgi_target
+from ._endpoint import OPTIONS, UNSET, Endpoint, Unset, ViewEndpoint
+from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
-    FROM_SETTINGS,
     Refused,
-    TimeoutSetting,
+    asgi_target,
     check_complete,
     declared_length,
-    given_timeout,
+    environ_headers,
     read_refusal,
-    resolved_timeout,
     socket_timeout,
     wsgi_socket,
+    wsgi_target,
 )
 
 try:
@@ -87,45 +91,35 @@ try:
 except ImportError:  # pragma: no cover - Django < 5.1 has no LoginRequiredMiddleware
     login_not_required = None
 
-__all__ = ["WebhookMiddleware", "webhook_view"]
+__all__ = ["HookSigMiddleware", "webhook_view"]
 
 View = Callable[..., Any]
 
 
-def _settings() -> Mapping[str, Any]:
+def _hooksig() -> Mapping[str, Any]:
     return getattr(settings, "HOOKSIG", None) or {}
 
 
-def _setting(name: str) -> Any:
-    value = _settings().get(name)
-    return import_string(value) if isinstance(value, str) else value
+_NAMES = tuple(name.upper() for name in OPTIONS)
 
 
-def _timeout(read_timeout: TimeoutSetting) -> float | None:
-    setting = _settings().get("READ_TIMEOUT", FROM_SETTINGS)
+def _app_settings() -> tuple[object, ...]:
+    # One value per option, UNSET where HOOKSIG has no key: read per request.
+    return tuple(map(_hooksig().get, _NAMES, itertools.repeat(UNSET)))
+
+
+def _label(name: str) -> str:
+    return f'HOOKSIG["{name.upper()}"]'
+
+
+def _load(name: str, value: object) -> object:
+    # A dotted path names the object: a guard, a table, a key function, a hook.
+    if not isinstance(value, str) or name == "read_timeout":
+        return value
     try:
-        return resolved_timeout(read_timeout, setting)
-    except ConfigurationError:
-        raise ConfigurationError(
-            'HOOKSIG["READ_TIMEOUT"] must be a positive number of seconds or None'
-        ) from None
-
-
-def _outcomes(value: Any) -> Outcomes | None:
-    return Outcomes(**value) if isinstance(value, Mapping) else value
-
-
-def _endpoint(
-    verifier: Verifier,
-    idempotency: Idempotency | Literal[False] | None,
-    outcomes: Outcomes | None,
-    key: Callable[[Delivery], str] | None,
-) -> Endpoint:
-    if idempotency is None:
-        idempotency = _setting("IDEMPOTENCY")
-    if outcomes is None:
-        outcomes = _outcomes(_setting("OUTCOMES"))
-    return Endpoint(verifier, idempotency or None, outcomes=outcomes, key=key)
+        return import_string(value)
+    except ImportError as error:
+        raise ConfigurationError(f"{_label(name)}: cannot import {value!r} ({error})") from None
 
 
 def _response(answer: Answer) -> HttpResponse:
@@ -135,6 +129,12 @@ def _response(answer: Answer) -> HttpResponse:
 def _target(request: HttpRequest) -> str:
     scope = getattr(request, "scope", None)  # ASGIRequest keeps its ASGI scope
     return asgi_target(scope) if isinstance(scope, Mapping) else wsgi_target(request.META)
+
+
+def _route(request: HttpRequest) -> str:
+    match = request.resolver_match
+    route = getattr(match, "route", None)
+    return f"/{route}" if isinstance(route, str) and route else request.path_info
 
 
 def _result(result: object) -> HttpResponseBase:
@@ -165,63 +165,73 @@ def _read_body(request: HttpRequest, timeout: float | None) -> bytes:
     return body
 
 
-def _intake(endpoint: Endpoint, request: HttpRequest, timeout: float | None) -> bytes:
-    """The body of a request that goes on to verification; raises what refuses it."""
-    declared = declared_length(request.META.get("CONTENT_LENGTH"), endpoint.limit)
-    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
-    if declared is None and chunked and not hasattr(request, "scope"):
-        # Django's WSGI request reads no body without a Content-Length.
-        raise Refused("length_required", "chunked_body_unsupported")
-    return check_complete(_read_body(request, timeout), declared)
+def _intake(
+    endpoint: Endpoint, request: HttpRequest, route: str, started: float
+) -> tuple[bytes, dict[str, str], str] | HttpResponse:
+    """Method, body and challenge: the body, headers and target to verify, or the answer."""
+    method = request.method or "GET"
+    early = endpoint.method(method, route=route, started=started)
+    if early is not None:
+        return _response(early)
+    meta = request.META
+    try:
+        declared = declared_length(meta.get("CONTENT_LENGTH"), endpoint.limit)
+        chunked = "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if declared is None and chunked and not hasattr(request, "scope"):
+            # Django's WSGI request reads no body without a Content-Length.
+            raise Refused("length_required", "chunked_body_unsupported")
+        body = check_complete(_read_body(request, endpoint.read_timeout), declared)
+        headers, target = environ_headers(meta), _target(request)
+        reply = endpoint.challenge(
+            body, headers, method=method, path=target, route=route, started=started
+        )
+    except ANSWERED as error:
+        return _response(endpoint.refuse(error, route=route, started=started))
+    return (body, headers, target) if reply is None else _response(reply)
 
 
 def _prepare(
-    endpoint: Endpoint, request: HttpRequest, timeout: float | None
+    endpoint: Endpoint, request: HttpRequest, route: str, started: float
 ) -> Delivery | HttpResponse:
-    method = request.method or "GET"
-    early = endpoint.method(method)
-    if early is not None:
-        return _response(early)
+    taken = _intake(endpoint, request, route, started)
+    if isinstance(taken, HttpResponse):
+        return taken
+    body, headers, target = taken
     try:
-        body, target = _intake(endpoint, request, timeout), _target(request)
-        reply = endpoint.challenge(body, request.headers.items(), method=method, path=target)
-        if reply is None:
-            delivery = endpoint.verify(body, request.headers.items(), path=target)
-            reply = endpoint.handshake(delivery)
+        delivery = endpoint.verify(body, headers, path=target)
+        reply = endpoint.handshake(delivery, route=route, started=started)
     except ANSWERED as error:
-        return _response(endpoint.refuse(error, path=request.path))
+        return _response(endpoint.refuse(error, route=route, started=started))
     return delivery if reply is None else _response(reply)
 
 
 async def _prepare_async(
-    endpoint: Endpoint, request: HttpRequest, timeout: float | None
+    endpoint: Endpoint, request: HttpRequest, route: str, started: float
 ) -> Delivery | HttpResponse:
-    method = request.method or "GET"
-    early = endpoint.method(method)
-    if early is not None:
-        return _response(early)
+    taken = _intake(endpoint, request, route, started)
+    if isinstance(taken, HttpResponse):
+        return taken
+    body, headers, target = taken
     try:
-        body, target = _intake(endpoint, request, timeout), _target(request)
-        reply = endpoint.challenge(body, request.headers.items(), method=method, path=target)
-        if reply is None:
-            delivery = await endpoint.verify_async(body, request.headers.items(), path=target)
-            reply = await endpoint.handshake_async(delivery)
+        delivery = await endpoint.verify_async(body, headers, path=target)
+        reply = await endpoint.handshake_async(delivery, route=route, started=started)
     except ANSWERED as error:
-        return _response(endpoint.refuse(error, path=request.path))
+        return _response(endpoint.refuse(error, route=route, started=started))
     return delivery if reply is None else _response(reply)
 
 
-def _failed(response: HttpResponseBase) -> bool:
-    return int(response.status_code) >= 500
+def _status(response: HttpResponseBase) -> int:
+    return int(response.status_code)
 
 
 def webhook_view(
     verifier: Verifier,
-    idempotency: Idempotency | Literal[False] | None = None,
+    idempotency: Idempotency | Unset | None = UNSET,
     *,
-    outcomes: Outcomes | None = None,
-    key: Callable[[Delivery], str] | None = None,
-    read_timeout: TimeoutSetting = FROM_SETTINGS,
+    outcomes: Outcomes | Unset | None = UNSET,
+    key: Callable[[Delivery], str] | Unset | None = UNSET,
+    read_timeout: float | Unset | None = UNSET,
+    on_outcome: OnOutcome | Unset | None = UNSET,
 ) -> Callable[[View], View]:
     """
     Decorate a function view so that it runs only for authentic deliveries, once each.
@@ -230,63 +240,82 @@ def webhook_view(
     returns an ``HttpResponse``, or ``None`` for an empty 200.  ``async def``
     views are awaited, verify with :meth:`hooksig.Verifier.verify_async` (a
     key fetch never blocks the event loop) and claim through the guard's
-    asyncio interface.  A provider's endpoint challenge is answered
-    without calling the view.  A
+    asyncio interface.  A provider's endpoint challenge is answered without
+    calling the view.  A
     view that raises, or answers 5xx, releases its claim so that the
     provider's retry runs it again.
 
+    Every option left out takes ``HOOKSIG["IDEMPOTENCY"]`` (and so on, see
+    the module docstring), else its default; ``None`` turns it off.
+
     Args:
         verifier: verifies each delivery; its ``max_body_size`` is the body limit.
-        idempotency: the guard; ``None`` uses ``HOOKSIG["IDEMPOTENCY"]``,
-            ``False`` runs every authentic delivery unguarded.
-        outcomes: the status table (default: ``HOOKSIG["OUTCOMES"]``, then the DESIGN's).
-        key: the idempotency key of a delivery whose scheme has no id.
+        idempotency: the guard; ``None`` runs every authentic delivery unguarded.
+        outcomes: the status table; ``None`` for the defaults.
+        key: the idempotency key of a delivery; ``None`` for its scheme and id.
         read_timeout: seconds the client may stay silent while sending the
             body, under WSGI; one that stalls longer is answered 408 (the
             ``timeout`` outcome) and the view is not called.  Applied to the
             connection's socket where the server exposes it in
             ``request.META`` (gunicorn, Werkzeug's development server), and
             restored after the read.  ``None`` leaves the socket to the
-            server.  Left out, ``HOOKSIG["READ_TIMEOUT"]``, else 10 seconds.
-            Under ASGI Django has read the body before the view: no effect.
+            server; the default is 10.  Under ASGI Django has read the body
+            before the view: no effect.
+        on_outcome: called with an :class:`~hooksig.integrations.Event` for
+            every answered request.
 
     Raises:
         ConfigurationError: an argument has the wrong type (when decorating).
 
     .. versionadded:: 0.1
     """
-    Endpoint(verifier, idempotency or None, outcomes=outcomes, key=key)
-    given_timeout(read_timeout)
+    view_endpoint = ViewEndpoint(
+        Endpoint(
+            verifier,
+            idempotency,
+            outcomes=outcomes,
+            key=key,
+            read_timeout=read_timeout,
+            on_outcome=on_outcome,
+        )
+    )
+
+    def current() -> Endpoint:
+        return view_endpoint.get(_app_settings(), _label, _load)
 
     def decorator(view: View) -> View:
         wrapper: View
         if iscoroutinefunction(view):
 
             async def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-                endpoint = _endpoint(verifier, idempotency, outcomes, key)
-                prepared = await _prepare_async(endpoint, request, _timeout(read_timeout))
+                started = time.perf_counter()
+                endpoint, route = current(), _route(request)
+                prepared = await _prepare_async(endpoint, request, route, started)
                 if isinstance(prepared, HttpResponseBase):
                     return prepared
 
                 async def call() -> HttpResponseBase:
                     return _result(await view(request, prepared, *args, **kwargs))
 
-                result = await endpoint.run_async(prepared, call, _failed)
+                result = await endpoint.run_async(
+                    prepared, call, _status, route=route, started=started
+                )
                 return _response(result) if isinstance(result, Answer) else result
 
             markcoroutinefunction(wrapper)
         else:
 
             def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-                endpoint = _endpoint(verifier, idempotency, outcomes, key)
-                prepared = _prepare(endpoint, request, _timeout(read_timeout))
+                started = time.perf_counter()
+                endpoint, route = current(), _route(request)
+                prepared = _prepare(endpoint, request, route, started)
                 if isinstance(prepared, HttpResponseBase):
                     return prepared
 
                 def call() -> HttpResponseBase:
                     return _result(view(request, prepared, *args, **kwargs))
 
-                result = endpoint.run(prepared, call, _failed)
+                result = endpoint.run(prepared, call, _status, route=route, started=started)
                 return _response(result) if isinstance(result, Answer) else result
 
         wrapped: View = csrf_exempt(functools.wraps(view)(wrapper))
@@ -300,17 +329,18 @@ def webhook_view(
 @functools.cache
 def _routes() -> dict[str, View]:
     routes: dict[str, View] = {}
-    table = (getattr(settings, "HOOKSIG", None) or {}).get("ROUTES") or {}
+    table = _hooksig().get("ROUTES") or {}
     for path, route in table.items():
         if not isinstance(route, Mapping) or "verifier" not in route or "handler" not in route:
             raise ConfigurationError(f"HOOKSIG route {path!r} needs a verifier and a handler")
-        resolved = {k: import_string(v) if isinstance(v, str) else v for k, v in route.items()}
-        routes[path] = webhook_view(
-            resolved["verifier"],
-            resolved.get("idempotency"),
-            outcomes=_outcomes(resolved.get("outcomes")),
-            read_timeout=resolved.get("read_timeout", FROM_SETTINGS),
-        )(resolved["handler"])
+        unknown = set(route) - {"verifier", "handler", *OPTIONS}
+        if unknown:
+            raise ConfigurationError(f"HOOKSIG route {path!r} has unknown keys {sorted(unknown)}")
+        options = {name: _load(name, route[name]) for name in OPTIONS if name in route}
+        if isinstance(options.get("outcomes"), Mapping):
+            options["outcomes"] = Outcomes(**options["outcomes"])  # type: ignore[arg-type]
+        view = webhook_view(_load("verifier", route["verifier"]), **options)  # type: ignore[arg-type]
+        routes[path] = view(_load("handler", route["handler"]))  # type: ignore[arg-type]
     return routes
 
 
@@ -322,14 +352,19 @@ def _reset(*, setting: str, **kwargs: Any) -> None:
 setting_changed.connect(_reset, dispatch_uid="hooksig.integrations.django")
 
 
-class WebhookMiddleware:
+class HookSigMiddleware:
     """
     Answer the paths in ``HOOKSIG["ROUTES"]`` before URL resolution and view middleware.
 
     Each route runs its handler as ``@webhook_view`` would, with the route's
-    optional ``"idempotency"``, ``"outcomes"`` and ``"read_timeout"``.  Put it
-    early in ``MIDDLEWARE``: middleware before it sees the unverified request.
-    Works under WSGI and ASGI, with sync and async handlers.
+    own options (``"idempotency"``, ``"outcomes"``, ``"key"``,
+    ``"read_timeout"``, ``"on_outcome"``) over the app-wide ones.  Put it
+    early in ``MIDDLEWARE``: middleware before it sees the unverified
+    request.  Works under WSGI and ASGI, with sync and async handlers.
+
+    Django builds middleware from settings (``MIDDLEWARE`` holds its dotted
+    path), so it takes its routes from ``HOOKSIG``, not from arguments as
+    the ASGI and WSGI ``WebhookMiddleware`` do: hence its own name.
 
     .. versionadded:: 0.1
     """

@@ -1,51 +1,87 @@
 """
-FastAPI: ``VerifiedDelivery``, a dependency that verifies, claims, and settles the claim.
+FastAPI: ``WebhookRoute`` runs each webhook route's whole flow; ``VerifiedDelivery`` configures it.
 
 ::
 
-    from hooksig.integrations.fastapi import VerifiedDelivery, install
+    from fastapi import APIRouter, Depends
+    from hooksig.integrations.fastapi import VerifiedDelivery, WebhookRoute
 
-    install(app)   # exact answer bodies (handshakes and challenges need it)
-    github_delivery = VerifiedDelivery(verifier, idempotency=guard)
+    router = APIRouter(route_class=WebhookRoute)
+    github = VerifiedDelivery(verifier, idempotency=guard)
 
-    @app.post("/hooks/github")
-    async def github(delivery: hooksig.Delivery = Depends(github_delivery)):
+    @router.post("/hooks/github")
+    async def on_github(delivery: Annotated[hooksig.Delivery, Depends(github)]):
         ...
 
-The dependency reads the body from ``request.stream()`` under the
-verifier's limit, with a timeout on each chunk.  Declare no body parameter
-(no pydantic model, no ``Form``) on a webhook route: FastAPI would read or
-parse the body before the dependency runs.  Use ``delivery.json()``.
+A :class:`WebhookRoute` finds the ``VerifiedDelivery`` among its endpoint's
+parameters (or its ``dependencies=``) and answers the request itself until
+the delivery is authentic and claimed, exactly as the ASGI middleware does:
+``HEAD`` 200, endpoint challenges and handshakes with their exact bodies
+(route the methods the provider checks with, ``GET`` for Meta, X and
+Braintree: ``@router.api_route(path, methods=["GET", "POST"])``), a key
+fetch awaited, refusals from the outcome table.  Then FastAPI runs your
+endpoint, with the delivery handed over without its dependency machinery;
+the status of your response settles the claim (a 5xx, returned or raised,
+releases it).  Routes without a ``VerifiedDelivery`` are plain ``APIRoute``
+routes.
+
+Without ``WebhookRoute``, ``Depends(VerifiedDelivery(...))`` still works as
+a dependency with ``yield``: slower, and blind to a 5xx your endpoint
+*returns* (FastAPI does not show a dependency the response), which then
+completes the claim.  Declare no body parameter (no pydantic model, no
+``Form``) on a webhook route: FastAPI would read or parse the body before
+hooksig.  Use ``delivery.json()``.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import AsyncIterator, Callable
+import functools
+import inspect
+import time
+import typing
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextvars import ContextVar
+from typing import Annotated, Any
 
 from ..delivery import Delivery
-from ..errors import DuplicateDelivery, ExtraNotInstalled, StoreUnavailable
+from ..errors import ConfigurationError, ExtraNotInstalled
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._endpoint import Endpoint, asgi_target
+from ._endpoint import UNSET, Endpoint, Unset
+from ._events import OnOutcome, log
 from ._outcomes import ANSWERED, Answer, Outcomes
-from ._reading import Refused, check_complete, checked_timeout, declared_length, read_async
+from ._reading import (
+    Refused,
+    asgi_target,
+    check_complete,
+    declared_length,
+    read_stream_async,
+)
+from .asgi import Receive, Scope, Send, receive_delivery, replay, send_answer
 
 try:
-    from fastapi import FastAPI, HTTPException, Request, Response
+    from fastapi import FastAPI, HTTPException, Request, Response, params
+    from fastapi.routing import APIRoute
     from starlette.requests import ClientDisconnect
+    from starlette.routing import Match
 except ImportError as _exc:  # pragma: no cover - exercised by the no-extras run
     raise ExtraNotInstalled("fastapi", "fastapi") from _exc
 
-__all__ = ["VerifiedDelivery", "WebhookAnswer", "install"]
+__all__ = ["VerifiedDelivery", "WebhookAnswer", "WebhookRoute", "install"]
+
+# The delivery of the request being handled, for the endpoint WebhookRoute calls.
+_DELIVERY: ContextVar[Delivery] = ContextVar("hooksig.delivery")
+# Where a rewritten endpoint keeps what it was rewritten for: FastAPI may build
+# a route again from a route's endpoint (older versions' include_router).
+_MARK = "__hooksig_webhook__"
 
 
 class WebhookAnswer(HTTPException):
     """
     The answer that stops a webhook request before your handler: an ``HTTPException``.
 
-    Without :func:`install`, FastAPI sends it with the right status and
-    headers but a JSON ``{"detail": ...}`` body; with it, the exact body.
+    Raised only on the dependency route (``Depends`` without
+    :class:`WebhookRoute`); hooksig sends it with its exact body.
 
     Attributes:
         answer: the :class:`~hooksig.integrations.Answer` to send.
@@ -74,32 +110,46 @@ async def _handle(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """
-    Send every hooksig answer with its exact body (a handshake reply, for one).
+    Register the handler that sends :class:`WebhookAnswer` with its exact body.
+
+    Optional: the dependency registers it on first use, and
+    :class:`WebhookRoute` never raises one.
 
     .. versionadded:: 0.1
     """
     app.add_exception_handler(WebhookAnswer, _handle)
 
 
+def _answer(request: Request, answer: Answer) -> WebhookAnswer:
+    # Starlette keeps the app's exception handlers in the scope, in the dict
+    # it looks them up in after a route raises: adding ours there is what
+    # install(app) does, in time for this very request.
+    handlers = request.scope.get("starlette.exception_handlers")
+    if isinstance(handlers, tuple) and handlers and isinstance(handlers[0], dict):
+        handlers[0].setdefault(WebhookAnswer, _handle)
+    return WebhookAnswer(answer)
+
+
 class VerifiedDelivery:
     """
-    A FastAPI dependency that yields the verified :class:`~hooksig.Delivery`.
+    A webhook endpoint's configuration, used as ``Depends(VerifiedDelivery(...))``.
 
-    Configure it once, then use it in ``Depends()``.  Before the handler it
-    reads and verifies the body (a key fetch is awaited), answers an
-    endpoint challenge or a handshake, and claims the
-    delivery id (a failure raises :class:`WebhookAnswer` with the status from
-    the outcome table).  After the handler, the claim is completed, or
-    released if the handler raised, so the provider's retry runs it again.
-    Pass ``Depends(..., scope="function")`` (FastAPI 0.121+) to settle the
-    claim before the response is sent rather than after.
+    On a :class:`WebhookRoute`, the route reads, verifies, answers
+    handshakes, claims the delivery id and settles the claim by your
+    response's status; the dependency itself never runs.  Elsewhere it runs
+    as a dependency with ``yield`` (see the module docstring for what that
+    cannot see).  In tests, ``app.dependency_overrides[this] = VerifiedDelivery(...)``
+    swaps the configuration, a test guard say, on both routes.
 
     Args:
         verifier: verifies each delivery; its ``max_body_size`` is the body limit.
-        idempotency: the guard; ``None`` runs every authentic delivery.
-        outcomes: the status table.
-        key: the idempotency key of a delivery whose scheme has no id.
-        read_timeout: seconds to wait for each chunk of the body (408 after).
+        idempotency: the guard; ``None`` (the default) runs every authentic delivery.
+        outcomes: the status table; ``None`` for the defaults.
+        key: the idempotency key of a delivery; ``None`` for its scheme and id.
+        read_timeout: seconds the whole body may take (408 after); ``None``
+            waits forever; the default is 10.
+        on_outcome: called with an :class:`~hooksig.integrations.Event` for
+            every answered request.
 
     Raises:
         ConfigurationError: an argument has the wrong type.
@@ -110,22 +160,34 @@ class VerifiedDelivery:
     def __init__(
         self,
         verifier: Verifier,
-        idempotency: Idempotency | None = None,
+        idempotency: Idempotency | Unset | None = UNSET,
         *,
-        outcomes: Outcomes | None = None,
-        key: Callable[[Delivery], str] | None = None,
-        read_timeout: float | None = 10.0,
+        outcomes: Outcomes | Unset | None = UNSET,
+        key: Callable[[Delivery], str] | Unset | None = UNSET,
+        read_timeout: float | Unset | None = UNSET,
+        on_outcome: OnOutcome | Unset | None = UNSET,
     ) -> None:
-        self.read_timeout = checked_timeout(read_timeout)
-        self.endpoint = Endpoint(verifier, idempotency, outcomes=outcomes, key=key)
+        self.endpoint = Endpoint(
+            verifier,
+            idempotency,
+            outcomes=outcomes,
+            key=key,
+            read_timeout=read_timeout,
+            on_outcome=on_outcome,
+        )
+        self._warned = False
 
-    async def _verify(self, request: Request) -> Delivery:
+    def __repr__(self) -> str:
+        return f"VerifiedDelivery({self.endpoint.verifier!r})"
+
+    async def _verify(self, request: Request, route: str, started: float) -> Delivery:
         endpoint = self.endpoint
-        reply: Answer | None
         try:
             declared = declared_length(request.headers.get("content-length"), endpoint.limit)
             try:
-                body = await read_async(request.stream(), endpoint.limit, self.read_timeout)
+                body = await read_stream_async(
+                    request.stream(), None, endpoint.limit, endpoint.read_timeout
+                )
             except ClientDisconnect:
                 raise Refused("bad_request", "client_disconnected") from None
             except RuntimeError as exc:  # "Stream consumed": a Form parameter parsed it
@@ -133,43 +195,256 @@ class VerifiedDelivery:
                     raise
                 body = b""
             body, target = check_complete(body, declared), asgi_target(request.scope)
-            reply = endpoint.challenge(
-                body, request.headers.raw, method=request.method, path=target
+            checked = endpoint.challenge(
+                body,
+                request.headers.raw,
+                method=request.method,
+                path=target,
+                route=route,
+                started=started,
             )
-            if reply is None:
+            if checked is None:
                 delivery = await endpoint.verify_async(body, request.headers.raw, path=target)
-                reply = await endpoint.handshake_async(delivery)
+                reply = await endpoint.handshake_async(delivery, route=route, started=started)
         except ANSWERED as error:
-            raise WebhookAnswer(endpoint.refuse(error, path=request.url.path)) from None
+            answer = endpoint.refuse(error, route=route, started=started)
+            raise _answer(request, answer) from None
+        if checked is not None:
+            raise _answer(request, checked)
         if reply is not None:
-            raise WebhookAnswer(reply)
+            raise _answer(request, reply)
         return delivery
 
     async def __call__(self, request: Request) -> AsyncIterator[Delivery]:
         """
-        Verify and claim the delivery of *request*, yield it, then settle the claim.
+        The dependency route: verify and claim, yield the delivery, then settle the claim.
         """
         endpoint = self.endpoint
-        delivery = await self._verify(request)
-        guard = endpoint.idempotency
-        if guard is None:
-            yield delivery
-            return
-        lease = guard.claim_async(delivery if endpoint.key is None else endpoint.key(delivery))
+        started = time.perf_counter()
+        route = str(getattr(request.scope.get("route"), "path", request.url.path))
+        early = endpoint.method(request.method, route=route, started=started)
+        if early is not None:
+            raise _answer(request, early)
+        delivery = await self._verify(request, route, started)
+        lease = await endpoint.claim_async(delivery, route=route, started=started)
+        if isinstance(lease, Answer):
+            raise _answer(request, lease)
+        if lease is not None and not self._warned:
+            self._warned = True
+            log.warning(
+                "webhook %s: a 5xx the endpoint returns completes its claim; make the route "
+                "a hooksig.integrations.fastapi.WebhookRoute to release it",
+                route,
+            )
         try:
-            await lease.__aenter__()
-        except (DuplicateDelivery, StoreUnavailable) as error:
-            raise WebhookAnswer(endpoint.refuse(error, delivery=delivery)) from None
-        try:
             yield delivery
-        except BaseException:
-            await lease.__aexit__(*sys.exc_info())
+        except BaseException as error:
+            await endpoint.settle_async(
+                lease, delivery, None, route=route, started=started, error=error
+            )
             raise
-        try:
-            await lease.__aexit__(None, None, None)
-        except (DuplicateDelivery, StoreUnavailable) as error:
-            # The handler's answer stands; the log says the claim was not settled.
-            endpoint.refuse(error, delivery=delivery)
+        # The endpoint returned; its status is not shown to a dependency.
+        await endpoint.settle_async(lease, delivery, 200, route=route, started=started)
 
-    def __repr__(self) -> str:
-        return f"VerifiedDelivery({self.endpoint.verifier!r})"
+
+def _verified(value: object) -> VerifiedDelivery | None:
+    dependency = getattr(value, "dependency", None) if isinstance(value, params.Depends) else None
+    return dependency if isinstance(dependency, VerifiedDelivery) else None
+
+
+def _webhook_parameter(
+    endpoint: Callable[..., Any],
+) -> tuple[str, VerifiedDelivery, inspect.Signature] | None:
+    # The parameter that receives the delivery: Annotated[..., Depends(verified)]
+    # or a Depends(verified) default.  Annotations are evaluated here as
+    # FastAPI would; an endpoint whose annotations do not resolve is left to it.
+    if inspect.isasyncgenfunction(endpoint) or inspect.isgeneratorfunction(endpoint):
+        return None
+    try:
+        hints = typing.get_type_hints(endpoint, include_extras=True)
+        signature = inspect.signature(endpoint)
+    except (NameError, TypeError, ValueError):
+        return None
+    found: list[tuple[str, VerifiedDelivery]] = []
+    parameters = []
+    for parameter in signature.parameters.values():
+        annotation = hints.get(parameter.name, parameter.annotation)
+        parameters.append(parameter.replace(annotation=annotation))
+        metadata = (
+            typing.get_args(annotation)[1:] if typing.get_origin(annotation) is Annotated else ()
+        )
+        for candidate in (*metadata, parameter.default):
+            verified = _verified(candidate)
+            if verified is not None:
+                found.append((parameter.name, verified))
+    if not found:
+        return None
+    if len(found) > 1:
+        raise ConfigurationError("a WebhookRoute endpoint takes one VerifiedDelivery")
+    name, verified = found[0]
+    returns = hints.get("return", signature.return_annotation)
+    typed = signature.replace(
+        parameters=[p for p in parameters if p.name != name], return_annotation=returns
+    )
+    return name, verified, typed
+
+
+def _injecting(
+    endpoint: Callable[..., Any],
+    name: str,
+    verified: VerifiedDelivery,
+    signature: inspect.Signature,
+) -> Any:
+    # The endpoint FastAPI sees: the same, less the delivery parameter, which
+    # it fills from the request WebhookRoute is answering.
+    wrapper: Any
+    if inspect.iscoroutinefunction(endpoint):
+
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            kwargs[name] = _DELIVERY.get()
+            return await endpoint(*args, **kwargs)
+
+    else:
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            kwargs[name] = _DELIVERY.get()
+            return endpoint(*args, **kwargs)
+
+    functools.update_wrapper(wrapper, endpoint)
+    wrapper.__signature__ = signature
+    setattr(wrapper, _MARK, (name, verified, signature))
+    return wrapper
+
+
+def _response(answer: Answer) -> Response:
+    headers = dict(answer.headers)
+    if answer.close:
+        headers["Connection"] = "close"
+    return Response(answer.body, answer.status, headers=headers)
+
+
+def _status(result: Response | HTTPException) -> int:
+    return result.status_code
+
+
+class WebhookRoute(APIRoute):
+    """
+    An ``APIRoute`` that runs a webhook endpoint's whole flow, for routes that take a
+    :class:`VerifiedDelivery`.
+
+    Use it as FastAPI documents custom route classes:
+    ``APIRouter(route_class=WebhookRoute)``, or ``app.router.route_class =
+    WebhookRoute`` before declaring routes.  On a route whose endpoint takes
+    ``Depends(verified)`` (as a parameter, or in ``dependencies=``), it
+    answers ``HEAD`` 200 (the route need not list it), other methods but
+    ``POST`` 405, refusals and handshakes with their exact bodies, and runs
+    your endpoint under the claim, settled by its answer: a 5xx, returned or
+    raised, releases it; an ``HTTPException`` counts as the answer its status
+    says.  The delivery reaches your endpoint without FastAPI's dependency
+    machinery, which is most of the speed.  Every other route is a plain
+    ``APIRoute``.
+
+    .. versionadded:: 0.1
+    """
+
+    webhook: VerifiedDelivery | None
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        marked = getattr(endpoint, _MARK, None)  # a route FastAPI re-creates from ours
+        found = marked or _webhook_parameter(endpoint)
+        extra = [d for d in kwargs.get("dependencies") or () if _verified(d) is not None]
+        if len(extra) + (found is not None) > 1:
+            raise ConfigurationError("a WebhookRoute endpoint takes one VerifiedDelivery")
+        self.webhook = None
+        if found is not None:
+            name, self.webhook, signature = found
+            endpoint = (
+                _injecting(endpoint, name, self.webhook, signature) if marked is None else endpoint
+            )
+        elif extra:
+            self.webhook = _verified(extra[0])
+            kwargs["dependencies"] = [d for d in kwargs["dependencies"] if d is not extra[0]]
+        super().__init__(path, endpoint, **kwargs)
+
+    def _endpoint(self, verified: VerifiedDelivery, scope: Scope) -> Endpoint | None:
+        # The configuration in effect: app.dependency_overrides may swap it
+        # (a VerifiedDelivery), or replace it by a function (None here).
+        overrides = getattr(scope.get("app"), "dependency_overrides", None)
+        replacement = overrides.get(verified) if overrides else None
+        if replacement is None:
+            return verified.endpoint
+        return replacement.endpoint if isinstance(replacement, VerifiedDelivery) else None
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """
+        Match ``HEAD`` on a webhook route as if it were declared: the route answers it.
+        """
+        match, child = super().matches(scope)
+        if match is Match.PARTIAL and self.webhook is not None and scope.get("method") == "HEAD":
+            return Match.FULL, child
+        return match, child
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """
+        Answer ``HEAD`` on a webhook route (200, some providers probe with it), else route on.
+        """
+        if self.webhook is None or scope.get("method") != "HEAD":
+            await super().handle(scope, receive, send)
+            return
+        endpoint = self._endpoint(self.webhook, scope) or self.webhook.endpoint
+        answer = endpoint.method("HEAD", route=self.path, started=time.perf_counter())
+        assert answer is not None  # noqa: S101 - HEAD always has an answer
+        await send_answer(answer, send)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """
+        FastAPI's handler of this route, wrapped in the webhook flow on a webhook route.
+        """
+        handler = super().get_route_handler()
+        verified = self.webhook
+        if verified is None:
+            return handler
+        route = self.path
+
+        async def webhook_handler(request: Request) -> Response:
+            started = time.perf_counter()
+            scope = request.scope
+            endpoint = self._endpoint(verified, scope)
+            if endpoint is None:
+                # A function in app.dependency_overrides: FastAPI's meaning is
+                # "this replaces the dependency", verification and guard included.
+                delivery = request.app.dependency_overrides[verified]()
+                if inspect.isawaitable(delivery):
+                    delivery = await delivery
+                return await _with_delivery(delivery, handler, request)
+            receive = request.receive
+            received = await receive_delivery(endpoint, route, started, scope, receive)
+            if isinstance(received, Answer):
+                return _response(received)
+            delivery, body = received
+            replayed = Request(scope, replay(body, receive))
+
+            async def call() -> Response | HTTPException:
+                try:
+                    return await _with_delivery(delivery, handler, replayed)
+                except HTTPException as exc:  # an answer FastAPI renders: settle by its status
+                    return exc
+
+            result = await endpoint.run_async(delivery, call, _status, route=route, started=started)
+            if isinstance(result, Answer):
+                return _response(result)
+            if isinstance(result, HTTPException):
+                raise result
+            return result
+
+        return webhook_handler
+
+
+async def _with_delivery(
+    delivery: Delivery, handler: Callable[[Request], Awaitable[Response]], request: Request
+) -> Response:
+    token = _DELIVERY.set(delivery)
+    try:
+        return await handler(request)
+    finally:
+        _DELIVERY.reset(token)

@@ -13,7 +13,13 @@ Flask: the ``@webhook`` view decorator and the optional ``HookSig`` extension.
 The decorator reads the raw body with ``request.get_data()`` under the
 verifier's size limit (so ``request.get_data()`` and ``request.get_json()``
 still work inside your view), verifies it, and runs your view once per
-delivery id.  Needs Flask 3.1 or later (``pip install "hooksig[flask]"``).
+delivery id.  The route also answers ``HEAD`` (200) without listing it.
+Needs Flask 3.1 or later (``pip install "hooksig[flask]"``).
+
+App-wide options live in ``app.config`` (``HOOKSIG_IDEMPOTENCY``,
+``HOOKSIG_OUTCOMES``, ``HOOKSIG_KEY``, ``HOOKSIG_READ_TIMEOUT``,
+``HOOKSIG_ON_OUTCOME``), read on every request: a test sets
+``app.config["HOOKSIG_IDEMPOTENCY"]`` to give every view its guard.
 
 A client that stalls mid-body is answered 408 (the ``timeout`` outcome)
 after ``read_timeout`` seconds of silence where the server exposes the
@@ -25,75 +31,83 @@ server): the socket gets the timeout while the body is read, as in
 from __future__ import annotations
 
 import functools
+import itertools
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from ..delivery import Delivery
-from ..errors import ConfigurationError, ExtraNotInstalled, PayloadTooLarge
+from ..errors import ExtraNotInstalled, PayloadTooLarge
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._endpoint import Endpoint, wsgi_target
+from ._endpoint import OPTIONS, UNSET, Endpoint, Unset, ViewEndpoint, settings_options
+from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
-    FROM_SETTINGS,
     Refused,
-    TimeoutSetting,
     check_complete,
     declared_length,
-    given_timeout,
+    environ_headers,
     read_refusal,
-    resolved_timeout,
     socket_timeout,
     wsgi_socket,
+    wsgi_target,
 )
 
 try:
-    from flask import Flask, Response, current_app, request
+    from flask import Flask, Request, Response, current_app, request
     from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 except ImportError as _exc:  # pragma: no cover - exercised by the no-extras run
     raise ExtraNotInstalled("flask", "flask") from _exc
 
 __all__ = ["HookSig", "webhook"]
 
-#: The key of the extension's settings in ``app.extensions``.
+#: The key of the extension in ``app.extensions``.
 EXTENSION = "hooksig"
 
 View = Callable[..., Any]
 
 
-@dataclass(frozen=True)
-class _Settings:
-    idempotency: Idempotency | None
-    outcomes: Outcomes | None
-    read_timeout: float | None
+def _config_key(name: str) -> str:
+    return f"HOOKSIG_{name.upper()}"
+
+
+_KEYS = tuple(map(_config_key, OPTIONS))
+
+
+def _app_settings(config: Mapping[str, Any]) -> tuple[object, ...]:
+    # One value per option, UNSET where the config has no key: read per request.
+    return tuple(map(config.get, _KEYS, itertools.repeat(UNSET)))
 
 
 class HookSig:
     """
-    App-wide settings for every ``@webhook`` view, in the Flask extension pattern.
+    App-wide options for every ``@webhook`` view, in the Flask extension pattern.
 
     ::
 
         hooksig = HookSig(idempotency=Idempotency(SQLiteStore("hooksig.db")))
         hooksig.init_app(app)
 
-    Arguments given here win over the app's config keys
-    ``HOOKSIG_IDEMPOTENCY`` (an ``Idempotency``), ``HOOKSIG_OUTCOMES`` (an
-    :class:`~hooksig.integrations.Outcomes`, or a dict of its fields) and
-    ``HOOKSIG_READ_TIMEOUT`` (seconds, or ``None``).  A view's own
-    ``@webhook(..., idempotency=..., read_timeout=...)`` wins over both.
+    Each argument given is written to the app's config key
+    (``HOOKSIG_IDEMPOTENCY``, ``HOOKSIG_OUTCOMES``, ``HOOKSIG_KEY``,
+    ``HOOKSIG_READ_TIMEOUT``, ``HOOKSIG_ON_OUTCOME``), which views read on
+    every request; ``HOOKSIG_OUTCOMES`` may also be a dict of
+    :class:`~hooksig.integrations.Outcomes` fields.  A view's own
+    ``@webhook(...)`` arguments win over these.
 
     Args:
         app: the app to set up now; or call :meth:`init_app` later.
         idempotency: the default guard of every ``@webhook`` view.
         outcomes: the default status table.
-        read_timeout: the default read timeout of every ``@webhook`` view, in
-            seconds; ``None`` leaves the socket to the server.  Left out, the
-            config key's, else 10 seconds.
+        key: the default idempotency key function.
+        read_timeout: the default read timeout, in seconds (10 when unset);
+            ``None`` leaves the socket to the server.
+        on_outcome: the default hook, called with an
+            :class:`~hooksig.integrations.Event` for every answered request.
 
     Raises:
-        ConfigurationError: *read_timeout* is not a positive number or ``None``.
+        ConfigurationError: an option has the wrong type (here, or in ``init_app``).
 
     .. versionadded:: 0.1
     """
@@ -102,62 +116,39 @@ class HookSig:
         self,
         app: Flask | None = None,
         *,
-        idempotency: Idempotency | None = None,
-        outcomes: Outcomes | None = None,
-        read_timeout: TimeoutSetting = FROM_SETTINGS,
+        idempotency: Idempotency | Unset | None = UNSET,
+        outcomes: Outcomes | Unset | None = UNSET,
+        key: Callable[[Delivery], str] | Unset | None = UNSET,
+        read_timeout: float | Unset | None = UNSET,
+        on_outcome: OnOutcome | Unset | None = UNSET,
     ) -> None:
-        self.idempotency = idempotency
-        self.outcomes = outcomes
-        self.read_timeout = given_timeout(read_timeout)
+        given = {
+            "idempotency": idempotency,
+            "outcomes": outcomes,
+            "key": key,
+            "read_timeout": read_timeout,
+            "on_outcome": on_outcome,
+        }
+        self.options = settings_options(
+            {name: value for name, value in given.items() if value is not UNSET}, str
+        )
         if app is not None:
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
         """
-        Register the settings on *app* (``app.extensions["hooksig"]``).
+        Write the options to *app*'s config and register the extension.
 
         Raises:
-            ConfigurationError: a setting has the wrong type.
+            ConfigurationError: a config key has the wrong type.
 
         .. versionadded:: 0.1
         """
-        guard = self.idempotency or app.config.get("HOOKSIG_IDEMPOTENCY")
-        outcomes = self.outcomes or app.config.get("HOOKSIG_OUTCOMES")
-        if isinstance(outcomes, Mapping):
-            outcomes = Outcomes(**outcomes)
-        if guard is not None and not isinstance(guard, Idempotency):
-            raise ConfigurationError("HOOKSIG_IDEMPOTENCY must be a hooksig Idempotency guard")
-        if outcomes is not None and not isinstance(outcomes, Outcomes):
-            raise ConfigurationError("HOOKSIG_OUTCOMES must be an Outcomes or a dict of its fields")
-        try:
-            timeout = resolved_timeout(
-                self.read_timeout, app.config.get("HOOKSIG_READ_TIMEOUT", FROM_SETTINGS)
-            )
-        except ConfigurationError:
-            raise ConfigurationError(
-                "HOOKSIG_READ_TIMEOUT must be a positive number of seconds or None"
-            ) from None
-        app.extensions[EXTENSION] = _Settings(guard, outcomes, timeout)
-
-
-def _endpoint(
-    verifier: Verifier,
-    idempotency: Idempotency | Literal[False] | None,
-    outcomes: Outcomes | None,
-    key: Callable[[Delivery], str] | None,
-) -> Endpoint:
-    settings = current_app.extensions.get(EXTENSION)
-    if isinstance(settings, _Settings):
-        if idempotency is None:
-            idempotency = settings.idempotency
-        outcomes = outcomes or settings.outcomes
-    return Endpoint(verifier, idempotency or None, outcomes=outcomes, key=key)
-
-
-def _timeout(read_timeout: TimeoutSetting) -> float | None:
-    settings = current_app.extensions.get(EXTENSION)
-    setting = settings.read_timeout if isinstance(settings, _Settings) else FROM_SETTINGS
-    return resolved_timeout(read_timeout, setting)
+        for name, value in self.options.items():
+            app.config[_config_key(name)] = value
+        present = dict(zip(OPTIONS, _app_settings(app.config), strict=True))
+        settings_options({n: v for n, v in present.items() if v is not UNSET}, _config_key)
+        app.extensions[EXTENSION] = self
 
 
 def _disconnected(error: ClientDisconnected) -> Refused:
@@ -169,10 +160,10 @@ def _disconnected(error: ClientDisconnected) -> Refused:
     return Refused("bad_request", "incomplete_body")
 
 
-def _read_body(limit: int, timeout: float | None) -> bytes:
+def _read_body(request: Request, limit: int, timeout: float | None) -> bytes:
     current = request.max_content_length
     cap = limit if current is None else min(current, limit)
-    declared = declared_length(request.headers.get("Content-Length"), cap)
+    declared = declared_length(request.environ.get("CONTENT_LENGTH"), cap)
     # Werkzeug refuses a longer declared length without reading, and stops a
     # chunked body after cap + 1 bytes: one byte over tells "too large" apart
     # from "exactly at the limit", and the rest is never read.
@@ -189,78 +180,106 @@ def _read_body(limit: int, timeout: float | None) -> bytes:
     return check_complete(body, declared)
 
 
-def _response(answer: Answer) -> Response:
-    return current_app.response_class(answer.body, answer.status, list(answer.headers))
+def _response(app: Flask, answer: Answer) -> Response:
+    return app.response_class(answer.body, answer.status, list(answer.headers))
+
+
+def _status(response: Response) -> int:
+    return response.status_code
 
 
 def webhook(
     verifier: Verifier,
-    idempotency: Idempotency | Literal[False] | None = None,
+    idempotency: Idempotency | Unset | None = UNSET,
     *,
-    outcomes: Outcomes | None = None,
-    key: Callable[[Delivery], str] | None = None,
-    read_timeout: TimeoutSetting = FROM_SETTINGS,
+    outcomes: Outcomes | Unset | None = UNSET,
+    key: Callable[[Delivery], str] | Unset | None = UNSET,
+    read_timeout: float | Unset | None = UNSET,
+    on_outcome: OnOutcome | Unset | None = UNSET,
 ) -> Callable[[View], Callable[..., Response]]:
     """
     Decorate a Flask view so that it runs only for authentic deliveries, once each.
 
     The view is called as ``view(delivery, **url_values)`` and may return
     anything Flask accepts, or ``None`` for an empty 200.  ``HEAD`` is
-    answered 200 and other methods but ``POST`` 405, without calling it; a
-    provider's endpoint challenge (the scheme's ``challenge``, which may
-    come as ``GET``: route those methods to the view too) is answered
-    without calling it either.  A
-    view that raises, or answers 5xx, releases its claim so that the
-    provider's retry runs it again.
+    answered 200 (the route need not list it) and other methods but ``POST``
+    405, without calling it; a provider's endpoint challenge (the scheme's
+    ``challenge``, which may come as ``GET``: add that method to the route)
+    is answered without calling it either.  A view that raises, or answers
+    5xx, releases its claim so that the provider's retry runs it again.
+
+    Every option left out takes the app's config key (``HOOKSIG_IDEMPOTENCY``
+    and so on, see :class:`HookSig`), else its default; ``None`` turns it off.
 
     Args:
         verifier: verifies each delivery; its ``max_body_size`` is the body limit.
-        idempotency: the guard; ``None`` uses the :class:`HookSig` default,
-            ``False`` runs every authentic delivery unguarded.
-        outcomes: the status table (default: the extension's, then the DESIGN's).
-        key: the idempotency key of a delivery whose scheme has no id.
+        idempotency: the guard; ``None`` runs every authentic delivery unguarded.
+        outcomes: the status table; ``None`` for the defaults.
+        key: the idempotency key of a delivery; ``None`` for its scheme and id.
         read_timeout: seconds the client may stay silent while sending the
             body; one that stalls longer is answered 408 (the ``timeout``
             outcome) and the view is not called.  Applied to the connection's
             socket where the server exposes it in the environ (gunicorn,
             Werkzeug's development server), and restored after the read.
-            ``None`` leaves the socket to the server.  Left out, the
-            :class:`HookSig` default, else 10 seconds.
+            ``None`` leaves the socket to the server; the default is 10.
+        on_outcome: called with an :class:`~hooksig.integrations.Event` for
+            every answered request.
 
     Raises:
         ConfigurationError: an argument has the wrong type (when decorating).
 
     .. versionadded:: 0.1
     """
-    Endpoint(verifier, idempotency or None, outcomes=outcomes, key=key)
-    given_timeout(read_timeout)
+    view_endpoint = ViewEndpoint(
+        Endpoint(
+            verifier,
+            idempotency,
+            outcomes=outcomes,
+            key=key,
+            read_timeout=read_timeout,
+            on_outcome=on_outcome,
+        )
+    )
 
     def decorator(view: View) -> Callable[..., Response]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
-            endpoint = _endpoint(verifier, idempotency, outcomes, key)
-            early = endpoint.method(request.method)
+            started = time.perf_counter()
+            # The proxies resolved once: each access through one costs a lookup.
+            app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+            req: Request = request._get_current_object()  # type: ignore[attr-defined]
+            endpoint = view_endpoint.get(_app_settings(app.config), _config_key)
+            rule = req.url_rule
+            route = req.path if rule is None else rule.rule
+            early = endpoint.method(req.method, route=route, started=started)
             if early is not None:
-                return _response(early)
+                return _response(app, early)
+            environ = req.environ
             try:
-                body = _read_body(endpoint.limit, _timeout(read_timeout))
-                headers, target = list(request.headers.items()), wsgi_target(request.environ)
-                reply = endpoint.challenge(body, headers, method=request.method, path=target)
+                body = _read_body(req, endpoint.limit, endpoint.read_timeout)
+                headers, target = environ_headers(environ), wsgi_target(environ)
+                reply = endpoint.challenge(
+                    body, headers, method=req.method, path=target, route=route, started=started
+                )
                 if reply is None:
                     delivery = endpoint.verify(body, headers, path=target)
-                    reply = endpoint.handshake(delivery)
+                    reply = endpoint.handshake(delivery, route=route, started=started)
             except ANSWERED as error:
-                return _response(endpoint.refuse(error, path=request.path))
+                return _response(app, endpoint.refuse(error, route=route, started=started))
             if reply is not None:
-                return _response(reply)
+                return _response(app, reply)
+            run_view = app.ensure_sync(view)
 
             def call() -> Response:
-                result = current_app.ensure_sync(view)(delivery, *args, **kwargs)
-                return current_app.make_response("" if result is None else result)
+                result = run_view(delivery, *args, **kwargs)
+                return app.make_response("" if result is None else result)
 
-            outcome = endpoint.run(delivery, call, lambda r: r.status_code >= 500)
-            return _response(outcome) if isinstance(outcome, Answer) else outcome
+            outcome = endpoint.run(delivery, call, _status, route=route, started=started)
+            return _response(app, outcome) if isinstance(outcome, Answer) else outcome
 
+        # Flask adds a view's required_methods to those its route lists, so
+        # @app.post(...) routes HEAD here too, where it is answered 200.
+        wrapper.required_methods = {"HEAD", *getattr(view, "required_methods", ())}  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

@@ -29,6 +29,7 @@ chunked body is read only when the server terminates it
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from types import TracebackType
@@ -37,15 +38,17 @@ from typing import Any
 from ..delivery import Delivery
 from ..idempotency import Idempotency
 from ..verifier import Verifier
-from ._endpoint import Endpoint, endpoints, wsgi_target
+from ._endpoint import UNSET, Endpoint, RoutesOverride, Unset, routes_table
+from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
     Refused,
-    checked_timeout,
     declared_length,
+    environ_headers,
     read_stream,
     socket_timeout,
     wsgi_socket,
+    wsgi_target,
 )
 
 __all__ = ["DELIVERY_KEY", "WebhookMiddleware"]
@@ -72,7 +75,7 @@ def _read(environ: Environ, limit: int, timeout: float | None) -> bytes:
         return read_stream(environ["wsgi.input"], declared, limit)
 
 
-class WebhookMiddleware:
+class WebhookMiddleware(RoutesOverride):
     """
     Verify and guard the webhook paths of a WSGI app.
 
@@ -84,18 +87,22 @@ class WebhookMiddleware:
     Args:
         app: the WSGI app to wrap.
         routes: ``PATH_INFO`` -> a :class:`~hooksig.Verifier`, or an
-            :class:`~hooksig.integrations.Endpoint` with its own guard.
-        idempotency: the guard of routes given as a bare verifier.
-        outcomes: the status table of routes given as a bare verifier.
+            :class:`~hooksig.integrations.Endpoint` with options of its own.
+        idempotency: the guard of every route that does not set its own;
+            ``None`` (the default) for none.
+        outcomes: the status table; ``None`` for the defaults.
+        key: the idempotency key of a delivery; ``None`` for its scheme and id.
         read_timeout: seconds the client may stay silent while sending the
             body; one that stalls longer is answered 408 (the ``timeout``
             outcome) and the app is not called.  Applied to the connection's
             socket where the server exposes it (gunicorn, the Werkzeug
             development server), and restored after the read.  ``None``
-            leaves the socket to the server.
+            leaves the socket to the server; the default is 10.
+        on_outcome: called with an :class:`~hooksig.integrations.Event` for
+            every answered request.
 
     Raises:
-        ConfigurationError: a route or the timeout has the wrong type.
+        ConfigurationError: a route or an option has the wrong type.
 
     .. versionadded:: 0.1
     """
@@ -105,13 +112,23 @@ class WebhookMiddleware:
         app: WSGIApp,
         routes: Mapping[str, Verifier | Endpoint],
         *,
-        idempotency: Idempotency | None = None,
-        outcomes: Outcomes | None = None,
-        read_timeout: float | None = 10.0,
+        idempotency: Idempotency | Unset | None = UNSET,
+        outcomes: Outcomes | Unset | None = UNSET,
+        key: Callable[[Delivery], str] | Unset | None = UNSET,
+        read_timeout: float | Unset | None = UNSET,
+        on_outcome: OnOutcome | Unset | None = UNSET,
     ) -> None:
-        self.read_timeout = checked_timeout(read_timeout)
         self.app = app
-        self.routes = endpoints(routes, idempotency, outcomes)
+        self.routes = routes_table(
+            routes,
+            {
+                "idempotency": idempotency,
+                "outcomes": outcomes,
+                "key": key,
+                "read_timeout": read_timeout,
+                "on_outcome": on_outcome,
+            },
+        )
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """
@@ -121,23 +138,28 @@ class WebhookMiddleware:
         endpoint = self.routes.get(path)
         if endpoint is None:
             return self.app(environ, start_response)
+        started = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET")
-        early = endpoint.method(method)
+        early = endpoint.method(method, route=path, started=started)
         if early is not None:
             return _send(early, start_response)
         try:
-            body = _read(environ, endpoint.limit, self.read_timeout)
-            headers, target = _headers(environ), wsgi_target(environ)
-            reply = endpoint.challenge(body, headers, method=method, path=target)
+            body = _read(environ, endpoint.limit, endpoint.read_timeout)
+            headers, target = environ_headers(environ), wsgi_target(environ)
+            reply = endpoint.challenge(
+                body, headers, method=method, path=target, route=path, started=started
+            )
             if reply is None:
                 delivery = endpoint.verify(body, headers, path=target)
-                reply = endpoint.handshake(delivery)
+                reply = endpoint.handshake(delivery, route=path, started=started)
         except ANSWERED as error:
-            return _send(endpoint.refuse(error, path=path), start_response)
+            return _send(endpoint.refuse(error, route=path, started=started), start_response)
         if reply is not None:
             return _send(reply, start_response)
-        inner = _replay(environ, body, delivery)
-        result = endpoint.run(delivery, lambda: self._call(inner), _server_error)
+        _replay(environ, body, delivery)
+        result = endpoint.run(
+            delivery, lambda: self._call(environ), _status, route=path, started=started
+        )
         if isinstance(result, Answer):
             return _send(result, start_response)
         status, response_headers, chunks = result
@@ -167,26 +189,13 @@ class WebhookMiddleware:
         return status, headers, chunks
 
 
-def _headers(environ: Environ) -> list[tuple[str, str]]:
-    headers = [
-        (name[5:].replace("_", "-"), value)
-        for name, value in environ.items()
-        if name.startswith("HTTP_") and isinstance(value, str)
-    ]
-    for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if environ.get(name):
-            headers.append((name.replace("_", "-"), environ[name]))
-    return headers
-
-
-def _replay(environ: Environ, body: bytes, delivery: Delivery) -> Environ:
-    inner = dict(environ)
-    inner["wsgi.input"] = io.BytesIO(body)
-    inner["CONTENT_LENGTH"] = str(len(body))
-    # The body is now plain bytes of a known length, no longer chunked.
-    inner.pop("HTTP_TRANSFER_ENCODING", None)
-    inner[DELIVERY_KEY] = delivery
-    return inner
+def _replay(environ: Environ, body: bytes, delivery: Delivery) -> None:
+    # The environ is this request's own: the app gets it with the body
+    # replayed as plain bytes of a known length, no longer chunked.
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    environ[DELIVERY_KEY] = delivery
 
 
 def _send(answer: Answer, start_response: StartResponse) -> list[bytes]:
@@ -197,9 +206,9 @@ def _send(answer: Answer, start_response: StartResponse) -> list[bytes]:
     return [answer.body]
 
 
-def _server_error(response: _Response) -> bool:
+def _status(response: _Response) -> int | None:
     code = response[0][:3]
-    return not code.isdigit() or int(code) >= 500
+    return int(code) if code.isdigit() else None
 
 
 def _phrase(status: int) -> str:

@@ -1,0 +1,277 @@
+"""
+The receivers `receiver.py` measures: one app per framework and contender, built the same way.
+
+Every receiver answers ``POST /hooks/github`` with a 200 ``ok``:
+
+- ``bare``: the route reads the body and answers, nothing verified;
+- ``handwritten``: the route checks ``X-Hub-Signature-256`` itself, as the
+  provider's docs show (``hmac.new`` + ``hmac.compare_digest``);
+- ``hooksig``: the framework's hooksig adapter, no guard;
+- ``memory``, ``sqlite``, ``redis``, ``postgres``: the adapter with a guard on that store.
+
+Real servers build one with ``HOOKSIG_BENCH_KIND`` set (``--factory`` for
+uvicorn, ``module:app()`` for gunicorn).  Stores take
+``HOOKSIG_REDIS_URL``, ``HOOKSIG_POSTGRES_DSN``, ``HOOKSIG_BENCH_TABLE``,
+``HOOKSIG_BENCH_PREFIX`` and ``HOOKSIG_BENCH_SQLITE``.
+"""
+
+# No "from __future__ import annotations": FastAPI reads annotations at runtime.
+
+import hashlib
+import hmac
+import os
+import tempfile
+from typing import Annotated, Any
+
+import hooksig
+from hooksig.idempotency import Idempotency, MemoryStore, SQLiteStore, Store
+
+SECRET = "benchmark-github-secret-0123456789"
+PATH = "/hooks/github"
+KINDS = ("bare", "handwritten", "hooksig", "memory", "sqlite", "redis", "postgres")
+STORES = ("memory", "sqlite", "redis", "postgres")
+_KEY = SECRET.encode()
+
+
+def verifier() -> hooksig.Verifier:
+    """The GitHub verifier every hooksig contender uses."""
+    return hooksig.Verifier("github", secret=SECRET)
+
+
+def store(kind: str) -> Store:
+    """A fresh store of *kind*, on the servers of ``scripts/servers.sh``."""
+    if kind == "memory":
+        return MemoryStore(max_keys=1_000_000)
+    if kind == "sqlite":
+        path = os.environ.get("HOOKSIG_BENCH_SQLITE") or os.path.join(
+            tempfile.mkdtemp(prefix="hooksig-bench-"), "claims.db"
+        )
+        return SQLiteStore(path)
+    if kind == "redis":
+        from hooksig.idempotency import RedisStore
+
+        url = os.environ.get("HOOKSIG_REDIS_URL", "redis://127.0.0.1:6390/0")
+        prefix = os.environ.get("HOOKSIG_BENCH_PREFIX", "hooksig-bench:")
+        return RedisStore(url, prefix=prefix)
+    if kind == "postgres":
+        from hooksig.idempotency import PostgresStore
+
+        dsn = os.environ.get(
+            "HOOKSIG_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5440/hooksig_test"
+        )
+        return PostgresStore(dsn, table=os.environ.get("HOOKSIG_BENCH_TABLE", "hooksig_bench"))
+    raise ValueError(f"no store {kind!r}")
+
+
+def guard(kind: str) -> Idempotency | None:
+    """The guard of a contender: ``None`` for ``hooksig``, else one on its store."""
+    return Idempotency(store(kind)) if kind in STORES else None
+
+
+def signature_ok(body: bytes, header: str | None) -> bool:
+    """The check a provider's docs show, written by hand."""
+    expected = "sha256=" + hmac.new(_KEY, body, hashlib.sha256).hexdigest()
+    return header is not None and hmac.compare_digest(expected, header)
+
+
+def _kind(kind: str | None) -> str:
+    chosen = kind or os.environ.get("HOOKSIG_BENCH_KIND", "hooksig")
+    if chosen not in KINDS:
+        raise ValueError(f"HOOKSIG_BENCH_KIND must be one of {KINDS}")
+    return chosen
+
+
+# -- ASGI ----------------------------------------------------------------------
+
+
+def fastapi_app(kind: str | None = None) -> Any:
+    """FastAPI; hooksig through ``WebhookRoute`` and ``VerifiedDelivery``."""
+    from fastapi import Depends, FastAPI, Request
+    from fastapi.responses import PlainTextResponse
+
+    from hooksig.integrations.fastapi import VerifiedDelivery, WebhookRoute
+
+    kind = _kind(kind)
+    app = FastAPI()
+    if kind == "bare":
+
+        @app.post(PATH)
+        async def bare(request: Request) -> PlainTextResponse:
+            await request.body()
+            return PlainTextResponse("ok")
+
+    elif kind == "handwritten":
+
+        @app.post(PATH)
+        async def handwritten(request: Request) -> PlainTextResponse:
+            body = await request.body()
+            if not signature_ok(body, request.headers.get("x-hub-signature-256")):
+                return PlainTextResponse("forbidden", 403)
+            return PlainTextResponse("ok")
+
+    else:
+        # Routes on the app itself, as the bare ones: an included APIRouter
+        # costs FastAPI's own routing more, with or without hooksig.
+        app.router.route_class = WebhookRoute
+        github = VerifiedDelivery(verifier(), idempotency=guard(kind))
+
+        @app.post(PATH)
+        async def hook(delivery: Annotated[hooksig.Delivery, Depends(github)]) -> PlainTextResponse:
+            return PlainTextResponse("ok")
+
+    return app
+
+
+def starlette_app(kind: str | None = None) -> Any:
+    """Starlette; hooksig through ``hooksig.integrations.asgi.WebhookMiddleware``."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from hooksig.integrations.asgi import DELIVERY_KEY, WebhookMiddleware
+
+    kind = _kind(kind)
+
+    async def bare(request: Request) -> PlainTextResponse:
+        await request.body()
+        return PlainTextResponse("ok")
+
+    async def handwritten(request: Request) -> PlainTextResponse:
+        body = await request.body()
+        if not signature_ok(body, request.headers.get("x-hub-signature-256")):
+            return PlainTextResponse("forbidden", 403)
+        return PlainTextResponse("ok")
+
+    async def hook(request: Request) -> PlainTextResponse:
+        request.scope["state"][DELIVERY_KEY]  # the delivery, as a route reads it
+        return PlainTextResponse("ok")
+
+    endpoint = {"bare": bare, "handwritten": handwritten}.get(kind, hook)
+    app = Starlette(routes=[Route(PATH, endpoint, methods=["POST"])])
+    if endpoint is not hook:
+        return app
+    return WebhookMiddleware(app, {PATH: verifier()}, idempotency=guard(kind))
+
+
+# -- WSGI ----------------------------------------------------------------------
+
+
+def flask_app(kind: str | None = None) -> Any:
+    """Flask; hooksig through ``@webhook``."""
+    from flask import Flask, request
+
+    from hooksig.integrations.flask import webhook
+
+    kind = _kind(kind)
+    app = Flask(__name__)
+    if kind == "bare":
+
+        @app.post(PATH)
+        def bare() -> str:
+            request.get_data()
+            return "ok"
+
+    elif kind == "handwritten":
+
+        @app.post(PATH)
+        def handwritten() -> Any:
+            body = request.get_data()
+            if not signature_ok(body, request.headers.get("X-Hub-Signature-256")):
+                return "forbidden", 403
+            return "ok"
+
+    else:
+
+        @app.post(PATH)
+        @webhook(verifier(), idempotency=guard(kind))
+        def hook(delivery: hooksig.Delivery) -> str:
+            return "ok"
+
+    return app
+
+
+def wsgi_app(kind: str | None = None) -> Any:
+    """Flask without hooksig's decorator; hooksig through the WSGI ``WebhookMiddleware``."""
+    from flask import Flask, request
+
+    from hooksig.integrations.wsgi import DELIVERY_KEY, WebhookMiddleware
+
+    kind = _kind(kind)
+    if kind in ("bare", "handwritten"):
+        return flask_app(kind)
+    app = Flask(__name__)
+
+    @app.post(PATH)
+    def hook() -> str:
+        request.environ[DELIVERY_KEY]  # the delivery, as a route reads it
+        return "ok"
+
+    return WebhookMiddleware(app, {PATH: verifier()}, idempotency=guard(kind))
+
+
+def django_path(kind: str) -> str:
+    """Where `django_app` routes *kind*: one URLconf holds every contender."""
+    return f"{PATH}/{kind}"
+
+
+def django_app(kind: str | None = None) -> Any:
+    """Django's WSGI handler; hooksig through ``@webhook_view``, at `django_path`."""
+    import django
+    from django.conf import settings
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import path
+    from django.views.decorators.csrf import csrf_exempt
+
+    from hooksig.integrations.django import webhook_view
+
+    kind = _kind(kind)
+    if not settings.configured:
+        settings.configure(
+            DEBUG=False,
+            SECRET_KEY="hooksig-bench-" + "x" * 40,
+            ALLOWED_HOSTS=["*"],
+            ROOT_URLCONF=__name__,
+            INSTALLED_APPS=[],
+            DATABASES={},
+            # startproject's stack, less what needs a database.
+            MIDDLEWARE=[
+                "django.middleware.security.SecurityMiddleware",
+                "django.middleware.common.CommonMiddleware",
+                "django.middleware.csrf.CsrfViewMiddleware",
+                "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            ],
+        )
+        django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    if kind == "bare":
+
+        @csrf_exempt
+        def view(request: HttpRequest) -> HttpResponse:
+            request.body  # noqa: B018 - read the body, as the other contenders do
+            return HttpResponse("ok")
+
+    elif kind == "handwritten":
+
+        @csrf_exempt
+        def view(request: HttpRequest) -> HttpResponse:
+            if not signature_ok(request.body, request.headers.get("X-Hub-Signature-256")):
+                return HttpResponse("forbidden", status=403)
+            return HttpResponse("ok")
+
+    else:
+
+        @webhook_view(verifier(), idempotency=guard(kind))
+        def view(request: HttpRequest, delivery: hooksig.Delivery) -> HttpResponse:
+            return HttpResponse("ok")
+
+    urlpatterns.append(path(django_path(kind).lstrip("/"), view))
+    from django.urls import clear_url_caches
+
+    clear_url_caches()
+    return WSGIHandler()
+
+
+#: Django's URLconf: this module, filled in by django_app().
+urlpatterns: list[Any] = []
