@@ -1,4 +1,4 @@
-"""Development sessions: tests, tests-minimal, integration, typing, lint, docs, build."""
+"""Development sessions: tests, tests-minimal, integration, sdk, typing, lint, docs, build."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ nox.options.sessions = ["lint", "typing", "tests", "tests-minimal", "docs"]
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 
 
-def _run_pytest(session: nox.Session, *args: str, extras: str = "all") -> None:
+def _run_pytest(session: nox.Session, *args: str, extras: str = "all", group: str) -> None:
     target = f".[{extras}]" if extras else "."
-    session.install("-e", target, "--group", "tests")
-    session.run("pytest", *args, *session.posargs)
+    session.install("-e", target, "--group", group)
+    session.run("pytest", "-n", "auto", "--dist", "worksteal", *args, *session.posargs)
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """Unit tests with every extra installed."""
-    _run_pytest(session, "-m", "not integration")
+    """The suite with every extra, less the server-backed tests and the SDK cross-checks."""
+    _run_pytest(session, "-m", "not sdk and not servers", group="tests-base")
 
 
 @nox.session(name="tests-minimal", python=PYTHONS[0])
@@ -30,7 +30,7 @@ def tests_minimal(session: nox.Session) -> None:
     session.run(
         "pytest",
         "-m",
-        "not integration",
+        "not servers",
         "tests/test_packaging.py",
         "tests/test_verifier.py",
         *session.posargs,
@@ -41,7 +41,14 @@ def tests_minimal(session: nox.Session) -> None:
 def integration(session: nox.Session) -> None:
     """Tests against real Redis, PostgreSQL and HTTP servers (scripts/servers.sh starts them)."""
     session.run("bash", "scripts/servers.sh", "start", external=True)
-    _run_pytest(session, "-m", "integration")
+    _run_pytest(session, "-m", "servers", group="tests")
+
+
+@nox.session
+def sdk(session: nox.Session) -> None:
+    """The cross-checks against the providers' official SDKs, Python and Node."""
+    session.run("bash", "scripts/node-sdks.sh", external=True)
+    _run_pytest(session, "-m", "sdk", group="tests")
 
 
 @nox.session

@@ -1,29 +1,37 @@
 """
-Where the time of one small delivery goes: the fast path's steps, timed apart.
+Where the time of one small delivery goes, and what each header shape costs.
 
-Run ``python benchmarks/breakdown.py``.  Each step is the same operations the
-compiled fast path (``hooksig.scheme._compiled``) runs for a valid 256-byte GitHub and
-Stripe delivery, timed alone with ``timeit`` (minimum of 9 runs), beside the
-floor and the whole ``Verifier.verify``.  The steps do not add up exactly to
-the whole (the whole has no timing loop per step, and the machine is shared),
-but they show what is left once the HMAC is paid for.
+Run ``python benchmarks/breakdown.py``.  The first table times, apart with
+``timeit`` (minimum of 9 runs), the steps the compiled route of a declared
+scheme (``HmacScheme.compile()``) runs for a valid 256-byte GitHub and Stripe
+delivery, beside the floor and the whole ``Verifier.verify``; every step is a
+public function both routes share.  The steps do not add up exactly to the
+whole (the whole has no timing loop per step, and the machine is shared), but
+they show what is left once the HMAC is paid for.
+
+The second table verifies one 1 KiB GitHub delivery given as each header
+shape adapters have (a ``dict``, ASGI's raw ``(bytes, bytes)`` pairs, a
+``hooksig.Headers`` view), interleaved, with the ratio to the ``dict`` call.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
-import re
+import statistics
 import sys
 import time
 import timeit
 from collections.abc import Callable
 
 import _cases
+from _common import interleaved
 
-from hooksig.delivery import Delivery, _Fields
-from hooksig.scheme import _compiled
+from hooksig import Delivery, Headers, Verifier
+from hooksig._primitives.compare import bytes_eq
+from hooksig._primitives.encoding import decoder
+from hooksig.scheme import HmacScheme, Pairs
+from hooksig.scheme.formats import TIMESTAMP_TEXT
 
 RUNS, NUMBER = 9, 50_000
 
@@ -33,88 +41,103 @@ def ns(fn: Callable[[], object]) -> float:
     return min(timeit.repeat(fn, number=NUMBER, repeat=RUNS)) / NUMBER * 1e9
 
 
-def _parts(name: str) -> tuple[_cases.Case, object, bytes, dict[str, str]]:
-    case = _cases.build(name, 256)
-    cells = case.hooksig.__closure__ or ()  # type: ignore[union-attr]
-    names = case.hooksig.__code__.co_freevars  # type: ignore[union-attr]
-    found = dict(zip(names, (cell.cell_contents for cell in cells), strict=True))
-    return case, found["verifier"], found["body"], found["headers"]
+def _github(size: int) -> tuple[_cases.Case, Verifier, bytes, dict[str, str]]:
+    case = _cases.build("github", size)
+    verifier = Verifier("github", secret=_cases.PLAIN_SECRET)
+    body = _cases.json_body(size)
+    mac = hmac.new(_cases.PLAIN_SECRET.encode(), body, "sha256").hexdigest()
+    headers = {
+        "X-Hub-Signature-256": "sha256=" + mac,
+        "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+        "X-GitHub-Event": "push",
+        "Content-Type": "application/json",
+    }
+    return case, verifier, body, headers
 
 
 def steps() -> list[tuple[str, float]]:
     """(step, ns) for a valid 256-byte GitHub delivery, plus the steps other shapes add."""
-    case, verifier, body, headers = _parts("github")
-    fast = verifier._fast  # type: ignore[attr-defined]
+    case, verifier, body, headers = _github(256)
+    scheme = verifier.scheme
+    assert isinstance(scheme, HmacScheme)
+    ring = scheme.load_keys([_cases.PLAIN_SECRET])
+    route = scheme.compile(ring)
+    assert route is not None
     value = headers["X-Hub-Signature-256"]
-    state = hmac.new(b"k" * 32, digestmod="sha256")._hmac  # type: ignore[attr-defined]
-    digest = hmac.new(b"k" * 32, body, "sha256").digest()
+    hex_decode, b64_decode = decoder("hex", 32), decoder("base64", 32)
+    mac = ring.macs[0][1]
+    digest = mac.digest((body,))
     layouts: dict[tuple[str, ...], object] = {tuple(headers): ()}
     stamp = str(int(time.time()))
     stripe = f"t={stamp},v1={digest.hex()}"
-    pairs = re.compile(r"t=([0-9]{1,15}),v1=([0-9a-f]{64})")
+    pairs = Pairs(timestamp_key="t", separator=",")
     swh = base64.b64encode(digest).decode()
     return [
         ("floor: hmac.new(key, content).digest() + compare_digest", ns(case.floor)),
-        ("hooksig: Verifier.verify, whole", ns(case.hooksig)),
+        ("hooksig: Verifier.verify, whole", ns(lambda: verifier.verify(body, headers))),
         (
-            "the compiled closure alone (no Verifier.verify frame)",
-            ns(lambda: fast(body, headers, None, time.time, None)),
+            "the compiled route alone (no Verifier.verify frame)",
+            ns(lambda: route(body, headers, None, time.time, None)),
         ),
         (
             "headers: every value a str, names tuple, layout lookup",
             ns(lambda: ("".join(headers.values()), layouts.get(tuple(headers)))),
         ),
         (
-            "signature: prefix, length, fromhex, canonical check",
-            ns(lambda: (value.startswith("sha256="), len(value), bytes.fromhex(value[7:]).hex())),
+            "signature: prefix, then the shared hex decoder",
+            ns(lambda: (value.startswith("sha256="), hex_decode(value[7:]))),
         ),
         (
-            "HMAC: copy keyed state, update, digest, compare_digest",
-            ns(lambda: hmac.compare_digest(_hmac_digest(state, body), digest)),
+            "HMAC: the key ring's keyed states copied, updated, compared",
+            ns(lambda: bytes_eq(mac.digest((body,)), digest)),
         ),
         (
-            "Delivery: seven slots",
-            ns(lambda: _delivery(body, headers)),
+            "Delivery(...): one tuple, the headers dict copied",
+            ns(lambda: Delivery("github", None, None, "0", body, headers)),
         ),
         (
-            "(Stripe) t=...,v1=... in one regex match, hex decode",
-            ns(lambda: bytes.fromhex(pairs.fullmatch(stripe)[2])),
-        ),  # type: ignore[index]
+            "(Stripe) Pairs.split of t=...,v1=..., hex decode",
+            ns(lambda: hex_decode(pairs.split(stripe, "Stripe-Signature")[1][0][1])),
+        ),
         (
             "(Stripe, Slack, Standard Webhooks) timestamp grammar, int, window arithmetic",
-            ns(
-                lambda: (
-                    _compiled._TIMESTAMP_TEXT.fullmatch(stamp),
-                    time.time() - int(stamp) <= 300,
-                )
-            ),
+            ns(lambda: (TIMESTAMP_TEXT.fullmatch(stamp), time.time() - int(stamp) <= 300)),
         ),
-        ("(Standard Webhooks) canonical base64 decode", ns(lambda: _b64(swh))),
+        ("(Standard Webhooks) the shared canonical base64 decoder", ns(lambda: b64_decode(swh))),
     ]
 
 
-def _delivery(body: bytes, headers: dict[str, str]) -> object:
-    delivery = _Fields("github", "id", None, "0", body, headers, None)
-    delivery.__class__ = Delivery
-    return delivery
-
-
-def _b64(text: str) -> bool:
-    data = binascii.a2b_base64(text)
-    return binascii.b2a_base64(data, newline=False) == text.encode("ascii")
-
-
-def _hmac_digest(state: object, body: bytes) -> bytes:
-    mac = state.copy()  # type: ignore[attr-defined]
-    mac.update(body)
-    return mac.digest()  # type: ignore[no-any-return]
+def header_shapes(size: int = 1024, rounds: int = 31) -> list[tuple[str, float, float]]:
+    """(shape, median ns, ratio to the dict call) for one GitHub delivery of *size* bytes."""
+    _, verifier, body, headers = _github(size)
+    asgi = [(name.lower().encode("latin-1"), value.encode()) for name, value in headers.items()]
+    view = Headers(headers)
+    contenders = {
+        "dict of str": lambda: verifier.verify(body, headers),
+        "ASGI raw (bytes, bytes) pairs": lambda: verifier.verify(body, asgi),
+        "hooksig.Headers view": lambda: verifier.verify(body, view),
+    }
+    samples = interleaved(contenders, rounds=rounds, target_ns=5e5)
+    base = samples["dict of str"]
+    return [
+        (
+            label,
+            statistics.median(values),
+            statistics.median(a / b for a, b in zip(values, base, strict=True)),
+        )
+        for label, values in samples.items()
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the table in Markdown."""
+    """Print both tables in Markdown."""
     print("| step (256-byte delivery) | ns |\n| --- | ---: |")
     for label, value in steps():
         print(f"| {label} | {value:,.0f} |")
+    print("\n| Verifier.verify, 1 KiB GitHub delivery, headers as | median ns | x dict |")
+    print("| --- | ---: | ---: |")
+    for label, median, ratio in header_shapes():
+        print(f"| {label} | {median:,.0f} | {ratio:.3f} |")
     return 0
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hooksig import ConfigurationError, InsecureKeyWarning, KeyRing, Secret
-from hooksig.keys import MIN_SECRET_BYTES, Key, hmac_ring, load_secret
+from hooksig.keys import MIN_SECRET_BYTES, Key, KeyedMac, hmac_ring, load_secret
 
 RAW = bytes(range(32))
 B64 = base64.b64encode(RAW).decode()
@@ -129,3 +133,39 @@ def test_minimum_length_does_not_warn() -> None:
     """Exactly MIN_SECRET_BYTES bytes raises no warning (warnings are errors here)."""
     ring = hmac_ring(["k" * MIN_SECRET_BYTES], "utf-8")
     assert len(ring.verify_keys) == 1
+
+
+class TestKeyedMac:
+    """Each key keyed once (RFC 2104 inner/outer states), copied for every message."""
+
+    @settings(max_examples=200)
+    @given(
+        key=st.binary(max_size=200),
+        pieces=st.lists(st.binary(max_size=300), max_size=4),
+        algorithm=st.sampled_from(["sha1", "sha256", "sha512"]),
+    )
+    def test_equals_the_standard_library(
+        self, key: bytes, pieces: list[bytes], algorithm: str
+    ) -> None:
+        """Any key (longer than a block too), any message in any pieces: hmac.digest's answer."""
+        mac = KeyedMac(key, algorithm)
+        assert mac.digest(pieces) == hmac.digest(key, b"".join(pieces), algorithm)
+        assert mac.digest(pieces) == mac.digest([b"".join(pieces)])  # the states are copied
+
+    def test_secret_prefix_and_token(self) -> None:
+        """secret-prefix hashes key || content; a token is the key's digest, whatever is signed."""
+        prefix = KeyedMac(b"secret", "sha256", "secret-prefix")
+        assert prefix.digest([b"con", b"tent"]) == hashlib.sha256(b"secretcontent").digest()
+        token = KeyedMac(b"the token", "sha256", "token")
+        assert token.digest([b"anything"]) == hashlib.sha256(b"the token").digest()
+        assert token.digest([]) == token.digest([b"other"])
+
+    def test_repr_is_redacted(self) -> None:
+        """A keyed state never shows its key."""
+        assert repr(KeyedMac(b"k" * 32, "sha256")) == "KeyedMac(<redacted>)"
+
+    def test_the_ring_keys_each_secret_once(self) -> None:
+        """hmac_ring gives one KeyedMac per secret, in ring order, under its key id."""
+        ring = hmac_ring([Secret("a" * 16, key_id="new"), "b" * 16], "utf-8", algorithm="sha1")
+        assert [key_id for key_id, _ in ring.macs] == ["new", "1"]
+        assert ring.macs[1][1].digest([b"m"]) == hmac.digest(b"b" * 16, b"m", "sha1")

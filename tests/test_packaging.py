@@ -45,6 +45,18 @@ def test_import_loads_no_extra_and_no_provider() -> None:
     ]
 
 
+def test_the_packages_around_the_receiver_load_no_extra() -> None:
+    """hooksig.gate, hooksig.journal and hooksig.reconcile import no optional dependency."""
+    loaded = json.loads(
+        _run(
+            "import hooksig.gate, hooksig.journal, hooksig.reconcile, json, sys;"
+            "print(json.dumps(sorted(sys.modules)))"
+        )
+    )
+    for extra in EXTRAS:
+        assert not [name for name in loaded if name == extra or name.startswith(extra + ".")], extra
+
+
 def test_a_provider_loads_only_itself() -> None:
     """Asking for one scheme imports its module only, not every provider."""
     loaded = json.loads(
@@ -147,6 +159,8 @@ assert v.sign(gh["body"].encode())["X-Hub-Signature-256"] == gh["expected"]
 root = pathlib.Path(hooksig.__file__).parent
 assert "site-packages" in str(root), root
 assert (root / "py.typed").is_file()
+from hooksig.gate import Allowlist
+assert Allowlist("github").providers[0].retrieved  # the ranges snapshot is package data
 assert "cryptography" not in sys.modules
 print(hooksig.__version__)
 """

@@ -173,10 +173,14 @@ class TestBody:
     ) -> None:
         """One byte over the limit raises PayloadTooLarge without parsing or hashing anything."""
 
-        def no_hashing(*args: object) -> bytes:
-            raise AssertionError("the body must not be hashed")
+        class NoHashing:
+            block_size = 64
 
-        monkeypatch.setattr(hooksig.scheme.hmac.hmac, "digest", no_hashing)
+            def copy(self) -> NoHashing:
+                raise AssertionError("the body must not be hashed")
+
+        # Every key is keyed once into hashlib states; these refuse to be used.
+        monkeypatch.setattr(hooksig.keys.hashlib, "new", lambda *args: NoHashing())
         verifier = _github(max_body_size=64)
         with pytest.raises(PayloadTooLarge) as info:
             verifier.verify(b"x" * 65, {})
@@ -337,12 +341,14 @@ class TestResult:
 
 
 class _Delegating:
-    """A third-party Scheme: the Protocol's methods only, delegating to GitHub's recipe."""
+    """A third-party Scheme: the Protocol's members only, delegating to GitHub's recipe."""
 
     def __init__(self) -> None:
         self._inner = hooksig.schemes.get("github")
         self.name = "delegating"
         self.default_tolerance = None
+        self.info = hooksig.scheme.SchemeInfo(name="delegating", algorithm="sha256")
+        self.handshake = None
 
     def load_keys(self, secrets: Any, **kwargs: Any) -> Any:
         return self._inner.load_keys(secrets, **kwargs)
@@ -350,10 +356,10 @@ class _Delegating:
     def parse(self, request: Any) -> Any:
         return self._inner.parse(request)
 
-    def signed_content(self, parsed: Any, request: Any) -> bytes:
-        return self._inner.signed_content(parsed, request)
+    def signed_contents(self, parsed: Any, request: Any) -> Any:
+        return self._inner.signed_contents(parsed, request)
 
-    def match(self, keys: Any, content: bytes, parsed: Any) -> str | None:
+    def match(self, keys: Any, content: Any, parsed: Any) -> str | None:
         return self._inner.match(keys, content, parsed)
 
     def sign(self, keys: Any, request: Any, *, timestamp: Any, id: Any) -> dict[str, str]:

@@ -11,18 +11,28 @@ expected signature, or the raw value that was received.
 
 from __future__ import annotations
 
+# typing stays out of `import hooksig`; type checkers read this block as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
 __all__ = [
     "ConfigurationError",
     "DuplicateDelivery",
     "ExtraNotInstalled",
     "HooksigWarning",
     "InsecureKeyWarning",
+    "InsecureTransport",
     "InvalidSignature",
     "KeyUnavailable",
     "MalformedPayload",
     "MalformedSignature",
     "MissingSignature",
     "PayloadTooLarge",
+    "ProviderApiError",
+    "RateLimited",
+    "RequestRefused",
+    "SourceNotAllowed",
     "StoreUnavailable",
     "TimestampOutOfTolerance",
     "VerificationError",
@@ -196,14 +206,15 @@ class DuplicateDelivery(WebhookError):
 
     Attributes:
         state: ``"done"`` (answer 200, the provider can stop retrying) or
-            ``"in_progress"`` (answer 409, the provider retries later).
+            ``"in_progress"`` (answer 409, the provider retries later): the
+            two values of ``hooksig.idempotency.ClaimState`` that refuse a claim.
 
     .. versionadded:: 0.1
     """
 
-    def __init__(self, state: str, key: str | None = None) -> None:
+    def __init__(self, state: Literal["in_progress", "done"], key: str | None = None) -> None:
         super().__init__(f"delivery already {state.replace('_', ' ')}")
-        self.state = state
+        self.state: Literal["in_progress", "done"] = state
         self.key = key
 
 
@@ -213,6 +224,92 @@ class StoreUnavailable(WebhookError):
 
     .. versionadded:: 0.1
     """
+
+
+class RequestRefused(WebhookError):
+    """
+    A request was turned away before its body was read: its source, its transport or its rate.
+
+    It says nothing about the delivery, which was never read; signature
+    verification still decides every request that is let through.
+
+    Attributes:
+        reason: a stable, machine-readable code such as ``"source_not_allowed"``.
+        client: the client address as hooksig read it, for the log; ``None``
+            when unknown or not read.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "refused"
+
+    def __init__(
+        self, message: str, *, reason: str | None = None, client: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason or self.default_reason
+        self.client = client
+
+
+class SourceNotAllowed(RequestRefused):
+    """
+    The client address is outside the endpoint's allowlist, or could not be told.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "source_not_allowed"
+
+
+class InsecureTransport(RequestRefused):
+    """
+    The request came over plain HTTP, and no trusted proxy says it was HTTPS.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "insecure_transport"
+
+
+class RateLimited(RequestRefused):
+    """
+    The endpoint's rate or in-flight limit is reached; the provider should retry later.
+
+    Attributes:
+        retry_after: whole seconds after which a retry may be admitted.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "rate_limited"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: int,
+        reason: str | None = None,
+        client: str | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason, client=client)
+        self.retry_after = retry_after
+
+
+class ProviderApiError(WebhookError):
+    """
+    A provider's API refused or failed a call: reconciliation, or an allowlist refresh.
+
+    The message names the call and the status, never the token that made it.
+
+    Attributes:
+        status: the HTTP status of the answer, or ``None`` when none came.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class HooksigWarning(UserWarning):

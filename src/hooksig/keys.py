@@ -8,17 +8,21 @@ Schemes name their format (:data:`SecretFormat`); this module turns what
 you pass into key bytes, checks it once at construction, and keeps it out
 of every ``repr``.
 
-Rotation is a list: every key verifies, the first one signs.
+Rotation is a list: every key verifies, the first one signs.  Each HMAC
+key is keyed once, when the ring is built (:class:`KeyedMac`), and every
+delivery copies its state.
 """
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal, Protocol, Union
 
+from ._primitives.compare import credential_digests
 from ._primitives.encoding import decode
 from .errors import ConfigurationError, InsecureKeyWarning, MalformedSignature
 
@@ -31,8 +35,22 @@ from .errors import ConfigurationError, InsecureKeyWarning, MalformedSignature
 SecretFormat = Literal["utf-8", "base64", "whsec", "hex", "nfkd-utf-8"]
 SECRET_FORMATS: tuple[SecretFormat, ...] = ("utf-8", "base64", "whsec", "hex", "nfkd-utf-8")
 
+#: How a key and the signed content become the expected signature.
+#: ``hmac``: HMAC(key, content).  ``secret-prefix``: a plain hash of key || content
+#: (HubSpot v1/v2; weaker, kept for those providers).  ``token``: no signature at all,
+#: the header carries the shared secret itself (GitLab ``X-Gitlab-Token``), compared
+#: through SHA-256 digests so that neither its bytes nor its length leak.  ``basic``:
+#: no signature either, HTTP Basic credentials (``Authorization: Basic base64(user:password)``)
+#: checked against a ``"user:password"`` secret (Postmark, Pipedrive, Chargebee).
+Construction = Literal["hmac", "secret-prefix", "token", "basic"]
+CONSTRUCTIONS: tuple[Construction, ...] = ("hmac", "secret-prefix", "token", "basic")
+
 #: Shorter HMAC keys than this are accepted with an :class:`InsecureKeyWarning`.
 MIN_SECRET_BYTES = 16
+
+# RFC 2104's inner and outer pads, as byte translation tables.
+_IPAD = bytes(byte ^ 0x36 for byte in range(256))
+_OPAD = bytes(byte ^ 0x5C for byte in range(256))
 
 
 class Secret:
@@ -92,16 +110,97 @@ class Key:
         return f"Key(key_id={self.key_id!r}, kind={self.kind!r}, material=<redacted>)"
 
 
+class HashState(Protocol):
+    """The part of a ``hashlib`` object a :class:`KeyedMac` uses."""
+
+    def copy(self) -> HashState:
+        """A copy to update."""
+        ...
+
+    def update(self, data: bytes | memoryview, /) -> None:
+        """Add *data* to the message."""
+        ...
+
+    def digest(self) -> bytes:
+        """The hash of the message so far."""
+        ...
+
+
+class KeyedMac:
+    """
+    One key's signature function, keyed once: each message copies the keyed state.
+
+    For ``hmac`` this is RFC 2104 with the inner and outer hash states of the
+    padded key computed at construction, which is what ``hmac.new()``
+    does for every message; for ``secret-prefix`` the state after the key;
+    a ``token`` is the SHA-256 of the key, whatever the message, and ``basic``
+    the SHA-256 of the user and of the password in the key.  The
+    states are ``hashlib`` objects, copied, never updated in place.
+
+    Args:
+        key: the key bytes.
+        algorithm: ``"sha1"``, ``"sha256"`` or ``"sha512"``.
+        construction: see :data:`Construction`.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("_fixed", "inner", "outer")
+
+    def __init__(self, key: bytes, algorithm: str, construction: Construction = "hmac") -> None:
+        #: The keyed inner hash (``hmac``, ``secret-prefix``); copy it, then add the message.
+        self.inner: HashState | None = None
+        #: The keyed outer hash (``hmac``); copy it, then add the inner digest.
+        self.outer: HashState | None = None
+        self._fixed = b""
+        if construction == "token":
+            self._fixed = hashlib.sha256(key).digest()
+        elif construction == "basic":
+            self._fixed = credential_digests(key)
+        elif construction == "secret-prefix":
+            self.inner = hashlib.new(algorithm, key)
+        else:
+            block = hashlib.new(algorithm).block_size
+            if len(key) > block:
+                key = hashlib.new(algorithm, key).digest()
+            key = key.ljust(block, b"\0")
+            self.inner = hashlib.new(algorithm, key.translate(_IPAD))
+            self.outer = hashlib.new(algorithm, key.translate(_OPAD))
+
+    def digest(self, pieces: Iterable[bytes | memoryview]) -> bytes:
+        """The signature of the message made of *pieces*, hashed in turn, never joined."""
+        inner = self.inner
+        if inner is None:
+            return self._fixed
+        mac = inner.copy()
+        for piece in pieces:
+            mac.update(piece)
+        if self.outer is None:
+            return mac.digest()
+        outer = self.outer.copy()
+        outer.update(mac.digest())
+        return outer.digest()
+
+    def __repr__(self) -> str:
+        return "KeyedMac(<redacted>)"
+
+
 @dataclass(frozen=True, repr=False)
 class KeyRing:
     """
     The keys a verifier tries (all of them) and signs with (the first signing key).
+
+    Attributes:
+        verify_keys: every key, in order.
+        signing_key: the key :meth:`hooksig.Verifier.sign` uses, if any.
+        macs: ``(key_id, KeyedMac)`` for each HMAC key, keyed once, in order.
 
     .. versionadded:: 0.1
     """
 
     verify_keys: tuple[Key, ...]
     signing_key: Key | None
+    macs: tuple[tuple[str, KeyedMac], ...] = ()
 
     def __repr__(self) -> str:
         ids = [key.key_id for key in self.verify_keys]
@@ -156,12 +255,22 @@ def load_secret(value: str | bytes, secret_format: SecretFormat) -> bytes:
     return key
 
 
-def hmac_ring(secrets: Sequence[SecretLike], secret_format: SecretFormat) -> KeyRing:
+def hmac_ring(
+    secrets: Sequence[SecretLike],
+    secret_format: SecretFormat,
+    *,
+    algorithm: str = "sha256",
+    construction: Construction = "hmac",
+) -> KeyRing:
     """
     Build a ring of HMAC keys: every secret verifies, the first one signs.
 
+    Each key is keyed once here, for *algorithm* and *construction*
+    (:attr:`KeyRing.macs`).
+
     Raises:
-        ConfigurationError: no secret, an empty secret, or a badly encoded one.
+        ConfigurationError: no secret, an empty secret, a badly encoded one,
+            or Basic credentials (*construction* ``"basic"``) without a ``:``.
 
     Warns:
         InsecureKeyWarning: a key is shorter than :data:`MIN_SECRET_BYTES`.
@@ -169,6 +278,7 @@ def hmac_ring(secrets: Sequence[SecretLike], secret_format: SecretFormat) -> Key
     if not secrets:
         raise ConfigurationError("this scheme needs a secret")
     keys: list[Key] = []
+    macs: list[tuple[str, KeyedMac]] = []
     for position, item in enumerate(secrets):
         secret = item if isinstance(item, Secret) else Secret(item)
         material = load_secret(secret.value, secret_format)
@@ -178,15 +288,19 @@ def hmac_ring(secrets: Sequence[SecretLike], secret_format: SecretFormat) -> Key
                 InsecureKeyWarning,
                 stacklevel=4,
             )
+        if construction == "basic" and b":" not in material:
+            raise ConfigurationError('a Basic credentials secret is "user:password"')
         key_id = secret.key_id if secret.key_id is not None else str(position)
         keys.append(Key(key_id, "hmac", material))
+        macs.append((key_id, KeyedMac(material, algorithm, construction)))
     if len({key.key_id for key in keys}) != len(keys):
         raise ConfigurationError("two secrets share a key id")
-    return KeyRing(tuple(keys), keys[0])
+    return KeyRing(tuple(keys), keys[0], tuple(macs))
 
 
 for _public in (
     KeyRing,
+    KeyedMac,
     Secret,
 ):
     _public.__module__ = "hooksig"  # its public name, hooksig.KeyRing

@@ -10,27 +10,17 @@ cannot be protected here: they rely on the idempotency guard.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import ConfigurationError, TimestampOutOfTolerance
+from ._primitives.seconds import check_seconds
+from .errors import TimestampOutOfTolerance
 
 #: The default bound, in seconds, on both sides: the common provider default.
 DEFAULT_TOLERANCE = 300.0
 
 Clock = Callable[[], float]
-
-
-def _check_bound(value: float, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigurationError(f"{name} must be a number of seconds")
-    if math.isnan(value) or value <= 0:
-        # Zero once meant "no check" in some SDKs; here it would refuse everything
-        # or, worse, be read as "disabled".  Disabling is spelled math.inf.
-        raise ConfigurationError(f"{name} must be a positive number of seconds (math.inf disables)")
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -51,9 +41,11 @@ class ReplayWindow:
     clock: Clock = field(default=time.time, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tolerance", _check_bound(self.tolerance, "tolerance"))
+        object.__setattr__(
+            self, "tolerance", check_seconds("tolerance", self.tolerance, infinite=True)
+        )
         future = self.tolerance if self.future is None else self.future
-        object.__setattr__(self, "future", _check_bound(future, "future tolerance"))
+        object.__setattr__(self, "future", check_seconds("future tolerance", future, infinite=True))
 
     def check(
         self, timestamp: float, *, now: float | None = None, header: str | None = None

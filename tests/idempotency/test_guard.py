@@ -85,7 +85,7 @@ def test_defaults_and_repr(store: FlakyStore) -> None:
     assert repr(guard).endswith("lease=60.0, retention=604800.0, fail_open=False)")
 
 
-@pytest.mark.parametrize("bad", [0, -1, float("nan"), float("inf"), True, "60"])
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), float("inf"), True, False, "60"])
 def test_refuses_bad_durations(store: FlakyStore, bad: object) -> None:
     """Lease and retention must be positive, finite numbers of seconds."""
     with pytest.raises(ConfigurationError):

@@ -121,3 +121,15 @@ def test_distinct_texts_give_distinct_keys(a: str, b: str) -> None:
     """Two different ids never share a storage key."""
     if a != b:
         assert storage_key(a) != storage_key(b)
+
+
+@given(st.text(st.characters(max_codepoint=0x7F), max_size=MAX_RAW_BYTES + 5))
+def test_ascii_ids_follow_the_same_rule(text: str) -> None:
+    """For ASCII ids, the quick check keeps exactly the keys the general rule keeps."""
+    raw = (
+        0 < len(text) <= MAX_RAW_BYTES
+        and not any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text)
+        and not text.startswith(HASH_PREFIX)
+    )
+    if text:
+        assert (storage_key(text) == text) is raw

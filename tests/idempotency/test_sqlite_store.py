@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 import time
@@ -13,7 +14,12 @@ import pytest
 from hooksig.errors import ConfigurationError, StoreUnavailable
 from hooksig.idempotency import Claim, SQLiteStore
 from tests.idempotency.store_contract import FakeClock
-from tests.idempotency.workers import die_holding, die_in_transaction, process_race
+from tests.idempotency.workers import (
+    die_holding,
+    die_in_transaction,
+    process_race,
+    stopped_lock_holder,
+)
 
 
 @pytest.fixture
@@ -45,7 +51,7 @@ def test_refuses_in_memory_paths(bad: str) -> None:
         SQLiteStore(bad)
 
 
-@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), True])
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), True, False])
 def test_refuses_bad_timeout(path: Path, bad: float) -> None:
     """A timeout must be a positive, finite number of seconds."""
     with pytest.raises(ConfigurationError):
@@ -201,3 +207,56 @@ def test_worker_killed_inside_transaction(store: SQLiteStore, path: Path) -> Non
     assert store.claim("k", 60.0) == Claim("in_progress")
     assert token is not None
     assert store.complete("k", token, 60.0) is True
+
+
+def test_lock_held_by_a_stopped_process_answers_in_time(path: Path) -> None:
+    """Another process stopped while holding the write lock: each operation fails within timeout."""
+    timeout = 0.6
+    # A sweep is due at every claim, and must not add a wait of its own.
+    store = SQLiteStore(path, timeout=timeout, cleanup_interval=1e-6)
+    held = store.claim("held", 60.0).token
+    assert held is not None
+    assert store.claim("expired", 0.001).acquired  # for purge_expired to delete
+    time.sleep(0.01)
+    operations = {
+        "claim": lambda: store.claim("new", 60.0),
+        "complete": lambda: store.complete("held", held, 60.0),
+        "release": lambda: store.release("held", held),
+        "renew": lambda: store.renew("held", held, 60.0),
+        "purge": store.purge_expired,
+        "claim_async": lambda: asyncio.run(store.claim_async("new", 60.0)),
+    }
+    with stopped_lock_holder({"kind": "sqlite", "path": str(path)}):
+        for name, operation in operations.items():
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailable):
+                operation()
+            elapsed = time.monotonic() - started
+            assert timeout * 0.9 <= elapsed < timeout + 0.4, (name, elapsed)
+    assert store.claim("new", 60.0).acquired
+    assert store.complete("held", held, 60.0) is True
+    store.close()
+
+
+def test_async_callers_beyond_the_worker_threads_answer_in_time(path: Path) -> None:
+    """More asyncio callers than worker threads on a locked file: all in time, none runs late."""
+    timeout = 0.5
+    store = SQLiteStore(path, timeout=timeout)
+    keys = [f"k{n}" for n in range(40)]
+
+    async def claim_all() -> list[float]:
+        async def one(key: str) -> float:
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailable):
+                await store.claim_async(key, 60.0)
+            return time.monotonic() - started
+
+        return await asyncio.gather(*(one(key) for key in keys))
+
+    with stopped_lock_holder({"kind": "sqlite", "path": str(path)}):
+        elapsed = asyncio.run(claim_all())
+    assert max(elapsed) < timeout + 0.5
+    # The claims still queued at their deadline never ran: every key is free.
+    time.sleep(timeout)
+    assert all(store.claim(key, 60.0).acquired for key in keys)
+    store.close()

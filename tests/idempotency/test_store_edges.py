@@ -105,7 +105,7 @@ def test_purge_stops_after_max_batches(monkeypatch: pytest.MonkeyPatch, tmp_path
     for number in range(5):
         assert store.claim(f"k{number}", 1.0).acquired
     now[0] += 100.0
-    assert store._purge(max_batches=2) == 4
+    assert store._purge(store._connections.get(), max_batches=2) == 4
     assert store.purge_expired() == 1
     store.close()
 

@@ -3,16 +3,20 @@ Worker processes for the cross-process tests, and the helpers that drive them.
 
 Run as a script, this module builds a store from a JSON spec and either
 races for keys or claims one key and dies with ``os._exit`` while holding it.
-The tests import `process_race` and `die_holding` and never run it directly.
+The tests import `process_race`, `die_holding` and `stopped_lock_holder`
+and never run it directly.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +58,14 @@ def _main(argv: list[str]) -> None:
         print(json.dumps({"token": claim.token}), flush=True)
         # No complete, no release, no cleanup: the worker vanishes mid-handler.
         os._exit(3)
+    elif mode == "hold-lock":
+        import sqlite3
+
+        conn = sqlite3.connect(spec["path"], isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        print(json.dumps({"locked": True}), flush=True)
+        sys.stdin.readline()  # until the test lets go
+        conn.execute("ROLLBACK")
     elif mode == "die-in-transaction":
         import sqlite3
 
@@ -120,6 +132,21 @@ def die_holding(spec: dict[str, Any], key: str, lease: float) -> str:
     token = json.loads(out)["token"]
     assert isinstance(token, str), out
     return token
+
+
+@contextmanager
+def stopped_lock_holder(spec: dict[str, Any]) -> Iterator[None]:
+    """A worker that takes SQLite's write lock and is then stopped (SIGSTOP) for the block."""
+    proc = _spawn(spec, "hold-lock")
+    try:
+        assert proc.stdout is not None
+        assert json.loads(proc.stdout.readline()) == {"locked": True}
+        proc.send_signal(signal.SIGSTOP)
+        yield
+    finally:
+        proc.send_signal(signal.SIGCONT)
+        _, err = proc.communicate("go\n", timeout=_TIMEOUT)
+        assert proc.returncode == 0, err
 
 
 def die_in_transaction(spec: dict[str, Any]) -> None:

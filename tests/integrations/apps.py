@@ -16,10 +16,20 @@ Environment:
     HOOKSIG_E2E_TABLE    the PostgreSQL table, or the Redis key prefix
     HOOKSIG_E2E_LEDGER   the ledger file
     HOOKSIG_E2E_LIMIT    the body limit in bytes
-    HOOKSIG_E2E_TIMEOUT  the read timeout in seconds of the middlewares, Flask and Django
+    HOOKSIG_E2E_TIMEOUT  the read timeout in seconds of the middlewares, FastAPI, Flask and Django
     HOOKSIG_E2E_STORE_TIMEOUT  the Redis or PostgreSQL store's timeout in seconds (default 5)
     HOOKSIG_E2E_LEASE    the guard's lease in seconds (default 30)
     HOOKSIG_E2E_KEYS     ``<port> <CA PEM>``: the HTTPS key server of the Pub/Sub routes
+    HOOKSIG_E2E_JOURNAL  the SQLite journal of /hooks/journaled (default: beside the ledger)
+    HOOKSIG_E2E_LIMIT_REDIS  a Redis URL (and key prefix, after a space) sharing /hooks/limited's
+                         rate limit across workers; in process when unset
+
+The routes around the receiver (`AROUND`), each answered by `answer` under the
+guard: ``/hooks/allowed`` (an allowlist the local client is not in, proxies
+10.0.0.0/8), ``/hooks/secure`` (HTTPS only, no proxy), ``/hooks/proxied``
+(HTTPS only and an allowlist, 127.0.0.1 a trusted proxy), ``/hooks/limited``
+(5 per second, burst 5), ``/hooks/journaled`` (the journal), and
+``/hooks/stripe`` (a Stripe endpoint, for reconciliation).
 """
 
 # No "from __future__ import annotations": FastAPI reads the annotations of
@@ -29,9 +39,14 @@ import os
 from typing import Annotated, Any
 
 import hooksig
+from hooksig.gate import Allowlist, ProxyChain, RateLimit
 from hooksig.idempotency import Idempotency, SQLiteStore, Store
+from hooksig.journal import Journal
 
 SLACK_SECRET = "slack-signing-secret-0123456789abcdef"
+STRIPE_SECRET = "whsec_e2e_stripe_endpoint_secret_0123456789"
+#: The address the allowlists of the routes around the receiver accept.
+ALLOWED = "198.51.100.7"
 
 #: Django's URLconf: this module, filled in by django_app().
 urlpatterns: list[Any] = []
@@ -177,6 +192,34 @@ def answer(delivery: hooksig.Delivery) -> int:
     return 200
 
 
+def _limit() -> Any:
+    shared = os.environ.get("HOOKSIG_E2E_LIMIT_REDIS")
+    if not shared:
+        return RateLimit(per_second=5, burst=5)
+    from hooksig.gate import RedisRateLimit
+
+    url, _, prefix = shared.partition(" ")
+    return RedisRateLimit(url, name="limited", prefix=prefix, per_second=5, burst=5)
+
+
+def around() -> dict[str, tuple[hooksig.Verifier, dict[str, Any]]]:
+    """Path -> (verifier, options) of the routes around the receiver, on the shared guard."""
+    acme, _ = verifiers()
+    journal = os.environ.get("HOOKSIG_E2E_JOURNAL") or _env("HOOKSIG_E2E_LEDGER") + ".journal.db"
+    shared = {"idempotency": guard()}
+    stripe = hooksig.Verifier("stripe", secret=STRIPE_SECRET)
+    return {
+        "/hooks/allowed": (acme, {**shared, "allowlist": Allowlist(ranges=[ALLOWED]),
+                                  "proxies": ProxyChain(["10.0.0.0/8"])}),
+        "/hooks/secure": (acme, {**shared, "https_only": True}),
+        "/hooks/proxied": (acme, {**shared, "https_only": True, "allowlist": Allowlist(
+            ranges=[ALLOWED]), "proxies": ProxyChain(["127.0.0.1"])}),
+        "/hooks/limited": (acme, {**shared, "rate_limit": _limit()}),
+        "/hooks/journaled": (acme, {**shared, "journal": Journal(journal)}),
+        "/hooks/stripe": (stripe, shared),
+    }  # fmt: skip
+
+
 def fastapi_app() -> Any:
     """FastAPI with WebhookRoute, declared as the docs show (no install(), no HEAD listed)."""
     from fastapi import Depends, FastAPI
@@ -187,7 +230,8 @@ def fastapi_app() -> Any:
     acme, slack = verifiers()
     app = FastAPI()
     app.router.route_class = WebhookRoute
-    verified = VerifiedDelivery(acme, idempotency=guard(), read_timeout=1.0)
+    timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
+    verified = VerifiedDelivery(acme, idempotency=guard(), read_timeout=timeout)
     slack_verified = VerifiedDelivery(slack)
 
     async def acme_hook(
@@ -211,7 +255,20 @@ def fastapi_app() -> Any:
             return PlainTextResponse("handled")
 
         app.api_route(route, methods=["GET", "POST", "OPTIONS"])(hook)
+    for path, (verifier, options) in around().items():
+        app.post(path)(_fastapi_route(VerifiedDelivery(verifier, **options)))
     return app
+
+
+def _fastapi_route(verified: Any) -> Any:
+    from fastapi import Depends
+    from fastapi.responses import PlainTextResponse
+
+    async def hook(delivery: Annotated[hooksig.Delivery, Depends(verified)]) -> PlainTextResponse:
+        status = answer(delivery)
+        return PlainTextResponse("handled" if status == 200 else "failed", status)
+
+    return hook
 
 
 def asgi_app() -> Any:
@@ -230,8 +287,12 @@ def asgi_app() -> Any:
 
     acme, slack = verifiers()
     timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
-    routes = {"/hooks/acme": acme, "/hooks/slack": Endpoint(slack, idempotency=None)}
-    routes.update({path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()})
+    routes: dict[str, Any] = {
+        "/hooks/acme": acme,
+        "/hooks/slack": Endpoint(slack, idempotency=None),
+        **{path: Endpoint(v, **options) for path, (v, options) in around().items()},
+        **{path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()},
+    }
     return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
 
 
@@ -247,8 +308,12 @@ def wsgi_app() -> Any:
 
     acme, slack = verifiers()
     timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
-    routes = {"/hooks/acme": acme, "/hooks/slack": Endpoint(slack, idempotency=None)}
-    routes.update({path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()})
+    routes: dict[str, Any] = {
+        "/hooks/acme": acme,
+        "/hooks/slack": Endpoint(slack, idempotency=None),
+        **{path: Endpoint(v, **options) for path, (v, options) in around().items()},
+        **{path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()},
+    }
     return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
 
 
@@ -282,7 +347,14 @@ def flask_app() -> Any:
 
         view = webhook(verifier, idempotency=None)(hook)
         app.add_url_rule(route, route, view, methods=["GET", "POST", "OPTIONS"])
+    for path, (verifier, options) in around().items():
+        app.post(path, endpoint=path)(webhook(verifier, **options)(_flask_view))
     return app
+
+
+def _flask_view(delivery: hooksig.Delivery) -> tuple[str, int]:
+    status = answer(delivery)
+    return ("handled" if status == 200 else "failed"), status
 
 
 def django_app() -> Any:
@@ -318,6 +390,10 @@ def django_app() -> Any:
     def slack_hook(request: Any, delivery: hooksig.Delivery) -> HttpResponse:
         return HttpResponse("not a handshake")
 
+    def view(request: Any, delivery: hooksig.Delivery) -> HttpResponse:
+        status = answer(delivery)
+        return HttpResponse("handled" if status == 200 else "failed", status=status)
+
     def hook(request: Any, delivery: hooksig.Delivery) -> HttpResponse:
         record(delivery)
         return HttpResponse("handled")
@@ -327,5 +403,13 @@ def django_app() -> Any:
         for route, verifier in extra_routes().items()
     ]
     global urlpatterns  # noqa: PLW0603 - Django reads the URLconf module
-    urlpatterns = [path("hooks/acme", acme_hook), path("hooks/slack", slack_hook), *extra]
+    urlpatterns = [
+        path("hooks/acme", acme_hook),
+        path("hooks/slack", slack_hook),
+        *extra,
+        *(
+            path(route.lstrip("/"), webhook_view(verifier, **options)(view))
+            for route, (verifier, options) in around().items()
+        ),
+    ]
     return get_wsgi_application()

@@ -13,14 +13,17 @@ import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import hooksig
 from hooksig.errors import StoreUnavailable
+from hooksig.gate import Allowlist, ProxyChain, RateLimit
 from hooksig.idempotency import Claim, Idempotency, MemoryStore
 from hooksig.integrations import Event, Outcomes
+from hooksig.journal import Journal
 
 from .conftest import BODY, LIMIT, DownStore, Kit, assert_clean_logs, held, make_kit, reasons
 
@@ -311,6 +314,101 @@ class AdapterContract:
         assert client.post(ACME, BODY, self.kit.signed(id="x")).body == b"handled"
         assert client.post(ACME, BODY, self.kit.signed(id="y")).body == b"already handled"
 
+    # -- around the receiver: gate before the body, journal after ----------
+
+    def test_a_source_outside_the_allowlist_is_403_and_unread(self) -> None:
+        """Outside the allowlist: 403 before the body; inside it, verification still decides."""
+        events: list[Event] = []
+        refused = self.client(
+            allowlist=Allowlist(ranges=["192.0.2.0/24"]), on_outcome=events.append
+        )
+        reply = refused.post(ACME, BODY, self.kit.signed())
+        assert (reply.status, reply.body) == (403, b"forbidden")
+        assert len(self.handler) == 0
+        assert [(e.outcome, e.reason) for e in events] == [("not_allowed", "source_not_allowed")]
+        allowed = self.client(allowlist=Allowlist(ranges=["127.0.0.1", "::1"]))
+        assert allowed.post(ACME, BODY, self.kit.signed()).body == b"handled"
+        assert allowed.post(ACME, BODY, self.kit.forged()).status == 403  # still verified
+        assert len(self.handler) == 1
+
+    def test_a_spoofed_forwarding_header_is_not_believed(self) -> None:
+        """X-Forwarded-For counts only from a trusted proxy: from anyone else it is ignored."""
+        allow = Allowlist(ranges=["198.51.100.7"])
+        spoofed = {**self.kit.signed(), "X-Forwarded-For": "198.51.100.7"}
+        untrusted = self.client(allowlist=allow, proxies=ProxyChain(["10.0.0.0/8"]))
+        assert untrusted.post(ACME, BODY, spoofed).status == 403
+        trusted = self.client(allowlist=allow, proxies=ProxyChain(["127.0.0.1", "::1"]))
+        assert trusted.post(ACME, BODY, spoofed).body == b"handled"
+
+    def test_plain_http_is_refused_unless_a_trusted_proxy_says_https(self) -> None:
+        """https_only: the test client speaks plain HTTP; only a trusted proxy can vouch for it."""
+        events: list[Event] = []
+        https = {
+            **self.kit.signed(),
+            "X-Forwarded-For": "203.0.113.9",
+            "X-Forwarded-Proto": "https",
+        }
+        plain = self.client(https_only=True, on_outcome=events.append)
+        assert plain.post(ACME, BODY, self.kit.signed()).status == 403
+        assert plain.post(ACME, BODY, https).status == 403  # the header is the client's word
+        assert [e.outcome for e in events] == ["insecure", "insecure"]
+        proxied = self.client(https_only=True, proxies=ProxyChain(["127.0.0.1", "::1"]))
+        assert proxied.post(ACME, BODY, https).body == b"handled"
+        assert len(self.handler) == 1
+
+    def test_over_the_rate_is_429_with_retry_after(self) -> None:
+        """Past the burst, 429 with Retry-After and no handler run; refusals take no token."""
+        events: list[Event] = []
+        limited = self.client(
+            rate_limit=RateLimit(per_second=0.01, burst=2), on_outcome=events.append
+        )
+        for n in range(2):
+            assert limited.post(ACME, BODY, self.kit.signed(id=f"m{n}")).body == b"handled"
+        reply = limited.post(ACME, BODY, self.kit.signed(id="m2"))
+        assert (reply.status, reply.body) == (429, b"too many requests, retry later")
+        assert reply.headers["retry-after"] == "100"
+        assert len(self.handler) == 2
+        assert events[-1].outcome == "rate_limited"
+
+    def test_in_flight_permits_are_given_back(self) -> None:
+        """An in-flight limit of one admits request after request: each permit is released."""
+        client = self.client(rate_limit=RateLimit(in_flight=1))
+        client.post(ACME, BODY, self.kit.forged())  # refused by verification: released too
+        for n in range(3):
+            assert client.post(ACME, BODY, self.kit.signed(id=f"f{n}")).body == b"handled"
+
+    def test_a_failure_is_a_dead_letter_replayed_once(self, tmp_path: Path) -> None:
+        """The journal keeps the failure; a replay through the guard runs the handler once."""
+        guard = Idempotency(MemoryStore())
+        journal = Journal(tmp_path / "journal.db")
+        client = self.client(idempotency=guard, journal=journal)
+        self.handler.status = 500
+        assert client.post(ACME, BODY, self.kit.signed(id="dead")).status == 500
+        self.handler.raises = True
+        assert client.post(ACME, BODY, self.kit.signed(id="raised")).status == 500
+        self.handler.status, self.handler.raises = 200, False
+        assert client.post(ACME, BODY, self.kit.signed(id="fine")).body == b"handled"
+        letters = {e.delivery_id: e for e in journal.list(outcome="failed")}
+        assert set(letters) == {"dead", "raised"}
+        assert letters["dead"].last_error == "HandlerAnswered: status 500"
+        assert letters["raised"].last_error == "RuntimeError: the handler failed"
+        assert [e.delivery_id for e in journal.list(outcome="handled")] == ["fine"]
+        replayed: list[hooksig.Delivery] = []
+        assert journal.replay("standard-webhooks:dead", replayed.append, guard).outcome == "handled"
+        assert (
+            journal.replay("standard-webhooks:dead", replayed.append, guard).outcome == "duplicate"
+        )
+        assert client.post(ACME, BODY, self.kit.signed(id="dead")).body == b"already handled"
+        assert [d.id for d in replayed] == ["dead"]
+        assert replayed[0].body == BODY
+
+    def test_around_options_are_typed(self) -> None:
+        """A wrong type for any option around the receiver fails when the app is built."""
+        for bad in ({"allowlist": ["github"]}, {"https_only": "yes"}, {"proxies": "10.0.0.0/8"},
+                    {"rate_limit": 5}, {"journal": "no.such.journal"}):  # fmt: skip
+            with pytest.raises(hooksig.ConfigurationError):
+                self.client(**bad)
+
     # -- what is reported ---------------------------------------------------
 
     def test_every_outcome_is_reported(self, caplog: pytest.LogCaptureFixture) -> None:
@@ -360,13 +458,17 @@ def asgi_client(app: Any) -> Client:
     """A `Client` of an ASGI app, through Starlette's test client."""
     from ._testclient import TestClient
 
-    test_client = TestClient(app, raise_server_exceptions=False)
+    test_client = TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 50000))
 
     def request(method: str, path: str, body: bytes, headers: Mapping[str, str]) -> Reply:
         response = test_client.request(method, path, content=body, headers=dict(headers))
         return _reply(response.status_code, response.content, response.headers)
 
     return Client(request)
+
+
+#: The socket peer a real server would report for a local client.
+_PEER = {"REMOTE_ADDR": "127.0.0.1"}
 
 
 def wsgi_client(
@@ -379,7 +481,9 @@ def wsgi_client(
 
     def request(method: str, path: str, body: bytes, headers: Mapping[str, str]) -> Reply:
         try:
-            response = test_client.open(path, method=method, data=body, headers=dict(headers))
+            response = test_client.open(
+                path, method=method, data=body, headers=dict(headers), environ_base=_PEER
+            )
         except RuntimeError:  # the handler raised: a server answers 500
             return Reply(500, b"", {})
         return _reply(response.status_code, response.get_data(), response.headers)

@@ -40,6 +40,7 @@ from django.urls import path
 from hooksig import Delivery, Verifier, schemes
 from hooksig.errors import ConfigurationError
 from hooksig.idempotency import Idempotency
+from hooksig.integrations import django as django_adapter
 from hooksig.integrations.django import webhook_view
 from hooksig.scheme.challenge import hub_challenge
 
@@ -275,7 +276,10 @@ class TestMiddlewareRoutes(AdapterContract):
             "/hooks/acme": {"verifier": kit.verifier, "handler": acme, **options},
             "/hooks/slack": {"verifier": kit.slack, "handler": acme, "idempotency": None},
         }
-        return _client({**_app_wide(app_wide), "ROUTES": routes}, _urlconf())
+        setting = {**_app_wide(app_wide), "ROUTES": routes}
+        with override_settings(HOOKSIG=setting):
+            django_adapter._routes()  # built as a deployment would: a bad option fails here
+        return _client(setting, _urlconf())
 
 
 def test_declared_oversized_body_is_413_unread(client: DjangoClient) -> None:

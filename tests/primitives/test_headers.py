@@ -108,7 +108,7 @@ def test_header_count_limit_stops_an_endless_iterable() -> None:
         {"a": None},
         {"a": 1.5},
         {1: "v"},
-        [object()],
+        pytest.param([object()], id="[object()]"),  # repr shows an address: xdist needs one id
     ],
     ids=repr,
 )

@@ -1,8 +1,10 @@
 """
 Project Wycheproof vectors through hooksig's primitive layer.
 
-HMAC: the full-length tags, compared through ``hooksig._primitives.compare.match_key``
-and run end to end through a Verifier.  The truncated-tag groups would only
+HMAC: the full-length tags, computed by the key ring's ``hooksig.keys.KeyedMac``
+(hooksig's own keyed RFC 2104 states, the message fed in two pieces), compared
+through ``hooksig._primitives.compare.match_key``, and run end to end through a
+Verifier.  The truncated-tag groups would only
 test the standard library's HMAC (hooksig never accepts a truncated tag), so
 one test per algorithm checks that a correct truncated tag is refused; see
 tests/vectors/README.md.  Ed25519 and ECDSA P-256: through
@@ -30,7 +32,7 @@ import hooksig
 from hooksig import ConfigurationError, InsecureKeyWarning
 from hooksig._primitives import crypto
 from hooksig._primitives.compare import match_key
-from hooksig.keys import MIN_SECRET_BYTES
+from hooksig.keys import MIN_SECRET_BYTES, KeyedMac
 from tests.vectors import VECTORS, load_vectors, wycheproof, wycheproof_cases
 
 HMAC_FILES = {
@@ -64,7 +66,9 @@ def _check_hmac(algorithm: str, group: dict[str, Any], test: dict[str, Any]) -> 
     scheme = _scheme(algorithm)
     key, msg, tag = (bytes.fromhex(test[field]) for field in ("key", "msg", "tag"))
     assert group["tagSize"] == 8 * hashlib.new(algorithm).digest_size
-    digest = hmac.digest(key, msg, scheme.algorithm)
+    half = len(msg) // 2
+    digest = KeyedMac(key, scheme.algorithm).digest((msg[:half], memoryview(msg)[half:]))
+    assert digest == hmac.digest(key, msg, scheme.algorithm)
     assert (match_key([("k", digest)], [tag]) == "k") is _expect(test)
     # The whole pipeline, with the key as a raw bytes secret.
     short = len(key) < MIN_SECRET_BYTES

@@ -1,4 +1,4 @@
-"""The verifier's fast path (scheme/_compiled.py) agrees with the general path on every input."""
+"""A declared scheme's compiled route (``compile()``) agrees with the general route, always."""
 
 from __future__ import annotations
 
@@ -13,12 +13,42 @@ from hypothesis import strategies as st
 
 import hooksig
 from hooksig import AsymmetricScheme, Verifier, WebhookError
-from hooksig.scheme import HmacScheme, Pairs, Versioned, _compiled
+from hooksig.scheme import CompilingScheme, HmacScheme, Pairs, Scheme, Versioned
 from hooksig.scheme.formats import MAX_SIGNATURES
+from hooksig.scheme.protocol import CompiledRoute
 from tests.properties.factories import ED25519_SEED, P256_PEM
 
 NOW = 1_700_000_000
 KEYS = [bytes(range(32)), b"another secret, 32 bytes long!!!"]
+MAX_LAYOUTS = 64  # hooksig.scheme._compiled.MAX_LAYOUTS, as documented there
+
+
+class GeneralOnly:
+    """*scheme* through the Protocol alone: no compile(), so verify() takes the general route."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self._scheme = scheme
+        self.name = scheme.name
+        self.default_tolerance = scheme.default_tolerance
+        self.info = scheme.info
+        self.handshake = scheme.handshake
+        self.load_keys = scheme.load_keys
+        self.parse = scheme.parse
+        self.signed_contents = scheme.signed_contents
+        self.match = scheme.match
+        self.sign = scheme.sign
+
+
+def _scheme(name: str | Scheme) -> Scheme:
+    return hooksig.schemes.get(name) if isinstance(name, str) else name
+
+
+def _route(verifier: Verifier, **keys: Any) -> CompiledRoute | None:
+    """The compiled route the verifier's scheme makes for these keys (public compile())."""
+    scheme = verifier.scheme
+    assert isinstance(scheme, CompilingScheme)
+    ring = scheme.load_keys(keys.pop("secrets", ()), **keys)
+    return scheme.compile(ring)
 
 
 def _fast_schemes() -> list[str]:
@@ -26,16 +56,19 @@ def _fast_schemes() -> list[str]:
     for name in hooksig.schemes.names():
         scheme = hooksig.schemes.get(name)
         # Only HMAC constructions have a compiled route (a token or Basic credentials do not).
-        hmac_built = isinstance(scheme, HmacScheme) and scheme.construction == "hmac"
-        if hmac_built and _pair(name)[0]._fast is not None:
+        if (
+            isinstance(scheme, HmacScheme)
+            and scheme.name == name  # aliases once
+            and scheme.construction in ("hmac", "secret-prefix")
+            and scheme.compile(scheme.load_keys(KEYS)) is not None
+        ):
             names.append(name)
     return names
 
 
 def _pair(name: str | HmacScheme, keys: list[bytes] = KEYS) -> tuple[Verifier, Verifier]:
     fast = Verifier(name, secrets=keys, clock=lambda: NOW)
-    general = Verifier(name, secrets=keys, clock=lambda: NOW)
-    general._fast = None
+    general = Verifier(GeneralOnly(_scheme(name)), secrets=keys, clock=lambda: NOW)  # type: ignore[arg-type]
     return fast, general
 
 
@@ -95,7 +128,8 @@ def _outcome(verifier: Verifier, body: Any, headers: Any, now: float | None) -> 
             getattr(exc, "scheme", None),
         )
     view = d.headers
-    return ("ok", d.scheme, d.id, d.timestamp, d.key_id, d.body, sorted(view.items()), type(view))
+    ident = "random:" if d.id and d.id.startswith("random:") else d.id  # Dropbox's, made anew
+    return ("ok", d.scheme, ident, d.timestamp, d.key_id, d.body, sorted(view.items()), type(view))
 
 
 def _recase(name: str, data: st.DataObject) -> str:
@@ -180,6 +214,8 @@ def test_fast_and_general_paths_agree(name: str | HmacScheme, data: st.DataObjec
     """Valid, tampered and hostile deliveries: the same Delivery, or the same error."""
     keys = data.draw(st.sampled_from([KEYS, KEYS[:1], KEYS[::-1]]))
     fast, general = _pair(name, keys)
+    assert isinstance(fast.scheme, CompilingScheme)
+    assert not isinstance(general.scheme, CompilingScheme)
     signer = Verifier(name, secret=data.draw(st.sampled_from(KEYS)), clock=lambda: NOW)
     _assert_agree(fast, general, signer, data)
 
@@ -244,9 +280,8 @@ def test_fast_and_general_paths_agree_on_public_keys(
     """The same for Ed25519 and ECDSA: the right key or the wrong one, genuine or hostile."""
     key = data.draw(st.sampled_from(pair))
     fast = Verifier(name, signing_key=key, clock=lambda: NOW)
-    general = Verifier(name, signing_key=key, clock=lambda: NOW)
-    general._fast = None
-    assert fast._fast is not None
+    general = Verifier(GeneralOnly(_scheme(name)), signing_key=key, clock=lambda: NOW)  # type: ignore[arg-type]
+    assert _route(fast, signing_key=key) is not None
     signer = Verifier(name, signing_key=data.draw(st.sampled_from(pair)), clock=lambda: NOW)
     _assert_agree(fast, general, signer, data)
 
@@ -260,9 +295,10 @@ def test_every_offered_public_key_signature_is_tried() -> None:
     ours = fast.sign(body, timestamp=NOW)["X-Acme-Ecdsa"]
     theirs = other.sign(body, timestamp=NOW)["X-Acme-Ecdsa"]
     both = {"X-Acme-Ecdsa": theirs + "," + ours.split(",", 1)[1]}
-    assert fast._fast is not None
-    found = fast._fast(body, both, None, fast.clock, fast._window)
-    assert found is not _compiled.DEFER
+    route = _route(fast, signing_key=P256_PEM)
+    assert route is not None
+    found = route(body, both, None, fast.clock, fast.replay_window)
+    assert found is not None
     assert found.key_id == "0"
     with pytest.raises(hooksig.InvalidSignature):
         fast.verify(body + b" ", both)
@@ -275,26 +311,43 @@ def test_every_offered_public_key_signature_is_tried() -> None:
 def test_the_common_schemes_take_the_fast_path(name: str) -> None:
     """The providers measured in benchmarks/ are verified by the fast path, not deferred."""
     verifier = Verifier(name, secret=KEYS[0], clock=lambda: NOW)
-    assert verifier._fast is not None
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
     headers = verifier.sign(b'{"id":"evt_1"}', timestamp=NOW, id="msg_1")
-    found = verifier._fast(b'{"id":"evt_1"}', headers, None, verifier.clock, verifier._window)
-    assert found is not _compiled.DEFER
+    found = route(b'{"id":"evt_1"}', headers, None, verifier.clock, verifier.replay_window)
+    assert found is not None
     assert found == verifier.verify(b'{"id":"evt_1"}', headers)
 
 
-def test_custom_and_subclassed_schemes_use_the_general_path() -> None:
-    """A scheme whose steps may be overridden never takes the fast path."""
+def test_what_compiles_and_what_does_not() -> None:
+    """A template over body, timestamp and id compiles; a URL, a token or Protocol-only do not."""
+    ring = HmacScheme(name="acme", signature_header="X-Acme").load_keys([KEYS[0]])
+    plain = HmacScheme(name="acme", signature_header="X-Acme")
+    assert plain.compile(ring) is not None
+    url = HmacScheme(name="acme", signature_header="X-Acme", content="{url}{body}")
+    assert url.compile(ring) is None
+    token = HmacScheme(name="acme", signature_header="X-Acme", construction="token")
+    assert token.compile(token.load_keys([KEYS[0]])) is None
+    assert not isinstance(GeneralOnly(plain), CompilingScheme)
+
+
+def test_a_subclass_compiles_its_own_declaration() -> None:
+    """A subclass that overrides compile() is asked for its own route: here, none."""
 
     class Custom(HmacScheme):
-        def match(self, keys: Any, content: bytes, parsed: Any) -> str | None:
+        def compile(self, keys: Any) -> None:
+            return None
+
+        def match(self, keys: Any, content: Any, parsed: Any) -> str | None:
             return None
 
     custom = Custom(name="acme", signature_header="X-Acme")
-    assert Verifier(custom, secret=KEYS[0])._fast is None
-    plain = HmacScheme(name="acme", signature_header="X-Acme")
-    assert Verifier(plain, secret=KEYS[0])._fast is not None
-    url = HmacScheme(name="acme", signature_header="X-Acme", content="{url}{body}")
-    assert Verifier(url, secret=KEYS[0])._fast is None
+    verifier = Verifier(custom, secret=KEYS[0])
+    headers = Verifier(HmacScheme(name="acme", signature_header="X-Acme"), secret=KEYS[0]).sign(
+        b"x"
+    )
+    with pytest.raises(hooksig.InvalidSignature):
+        verifier.verify(b"x", headers)
 
 
 @pytest.mark.parametrize("scheme", CUSTOM, ids=str)
@@ -304,9 +357,10 @@ def test_each_declared_shape_verifies_on_the_fast_path(scheme: HmacScheme) -> No
     body = b'{"id":"evt_1"}'
     headers = fast.sign(body, timestamp=NOW, id="msg_1")
     accepted = _outcome(general, body, headers, None)[0] == "ok"
-    assert fast._fast is not None
-    found = fast._fast(body, headers, None, fast.clock, fast._window)
-    assert (found is not _compiled.DEFER) is accepted
+    route = _route(fast, secrets=KEYS[:1])
+    assert route is not None
+    found = route(body, headers, None, fast.clock, fast.replay_window)
+    assert (found is not None) is accepted
     assert _outcome(fast, body, headers, None) == _outcome(general, body, headers, None)
 
 
@@ -327,8 +381,9 @@ def test_irregular_headers_are_left_to_the_general_path(headers: dict[str, Any])
     """Each irregular shape is DEFERred, and verify() raises what the general path raises."""
     fast, general = _pair("stripe")
     body = b'{"id":"evt_1"}'
-    assert fast._fast is not None
-    assert fast._fast(body, headers, None, fast.clock, fast._window) is _compiled.DEFER
+    route = _route(fast, secrets=KEYS)
+    assert route is not None
+    assert route(body, headers, None, fast.clock, fast.replay_window) is None
     outcome = _outcome(fast, body, headers, None)
     assert outcome[0] != "ok"  # a refusal, not a Delivery
     assert outcome == _outcome(general, body, headers, None)
@@ -341,9 +396,10 @@ def test_other_versions_beside_ours_and_no_window() -> None:
     signed = verifier.sign(body, timestamp=NOW)["Stripe-Signature"]
     t_item, v1_item = signed.split(",")
     headers = {"Stripe-Signature": f"{t_item},v0={'cd' * 32},{v1_item}"}
-    assert verifier._fast is not None
-    found = verifier._fast(body, headers, None, verifier.clock, verifier._window)
-    assert found is not _compiled.DEFER
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
+    found = route(body, headers, None, verifier.clock, verifier.replay_window)
+    assert found is not None
     assert found.timestamp == NOW
 
 
@@ -354,24 +410,27 @@ def test_another_accepted_version_is_parsed_and_passed_over() -> None:
     headers = verifier.sign(body, timestamp=NOW, id="msg_1")
     v1a = "v1a," + base64.b64encode(bytes(64)).decode()
     headers["webhook-signature"] = f"{v1a} {headers['webhook-signature']}"
-    assert verifier._fast is not None
-    found = verifier._fast(body, headers, None, verifier.clock, verifier._window)
-    assert found is not _compiled.DEFER
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
+    found = route(body, headers, None, verifier.clock, verifier.replay_window)
+    assert found is not None
     assert found.id == "msg_1"
 
 
 def test_header_layouts_are_remembered_up_to_a_bound() -> None:
     """Each new layout of header names is learnt; past the bound it is worked out each time."""
     verifier = Verifier("github", secret=KEYS[0])
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
     body = b'{"id":"evt_1"}'
     signed = verifier.sign(body)
-    for extra in range(_compiled.MAX_LAYOUTS + 10):
-        delivery = verifier.verify(body, {**signed, f"X-Extra-{extra}": "1"})
+    for extra in range(MAX_LAYOUTS + 10):
+        delivery = route(body, {**signed, f"X-Extra-{extra}": "1"}, None, verifier.clock, None)
+        assert delivery is not None
         assert delivery.headers[f"x-extra-{extra}"] == "1"
-    layouts = verifier._fast.__closure__  # the closure's cells hold the FastPath's table
-    assert layouts is not None
-    tables = [cell.cell_contents for cell in layouts if isinstance(cell.cell_contents, dict)]
-    assert [len(table) for table in tables] == [_compiled.MAX_LAYOUTS]
+    cells = route.__closure__ or ()  # the closure's cells hold the layout table
+    tables = [cell.cell_contents for cell in cells if isinstance(cell.cell_contents, dict)]
+    assert MAX_LAYOUTS in [len(table) for table in tables]
 
 
 def test_the_clock_is_read_per_delivery() -> None:
@@ -384,3 +443,78 @@ def test_the_clock_is_read_per_delivery() -> None:
 
 
 _: Callable[..., Any] = _outcome
+
+
+def _shapes(headers: dict[str, str]) -> dict[str, Any]:
+    return {
+        "dict": dict(headers),
+        "asgi": [
+            (name.lower().encode("latin-1"), value.encode()) for name, value in headers.items()
+        ],
+        "view": hooksig.Headers(headers),
+    }
+
+
+@pytest.mark.parametrize("name", ["github", "stripe", "standard-webhooks", "shopify", "slack"])
+@pytest.mark.parametrize("shape", ["dict", "asgi", "view"])
+def test_the_compiled_route_reads_the_shapes_adapters_have(name: str, shape: str) -> None:
+    """A dict, ASGI's raw byte pairs and a Headers view: verified by the route, not deferred."""
+    verifier = Verifier(name, secret=KEYS[0], clock=lambda: NOW)
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
+    body = b'{"id":"evt_1"}'
+    signed = verifier.sign(body, timestamp=NOW, id="msg_1")
+    given = _shapes(signed)[shape]
+    found = route(body, given, None, verifier.clock, verifier.replay_window)
+    assert found is not None
+    assert found == verifier.verify(body, _shapes(signed)["dict"])
+    assert dict(found.headers) == {key.lower(): value for key, value in signed.items()}
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [(b"x-hub-signature-256", b"sha256=" + b"ab" * 32)] * 2,
+        [(b"X-Hub-Signature-256", b"sha256=" + b"ab" * 32), (b"x-hub-signature-256", b"x")],
+        [(b"x-hub-signature-256", b"sha256=" + b"ab" * 32, b"extra")],
+        [(b"x-hub-signature-256",)],
+        [(b"x-hub-signature-256", "sha256=" + "ab" * 32)],
+        [("x-hub-signature-256", "sha256=" + "ab" * 32)],
+        [],
+    ],
+    ids=["repeated", "repeated-case", "three-items", "one-item", "str-value", "str-pairs", "none"],
+)
+def test_irregular_pairs_are_left_to_the_general_route(pairs: list[Any]) -> None:
+    """Pairs the view must judge: the route answers None, verify() raises the view's error."""
+    verifier = Verifier("github", secret=KEYS[0])
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
+    assert route(b"{}", pairs, None, verifier.clock, None) is None
+    fast, general = _pair("github", KEYS[:1])
+    assert _outcome(fast, b"{}", pairs, None) == _outcome(general, b"{}", pairs, None)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {1: "x"},
+        hooksig.Headers([("X-Hub-Signature-256", "a"), ("x-hub-signature-256", "b")]),
+        hooksig.Headers({"Other": "x"}),
+    ],
+    ids=["int-names", "view-repeated", "view-without-signature"],
+)
+def test_what_the_view_decides(headers: Any) -> None:
+    """Names that are not text, and views whose lookups refuse: the general route decides."""
+    verifier = Verifier("github", secret=KEYS[0])
+    route = _route(verifier, secrets=[KEYS[0]])
+    assert route is not None
+    assert route(b"{}", headers, None, verifier.clock, None) is None
+    fast, general = _pair("github", KEYS[:1])
+    assert _outcome(fast, b"{}", headers, None) == _outcome(general, b"{}", headers, None)
+
+
+def test_a_public_key_scheme_without_a_key_to_verify_does_not_compile() -> None:
+    """A ring that holds only a signing key leaves the general route to refuse."""
+    scheme = hooksig.schemes.get("discord")
+    assert isinstance(scheme, AsymmetricScheme)
+    assert scheme.compile(hooksig.KeyRing((), None)) is None

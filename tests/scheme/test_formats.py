@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from hooksig import MalformedSignature, Pairs, Plain, Versioned
+from hooksig import ConfigurationError, MalformedSignature, Pairs, Plain, Versioned
+from hooksig.scheme import Groups, Listed
 from hooksig.scheme.formats import (
     MAX_ID_LENGTH,
     MAX_SIGNATURES,
@@ -172,3 +174,53 @@ def test_no_id_fits_when_every_printable_character_separates() -> None:
     every = "".join(chr(c) for c in range(0x21, 0x7F))
     assert id_grammar(every).fullmatch("a") is None
     assert _reason(check_id, "a", "H", every) == "bad_id"
+
+
+def test_labels_seen_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound, a well-formed label is still accepted, only no longer remembered."""
+    from hooksig.scheme import formats
+
+    monkeypatch.setattr(formats, "_LABELS_SEEN", set())
+    monkeypatch.setattr(formats, "_MAX_LABELS_SEEN", 0)
+    assert formats.is_label("zz9")
+    assert set() == formats._LABELS_SEEN
+    assert not formats.is_label("Zz")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Pairs(separator=""),
+        lambda: Pairs(separator="="),
+        lambda: Versioned(separator=""),
+        lambda: Versioned(separator=","),
+        lambda: Listed(separator=""),
+        lambda: Groups(separator=""),
+        lambda: Groups(Pairs(separator=", "), separator=" "),
+    ],
+    ids=[
+        "pairs-empty",
+        "pairs-equals",
+        "versioned-empty",
+        "versioned-comma",
+        "listed-empty",
+        "groups-empty",
+        "groups-inside-pairs",
+    ],
+)
+def test_a_separator_that_cannot_separate_is_refused(make: Any) -> None:
+    """An empty separator, or the item's own mark, is a ConfigurationError at declaration."""
+    with pytest.raises(ConfigurationError):
+        make()
+
+
+def test_the_usual_patterns_read_as_split_reads() -> None:
+    """Pairs' and Versioned's usual patterns give what the item loop gives for those values."""
+    pairs, versioned = Pairs(timestamp_key="ts", separator=";"), Versioned()
+    assert pairs.usual is not None
+    assert pairs.split("ts=5;h1=ab", "H") == ("5", [("h1", "ab")])
+    assert pairs.usual.fullmatch("ts=5;h1=ab") is not None
+    assert versioned.split("v1a,xy=", "H") == (None, [("v1a", "xy=")])
+    with pytest.raises(MalformedSignature):
+        pairs.split("ts=5;ts=6", "H")  # the pattern matches; its second label is the key
+    assert Pairs(timestamp_key=None).usual is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from hooksig import (
     Versioned,
 )
 from hooksig.keys import KeyRing
+from hooksig.scheme import BodyField, FirstOf, HeaderField
 from hooksig.scheme.content import with_and_without_default_port
 from tests.conftest import NOW, SECRET
 
@@ -318,7 +320,7 @@ class TestParse:
             "1700000000",
             "msg_1",
             "X-Acme-Signature",
-            "id",
+            FirstOf(HeaderField("X-Id"), BodyField("id")),
         )
 
 
@@ -357,8 +359,8 @@ class TestKeys:
         scheme = _scheme()
         ring = scheme.load_keys(["a" * 16, "b" * 16, "a" * 16 + "x"])
         parsed = ParsedSignature((("", hmac.new(b"b" * 16, b"c", hashlib.sha256).digest()),))
-        assert scheme.match(ring, b"c", parsed) == "1"
-        assert scheme.match(ring, b"other", parsed) is None
+        assert scheme.match(ring, [b"c"], parsed) == "1"
+        assert scheme.match(ring, [b"oth", b"er"], parsed) is None
 
 
 @pytest.mark.parametrize("name", ["sendgrid", "discord", "standard-webhooks"])
@@ -374,11 +376,11 @@ def test_url_variants_give_one_content_per_url() -> None:
     """Twilio's scheme signs URL + sorted fields, tried with and without the default port."""
     twilio = hooksig.schemes.get("twilio")
     request = Request(b"b=2&a=1", Headers(), url="https://example.com/hook?x=1")
-    contents = twilio.signed_contents(ParsedSignature(()), request)  # type: ignore[attr-defined]
-    assert contents == (
+    contents = twilio.signed_contents(ParsedSignature(()), request)
+    assert [b"".join(pieces) for pieces in contents] == [
         b"https://example.com/hook?x=1a1b2",
         b"https://example.com:443/hook?x=1a1b2",
-    )
+    ]
 
 
 def test_url_variants_share_one_built_content() -> None:
@@ -396,7 +398,7 @@ def test_url_variants_share_one_built_content() -> None:
         url_variants=with_and_without_default_port,
     )
     request = Request(b"payload", Headers(), url="https://example.com/hook")
-    pieces = scheme._signed_parts(ParsedSignature(()), request)
+    pieces = scheme.signed_contents(ParsedSignature(()), request)
     assert [b"".join(piece) for piece in pieces] == [
         b"https://example.com/hookpayload",
         b"https://example.com:443/hookpayload",
@@ -413,7 +415,7 @@ def test_url_variants_with_a_template() -> None:
         url_variants=with_and_without_default_port,
     )
     request = Request(b"payload", Headers(), url="https://example.com/hook")
-    pieces = scheme._signed_parts(ParsedSignature(()), request)
+    pieces = scheme.signed_contents(ParsedSignature(()), request)
     assert [b"".join(piece) for piece in pieces] == [
         b"https://example.com/hook|payload",
         b"https://example.com:443/hook|payload",
@@ -448,3 +450,41 @@ def test_url_content_refuses_an_unparsable_url() -> None:
     with pytest.raises(hooksig.MalformedSignature) as info:
         url_and_sorted_params(ParsedSignature(()), request)
     assert info.value.reason == "bad_url"
+
+
+def test_body_shape_is_checked() -> None:
+    """body_shape= takes one of the four shapes."""
+    with pytest.raises(ConfigurationError, match="body_shape"):
+        HmacScheme(name="acme", signature_header="X", body_shape="xml")  # type: ignore[arg-type]
+
+
+class TestPlaceBodyFields:
+    """hooksig.scheme.place_body_fields: sign()'s body. fields put where the provider sends them."""
+
+    def test_fields_are_placed(self) -> None:
+        """Fields go into nested objects, made where absent; other headers are returned."""
+        from hooksig.scheme import place_body_fields
+
+        body, rest = place_body_fields(
+            b'{"event-data": {"id": 1}}',
+            {"body.signature.token": "t", "body.signature.timestamp": "1", "X-Other": "o"},
+        )
+        assert json.loads(body) == {
+            "event-data": {"id": 1},
+            "signature": {"token": "t", "timestamp": "1"},
+        }
+        assert rest == {"X-Other": "o"}
+
+    def test_without_fields_nothing_changes(self) -> None:
+        """No body. field: the body as given, every header returned."""
+        from hooksig.scheme import place_body_fields
+
+        assert place_body_fields(b"raw", {"X": "1"}) == (b"raw", {"X": "1"})
+
+    @pytest.mark.parametrize("body", [b"not json", b"[1]", b'{"signature": "flat"}'])
+    def test_a_body_that_cannot_hold_them(self, body: bytes) -> None:
+        """Not a JSON object, or a parent that is not an object: ConfigurationError."""
+        from hooksig.scheme import place_body_fields
+
+        with pytest.raises(ConfigurationError):
+            place_body_fields(body, {"body.signature.token": "t"})

@@ -30,7 +30,7 @@ from hooksig import (
     Verifier,
 )
 from hooksig.keysource import KeySource, UrlRule
-from hooksig.scheme import JwtScheme
+from hooksig.scheme import BodyDigest, BodyField, FirstOf, JwtScheme
 from hooksig.scheme.jwt import ParsedToken
 from tests.schemes.fetching import P256_PEM, RSA_PEM, Recorder, certificate, dumps, private
 
@@ -78,9 +78,13 @@ def test_the_page_texts_say_what_the_token_binds() -> None:
         "the token's claims (the notification itself)"
     )
     assert "`payload_hash`" in _scheme(body_hash_claim="payload_hash").content_text
-    assert _scheme().id_text == "none sent"
-    assert _scheme(id_claim="jti").id_text == "claim `jti`"
-    assert _scheme(id_field="message.messageId").id_text == "body field `message.messageId`"
+    assert _scheme().info.id_source == BodyDigest()
+    assert _scheme(id_claim="jti").info.id_source.describe() == (
+        "claim `jti` of the token in `Authorization`, else SHA-256 of the body"
+    )
+    assert _scheme(id_field="message.messageId").info.id_source == FirstOf(
+        BodyField("message.messageId"), BodyDigest()
+    )
 
 
 def test_keys_of_the_wrong_kind_are_refused() -> None:
@@ -150,7 +154,7 @@ def test_lifetime_is_judged_at_the_verifiers_time() -> None:
     request = Request(b"", hooksig.Headers(), None, "POST", None, NOW)
     assert scheme.resolve_keys(foreign, request, keys) is keys
     assert asyncio.run(scheme.resolve_keys_async(foreign, request, keys)) is keys
-    assert scheme.signed_content(foreign, request) == b""
+    assert scheme.signed_contents(foreign, request) == ((b"",),)
     assert scheme.match(keys, b"", foreign) is None
 
 

@@ -50,7 +50,10 @@ BODY = b'{"id": "evt_contract_1", "type": "contract.test", "data": {"amount": 12
 #: A raw key that is valid for any HMAC scheme whatever its secret format (bytes are raw).
 OTHER_KEY = b"contract-other-key-0123456789abc"
 
-IdSource = Literal["signed-header", "header", "body"] | None
+#: Where a scheme's delivery id comes from: a signed header, an unsigned header, a
+#: JSON body field, a key derived from the body, or a random key per delivery.
+IdSource = Literal["signed-header", "header", "body", "derived", "random"]
+_ID_SOURCES = ("signed-header", "header", "body", "derived", "random")
 
 #: Header values that no signature, timestamp or signed-id header may accept.
 HOSTILE_VALUES = [
@@ -92,7 +95,11 @@ class SchemeContract:
             ``{"secret": OTHER_KEY}``, so public-key schemes must set it.
         signs_timestamp: the provider signs a timestamp (and a replay window applies).
         id_source: where the delivery id comes from: ``"signed-header"``, an
-            unsigned ``"header"``, the JSON ``"body"``, or ``None``.
+            unsigned ``"header"``, a JSON ``"body"`` field, a key ``"derived"``
+            from the body, or a ``"random"`` key per delivery; never none.
+        id_format: the id a header source gives for the id sent (Shopify joins the topic).
+        extra_headers: headers the provider sends beside sign()'s (Shopify's topic).
+        body_without_id: a body of this provider without its id field (``"body"`` sources).
         options: extra ``Verifier`` keyword arguments (``public_url=`` ...).
         request: extra ``sign()``/``verify()`` keyword arguments (``url=``, ``method=`` ...).
         body: the body signed by the contract.
@@ -110,6 +117,9 @@ class SchemeContract:
     body: ClassVar[bytes] = BODY
     body_id: ClassVar[str | None] = BODY_ID
     optional_headers: ClassVar[frozenset[str]] = frozenset()
+    id_format: ClassVar[str] = "{}"
+    extra_headers: ClassVar[Mapping[str, str]] = {}
+    body_without_id: ClassVar[bytes] = b'{"type": "contract.test", "data": {"amount": 1234}}'
 
     def __init_subclass__(cls, abstract: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -118,8 +128,8 @@ class SchemeContract:
         missing = [name for name in _REQUIRED if not hasattr(cls, name)]
         if missing:
             raise TypeError(f"{cls.__name__} must set {', '.join(missing)} (see SchemeContract)")
-        if cls.id_source not in ("signed-header", "header", "body", None):
-            raise TypeError(f"{cls.__name__}.id_source must be signed-header, header, body or None")
+        if cls.id_source not in _ID_SOURCES:
+            raise TypeError(f"{cls.__name__}.id_source must be one of {', '.join(_ID_SOURCES)}")
 
     # -- factories: override these if a provider needs more ---------------------------------
 
@@ -137,9 +147,10 @@ class SchemeContract:
         """Sign *body* (default :attr:`body`) at :data:`NOW` with id :data:`ID`."""
         kwargs.setdefault("timestamp", NOW)
         kwargs.setdefault("id", ID)
-        return (verifier or self.verifier()).sign(
+        headers = (verifier or self.verifier()).sign(
             self.body if body is None else body, **self.request, **kwargs
         )
+        return {**headers, **self.extra_headers}
 
     def verify(
         self,
@@ -201,8 +212,34 @@ class SchemeContract:
         assert delivery.body == self.body
         assert delivery.key_id == "0"
         assert delivery.timestamp == (NOW if self.signs_timestamp else None)
-        expected_id = {"signed-header": ID, "header": ID, "body": self.body_id, None: None}
-        assert delivery.id == expected_id[self.id_source]
+        if self.id_source in ("signed-header", "header"):
+            assert delivery.id == self.id_format.format(ID)
+        elif self.id_source == "body":
+            assert delivery.id == self.body_id
+        else:
+            assert delivery.id is not None
+
+    def test_id_is_never_none(self) -> None:
+        """Every genuine delivery has an id; the same delivery sent again has the same one."""
+        one, two = self.verify(self.sign()), self.verify(self.sign())
+        assert one.id is not None
+        assert two.id is not None
+        if self.id_source == "random":
+            assert one.id != two.id  # each delivery is its own: never merged with another
+        else:
+            assert one.id == two.id
+        assert hooksig.schemes.get(self.scheme).info.id_source is not None
+
+    def test_a_body_without_its_id_still_has_one(self) -> None:
+        """A genuine body lacking the declared id field falls back to a key derived from it."""
+        if self.id_source != "body":
+            return
+        body = self.body_without_id
+        delivery = self.verify(self.sign(body=body), body=body)
+        assert delivery.id is not None
+        assert delivery.id != self.body_id
+        other = self.verify(self.sign(body=body + b" "), body=body + b" ")
+        assert other.id not in (None, delivery.id)
 
     def test_round_trip_header_shapes(self) -> None:
         """Lowercase, uppercase, pairs and bytes pairs all verify: names are case-insensitive."""
@@ -268,7 +305,7 @@ class SchemeContract:
             with pytest.raises(InvalidSignature):
                 self.verify(tampered)
         else:
-            assert self.verify(tampered).id == "msg_tampered_2"
+            assert self.verify(tampered).id == self.id_format.format("msg_tampered_2")
 
     def test_missing_headers(self) -> None:
         """Dropping any required header is MissingSignature; an unsigned id header is optional."""

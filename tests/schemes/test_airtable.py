@@ -26,7 +26,7 @@ class TestAirtable(SchemeContract):
     scheme = "airtable"
     keys: ClassVar = {"secret": MAC_SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

@@ -18,7 +18,7 @@ class TestAsanaContract(SchemeContract):
     scheme = "asana"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_the_hook_secret_is_echoed_only_while_registering() -> None:

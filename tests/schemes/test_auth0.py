@@ -19,7 +19,7 @@ class TestAuth0(TokenContract):
     token_header = "Authorization"
     keys: ClassVar = {"secret": TOKEN}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_header_is_compared_exactly_as_configured() -> None:

@@ -23,7 +23,7 @@ class TestCalCom(SchemeContract):
     scheme = "cal-com"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

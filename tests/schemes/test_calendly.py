@@ -17,7 +17,7 @@ class TestCalendly(SchemeContract):
     scheme = "calendly"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

@@ -22,7 +22,7 @@ class TestCashfree(SchemeContract):
     scheme = "cashfree"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

@@ -21,7 +21,7 @@ class TestClickUp(SchemeContract):
     scheme = "clickup"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

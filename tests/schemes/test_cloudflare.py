@@ -18,7 +18,7 @@ class TestCloudflare(TokenContract):
     token_header = "cf-webhook-auth"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_header_carries_the_secret() -> None:

@@ -83,7 +83,7 @@ class TestContentfulContract(SchemeContract):
     scheme = "contentful"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
     request: ClassVar = {"url": "https://example.com/hooks/contentful?space=1"}
     optional_headers: ClassVar = frozenset()
 

@@ -23,7 +23,9 @@ class TestDixa(SchemeContract):
     scheme = "dixa"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "body"
+    body = BODY
+    body_id = "e1"
 
 
 def test_key_is_the_hex_decoded_secret() -> None:

@@ -23,7 +23,7 @@ class TestDocuSign(SchemeContract):
     scheme = "docusign"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def _sig(key: str) -> str:

@@ -20,7 +20,7 @@ class TestDropbox(SchemeContract):
     scheme = "dropbox"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "random"
 
 
 def test_recipe_recomputed_independently() -> None:

@@ -54,13 +54,13 @@ def test_token_is_compared_through_digests_in_constant_time(
 ) -> None:
     """The compare sees equal-length SHA-256 digests, never the token or its length."""
     seen: list[tuple[int, int]] = []
-    real = compare.bytes_eq
+    real = compare.hmac.compare_digest
 
     def spy(a: bytes, b: bytes) -> bool:
         seen.append((len(a), len(b)))
         return real(a, b)
 
-    monkeypatch.setattr(compare, "bytes_eq", spy)
+    monkeypatch.setattr(compare.hmac, "compare_digest", spy)
     verifier = Verifier("gitlab", secret=SECRET)
     with pytest.raises(InvalidSignature):
         verifier.verify(BODY, {"X-Gitlab-Token": "short"})
@@ -95,32 +95,3 @@ def test_signing_token_that_is_not_base64_says_so() -> None:
     with pytest.raises(ConfigurationError, match="base64"):
         Verifier("gitlab-signed", secret="not base64 at all!")
     assert Verifier("gitlab-signed", secret=b"raw-token-bytes-0123456789abcdef")
-
-
-def test_signed_cross_checked_with_the_standard_webhooks_library() -> None:
-    """GitLab's own test receiver checks signed webhooks with the Standard Webhooks
-    library (MR 230944): what that library signs verifies here, and the reverse."""
-    from datetime import datetime, timezone
-
-    from standardwebhooks.webhooks import Webhook, WebhookVerificationError
-
-    token = "whsec_" + base64.b64encode(bytes(range(32))).decode()
-    library = Webhook(token)
-    when = datetime.fromtimestamp(NOW, tz=timezone.utc)
-    headers = {
-        "webhook-id": "0f6cdd6c-4b5e-4f0b-a4d3-2b1f1e6c8a11",
-        "webhook-timestamp": str(NOW),
-        "webhook-signature": library.sign(
-            "0f6cdd6c-4b5e-4f0b-a4d3-2b1f1e6c8a11", when, BODY.decode()
-        ),
-    }
-    verifier = Verifier("gitlab-signed", secret=token)
-    assert verifier.verify(BODY, headers, now=NOW).id == headers["webhook-id"]
-    with pytest.raises(InvalidSignature):
-        verifier.verify(BODY + b" ", headers, now=NOW)
-
-    # The library checks the timestamp against its own clock: sign at the real time.
-    ours = dict(verifier.sign(BODY, id="0f6cdd6c"))
-    assert library.verify(BODY, ours) is not None
-    with pytest.raises(WebhookVerificationError):
-        library.verify(BODY + b" ", ours)

@@ -24,7 +24,7 @@ class TestGrafana(SchemeContract):
     scheme = "grafana"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 class TestGrafanaTimestamped(SchemeContract):
@@ -33,7 +33,7 @@ class TestGrafanaTimestamped(SchemeContract):
     scheme = "grafana-timestamped"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipes_recomputed_independently() -> None:

@@ -44,7 +44,7 @@ class TestMandrillContract(SchemeContract):
     scheme = "mandrill"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
     body = FORM
     request: ClassVar = {"url": URL}
 

@@ -18,7 +18,7 @@ class TestMetaContract(SchemeContract):
     scheme = "meta"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 @pytest.mark.parametrize("alias", ["whatsapp", "instagram", "messenger"])

@@ -19,7 +19,7 @@ class TestMux(SchemeContract):
     scheme = "mux"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "body"
 
 
 def test_recipe_recomputed_independently() -> None:

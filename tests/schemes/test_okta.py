@@ -20,7 +20,8 @@ class TestOkta(TokenContract):
     token_header = "Authorization"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "body"
+    body = b'{"eventId": "evt_contract_1", "eventType": "com.okta.event_hook"}'
 
 
 def test_verification_challenge_is_answered_after_the_header_check() -> None:

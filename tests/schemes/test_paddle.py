@@ -1,14 +1,10 @@
-"""Paddle Billing through the contract, its three vectors, and paddle-python-sdk both ways."""
+"""Paddle Billing through the contract and its three vectors (SDK: test_paddle_sdk.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import ClassVar
 
 import pytest
-from paddle_billing.Notifications.PaddleSignature import PaddleSignature
-from paddle_billing.Notifications.Secret import Secret as PaddleSecret
 
 from hooksig import MalformedSignature, Verifier
 from tests.conftest import NOW, SECRET
@@ -59,21 +55,3 @@ def test_tolerance_is_five_seconds() -> None:
     assert verifier.verify(BODY, headers, now=NOW + 5)
     with pytest.raises(Exception, match="old"):
         verifier.verify(BODY, headers, now=NOW + 6)
-
-
-def test_paddle_sdk_accepts_hooksig_signatures() -> None:
-    """PaddleSignature.verify accepts the header hooksig makes."""
-    headers = Verifier("paddle", secret=SECRET).sign(BODY, timestamp=NOW)
-    assert PaddleSignature().verify(
-        headers["Paddle-Signature"], BODY.decode(), PaddleSecret(SECRET)
-    )
-
-
-def test_hooksig_accepts_paddle_sdk_signatures() -> None:
-    """A header built with the SDK's calculate_hmac verifies with hooksig."""
-    digest = PaddleSignature.calculate_hmac(SECRET, f"{NOW}:{BODY.decode()}".encode()).hexdigest()
-    assert (
-        digest == hmac.new(SECRET.encode(), f"{NOW}:".encode() + BODY, hashlib.sha256).hexdigest()
-    )
-    headers = {"Paddle-Signature": f"ts={NOW};h1={digest}"}
-    assert Verifier("paddle", secret=SECRET).verify(BODY, headers, now=NOW).key_id == "0"

@@ -17,7 +17,7 @@ class TestPaystack(SchemeContract):
     scheme = "paystack"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

@@ -160,7 +160,7 @@ class TestPlaidContract(SchemeContract):
     keys: ClassVar = {"signing_key": P256_PEM}
     other_keys: ClassVar = {"signing_key": P256.private_numbers().private_value and None}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
 
     def verifier(self, **overrides: Any) -> Verifier:
         """Another key for the wrong-key test: a fresh P-256 key."""

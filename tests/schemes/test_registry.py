@@ -85,7 +85,7 @@ class TestBuiltins:
     def test_builtin_entry_that_is_not_a_scheme(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A table entry whose SCHEME is not a Scheme is a ConfigurationError."""
         module = types.ModuleType("tests_fake_provider")
-        module.SCHEME = "not a scheme"  # type: ignore[attr-defined]
+        setattr(module, "SCHEME", "not a scheme")  # noqa: B010 - a module attribute made up
         monkeypatch.setitem(sys.modules, "tests_fake_provider", module)
         monkeypatch.setitem(registry.BUILTINS, "fake", "tests_fake_provider")
         with pytest.raises(ConfigurationError, match=r"not a hooksig\.Scheme"):
@@ -161,6 +161,8 @@ class TestRegister:
         class Custom:
             name = "custom"
             default_tolerance = None
+            info = hooksig.scheme.SchemeInfo(name="custom")
+            handshake = None
 
             def load_keys(self, secrets: Any, **kwargs: Any) -> Any:
                 return HmacScheme(name="x", signature_header="X").load_keys(secrets)
@@ -168,10 +170,10 @@ class TestRegister:
             def parse(self, request: Any) -> Any:
                 raise hooksig.MissingSignature("never")
 
-            def signed_content(self, parsed: Any, request: Any) -> bytes:
-                return b""
+            def signed_contents(self, parsed: Any, request: Any) -> Any:
+                return [[b""]]
 
-            def match(self, keys: Any, content: bytes, parsed: Any) -> str | None:
+            def match(self, keys: Any, content: Any, parsed: Any) -> str | None:
                 return None
 
             def sign(self, keys: Any, request: Any, *, timestamp: Any, id: Any) -> dict[str, str]:
@@ -245,28 +247,33 @@ class TestPlugins:
 
 
 def test_every_builtin_scheme_says_what_it_is_checked_against() -> None:
-    """docs/_provider_evidence.json covers each built-in, and its claims match the test tree."""
-    import json
+    """Each built-in declares its evidence, and its claims match the test tree."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    evidence = json.loads((root / "docs" / "_provider_evidence.json").read_text("utf-8"))
-    evidence.pop("_comment")
-    # Every scheme has an entry; an alias may have its own (its provider's vector or SDK).
-    assert set(registry.names()) - set(registry.ALIASES) <= set(evidence)
-    assert set(evidence) <= set(registry.names())
     official = {path.stem for path in (root / "tests/vectors/providers/official").glob("*.json")}
     on_node = {path.name for path in (root / "tests/sdk_node").iterdir() if path.is_dir()}
-    assert official <= set(evidence), "an official vector file has no evidence entry"
-    for name, entry in evidence.items():
-        assert entry["kind"] in {"vector", "sdk", "both", "none"}, name
-        assert entry["against"].strip(), name
-        for test in entry["tests"]:
+    stated: set[str] = set()
+    for name in registry.names():
+        info = registry.get(name).info
+        # Every scheme declares its evidence; an alias may have its own (its
+        # provider's vector or SDK), else its scheme's covers it.
+        assert all(registry.ALIASES.get(alias) == info.name for alias, _ in info.alias_evidence)
+        if name in registry.ALIASES and name not in dict(info.alias_evidence):
+            continue
+        evidence = info.evidence_for(name)
+        assert evidence is not None, name
+        stated.add(name)
+        assert evidence.kind in {"vector", "sdk", "both", "none"}, name
+        assert evidence.against.strip(), name
+        assert evidence.tests, name
+        for test in evidence.tests:
             assert (root / test).is_file(), f"{name}: {test} does not exist"
         if name in official:
-            assert entry["kind"] in {"vector", "both"}, name
+            assert evidence.kind in {"vector", "both"}, name
         if name in on_node:
-            assert entry["kind"] in {"sdk", "both"}, name
+            assert evidence.kind in {"sdk", "both"}, name
+    assert official <= stated, "an official vector file has no evidence"
 
 
 def test_configure_checks_what_it_is_given() -> None:

@@ -30,7 +30,7 @@ class TestRevolut(SchemeContract):
     scheme = "revolut"
     keys: ClassVar = {"secret": DOC_SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
 
 
 def _signature(secret: str, stamp: str, body: bytes) -> str:

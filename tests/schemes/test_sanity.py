@@ -20,7 +20,7 @@ class TestSanity(SchemeContract):
     scheme = "sanity"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "header"
 
 
 def test_unpadded_base64url_only() -> None:

@@ -17,7 +17,7 @@ class TestSentry(SchemeContract):
     scheme = "sentry"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = "header"
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

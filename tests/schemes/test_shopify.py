@@ -27,6 +27,10 @@ class TestShopify(SchemeContract):
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
     id_source = "header"
+    # The key is the event id joined with the topic Shopify sends beside it.
+    extra_headers: ClassVar = {"X-Shopify-Topic": "orders/create"}
+    id_format = "{}:orders/create"
+    optional_headers = frozenset({"X-Shopify-Topic"})
 
 
 def _verifier() -> hooksig.Verifier:
@@ -34,17 +38,28 @@ def _verifier() -> hooksig.Verifier:
 
 
 def test_sign_matches_an_independent_hmac() -> None:
-    """sign() writes the base64 HMAC and the webhook id Shopify sends."""
+    """sign() writes the base64 HMAC and the event id Shopify sends."""
     assert _verifier().sign(BODY, id="b54557e4-bdd9-4b37-8a5f-bf7d70bcd043") == {
         "X-Shopify-Hmac-Sha256": _mac(BODY),
-        "X-Shopify-Webhook-Id": "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+        "X-Shopify-Event-Id": "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
     }
 
 
 def test_webhooks_type_headers() -> None:
-    """An independently computed X-Shopify-Hmac-Sha256 verifies and reports the webhook id."""
+    """An independently computed X-Shopify-Hmac-Sha256 verifies; the key is event id and topic."""
+    headers = {
+        "X-Shopify-Hmac-Sha256": _mac(BODY),
+        "X-Shopify-Webhook-Id": "wh-1",
+        "X-Shopify-Event-Id": "ev-1",
+        "X-Shopify-Topic": "orders/paid",
+    }
+    assert _verifier().verify(BODY, headers).id == "ev-1:orders/paid"
+
+
+def test_the_webhook_id_is_not_the_key() -> None:
+    """X-Shopify-Webhook-Id alone (its retry behaviour is disputed) leaves the body's digest."""
     headers = {"X-Shopify-Hmac-Sha256": _mac(BODY), "X-Shopify-Webhook-Id": "wh-1"}
-    assert _verifier().verify(BODY, headers).id == "wh-1"
+    assert _verifier().verify(BODY, headers).id == "body:" + hashlib.sha256(BODY).hexdigest()
 
 
 def test_events_type_headers() -> None:

@@ -201,7 +201,10 @@ class TestKeyLoading:
 
     def test_asymmetric_scheme_needs_a_key(self) -> None:
         """The Ed25519 variant alone refuses secrets and needs a key."""
-        asymmetric = hooksig.schemes.get("standard-webhooks").asymmetric  # type: ignore[attr-defined]
+        from hooksig.schemes.standard_webhooks import SCHEME
+
+        asymmetric = SCHEME.asymmetric
+        assert asymmetric is not None
         with pytest.raises(ConfigurationError, match="public keys"):
             asymmetric.load_keys([SECRET])
         with pytest.raises(ConfigurationError, match="public_key= or signing_key="):

@@ -19,7 +19,7 @@ class TestSupabaseDb(TokenContract):
     token_header = "Authorization"
     keys: ClassVar = {"secret": TOKEN}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_bearer_prefix_is_required_and_not_part_of_the_token() -> None:

@@ -44,7 +44,7 @@ class TestTrello(SchemeContract):
     keys: ClassVar = {"secret": SECRET}
     options: ClassVar = {"public_url": CALLBACK}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_ascii_recipe() -> None:

@@ -17,7 +17,7 @@ class TestVercel(SchemeContract):
     scheme = "vercel"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "body"
 
 
 def test_recipe_recomputed_independently() -> None:

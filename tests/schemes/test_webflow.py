@@ -21,7 +21,7 @@ class TestWebflow(SchemeContract):
     scheme = "webflow"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

@@ -22,7 +22,7 @@ class TestWoocommerce(SchemeContract):
     scheme = "woocommerce"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = "header"
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:
@@ -51,16 +51,16 @@ def test_woocommerce_core_fixture_matches_the_scheme() -> None:
     The scheme reproduces WooCommerce core's generate_signature fixture, and only for its body.
 
     The fixture's key is empty, which a Verifier refuses, so the ring is built by hand
-    and the scheme's own parse, signed_content, match and sign steps are run on it.
+    and the scheme's own parse, signed_contents, match and sign steps are run on it.
     """
     ring = _empty_key_ring()
     request = Request(
         body=WC_CORE_BODY, headers=Headers({"X-WC-Webhook-Signature": WC_CORE_SIGNATURE})
     )
     parsed = SCHEME.parse(request)
-    assert SCHEME.match(ring, SCHEME.signed_content(parsed, request), parsed) == "0"
+    assert SCHEME.match(ring, SCHEME.signed_contents(parsed, request)[0], parsed) == "0"
     tampered = Request(body=b"secreT", headers=request.headers)
-    assert SCHEME.match(ring, SCHEME.signed_content(parsed, tampered), parsed) is None
+    assert SCHEME.match(ring, SCHEME.signed_contents(parsed, tampered)[0], parsed) is None
     signed = SCHEME.sign(
         ring, Request(body=WC_CORE_BODY, headers=Headers({})), timestamp=None, id="1"
     )

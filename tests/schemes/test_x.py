@@ -22,7 +22,7 @@ class TestXContract(SchemeContract):
     scheme = "x"
     keys: ClassVar = {"secret": CONSUMER_SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_the_crc_is_answered_with_an_hmac_of_the_token() -> None:

@@ -18,7 +18,7 @@ class TestXero(SchemeContract):
     scheme = "xero"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

@@ -22,7 +22,7 @@ class TestZendesk(SchemeContract):
     scheme = "zendesk"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "header"
 
 
 def test_recipe_recomputed_independently() -> None:

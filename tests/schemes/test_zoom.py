@@ -17,7 +17,7 @@ class TestZoom(SchemeContract):
     scheme = "zoom"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
-    id_source = None
+    id_source = "derived"
 
 
 def test_recipe_recomputed_independently() -> None:

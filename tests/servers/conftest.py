@@ -8,7 +8,6 @@ own, removed afterwards; tests that stop a server get a throwaway one.
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from tests.servers.support import (
     REDIS_URL,
     PostgresCluster,
     RedisServer,
+    private_postgres,
     unreachable,
 )
 
@@ -101,17 +101,5 @@ def throwaway_redis(tmp_path: Path) -> Iterator[RedisServer]:
 @pytest.fixture
 def throwaway_postgres() -> Iterator[PostgresCluster]:
     """A running private PostgreSQL cluster; removed at the end of the test."""
-    try:
-        import psycopg  # noqa: F401
-    except ImportError as error:
-        unreachable("the psycopg package", error)
-    cluster = PostgresCluster()
-    try:
-        try:
-            cluster.init()
-            cluster.start()
-        except (OSError, subprocess.SubprocessError) as error:
-            unreachable("a throwaway PostgreSQL cluster", error)
+    with private_postgres() as cluster:
         yield cluster
-    finally:
-        cluster.remove()

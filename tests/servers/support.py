@@ -126,9 +126,20 @@ class RedisServer:
     def kill(self) -> None:
         """Stop abruptly, as a crash would."""
         if self.process is not None and self.process.poll() is None:
+            self.resume()
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=15)
         self.process = None
+
+    def pause(self) -> None:
+        """SIGSTOP the server: connections stay open and nothing answers."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT the server."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
 
 
 def _pg_binary(name: str) -> str:
@@ -197,8 +208,63 @@ class PostgresCluster:
 
     def remove(self) -> None:
         """Stop the server and delete the cluster."""
+        self.resume()
         self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def _postmaster(self) -> int | None:
+        try:
+            return int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _children(self, parent: int) -> list[int]:
+        # Linux: a process's parent is the 4th field of /proc/<pid>/stat, after the name.
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with contextlib.suppress(OSError):
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                    if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                        found.append(int(entry))
+        return found
+
+    def pause(self) -> None:
+        """SIGSTOP the postmaster, then every backend: the whole server stops answering."""
+        postmaster = self._postmaster()
+        assert postmaster is not None, "the cluster is not running"
+        os.kill(postmaster, signal.SIGSTOP)  # first, so that it forks nothing more
+        for pid in self._children(postmaster):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT every process of the server; harmless when it is not paused."""
+        postmaster = self._postmaster()
+        if postmaster is None:
+            return
+        for pid in [*self._children(postmaster), postmaster]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+
+@contextmanager
+def private_postgres() -> Iterator[PostgresCluster]:
+    """A running private PostgreSQL cluster for the block; removed afterwards."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as error:
+        unreachable("the psycopg package", error)
+    cluster = PostgresCluster()
+    try:
+        try:
+            cluster.init()
+            cluster.start()
+        except (OSError, subprocess.SubprocessError) as error:
+            unreachable("a throwaway PostgreSQL cluster", error)
+        yield cluster
+    finally:
+        cluster.remove()
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,6 +307,9 @@ def command(name: str, port: int, workers: int = 2) -> list[str]:
             "--log-level",
             "warning",
             "--no-access-log",
+            # hooksig reads forwarding headers itself, through a ProxyChain
+            # (docs/allowlists.md): uvicorn must not rewrite the client first.
+            "--no-proxy-headers",
         ]
     return [
         sys.executable,

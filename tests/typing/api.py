@@ -136,6 +136,24 @@ def keys(scheme: Scheme) -> KeyRing:
     return scheme.load_keys(["secret"], public_key=None, signing_key=None)
 
 
+def declared_ids_and_info(body: bytes, headers: Mapping[str, str]) -> str:
+    """Declare where a provider's id is, read what a scheme is, hand a delivery to a queue."""
+    from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HeaderField, SchemeInfo
+
+    acme = HmacScheme(
+        name="acme",
+        signature_header="X-Acme-Signature",
+        id_source=FirstOf(HeaderField("X-Acme-Delivery"), BodyField("event.id"), BodyDigest()),
+        evidence=Evidence(kind="none", against="our own tests"),
+    )
+    info: SchemeInfo = acme.info
+    described: str = "" if info.id_source is None else info.id_source.describe()
+    delivery = Verifier(acme, secret="a secret of thirty-two bytes.....").verify(body, headers)
+    plain: dict[str, object] = delivery.to_dict()
+    again: Delivery = Delivery.from_dict(plain)
+    return described + (again.id or "")
+
+
 def adapter_options(verifier: hooksig.Verifier) -> None:
     """Every adapter option takes UNSET, None or a value; on_outcome gets an Event."""
     from hooksig.idempotency import Idempotency, MemoryStore
@@ -157,3 +175,31 @@ def adapter_options(verifier: hooksig.Verifier) -> None:
     unguarded: Endpoint = endpoint.replace(idempotency=None)
     inherited: Endpoint = Endpoint(verifier, read_timeout=UNSET).inherit({"read_timeout": 5.0})
     del unguarded, inherited
+
+
+def around_the_receiver(verifier: hooksig.Verifier, path: str) -> None:
+    """The gate, journal and reconciler options type-check as the docs show them."""
+    import time
+
+    from hooksig.gate import Allowlist, Gate, Permit, ProxyChain, RateLimit
+    from hooksig.idempotency import Idempotency, MemoryStore
+    from hooksig.integrations import Endpoint
+    from hooksig.journal import Journal, ReplayResult
+    from hooksig.reconcile import Reconciler, Report, StripeSource
+
+    endpoint = Endpoint(
+        verifier,
+        allowlist=Allowlist("github", ranges=["203.0.113.0/24"]),
+        https_only=True,
+        proxies=ProxyChain(["10.0.0.0/8"], header="forwarded"),
+        rate_limit=RateLimit(per_second=10, in_flight=5),
+        journal=Journal(path, headers=["X-GitHub-Event"]),
+    )
+    gate: Gate | None = endpoint.gate
+    permit: Permit = Gate(https_only=True).admit("127.0.0.1", "https", {})
+    permit.release()
+    guard = Idempotency(MemoryStore())
+    replayed: ReplayResult = Journal(path).replay("github:x", print, guard)
+    fetched: hooksig.FetchedEvent | None = None
+    report: Report = Reconciler(StripeSource("rk_test"), print, guard).run(time.time() - 60)
+    del gate, replayed, fetched, report

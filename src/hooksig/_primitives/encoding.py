@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
-from typing import Any, Literal
+import functools
+from collections.abc import Callable
+from typing import Literal
 
 from ..errors import MalformedSignature
 
 #: ``base64url-nopad``: base64url without its ``=`` padding (Sanity, JWS segments).
 Encoding = Literal["hex", "base64", "base64url", "base64url-nopad"]
 ENCODINGS: tuple[Encoding, ...] = ("hex", "base64", "base64url", "base64url-nopad")
+#: Canonical text to bytes, or :class:`~hooksig.MalformedSignature`.
+Decoder = Callable[[str], bytes]
 
-_HEX = re.compile(r"[0-9a-f]*")
-_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+_FROM_URLSAFE = str.maketrans("-_", "+/")
+_TO_URLSAFE = str.maketrans("+/", "-_")
 
 
 def encode(data: bytes, encoding: Encoding) -> str:
@@ -43,40 +45,71 @@ def decode(
     Decode canonical *text*; when *size* is given the result must be exactly that long.
 
     Hex must be lowercase and even-length.  Base64 and base64url must be
-    padded and have zero padding bits, so re-encoding gives *text* back.
+    padded and have zero padding bits.  One rule covers all of it: the
+    bytes must encode back to *text* exactly.
 
     Raises:
         MalformedSignature: with ``reason`` ``bad_hex``, ``bad_base64``,
             ``empty`` or ``wrong_length``; the message never echoes *text*.
     """
-    if not text:
-        raise MalformedSignature(f"{what} is empty", reason="empty")
-    if size is not None and len(text) != encoded_length(size, encoding):
-        raise MalformedSignature(f"{what} has the wrong length", reason="wrong_length")
+    return decoder(encoding, size, what)(text)
+
+
+@functools.lru_cache(maxsize=128)
+def decoder(encoding: Encoding, size: int | None, what: str = "signature") -> Decoder:
+    """
+    :func:`decode` for one *encoding* and *size*, as a function of the text alone.
+
+    Both routes through :meth:`hooksig.Verifier.verify` decode with these
+    functions; the compiled route looks its decoders up once.
+    """
+    length = 0 if size is None else encoded_length(size, encoding)
+
+    def refuse_length(text: str) -> MalformedSignature:
+        if not text:
+            return MalformedSignature(f"{what} is empty", reason="empty")
+        return MalformedSignature(f"{what} has the wrong length", reason="wrong_length")
+
     if encoding == "hex":
-        if len(text) % 2 or not _HEX.fullmatch(text):
-            raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex")
-        return bytes.fromhex(text)
-    pattern, alphabet = (_BASE64, None) if encoding == "base64" else (_BASE64URL, b"-_")
-    padded = text
-    if encoding == "base64url-nopad":
-        # No "=" at all; the padding is put back only to decode.
-        padded = text + "=" * (-len(text) % 4) if "=" not in text else "="
-    if len(padded) % 4 or not pattern.fullmatch(padded):
-        raise MalformedSignature(f"{what} is not canonical {encoding}", reason="bad_base64")
-    try:
-        data = base64.b64decode(padded, altchars=alphabet, validate=True)
-    except binascii.Error:
-        raise MalformedSignature(
-            f"{what} is not canonical {encoding}", reason="bad_base64"
-        ) from None
-    if encode(data, encoding) != text:
-        # Non-zero padding bits: another text decodes to the same bytes.
-        raise MalformedSignature(f"{what} is not canonical {encoding}", reason="bad_base64")
-    if size is not None and len(data) != size:
-        # Base64 texts of one length decode to up to three sizes (31, 32 bytes: 44 characters).
-        raise MalformedSignature(f"{what} has the wrong length", reason="wrong_length")
-    return data
+
+        def hex_(text: str) -> bytes:
+            if not text or (length and len(text) != length):
+                raise refuse_length(text)
+            try:
+                data = bytes.fromhex(text)  # skips whitespace: the round trip below refuses it
+            except ValueError:
+                data = None
+            if data is None or data.hex() != text:
+                raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex")
+            return data
+
+        return hex_
+
+    urlsafe = encoding != "base64"
+    unpadded = encoding == "base64url-nopad"
+
+    def base64_(text: str) -> bytes:
+        if not text or (length and len(text) != length):
+            raise refuse_length(text)
+        try:
+            # Lenient: it skips characters outside the alphabet.  The round trip
+            # below is the rule, and refuses every text but the canonical one.
+            wire = text.translate(_FROM_URLSAFE) if urlsafe else text
+            data = binascii.a2b_base64(wire + "=" * (-len(wire) % 4) if unpadded else wire)
+            again = binascii.b2a_base64(data, newline=False).decode("ascii")
+            if unpadded:
+                again = again.rstrip("=")  # so a text that kept its "=" is refused
+        except (binascii.Error, ValueError):  # ValueError: text that is not ASCII
+            data, again = None, ""
+        if data is None or (again.translate(_TO_URLSAFE) if urlsafe else again) != text:
+            # Also non-zero padding bits and missing padding: another text gives these bytes.
+            raise MalformedSignature(f"{what} is not canonical {encoding}", reason="bad_base64")
+        if size is not None and len(data) != size:
+            # Base64 texts of one length decode to up to three sizes (31, 32 bytes: 44 characters).
+            raise MalformedSignature(f"{what} has the wrong length", reason="wrong_length")
+        return data
+
+    return base64_
 
 
 def encoded_length(size: int, encoding: Encoding) -> int:
@@ -86,45 +119,3 @@ def encoded_length(size: int, encoding: Encoding) -> int:
     if encoding == "base64url-nopad":
         return (4 * size + 2) // 3
     return 4 * ((size + 2) // 3)
-
-
-_a2b, _b2a, _fromhex = binascii.a2b_base64, binascii.b2a_base64, bytes.fromhex
-
-
-def fast_decoder(encoding: Encoding, size: int | None) -> Any:
-    """
-    Return a decoder of canonical *encoding* text to *size* bytes, or ``None`` where
-    :func:`decode` would raise: the same bytes for the same texts, in fewer steps.
-    """
-    if size is not None and encoding == "hex":
-
-        def hex_(text: str) -> bytes | None:
-            if len(text) != 2 * size:
-                return None
-            try:
-                data = _fromhex(text)
-            except ValueError:
-                return None
-            return data if data.hex() == text else None  # lowercase, no whitespace
-
-        return hex_
-    if size is not None and encoding == "base64":
-
-        def base64_(text: str) -> bytes | None:
-            try:
-                data = _a2b(text)
-            except (binascii.Error, ValueError):
-                return None
-            # Canonical: the text is exactly what encoding the bytes gives back.
-            ok = len(data) == size and _b2a(data, newline=False) == text.encode("ascii")
-            return data if ok else None
-
-        return base64_
-
-    def general(text: str) -> bytes | None:
-        try:
-            return decode(text, encoding, size=size)
-        except MalformedSignature:
-            return None
-
-    return general

@@ -1,5 +1,5 @@
 """
-The ``hooksig`` command: list schemes, sign, verify, diagnose and send deliveries, run the demo.
+The ``hooksig`` command: schemes, sign, verify, diagnose, send, demo; allowlist, journal, reconcile.
 
 Secrets are read from an environment variable or a file, never from the
 command line, where they would land in shell history and ``ps`` output.
@@ -7,7 +7,9 @@ command line, where they would land in shell history and ``ps`` output.
 Exit codes: 0 success (verified; a 2xx answer), 1 refused (verification
 failed; ``diagnose`` found the cause; a non-2xx answer), 2 usage,
 configuration or input error, 3 ``diagnose`` found no cause, 4 ``send``
-got no answer.  docs/cli.md describes every flag and ``--json`` document.
+got no answer (``allowlist refresh`` and ``reconcile``: the provider's API
+gave none usable); ``journal replay`` and ``reconcile`` exit 1 when a
+handler failed.  docs/cli.md describes every flag and ``--json`` document.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from typing import Any
 
 from .. import schemes
 from ..errors import ConfigurationError, VerificationError, WebhookError
+from ..scheme import BODY_FIELD
 from ..verifier import Verifier
-from . import _args, _io
+from . import _args, _around, _io
 from ._io import UsageError as _UsageError
 from ._io import parse_headers as _parse_headers
 
@@ -125,8 +128,8 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 def _body_signed(args: argparse.Namespace) -> bool:
     """True when the scheme carries its signature in the body (Mailgun), not in a header."""
-    header = getattr(_io.scheme_of(args), "signature_header", "")
-    return (header if isinstance(header, str) else header[0]).startswith("body.")
+    headers = _io.scheme_of(args).info.signature_headers
+    return any(name.startswith(BODY_FIELD) for name in headers)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -238,6 +241,7 @@ _COMMANDS = {
     "diagnose": cmd_diagnose,
     "send": cmd_send,
     "demo": cmd_demo,
+    **_around.COMMANDS,
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from . import _around
 from ._io import DEFAULT_SECRET_ENV
 
 DESCRIPTION = "List schemes, sign, verify, diagnose and send webhook deliveries."
@@ -84,7 +85,7 @@ def _signing(p: argparse.ArgumentParser) -> None:
 
 
 def build() -> argparse.ArgumentParser:
-    """The ``hooksig`` parser with its six subcommands."""
+    """The ``hooksig`` parser with its subcommands."""
     parser = argparse.ArgumentParser(prog="hooksig", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -146,6 +147,8 @@ def build() -> argparse.ArgumentParser:
         help="an extra header to send (repeatable)",
     )
     send.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
+
+    _around.add_parsers(command)
 
     demo = sub.add_parser("demo", help="sign, send and verify sample deliveries end to end")
     demo.add_argument(

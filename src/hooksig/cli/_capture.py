@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from .._primitives import strict_json
+
 #: Largest capture read, in bytes: the verifier's default body limit plus room for headers.
 MAX_CAPTURE = 26 * 1024 * 1024
 #: Most header lines a capture may have.
@@ -216,19 +218,6 @@ def _dechunk(data: bytes) -> bytes:
 # -- JSON ------------------------------------------------------------------------------
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object hook that refuses repeated keys."""
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        raise CaptureError("the JSON capture repeats a key")
-    return document
-
-
-def _no_constant(name: str) -> None:
-    """Refuse NaN and Infinity, which are not JSON."""
-    raise CaptureError(f"the JSON capture contains {name}, which is not JSON")
-
-
 def _json_headers(value: object) -> tuple[tuple[str, str], ...]:
     """Headers from an object (a list value repeats the name) or [name, value] pairs."""
     pairs: list[tuple[object, object]] = []
@@ -276,8 +265,8 @@ def _parse_json(data: bytes) -> Capture:
     try:
         document = json.loads(
             data.decode("utf-8-sig"),
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_no_constant,
+            object_pairs_hook=strict_json.reject_duplicate_keys,
+            parse_constant=strict_json.reject_constant,
         )
     except UnicodeDecodeError:
         raise CaptureError("the JSON capture is not UTF-8") from None
@@ -285,6 +274,8 @@ def _parse_json(data: bytes) -> Capture:
         raise CaptureError("the JSON capture is nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise CaptureError(f"the JSON capture is not valid JSON ({exc.msg})") from None
+    except ValueError as exc:  # a repeated key, NaN or Infinity
+        raise CaptureError(f"the JSON capture is not valid JSON ({exc})") from None
     if not isinstance(document, dict):
         raise CaptureError("the JSON capture is an object")
     method = _check_method(document.get("method", "POST"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -21,8 +20,9 @@ from typing import Any
 
 from .. import schemes
 from .._primitives.headers import Headers
-from ..errors import WebhookError
+from ..errors import ConfigurationError, WebhookError
 from ..scheme import HmacScheme, Scheme
+from ..scheme import place_body_fields as place_fields
 from ..scheme.asymmetric import AsymmetricScheme
 from ..url import PublicUrl
 from . import _capture
@@ -199,28 +199,10 @@ def incoming(args: argparse.Namespace) -> Incoming:
 
 def place_body_fields(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
     """Put ``body.*`` signature fields (Mailgun) into the JSON body, as the provider sends them."""
-    if "body" in headers:  # the scheme signed a body of its own making (Adyen's items)
-        return headers["body"].encode(), {k: v for k, v in headers.items() if k != "body"}
-    fields = {name: value for name, value in headers.items() if name.startswith("body.")}
-    if not fields:
-        return body, headers
     try:
-        document = json.loads(body)
-    except (ValueError, RecursionError):
-        document = None
-    if not isinstance(document, dict):
-        raise UsageError("this scheme signs fields of a JSON object body: give a JSON object")
-    for name, value in fields.items():
-        *parents, leaf = name.split(".")[1:]
-        node = document
-        for parent in parents:
-            child = node.setdefault(parent, {})
-            if not isinstance(child, dict):
-                raise UsageError(f"the body's {parent!r} field is not an object")
-            node = child
-        node[leaf] = value
-    rest = {name: value for name, value in headers.items() if name not in fields}
-    return json.dumps(document).encode(), rest
+        return place_fields(body, headers)
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def place_query_fields(

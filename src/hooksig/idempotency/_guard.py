@@ -1,17 +1,14 @@
 """
 The `Idempotency` guard and its leases: handle each delivery once, as far as a store can tell.
 
-The guard turns the store's lease protocol into a context manager.  Entering
-claims the key; leaving normally completes it; leaving with an exception
-releases it, so the provider's next redelivery runs the handler again.  When
-the store cannot be reached, the guard's ``fail_open`` decides between
-raising and running unguarded.
+One state machine, `_Flow`, decides what each store answer means; `Lease`
+makes the store calls blocking and `AsyncLease` awaits them.
 """
 
 from __future__ import annotations
 
 import logging
-from types import TracebackType
+from dataclasses import KW_ONLY, dataclass
 
 from hooksig.errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
 from hooksig.idempotency._keys import DeliveryLike, storage_key
@@ -23,6 +20,7 @@ _WEEK = 7 * 24 * 3600.0
 _log = logging.getLogger("hooksig.idempotency")
 
 
+@dataclass(frozen=True, slots=True, eq=False)
 class Idempotency:
     """
     Guard a webhook handler so that each delivery id is handled once.
@@ -33,18 +31,16 @@ class Idempotency:
         with guard.claim(delivery):
             handle(delivery)
 
-    Keys: a `hooksig.Delivery` (or anything with ``scheme`` and ``id``) is
-    stored as ``"{scheme}:{id}"``, so two providers never share a key; a
-    ``str`` is used as you give it.  An id longer than 200 UTF-8 bytes, or
-    holding control, surrogate or bidirectional-override characters, or one
-    that starts with ``sha256:``, is stored as ``sha256:`` plus its SHA-256
-    digest, never raw.
+    Keys: a `hooksig.Delivery` (anything with ``scheme`` and ``id``) is stored
+    as ``"{scheme}:{id}"``, a ``str`` as you give it; an id that is long or
+    unprintable is stored as its SHA-256 digest, never raw (:doc:`/idempotency`).
 
     Args:
         store: where claims live; any `Store`.
         lease: how long a claim protects a running handler, in seconds.  Size
-            it above your slowest handler, or call `Lease.renew`.  A worker
-            that dies holding a claim blocks redeliveries for at most this long.
+            it above your slowest handler plus the store's timeout, or call
+            `Lease.renew`.  A worker that dies holding a claim blocks
+            redeliveries for at most this long.
         retention: how long a completed delivery is remembered, in seconds.
             Size it above your provider's retry horizon.
         fail_open: when the store cannot be reached, run the handler anyway,
@@ -58,58 +54,22 @@ class Idempotency:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("_fail_open", "_lease", "_retention", "_store")
+    #: The store this guard claims in.
+    store: Store
+    _: KW_ONLY
+    #: The lease of each claim, in seconds.
+    lease: float = 60.0
+    #: How long a completed key is remembered, in seconds.
+    retention: float = _WEEK
+    #: Whether an unreachable store lets handlers run unguarded.
+    fail_open: bool = False
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        lease: float = 60.0,
-        retention: float = _WEEK,
-        fail_open: bool = False,
-    ) -> None:
-        if not isinstance(store, Store):
+    def __post_init__(self) -> None:
+        if not isinstance(self.store, Store):
             raise ConfigurationError("store must implement hooksig.idempotency.Store")
-        self._store = store
-        self._lease = check_seconds("lease", lease)
-        self._retention = check_seconds("retention", retention)
-        self._fail_open = bool(fail_open)
-
-    @property
-    def store(self) -> Store:
-        """
-        The store this guard claims in.
-
-        .. versionadded:: 0.1
-        """
-        return self._store
-
-    @property
-    def lease(self) -> float:
-        """
-        The lease of each claim, in seconds.
-
-        .. versionadded:: 0.1
-        """
-        return self._lease
-
-    @property
-    def retention(self) -> float:
-        """
-        How long a completed key is remembered, in seconds.
-
-        .. versionadded:: 0.1
-        """
-        return self._retention
-
-    @property
-    def fail_open(self) -> bool:
-        """
-        Whether an unreachable store lets handlers run unguarded.
-
-        .. versionadded:: 0.1
-        """
-        return self._fail_open
+        object.__setattr__(self, "lease", check_seconds("lease", self.lease))
+        object.__setattr__(self, "retention", check_seconds("retention", self.retention))
+        object.__setattr__(self, "fail_open", bool(self.fail_open))
 
     def claim(self, key: str | DeliveryLike) -> Lease:
         """
@@ -127,7 +87,9 @@ class Idempotency:
             hooksig.DuplicateDelivery: on entering, when the key is ``"done"``
                 or ``"in_progress"`` under another live lease.
             hooksig.StoreUnavailable: on entering or leaving, when the store
-                cannot be reached and ``fail_open`` is false.
+                cannot be reached or gives no answer within its own timeout
+                (entering and leaving make one store call each), and
+                ``fail_open`` is false.
 
         .. versionadded:: 0.1
         """
@@ -141,83 +103,22 @@ class Idempotency:
         """
         return AsyncLease(self, storage_key(key))
 
-    def __repr__(self) -> str:
-        return (
-            f"Idempotency({self._store!r}, lease={self._lease!r}, "
-            f"retention={self._retention!r}, fail_open={self._fail_open!r})"
-        )
+
+_NEW, _ENTERED, _HELD, _LEFT = range(4)  # a lease's life: built, claiming, held, left
 
 
-class _State:
+class _Flow:
     """
-    What one claim knows, and the decisions shared by the blocking and asyncio forms.
+    One claim's state machine: the shells call the store between its steps.
     """
 
-    __slots__ = ("entered", "guard", "key", "live", "token")
+    __slots__ = ("_guard", "_key", "_phase", "_token")
 
     def __init__(self, guard: Idempotency, key: str) -> None:
-        self.guard = guard
-        self.key = key
-        self.token: str | None = None
-        self.entered = False
-        self.live = False
-
-    def begin(self) -> None:
-        if self.entered:
-            raise RuntimeError("a claim can be entered only once")
-        self.entered = True
-
-    def claimed(self, result: Claim) -> None:
-        if result.token is None:
-            raise DuplicateDelivery(result.state, self.key)
-        self.token = result.token
-        self.live = True
-
-    def unreachable(self, error: StoreUnavailable, action: str) -> None:
-        if not self.guard.fail_open:
-            raise error
-        _log.warning("idempotency store unreachable on %s; running unguarded", action)
-
-    def leaving(self) -> str | None:
-        # The token to complete or release with; None when running unguarded.
-        self.live = False
-        return self.token
-
-    def renewal(self, lease: float | None) -> tuple[str, float] | None:
-        if not self.live:
-            raise RuntimeError("renew() works only inside the claim's with block")
-        seconds = self.guard.lease if lease is None else check_seconds("lease", lease)
-        return None if self.token is None else (self.token, seconds)
-
-    def lost(self, action: str) -> DuplicateDelivery:
-        # The lease ran out and another worker may now hold the key: its
-        # handler, not ours, owns the outcome, so answer "in progress".
-        _log.warning("idempotency lease on %s ran out before %s", self.key, action)
-        return DuplicateDelivery("in_progress", self.key)
-
-
-def _release_failed() -> None:
-    # Never hide the handler's exception; the lease runs out on its own.
-    _log.warning("idempotency store unreachable on release", exc_info=True)
-
-
-class Lease:
-    """
-    A claim on one key, held for the duration of a ``with`` block.
-
-    Leaving the block normally completes the key; leaving it with any
-    exception releases the key and lets the exception through.  If the lease
-    ran out before the block ended, completing is refused (another worker may
-    hold the key) and `hooksig.DuplicateDelivery` with state ``"in_progress"``
-    is raised.  A `Lease` can be entered once.
-
-    .. versionadded:: 0.1
-    """
-
-    __slots__ = ("_state",)
-
-    def __init__(self, guard: Idempotency, key: str) -> None:
-        self._state = _State(guard, key)
+        self._guard = guard
+        self._key = key
+        self._token: str | None = None
+        self._phase = _NEW
 
     @property
     def key(self) -> str:
@@ -226,7 +127,7 @@ class Lease:
 
         .. versionadded:: 0.1
         """
-        return self._state.key
+        return self._key
 
     @property
     def token(self) -> str | None:
@@ -236,44 +137,91 @@ class Lease:
 
         .. versionadded:: 0.1
         """
-        return self._state.token
+        return self._token
+
+    def _entering(self) -> None:
+        if self._phase != _NEW:
+            raise RuntimeError("a claim can be entered only once")
+        self._phase = _ENTERED
+
+    def _entered(self, answer: Claim | StoreUnavailable) -> None:
+        if isinstance(answer, StoreUnavailable):
+            self._unreachable(answer, "claim")
+        elif answer.state != "acquired":
+            raise DuplicateDelivery(answer.state, self._key)
+        else:
+            self._token = answer.token
+        self._phase = _HELD
+
+    def _leaving(self) -> str | None:
+        self._phase = _LEFT
+        return self._token  # None when the handler ran unguarded
+
+    def _left(self, failed: bool, answer: bool | StoreUnavailable) -> None:
+        if not failed:
+            self._confirmed(answer, "complete")
+        elif isinstance(answer, StoreUnavailable):
+            # Never hide the handler's exception; the lease runs out on its own.
+            _log.warning("idempotency store unreachable on release", exc_info=answer)
+
+    def _renewing(self, lease: float | None) -> tuple[str, float] | None:
+        if self._phase != _HELD:
+            raise RuntimeError("renew() works only inside the claim's with block")
+        seconds = self._guard.lease if lease is None else check_seconds("lease", lease)
+        return None if self._token is None else (self._token, seconds)
+
+    def _confirmed(self, answer: bool | StoreUnavailable, action: str) -> None:
+        # From complete() or renew(), False means the lease ran out: another
+        # worker may hold the key, and its handler owns the outcome.
+        if isinstance(answer, StoreUnavailable):
+            self._unreachable(answer, action)
+        elif not answer:
+            _log.warning("idempotency lease on %s ran out before its %s", self._key, action)
+            raise DuplicateDelivery("in_progress", self._key)
+
+    def _unreachable(self, error: StoreUnavailable, action: str) -> None:
+        if not self._guard.fail_open:
+            raise error
+        _log.warning("idempotency store unreachable on %s; running unguarded", action)
+
+
+class Lease(_Flow):
+    """
+    A claim on one key, held for the duration of a ``with`` block.
+
+    Leaving the block normally completes the key; leaving it with any
+    exception releases it and lets the exception through.  A lease that ran
+    out before the block ended cannot complete (another worker may hold the
+    key): `hooksig.DuplicateDelivery` (``"in_progress"``).  Enter it once.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ()
 
     def __enter__(self) -> Lease:
-        state = self._state
-        state.begin()
+        self._entering()
+        guard = self._guard
         try:
-            result = state.guard.store.claim(state.key, state.guard.lease)
+            answer: Claim | StoreUnavailable = guard.store.claim(self._key, guard.lease)
         except StoreUnavailable as error:
-            state.unreachable(error, "claim")
-            state.live = True
-            return self
-        state.claimed(result)
+            answer = error
+        self._entered(answer)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        state = self._state
-        token = state.leaving()
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        token = self._leaving()
         if token is None:
             return
-        store = state.guard.store
-        if exc_type is not None:
-            try:
-                store.release(state.key, token)
-            except StoreUnavailable:
-                _release_failed()
-            return
+        guard, failed = self._guard, exc_type is not None
         try:
-            completed = store.complete(state.key, token, state.guard.retention)
+            if failed:
+                answer: bool | StoreUnavailable = guard.store.release(self._key, token)
+            else:
+                answer = guard.store.complete(self._key, token, guard.retention)
         except StoreUnavailable as error:
-            state.unreachable(error, "complete")
-            return
-        if not completed:
-            raise state.lost("completing")
+            answer = error
+        self._left(failed, answer)
 
     def renew(self, lease: float | None = None) -> None:
         """
@@ -289,20 +237,17 @@ class Lease:
 
         .. versionadded:: 0.1
         """
-        state = self._state
-        target = state.renewal(lease)
-        if target is None:
+        renewal = self._renewing(lease)
+        if renewal is None:
             return
         try:
-            renewed = state.guard.store.renew(state.key, *target)
+            answer: bool | StoreUnavailable = self._guard.store.renew(self._key, *renewal)
         except StoreUnavailable as error:
-            state.unreachable(error, "renew")
-            return
-        if not renewed:
-            raise state.lost("renewing")
+            answer = error
+        self._confirmed(answer, "renew")
 
 
-class AsyncLease:
+class AsyncLease(_Flow):
     """
     Asyncio form of `Lease`, for ``async with``.
 
@@ -312,66 +257,31 @@ class AsyncLease:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("_state",)
-
-    def __init__(self, guard: Idempotency, key: str) -> None:
-        self._state = _State(guard, key)
-
-    @property
-    def key(self) -> str:
-        """
-        The storage key that was claimed.
-
-        .. versionadded:: 0.1
-        """
-        return self._state.key
-
-    @property
-    def token(self) -> str | None:
-        """
-        This claim's fencing token; ``None`` when ``fail_open`` let the handler
-        run without the store.
-
-        .. versionadded:: 0.1
-        """
-        return self._state.token
+    __slots__ = ()
 
     async def __aenter__(self) -> AsyncLease:
-        state = self._state
-        state.begin()
+        self._entering()
+        guard = self._guard
         try:
-            result = await state.guard.store.claim_async(state.key, state.guard.lease)
+            answer: Claim | StoreUnavailable = await guard.store.claim_async(self._key, guard.lease)
         except StoreUnavailable as error:
-            state.unreachable(error, "claim")
-            state.live = True
-            return self
-        state.claimed(result)
+            answer = error
+        self._entered(answer)
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        state = self._state
-        token = state.leaving()
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        token = self._leaving()
         if token is None:
             return
-        store = state.guard.store
-        if exc_type is not None:
-            try:
-                await store.release_async(state.key, token)
-            except StoreUnavailable:
-                _release_failed()
-            return
+        guard, failed = self._guard, exc_type is not None
         try:
-            completed = await store.complete_async(state.key, token, state.guard.retention)
+            if failed:
+                answer: bool | StoreUnavailable = await guard.store.release_async(self._key, token)
+            else:
+                answer = await guard.store.complete_async(self._key, token, guard.retention)
         except StoreUnavailable as error:
-            state.unreachable(error, "complete")
-            return
-        if not completed:
-            raise state.lost("completing")
+            answer = error
+        self._left(failed, answer)
 
     async def renew(self, lease: float | None = None) -> None:
         """
@@ -379,14 +289,12 @@ class AsyncLease:
 
         .. versionadded:: 0.1
         """
-        state = self._state
-        target = state.renewal(lease)
-        if target is None:
+        renewal = self._renewing(lease)
+        if renewal is None:
             return
+        store = self._guard.store
         try:
-            renewed = await state.guard.store.renew_async(state.key, *target)
+            answer: bool | StoreUnavailable = await store.renew_async(self._key, *renewal)
         except StoreUnavailable as error:
-            state.unreachable(error, "renew")
-            return
-        if not renewed:
-            raise state.lost("renewing")
+            answer = error
+        self._confirmed(answer, "renew")

@@ -10,6 +10,7 @@ else is replaced by ``sha256:`` and the SHA-256 of its UTF-8 bytes: a fixed
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Protocol
@@ -70,28 +71,47 @@ def storage_key(key: str | DeliveryLike) -> str:
             name is unusable.
         TypeError: ``key`` is neither a ``str`` nor a delivery.
     """
+    ident: str | None
     if isinstance(key, str):
-        if not key:
-            raise ConfigurationError("an idempotency key must not be empty")
-        return _bounded(key)
-    scheme = getattr(key, "scheme", None)
-    if not isinstance(scheme, str) or not hasattr(key, "id"):
-        raise TypeError("an idempotency key is a str or a delivery with .scheme and .id")
-    ident = key.id
-    if ident is None:
-        raise ConfigurationError(
-            f"the {scheme!r} scheme gave this delivery no id; "
-            "pass an idempotency key of your own, such as an id from the body"
-        )
-    if not isinstance(ident, str):
-        raise TypeError("a delivery id must be a str")
+        namespace, ident = "", key
+    else:
+        try:
+            scheme, ident = key.scheme, key.id
+        except AttributeError:
+            scheme = None
+        if not isinstance(scheme, str):
+            raise TypeError("an idempotency key is a str or a delivery with .scheme and .id")
+        if ident is None:
+            raise ConfigurationError(
+                f"the {scheme!r} scheme gave this delivery no id; "
+                "pass an idempotency key of your own, such as an id from the body"
+            )
+        if not isinstance(ident, str):
+            raise TypeError("a delivery id must be a str")
+        namespace = _namespace(scheme)
     if not ident:
         raise ConfigurationError("an idempotency key must not be empty")
-    # Scheme names come from configuration, not from the request; a ':' in one
-    # would let "a:b" + "c" and "a" + "b:c" share a key, so refuse it.
+    # Most ids are short printable ASCII: for those, str.isprintable() is
+    # exactly the rule of _UNPRINTABLE and the length in characters is the
+    # length in bytes, so C calls decide.
+    if (
+        len(ident) <= MAX_RAW_BYTES
+        and ident.isascii()
+        and ident.isprintable()
+        and not ident.startswith(HASH_PREFIX)
+    ):
+        return namespace + ident
+    return namespace + _bounded(ident)
+
+
+@functools.lru_cache(maxsize=256)
+def _namespace(scheme: str) -> str:
+    # Scheme names come from configuration, not from the request, so there
+    # are few and each is checked once.  A ':' in one would let "a:b" + "c"
+    # and "a" + "b:c" share a key, so refuse it.
     if not scheme or len(scheme) > _MAX_SCHEME_CHARS or ":" in scheme or not _is_printable(scheme):
         raise ConfigurationError("a scheme name used in an idempotency key is unusable")
-    return f"{scheme}:{_bounded(ident)}"
+    return scheme + ":"
 
 
 def _bounded(text: str) -> str:

@@ -113,6 +113,7 @@ def import_psycopg() -> tuple[Any, Any]:
     """
     try:
         import psycopg
+        import psycopg.conninfo
         import psycopg.sql
         import psycopg_pool
     except ImportError as error:

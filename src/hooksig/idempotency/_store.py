@@ -8,14 +8,27 @@ live lease can complete, release or renew it.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, TypeVar, runtime_checkable
 
-from hooksig.errors import ConfigurationError
+from hooksig.errors import ConfigurationError, StoreUnavailable
 
-__all__ = ["Claim", "ClaimState", "Store", "check_seconds", "new_token"]
+__all__ = [
+    "Claim",
+    "ClaimState",
+    "DirectAsync",
+    "Store",
+    "ThreadedAsync",
+    "check_seconds",
+    "in_thread",
+    "new_token",
+]
+
+_T = TypeVar("_T")
 
 ClaimState = Literal["acquired", "in_progress", "done"]
 """
@@ -69,7 +82,10 @@ class Store(Protocol):
 
     A lease or a retention period that has run out counts as absent.  Each
     method raises `hooksig.StoreUnavailable` when the backend cannot be
-    reached, and never changes anything it did not report.
+    reached or does not answer within the store's timeout; it never waits
+    longer.  An operation that timed out may or may not have taken effect on
+    the backend (the request may have reached it); every other answer is
+    exact.
 
     The ``*_async`` methods do the same from a coroutine.  A backend with no
     asyncio driver may run the blocking method in a thread.
@@ -199,3 +215,58 @@ def check_seconds(name: str, value: float) -> float:
     if not math.isfinite(seconds) or seconds <= 0:
         raise ConfigurationError(f"{name} must be a positive, finite number of seconds")
     return seconds
+
+
+class DirectAsync(Store):
+    """
+    Asyncio methods for a store that never waits on I/O: they call the blocking ones.
+    """
+
+    async def claim_async(self, key: str, lease: float) -> Claim:
+        return self.claim(key, lease)
+
+    async def complete_async(self, key: str, token: str, retention: float) -> bool:
+        return self.complete(key, token, retention)
+
+    async def release_async(self, key: str, token: str) -> bool:
+        return self.release(key, token)
+
+    async def renew_async(self, key: str, token: str, lease: float) -> bool:
+        return self.renew(key, token, lease)
+
+
+class ThreadedAsync(Store):
+    """
+    Asyncio methods that run the blocking ones in a worker thread, waiting at most ``_timeout``.
+    """
+
+    _timeout: float
+
+    async def claim_async(self, key: str, lease: float) -> Claim:
+        return await in_thread(self._timeout, self.claim, key, lease)
+
+    async def complete_async(self, key: str, token: str, retention: float) -> bool:
+        return await in_thread(self._timeout, self.complete, key, token, retention)
+
+    async def release_async(self, key: str, token: str) -> bool:
+        return await in_thread(self._timeout, self.release, key, token)
+
+    async def renew_async(self, key: str, token: str, lease: float) -> bool:
+        return await in_thread(self._timeout, self.renew, key, token, lease)
+
+
+async def in_thread(timeout: float, call: Callable[..., _T], *args: object) -> _T:
+    """
+    Run a blocking store call in the default executor, for at most ``timeout`` seconds.
+
+    The blocking call bounds itself; this bounds the wait for a free worker
+    thread too.  A call still queued at the deadline never runs.
+
+    Raises:
+        hooksig.StoreUnavailable: the call failed, or gave no answer in time.
+    """
+    future = asyncio.get_running_loop().run_in_executor(None, call, *args)
+    try:
+        return await asyncio.wait_for(future, timeout)
+    except asyncio.TimeoutError:
+        raise StoreUnavailable(f"the store gave no answer within {timeout:g} s") from None

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from hooksig.errors import ConfigurationError, StoreUnavailable
-from hooksig.idempotency._store import Claim, new_token
+from hooksig.idempotency._store import Claim, DirectAsync, new_token
 
 __all__ = ["MemoryStore"]
 
@@ -22,12 +22,14 @@ class _Entry(NamedTuple):
     expires_at: float
 
 
-class MemoryStore:
+class MemoryStore(DirectAsync):
     """
     An in-process `Store`: thread-safe, bounded and expiring.
 
     Claims live in this process only, so use it for tests, or for one
-    receiver process whose restarts may repeat a handler.  For several
+    receiver process whose restarts may repeat a handler.  Each operation
+    holds a lock for microseconds and never waits on I/O, so the asyncio
+    methods call the blocking ones directly.  For several
     processes, use `SQLiteStore` (one machine) or `RedisStore` /
     `PostgresStore` (many).
 
@@ -92,11 +94,6 @@ class MemoryStore:
         del self._entries[oldest_done]
 
     def claim(self, key: str, lease: float) -> Claim:
-        """
-        See `Store.claim`.
-
-        .. versionadded:: 0.1
-        """
         with self._lock:
             now = self._clock()
             entry = self._entries.get(key)
@@ -109,11 +106,6 @@ class MemoryStore:
             return Claim("acquired", token)
 
     def complete(self, key: str, token: str, retention: float) -> bool:
-        """
-        See `Store.complete`.
-
-        .. versionadded:: 0.1
-        """
         with self._lock:
             now = self._clock()
             entry = self._live(key, token, now)
@@ -124,11 +116,6 @@ class MemoryStore:
             return True
 
     def release(self, key: str, token: str) -> bool:
-        """
-        See `Store.release`.
-
-        .. versionadded:: 0.1
-        """
         with self._lock:
             entry = self._live(key, token, self._clock())
             if entry is None or entry.done:
@@ -137,11 +124,6 @@ class MemoryStore:
             return True
 
     def renew(self, key: str, token: str, lease: float) -> bool:
-        """
-        See `Store.renew`.
-
-        .. versionadded:: 0.1
-        """
         with self._lock:
             now = self._clock()
             entry = self._live(key, token, now)
@@ -149,38 +131,3 @@ class MemoryStore:
                 return False
             self._put(key, _Entry(False, token, now + lease))
             return True
-
-    # Each operation holds the lock for microseconds and never blocks on I/O,
-    # so the coroutines call straight through rather than paying for a thread.
-
-    async def claim_async(self, key: str, lease: float) -> Claim:
-        """
-        See `Store.claim_async`.
-
-        .. versionadded:: 0.1
-        """
-        return self.claim(key, lease)
-
-    async def complete_async(self, key: str, token: str, retention: float) -> bool:
-        """
-        See `Store.complete_async`.
-
-        .. versionadded:: 0.1
-        """
-        return self.complete(key, token, retention)
-
-    async def release_async(self, key: str, token: str) -> bool:
-        """
-        See `Store.release_async`.
-
-        .. versionadded:: 0.1
-        """
-        return self.release(key, token)
-
-    async def renew_async(self, key: str, token: str, lease: float) -> bool:
-        """
-        See `Store.renew_async`.
-
-        .. versionadded:: 0.1
-        """
-        return self.renew(key, token, lease)

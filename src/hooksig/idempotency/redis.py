@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from hooksig.errors import ConfigurationError, ExtraNotInstalled, StoreUnavailable
-from hooksig.idempotency._store import Claim, check_seconds, new_token
+from hooksig.idempotency._store import Claim, Store, check_seconds, in_thread, new_token
 
 if TYPE_CHECKING:
     from redis import Redis as SyncRedis
@@ -88,18 +88,29 @@ class _Scripts:
         self.renew = client.register_script(_RENEW)
 
 
-class RedisStore:
+class RedisStore(Store):
     """
     A `Store` in Redis: one atomic Lua script per operation, on the server's clock.
 
     Pass a URL, and the store makes its own clients (a blocking one, and an
-    asyncio one per event loop) with ``timeout`` on connecting and reading,
-    and one retry, so that a connection broken by a server restart is
-    replaced; `close` and, before each event loop ends, `aclose` close
-    them.  Or pass a client you built, which stays yours to close: a
+    asyncio one per event loop) with ``timeout`` on connecting and on every
+    reply, so that each operation raises `hooksig.StoreUnavailable` within
+    ``timeout`` when the server stalls; a connection that timed out is
+    closed, never read again.  A connection found broken (the server
+    restarted) is replaced and the operation tried once more, at once; a
+    timeout is never retried.  `close` and, before each event loop ends,
+    `aclose` close the clients.
+
+    Or pass a client you built, which stays yours to close: a
     ``redis.Redis`` serves both the blocking and the async methods (the
-    latter in a worker thread), while a ``redis.asyncio.Redis`` serves only
-    the async ones.
+    latter in a worker thread, waited for at most ``timeout``), while a
+    ``redis.asyncio.Redis`` serves only the async ones.  The store uses such
+    a client as you built it, so give it ``socket_timeout`` and
+    ``socket_connect_timeout``: without them an operation on a stalled
+    server waits forever.  Its retry policy multiplies the wait (redis-py
+    retries three times by default, with a backoff); pass
+    ``retry=Retry(NoBackoff(), 1, supported_errors=(ConnectionError,))`` to
+    bound each operation as the store's own clients are.
 
     Leases and retention are Redis expiries: memory is reclaimed by Redis
     itself.  A claim is as durable as your Redis: without persistence, a
@@ -109,7 +120,8 @@ class RedisStore:
     Args:
         url_or_client: ``redis://`` or ``rediss://`` URL, or a client.
         prefix: prepended to every key, to share a database with other data.
-        timeout: seconds to wait for a connection or a reply (URL only).
+        timeout: seconds to wait for a connection or a reply (a client you
+            pass keeps its own settings).
 
     Raises:
         hooksig.ExtraNotInstalled: the ``redis`` package is missing.
@@ -152,10 +164,15 @@ class RedisStore:
 
     def _options(self, redis: Any, *, asyncio_client: bool = False) -> dict[str, Any]:
         package = redis.asyncio if asyncio_client else redis
+        # Retry a broken connection once, at once; never a timeout, which
+        # would double the wait on a stalled server.
+        retry = package.retry.Retry(
+            redis.backoff.NoBackoff(), 1, supported_errors=(redis.ConnectionError,)
+        )
         return {
             "socket_timeout": self._timeout,
             "socket_connect_timeout": self._timeout,
-            "retry": package.retry.Retry(redis.backoff.ExponentialBackoff(cap=0.5, base=0.05), 1),
+            "retry": retry,
         }
 
     @contextmanager
@@ -206,91 +223,51 @@ class RedisStore:
             await client.aclose()
 
     def claim(self, key: str, lease: float) -> Claim:
-        """
-        See `Store.claim`.
-
-        .. versionadded:: 0.1
-        """
         token = new_token()
         with self._errors():
             answer = self._scripts().claim(keys=[self._key(key)], args=[token, _ms(lease)])
         return Claim("acquired", token) if answer == 1 else _STATES[int(answer)]
 
     def complete(self, key: str, token: str, retention: float) -> bool:
-        """
-        See `Store.complete`.
-
-        .. versionadded:: 0.1
-        """
         with self._errors():
             return bool(
                 self._scripts().complete(keys=[self._key(key)], args=[token, _ms(retention)])
             )
 
     def release(self, key: str, token: str) -> bool:
-        """
-        See `Store.release`.
-
-        .. versionadded:: 0.1
-        """
         with self._errors():
             return bool(self._scripts().release(keys=[self._key(key)], args=[token]))
 
     def renew(self, key: str, token: str, lease: float) -> bool:
-        """
-        See `Store.renew`.
-
-        .. versionadded:: 0.1
-        """
         with self._errors():
             return bool(self._scripts().renew(keys=[self._key(key)], args=[token, _ms(lease)]))
 
     async def claim_async(self, key: str, lease: float) -> Claim:
-        """
-        See `Store.claim_async`.
-
-        .. versionadded:: 0.1
-        """
         scripts = self._async_scripts()
         if scripts is None:
-            return await asyncio.to_thread(self.claim, key, lease)
+            return await in_thread(self._timeout, self.claim, key, lease)
         token = new_token()
         with self._errors():
             answer = await scripts.claim(keys=[self._key(key)], args=[token, _ms(lease)])
         return Claim("acquired", token) if answer == 1 else _STATES[int(answer)]
 
     async def complete_async(self, key: str, token: str, retention: float) -> bool:
-        """
-        See `Store.complete_async`.
-
-        .. versionadded:: 0.1
-        """
         scripts = self._async_scripts()
         if scripts is None:
-            return await asyncio.to_thread(self.complete, key, token, retention)
+            return await in_thread(self._timeout, self.complete, key, token, retention)
         with self._errors():
             return bool(await scripts.complete(keys=[self._key(key)], args=[token, _ms(retention)]))
 
     async def release_async(self, key: str, token: str) -> bool:
-        """
-        See `Store.release_async`.
-
-        .. versionadded:: 0.1
-        """
         scripts = self._async_scripts()
         if scripts is None:
-            return await asyncio.to_thread(self.release, key, token)
+            return await in_thread(self._timeout, self.release, key, token)
         with self._errors():
             return bool(await scripts.release(keys=[self._key(key)], args=[token]))
 
     async def renew_async(self, key: str, token: str, lease: float) -> bool:
-        """
-        See `Store.renew_async`.
-
-        .. versionadded:: 0.1
-        """
         scripts = self._async_scripts()
         if scripts is None:
-            return await asyncio.to_thread(self.renew, key, token, lease)
+            return await in_thread(self._timeout, self.renew, key, token, lease)
         with self._errors():
             return bool(await scripts.renew(keys=[self._key(key)], args=[token, _ms(lease)]))

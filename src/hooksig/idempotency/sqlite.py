@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import os
 import sqlite3
 import threading
@@ -14,22 +14,26 @@ from contextlib import contextmanager
 
 from hooksig.errors import ConfigurationError, StoreUnavailable
 from hooksig.idempotency import _sqlite_conn
-from hooksig.idempotency._store import Claim, check_seconds, new_token
+from hooksig.idempotency._store import Claim, ThreadedAsync, check_seconds, new_token
 
 __all__ = ["SQLiteStore"]
 
 
-class SQLiteStore:
+class SQLiteStore(ThreadedAsync):
     """
     A `Store` in an SQLite file: standard library only, safe across processes.
 
     Every process and thread that opens the same ``path`` shares its claims.
     The file runs in WAL mode, so readers never wait for the writer; each
     write is one statement that takes the write lock up front, like
-    ``BEGIN IMMEDIATE``; and a busy writer is waited for up to ``timeout``
-    seconds before `hooksig.StoreUnavailable` is raised.  Expired rows are
-    taken over by the next claim of their key and swept out every
-    ``cleanup_interval`` seconds, or when you call `purge_expired`.
+    ``BEGIN IMMEDIATE``; and a busy writer (another process holding the
+    lock, even one that is stopped) is waited for up to ``timeout`` seconds
+    before `hooksig.StoreUnavailable` is raised.  Each operation waits for
+    the lock once, so it answers within ``timeout``; the asyncio methods run
+    the blocking ones in a worker thread and also stop waiting after
+    ``timeout``.  Expired rows are taken over by the next claim of their key
+    and swept out every ``cleanup_interval`` seconds, by a claim that finds
+    the lock free, or when you call `purge_expired`.
 
     The file must be on a local disk: SQLite's locks are not reliable over a
     network file system.  For several machines, use `RedisStore` or
@@ -41,7 +45,7 @@ class SQLiteStore:
 
     Args:
         path: the database file; created if missing, with the table in it.
-        timeout: how long to wait for another writer, in seconds.
+        timeout: how long an operation waits for another writer, in seconds.
         clock: seconds since the epoch.
         cleanup_interval: seconds between sweeps of expired rows.
 
@@ -58,7 +62,7 @@ class SQLiteStore:
         self,
         path: str | os.PathLike[str],
         *,
-        timeout: float = 30.0,
+        timeout: float = 5.0,
         clock: Callable[[], float] = time.time,
         cleanup_interval: float = 300.0,
     ) -> None:
@@ -121,45 +125,41 @@ class SQLiteStore:
 
         .. versionadded:: 0.1
         """
-        return self._purge(max_batches=10_000)
-
-    def _purge(self, max_batches: int) -> int:
-        deleted = 0
         with self._errors():
-            conn = self._connections.get()
-            for _ in range(max_batches):
-                now = self._clock()
-                # The scan is a read, which WAL lets run beside the writer; only
-                # the short delete below takes the write lock.
-                keys = [
-                    row[0] for row in conn.execute(_sqlite_conn.EXPIRED, (now, _sqlite_conn.BATCH))
-                ]
-                if keys:
-                    with _sqlite_conn.immediate(conn):
-                        pairs = [(key, now) for key in keys]
-                        deleted += conn.executemany(_sqlite_conn.PURGE, pairs).rowcount
-                if len(keys) < _sqlite_conn.BATCH:
-                    break
+            return self._purge(self._connections.get(), max_batches=10_000)
+
+    def _purge(self, conn: sqlite3.Connection, max_batches: int) -> int:
+        deleted = 0
+        for _ in range(max_batches):
+            now = self._clock()
+            # The scan is a read, which WAL lets run beside the writer; only
+            # the short delete below takes the write lock.
+            keys = [row[0] for row in conn.execute(_sqlite_conn.EXPIRED, (now, _sqlite_conn.BATCH))]
+            if keys:
+                with _sqlite_conn.immediate(conn):
+                    pairs = [(key, now) for key in keys]
+                    deleted += conn.executemany(_sqlite_conn.PURGE, pairs).rowcount
+            if len(keys) < _sqlite_conn.BATCH:
+                break
         return deleted
 
-    def _maybe_purge(self, now: float) -> None:
+    def _maybe_purge(self, conn: sqlite3.Connection, now: float) -> None:
         with self._lock:
             if now < self._next_cleanup:
                 return
             self._next_cleanup = now + self._cleanup_interval
-        self._purge(max_batches=10)
+        # The sweep rides on a claim and must not make it wait: it takes the
+        # write lock only if it is free, and otherwise leaves the rows to the
+        # next interval.  A fault it meets is the claim's to report.
+        with contextlib.suppress(sqlite3.OperationalError), _sqlite_conn.not_waiting(conn):
+            self._purge(conn, max_batches=10)
 
     def claim(self, key: str, lease: float) -> Claim:
-        """
-        See `Store.claim`.
-
-        .. versionadded:: 0.1
-        """
         now = self._clock()
-        self._maybe_purge(now)
         token = new_token()
         with self._errors():
             conn = self._connections.get()
+            self._maybe_purge(conn, now)
             # One statement: inserts, or takes over an expired row, or changes
             # nothing when a live row holds the key.
             if conn.execute(_sqlite_conn.CLAIM, (key, token, now + lease, now)).rowcount == 1:
@@ -170,11 +170,6 @@ class SQLiteStore:
         return Claim("done" if row is not None and row[0] else "in_progress")
 
     def complete(self, key: str, token: str, retention: float) -> bool:
-        """
-        See `Store.complete`.
-
-        .. versionadded:: 0.1
-        """
         now = self._clock()
         with self._errors():
             cursor = self._connections.get().execute(
@@ -183,11 +178,6 @@ class SQLiteStore:
             return cursor.rowcount == 1
 
     def release(self, key: str, token: str) -> bool:
-        """
-        See `Store.release`.
-
-        .. versionadded:: 0.1
-        """
         with self._errors():
             cursor = self._connections.get().execute(
                 _sqlite_conn.RELEASE, (key, token, self._clock())
@@ -195,49 +185,9 @@ class SQLiteStore:
             return cursor.rowcount == 1
 
     def renew(self, key: str, token: str, lease: float) -> bool:
-        """
-        See `Store.renew`.
-
-        .. versionadded:: 0.1
-        """
         now = self._clock()
         with self._errors():
             cursor = self._connections.get().execute(
                 _sqlite_conn.RENEW, (now + lease, key, token, now)
             )
             return cursor.rowcount == 1
-
-    # sqlite3 blocks, so the coroutines run each call in a worker thread;
-    # every thread gets its own connection.
-
-    async def claim_async(self, key: str, lease: float) -> Claim:
-        """
-        See `Store.claim_async`.
-
-        .. versionadded:: 0.1
-        """
-        return await asyncio.to_thread(self.claim, key, lease)
-
-    async def complete_async(self, key: str, token: str, retention: float) -> bool:
-        """
-        See `Store.complete_async`.
-
-        .. versionadded:: 0.1
-        """
-        return await asyncio.to_thread(self.complete, key, token, retention)
-
-    async def release_async(self, key: str, token: str) -> bool:
-        """
-        See `Store.release_async`.
-
-        .. versionadded:: 0.1
-        """
-        return await asyncio.to_thread(self.release, key, token)
-
-    async def renew_async(self, key: str, token: str, lease: float) -> bool:
-        """
-        See `Store.renew_async`.
-
-        .. versionadded:: 0.1
-        """
-        return await asyncio.to_thread(self.renew, key, token, lease)

@@ -1,12 +1,15 @@
 """
 One webhook endpoint: its options, and the request steps every adapter runs, in order.
 
-Method, body limit, challenge, verification, handshake, claim, handler,
-settlement: an adapter reads the request, calls these steps, and sends back
-what they return.  Each step that ends a request reports it (:mod:`._events`).
+Method, admission, body limit, challenge, verification, handshake, claim,
+handler, settlement, journal: an adapter reads the request, calls these
+steps, and sends back what they return.  Each step that ends a request
+reports it (:mod:`._events`).
 
-The five options (``idempotency``, ``outcomes``, ``key``, ``read_timeout``,
-``on_outcome``) mean the same in every adapter.  Left :data:`UNSET`, an
+The options (``idempotency``, ``outcomes``, ``key``, ``read_timeout``,
+``on_outcome``, and around the delivery ``allowlist``, ``https_only``,
+``proxies``, ``rate_limit``, ``journal``: :mod:`._around`) mean the same in
+every adapter.  Left :data:`UNSET`, an
 option takes the app-wide setting where the adapter has one (Flask's config,
 Django's ``HOOKSIG``, a middleware's own arguments), else its default;
 ``None`` turns it off (no guard, no timeout, no hook, the default table).
@@ -24,10 +27,19 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from .._primitives.headers import HeadersInput
 from ..delivery import Delivery
-from ..errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
+from ..errors import (
+    ConfigurationError,
+    DuplicateDelivery,
+    RateLimited,
+    RequestRefused,
+    StoreUnavailable,
+)
+from ..gate import Allowlist, Gate, Limiter, Permit, ProxyChain
 from ..idempotency import AsyncLease, Idempotency, Lease
+from ..journal import Journal
 from ..verifier import Verifier
-from ._events import OnOutcome, emit
+from ._around import AROUND, check_around, gate_of, redactions
+from ._events import OnOutcome, emit, log
 from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, outcome_of
 
 if TYPE_CHECKING:
@@ -53,7 +65,7 @@ DEFAULT_TIMEOUT = 10.0
 _CHALLENGE_METHODS = frozenset({"GET", "OPTIONS"})
 
 #: The options every adapter takes, by name.
-OPTIONS = ("idempotency", "outcomes", "key", "read_timeout", "on_outcome")
+OPTIONS = ("idempotency", "outcomes", "key", "read_timeout", "on_outcome", *AROUND)
 
 
 class Unset(enum.Enum):
@@ -73,10 +85,29 @@ class _ServerError(Exception):
     """Leaves a lease as an exception would: the handler answered 5xx."""
 
 
+class HandlerAnswered(Exception):
+    """The journal's error of a handler that answered 5xx (or nothing) without raising."""
+
+    def __init__(self, status: int | None) -> None:
+        super().__init__("no answer" if status is None else f"status {status}")
+
+
+#: The permit of a request no gate counts.
+_UNCOUNTED = Permit()
+
+
+def _journal_failed() -> None:
+    # The answer is given and the claim settled: a journal that cannot be
+    # reached loses this record, not the delivery (the provider has it).
+    log.error("webhook journal unreachable: this delivery was not journaled", exc_info=True)
+
+
 def _check(name: str, value: object, label: str) -> object:
     # One rule per option; *label* names where the value came from.
     if value is None:
         return None
+    if name in AROUND:
+        return check_around(name, value, label)
     if name == "idempotency" and not isinstance(value, Idempotency):
         hint = " (None, not False, runs the handler unguarded)" if value is False else ""
         raise ConfigurationError(f"{label} must be a hooksig.idempotency.Idempotency or None{hint}")
@@ -138,6 +169,19 @@ class Endpoint:
             waits as long as the server lets it.  The default is 10.
         on_outcome: called with an :class:`~hooksig.integrations.Event` for
             every answered request; ``None`` for none.
+        allowlist: the addresses requests may come from
+            (:class:`~hooksig.gate.Allowlist`); others are answered 403
+            before the body is read.  ``None`` admits any.
+        https_only: answer 403 to a request that did not come over HTTPS
+            (or through a trusted proxy that says it did).
+        proxies: the proxies you run (:class:`~hooksig.gate.ProxyChain`),
+            whose forwarding headers give the client address and scheme;
+            ``None`` reads the socket only.
+        rate_limit: a :class:`~hooksig.gate.RateLimit` or
+            :class:`~hooksig.gate.RedisRateLimit`; over it, 429 with
+            ``Retry-After`` before the body is read.
+        journal: a :class:`~hooksig.journal.Journal` that keeps each verified
+            delivery with the handler's outcome (a dead letter on failure).
 
     Every option left :data:`UNSET` takes the setting of the middleware the
     endpoint is a route of, else its default.
@@ -150,7 +194,9 @@ class Endpoint:
 
     __slots__ = (
         "_given",
+        "gate",
         "idempotency",
+        "journal",
         "key",
         "on_outcome",
         "outcomes",
@@ -164,6 +210,8 @@ class Endpoint:
     key: Callable[[Delivery], str] | None
     read_timeout: float | None
     on_outcome: OnOutcome | None
+    gate: Gate | None
+    journal: Journal | None
 
     def __init__(
         self,
@@ -174,6 +222,11 @@ class Endpoint:
         key: Callable[[Delivery], str] | Unset | None = UNSET,
         read_timeout: float | Unset | None = UNSET,
         on_outcome: OnOutcome | Unset | None = UNSET,
+        allowlist: Allowlist | Unset | None = UNSET,
+        https_only: bool | Unset | None = UNSET,
+        proxies: ProxyChain | Unset | None = UNSET,
+        rate_limit: Limiter | Unset | None = UNSET,
+        journal: Journal | Unset | None = UNSET,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise ConfigurationError("verifier must be a hooksig.Verifier")
@@ -183,6 +236,11 @@ class Endpoint:
             "key": key,
             "read_timeout": read_timeout,
             "on_outcome": on_outcome,
+            "allowlist": allowlist,
+            "https_only": https_only,
+            "proxies": proxies,
+            "rate_limit": rate_limit,
+            "journal": journal,
         }
         self._given = {n: _check(n, v, n) for n, v in given.items() if v is not UNSET}
         self.verifier = verifier
@@ -192,6 +250,8 @@ class Endpoint:
         self.key = self._given.get("key")  # type: ignore[assignment]
         self.read_timeout = self._given.get("read_timeout", DEFAULT_TIMEOUT)  # type: ignore[assignment]
         self.on_outcome = self._given.get("on_outcome")  # type: ignore[assignment]
+        self.gate = gate_of(self._given)
+        self.journal = self._given.get("journal")  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         options = "".join(f", {name}={value!r}" for name, value in self._given.items())
@@ -237,16 +297,21 @@ class Endpoint:
         status: int,
         delivery: Delivery | None = None,
         header: str | None = None,
+        client: str | None = None,
     ) -> None:
         """
         Log the outcome of one request and call the ``on_outcome`` hook.
 
-        *started* is the request's ``time.perf_counter()`` at arrival.
+        *started* is the request's ``time.perf_counter()`` at arrival;
+        *client* the address a refusal before the body was about.
 
         .. versionadded:: 0.1
         """
         at = time.perf_counter() if started is None else started
-        emit(self.on_outcome, route, self.scheme, delivery, outcome, reason, status, at, header)
+        emit(
+            self.on_outcome, route, self.scheme, delivery, outcome, reason, status, at, header,
+            client,
+        )  # fmt: skip
 
     def method(self, method: str, *, route: str, started: float | None = None) -> Answer | None:
         """
@@ -338,10 +403,83 @@ class Endpoint:
         .. versionadded:: 0.1
         """
         outcome, reason = outcome_of(error)
-        answer = self.outcomes.answer(outcome)
+        wait = error.retry_after if isinstance(error, RateLimited) else None
+        answer = self.outcomes.answer(outcome, retry_after=wait)
         header = getattr(error, "header", None)
-        self.report(route, started, outcome, reason, answer.status, delivery, header)
+        client = error.client if isinstance(error, RequestRefused) else None
+        self.report(route, started, outcome, reason, answer.status, delivery, header, client)
         return answer
+
+    def admit(
+        self, peer: str | None, scheme: str, headers: Any, *, route: str, started: float | None
+    ) -> Permit | Answer:
+        """
+        Run the gate before the body is read: the request's permit, or the answer refusing it.
+
+        *peer* is the socket's peer address, *scheme* the connection's
+        (``"http"``/``"https"``), *headers* the request headers (a mapping or
+        the raw pairs).  Release the permit once the answer is sent.
+
+        .. versionadded:: 0.1
+        """
+        gate = self.gate
+        if gate is None:
+            return _UNCOUNTED
+        try:
+            return gate.admit(peer, scheme, headers)
+        except (RequestRefused, StoreUnavailable) as error:
+            return self.refuse(error, route=route, started=started)
+
+    async def admit_async(
+        self, peer: str | None, scheme: str, headers: Any, *, route: str, started: float | None
+    ) -> Permit | Answer:
+        """
+        Asyncio form of :meth:`admit`.
+
+        .. versionadded:: 0.1
+        """
+        gate = self.gate
+        if gate is None:
+            return _UNCOUNTED
+        try:
+            return await gate.admit_async(peer, scheme, headers)
+        except (RequestRefused, StoreUnavailable) as error:
+            return self.refuse(error, route=route, started=started)
+
+    def _entry(
+        self, delivery: Delivery, status: int | None, error: BaseException | None
+    ) -> dict[str, Any]:
+        # What the journal keeps of one handler run: its outcome and the failure.
+        failed = error is not None or status is None or status >= 500
+        if failed and error is None:
+            error = HandlerAnswered(status)
+        return {
+            "outcome": "failed" if failed else "handled",
+            "key": None if self.key is None else self.key(delivery),
+            "error": error if failed else None,
+            "scheme": self.verifier.scheme,
+            "redact": redactions(self.verifier, delivery) if failed else (),
+        }
+
+    def _journal(self, delivery: Delivery, status: int | None, error: BaseException | None) -> None:
+        journal = self.journal
+        if journal is None:
+            return
+        try:
+            journal.record(delivery, **self._entry(delivery, status, error))
+        except StoreUnavailable:
+            _journal_failed()
+
+    async def _journal_async(
+        self, delivery: Delivery, status: int | None, error: BaseException | None
+    ) -> None:
+        journal = self.journal
+        if journal is None:
+            return
+        try:
+            await journal.record_async(delivery, **self._entry(delivery, status, error))
+        except StoreUnavailable:
+            _journal_failed()
 
     def handshake(
         self, delivery: Delivery, *, route: str, started: float | None = None
@@ -469,6 +607,7 @@ class Endpoint:
                 lease.__exit__(*self._exit(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
+        self._journal(delivery, status, error)
         self._settled(route, started, delivery, status, error, unsettled)
 
     async def settle_async(
@@ -492,6 +631,7 @@ class Endpoint:
                 await lease.__aexit__(*self._exit(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
+        await self._journal_async(delivery, status, error)
         self._settled(route, started, delivery, status, error, unsettled)
 
     def run(
@@ -538,7 +678,7 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        if self.idempotency is None:  # nothing to claim or settle: no await spent on it
+        if self.idempotency is None and self.journal is None:  # no await spent on either
             try:
                 result = await call()
             except BaseException as error:
@@ -546,7 +686,11 @@ class Endpoint:
                 raise
             self._settled(route, started, delivery, status(result), None, None)
             return result
-        lease = await self.claim_async(delivery, route=route, started=started)
+        lease = (
+            None
+            if self.idempotency is None
+            else await self.claim_async(delivery, route=route, started=started)
+        )
         if isinstance(lease, Answer):
             return lease
         try:

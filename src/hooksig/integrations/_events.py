@@ -54,7 +54,8 @@ class Event:
             :class:`~hooksig.integrations.Outcomes`: ``"invalid"``,
             ``"too_large"``, ``"duplicate"``, ``"in_progress"``,
             ``"unavailable"``, ``"bad_request"``, ``"length_required"``,
-            ``"timeout"``, ``"method_not_allowed"``.
+            ``"timeout"``, ``"method_not_allowed"``, and before the body is
+            read ``"not_allowed"``, ``"insecure"``, ``"rate_limited"``.
         reason: a stable code saying why (``"no_match"``, ``"too_old"``,
             ``"done"``, ``"store_unavailable"``, ``"server_error"``...); for
             ``"accepted"``, ``None``, or why the claim could not be completed.
@@ -100,6 +101,7 @@ def emit(
     status: int,
     started: float,
     header: str | None = None,
+    client: str | None = None,
 ) -> None:
     """
     Log one request's outcome and call *hook* with its :class:`Event`.
@@ -135,6 +137,7 @@ def emit(
                 "hooksig_outcome": outcome,
                 "hooksig_reason": reason,
                 "hooksig_header": header,
+                "hooksig_client": client,
                 "hooksig_status": status,
                 "hooksig_duration": event.duration,
             },

@@ -14,8 +14,11 @@ from typing import NamedTuple
 from ..errors import (
     ConfigurationError,
     DuplicateDelivery,
+    InsecureTransport,
     KeyUnavailable,
     PayloadTooLarge,
+    RateLimited,
+    RequestRefused,
     StoreUnavailable,
     VerificationError,
 )
@@ -35,10 +38,16 @@ _TEXT: dict[str, bytes] = {
     "timeout": b"request timeout",
     "method_not_allowed": b"method not allowed",
     "head": b"",
+    "not_allowed": b"forbidden",
+    "insecure": b"forbidden",
+    "rate_limited": b"too many requests, retry later",
 }
 _RETRY = frozenset({"in_progress", "unavailable"})
 # After these the rest of the body is unread: the connection must not be reused.
-_CLOSE = frozenset({"too_large", "timeout", "bad_request", "length_required"})
+_CLOSE = frozenset(
+    {"too_large", "timeout", "bad_request", "length_required", "not_allowed", "insecure",
+     "rate_limited"}
+)  # fmt: skip
 
 
 class Answer(NamedTuple):
@@ -82,6 +91,12 @@ class Outcomes:
         method_not_allowed: any method but ``POST`` and ``HEAD`` (and the
             ``GET`` or ``OPTIONS`` of a configured endpoint challenge).
         head: ``HEAD``, which some providers send to check that the URL exists.
+        not_allowed: the client address is outside the endpoint's allowlist
+            (``allowlist=``); answered before the body is read.
+        insecure: the request did not come over HTTPS (``https_only=True``).
+        rate_limited: over the endpoint's rate or in-flight limit
+            (``rate_limit=``), with ``Retry-After`` from the limiter: the
+            provider retries then.
         retry_after: seconds sent in ``Retry-After`` with *in_progress* and
             *unavailable*; ``None`` sends none.
 
@@ -101,6 +116,9 @@ class Outcomes:
     timeout: int = 408
     method_not_allowed: int = 405
     head: int = 200
+    not_allowed: int = 403
+    insecure: int = 403
+    rate_limited: int = 429
     retry_after: int | None = 30
 
     def __post_init__(self) -> None:
@@ -112,15 +130,20 @@ class Outcomes:
             elif type(value) is not int or not 100 <= value <= 599:
                 raise ConfigurationError(f"{item.name} must be an HTTP status code")
 
-    def answer(self, outcome: str) -> Answer:
+    def answer(self, outcome: str, *, retry_after: int | None = None) -> Answer:
         """
         Return the :class:`Answer` for *outcome* (a field name of this table).
+
+        *retry_after* is the ``Retry-After`` of a *rate_limited* answer: the
+        seconds the limiter asks for.
 
         .. versionadded:: 0.1
         """
         headers = [("Content-Type", "text/plain; charset=utf-8")]
         if outcome in _RETRY and self.retry_after is not None:
             headers.append(("Retry-After", str(self.retry_after)))
+        elif retry_after is not None:
+            headers.append(("Retry-After", str(retry_after)))
         if outcome == "method_not_allowed":
             headers.append(("Allow", "POST, HEAD"))
         return Answer(getattr(self, outcome), _TEXT[outcome], tuple(headers), outcome in _CLOSE)
@@ -136,20 +159,33 @@ def outcome_of(error: BaseException) -> tuple[str, str]:
     Raises:
         TypeError: *error* is not one the outcome table answers.
     """
-    if isinstance(error, KeyUnavailable):
-        return "unavailable", error.reason  # authenticity unknown yet: the retry decides
+    if isinstance(error, (KeyUnavailable, StoreUnavailable)):
+        # A key that cannot be fetched leaves authenticity unknown: the retry decides.
+        reason = error.reason if isinstance(error, KeyUnavailable) else "store_unavailable"
+        return "unavailable", reason
     if isinstance(error, VerificationError):
         return "invalid", error.reason
     if isinstance(error, PayloadTooLarge):
         return "too_large", "body_too_large"
     if isinstance(error, DuplicateDelivery):
         return ("duplicate" if error.state == "done" else "in_progress"), error.state
-    if isinstance(error, StoreUnavailable):
-        return "unavailable", "store_unavailable"
     if isinstance(error, Refused):
         return error.outcome, error.reason
+    if isinstance(error, RequestRefused):
+        return _REFUSED.get(type(error), "not_allowed"), error.reason
     raise TypeError(f"no outcome for {type(error).__name__}")
 
 
+# Refusals before the body is read, by type (SourceNotAllowed: "not_allowed").
+_REFUSED = {RateLimited: "rate_limited", InsecureTransport: "insecure"}
+
+
 #: The errors :meth:`Endpoint.refuse` answers; anything else is a bug and propagates.
-ANSWERED = (VerificationError, PayloadTooLarge, DuplicateDelivery, StoreUnavailable, Refused)
+ANSWERED = (
+    VerificationError,
+    PayloadTooLarge,
+    DuplicateDelivery,
+    StoreUnavailable,
+    Refused,
+    RequestRefused,
+)

@@ -25,8 +25,11 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from ..delivery import Delivery
+from ..gate import Allowlist, Limiter, Permit, ProxyChain
 from ..idempotency import Idempotency
+from ..journal import Journal
 from ..verifier import Verifier
+from ._around import scope_origin
 from ._endpoint import UNSET, Endpoint, RoutesOverride, Unset, routes_table
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
@@ -78,13 +81,14 @@ def _status(status: int | None) -> int | None:
 
 async def receive_delivery(
     endpoint: Endpoint, route: str, started: float, scope: Scope, receive: Receive
-) -> tuple[Delivery, bytes] | Answer:
+) -> tuple[Delivery, bytes, Permit] | Answer:
     """
-    Take one ASGI request up to a new delivery: method, body, challenge,
+    Take one ASGI request up to a new delivery: method, gate, body, challenge,
     verification (a key fetch awaited), handshake.
 
-    Returns the verified delivery and its body, or the answer that ends the
-    request here (already reported).
+    Returns the verified delivery, its body and the gate's permit (release
+    it once the answer is sent), or the answer that ends the request here
+    (already reported, its permit released).
 
     .. versionadded:: 0.1
     """
@@ -92,6 +96,9 @@ async def receive_delivery(
     early = endpoint.method(method, route=route, started=started)
     if early is not None:
         return early
+    permit = await endpoint.admit_async(*scope_origin(scope), route=route, started=started)
+    if isinstance(permit, Answer):
+        return permit
     limit = endpoint.limit
     try:
         headers, length = asgi_headers(scope["headers"])
@@ -106,8 +113,15 @@ async def receive_delivery(
         delivery = await endpoint.verify_async(body, headers, path=target)
         reply = await endpoint.handshake_async(delivery, route=route, started=started)
     except ANSWERED as error:
+        permit.release()
         return endpoint.refuse(error, route=route, started=started)
-    return (delivery, body) if reply is None else reply
+    except BaseException:
+        permit.release()
+        raise
+    if reply is not None:
+        permit.release()
+        return reply
+    return delivery, body, permit
 
 
 async def serve(
@@ -128,7 +142,21 @@ async def serve(
     if isinstance(received, Answer):
         await send_answer(received, send)
         return
-    delivery, body = received
+    delivery, body, permit = received
+    with permit:
+        await _run(endpoint, route, started, delivery, scope, replay(body, receive), send, call)
+
+
+async def _run(
+    endpoint: Endpoint,
+    route: str,
+    started: float,
+    delivery: Delivery,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    call: Handler,
+) -> None:
     status: int | None = None
 
     async def tracked(message: Message) -> None:
@@ -138,7 +166,7 @@ async def serve(
         await send(message)
 
     async def run() -> int | None:
-        await call(delivery, scope, replay(body, receive), tracked)
+        await call(delivery, scope, receive, tracked)
         return status
 
     result = await endpoint.run_async(delivery, run, _status, route=route, started=started)
@@ -166,6 +194,15 @@ class WebhookMiddleware(RoutesOverride):
             that is answered 408.  ``None`` waits forever; the default is 10.
         on_outcome: called with an :class:`~hooksig.integrations.Event` for
             every answered request.
+        allowlist: the addresses requests may come from; others get 403
+            before the body is read (:class:`~hooksig.gate.Allowlist`).
+        https_only: answer 403 to plain HTTP not vouched for by a trusted proxy.
+        proxies: your proxies (:class:`~hooksig.gate.ProxyChain`), whose
+            forwarding headers give the client address and scheme.
+        rate_limit: requests per second and in flight; over it, 429 with
+            ``Retry-After`` before the body is read.
+        journal: keeps each verified delivery with the app's outcome
+            (:class:`~hooksig.journal.Journal`).
 
     Raises:
         ConfigurationError: a route or an option has the wrong type.
@@ -183,6 +220,11 @@ class WebhookMiddleware(RoutesOverride):
         key: Callable[[Delivery], str] | Unset | None = UNSET,
         read_timeout: float | Unset | None = UNSET,
         on_outcome: OnOutcome | Unset | None = UNSET,
+        allowlist: Allowlist | Unset | None = UNSET,
+        https_only: bool | Unset | None = UNSET,
+        proxies: ProxyChain | Unset | None = UNSET,
+        rate_limit: Limiter | Unset | None = UNSET,
+        journal: Journal | Unset | None = UNSET,
     ) -> None:
         self.app = app
         self.routes = routes_table(
@@ -193,6 +235,11 @@ class WebhookMiddleware(RoutesOverride):
                 "key": key,
                 "read_timeout": read_timeout,
                 "on_outcome": on_outcome,
+                "allowlist": allowlist,
+                "https_only": https_only,
+                "proxies": proxies,
+                "rate_limit": rate_limit,
+                "journal": journal,
             },
         )
 

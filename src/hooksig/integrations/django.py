@@ -21,11 +21,13 @@ Settings, all optional, read on each request (so ``override_settings`` works)::
         "KEY": None,                               # an idempotency key function, or its path
         "READ_TIMEOUT": 10.0,                      # seconds, or None (WSGI only)
         "ON_OUTCOME": "myproject.hooks.count",     # called with every request's Event
+        "ALLOWLIST": "myproject.hooks.allowlist",  # also PROXIES, RATE_LIMIT, JOURNAL: objects
+        "HTTPS_ONLY": True,                        #   or their dotted paths
         "ROUTES": {                                # for HookSigMiddleware
             "/hooks/github/": {
                 "verifier": "myproject.hooks.github_verifier",
                 "handler": "myproject.hooks.handle_github",  # handler(request, delivery)
-                # optional: any of the five options, lowercase ("idempotency", ...)
+                # optional: any of the options, lowercase ("idempotency", ...)
             },
         },
     }
@@ -52,8 +54,11 @@ from typing import Any
 
 from ..delivery import Delivery
 from ..errors import ConfigurationError, ExtraNotInstalled, PayloadTooLarge
+from ..gate import Allowlist, Limiter, Permit, ProxyChain
 from ..idempotency import Idempotency
+from ..journal import Journal
 from ..verifier import Verifier
+from ._around import scope_origin, wsgi_origin
 from ._endpoint import OPTIONS, UNSET, Endpoint, Unset, ViewEndpoint
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
@@ -113,8 +118,9 @@ def _label(name: str) -> str:
 
 
 def _load(name: str, value: object) -> object:
-    # A dotted path names the object: a guard, a table, a key function, a hook.
-    if not isinstance(value, str) or name == "read_timeout":
+    # A dotted path names the object: a guard, a table, a key function, a hook,
+    # an allowlist, a proxy chain, a rate limit, a journal.
+    if not isinstance(value, str) or name in ("read_timeout", "https_only"):
         return value
     try:
         return import_string(value)
@@ -165,14 +171,23 @@ def _read_body(request: HttpRequest, timeout: float | None) -> bytes:
     return body
 
 
+def _admit(
+    endpoint: Endpoint, request: HttpRequest, route: str, started: float
+) -> Permit | HttpResponse:
+    """Method and gate: the gate's permit, or the answer that ends the request."""
+    early = endpoint.method(request.method or "GET", route=route, started=started)
+    if early is not None:
+        return _response(early)
+    scope = getattr(request, "scope", None)  # ASGIRequest: the server's own view of it
+    origin = scope_origin(scope) if isinstance(scope, Mapping) else wsgi_origin(request.META)
+    permit = endpoint.admit(*origin, route=route, started=started)
+    return _response(permit) if isinstance(permit, Answer) else permit
+
+
 def _intake(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
 ) -> tuple[bytes, dict[str, str], str] | HttpResponse:
-    """Method, body and challenge: the body, headers and target to verify, or the answer."""
-    method = request.method or "GET"
-    early = endpoint.method(method, route=route, started=started)
-    if early is not None:
-        return _response(early)
+    """Body and challenge: the body, headers and target to verify, or the answer."""
     meta = request.META
     try:
         declared = declared_length(meta.get("CONTENT_LENGTH"), endpoint.limit)
@@ -183,41 +198,82 @@ def _intake(
         body = check_complete(_read_body(request, endpoint.read_timeout), declared)
         headers, target = environ_headers(meta), _target(request)
         reply = endpoint.challenge(
-            body, headers, method=method, path=target, route=route, started=started
+            body,
+            headers,
+            method=request.method or "GET",
+            path=target,
+            route=route,
+            started=started,
         )
     except ANSWERED as error:
         return _response(endpoint.refuse(error, route=route, started=started))
     return (body, headers, target) if reply is None else _response(reply)
 
 
+def _taken(
+    endpoint: Endpoint, request: HttpRequest, route: str, started: float
+) -> tuple[Permit, bytes, dict[str, str], str] | HttpResponse:
+    """Method, gate, body and challenge: what to verify under its permit, or the answer."""
+    permit = _admit(endpoint, request, route, started)
+    if isinstance(permit, HttpResponse):
+        return permit
+    try:
+        taken = _intake(endpoint, request, route, started)
+    except BaseException:
+        permit.release()
+        raise
+    if isinstance(taken, HttpResponse):
+        permit.release()
+        return taken
+    return (permit, *taken)
+
+
+def _kept(
+    permit: Permit, delivery: Delivery, reply: Answer | None
+) -> tuple[Delivery, Permit] | HttpResponse:
+    """The delivery under its permit, or the handshake's answer (the permit released)."""
+    if reply is None:
+        return delivery, permit
+    permit.release()
+    return _response(reply)
+
+
 def _prepare(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
-) -> Delivery | HttpResponse:
-    taken = _intake(endpoint, request, route, started)
+) -> tuple[Delivery, Permit] | HttpResponse:
+    taken = _taken(endpoint, request, route, started)
     if isinstance(taken, HttpResponse):
         return taken
-    body, headers, target = taken
+    permit, body, headers, target = taken
     try:
         delivery = endpoint.verify(body, headers, path=target)
         reply = endpoint.handshake(delivery, route=route, started=started)
     except ANSWERED as error:
+        permit.release()
         return _response(endpoint.refuse(error, route=route, started=started))
-    return delivery if reply is None else _response(reply)
+    except BaseException:
+        permit.release()
+        raise
+    return _kept(permit, delivery, reply)
 
 
 async def _prepare_async(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
-) -> Delivery | HttpResponse:
-    taken = _intake(endpoint, request, route, started)
+) -> tuple[Delivery, Permit] | HttpResponse:
+    taken = _taken(endpoint, request, route, started)
     if isinstance(taken, HttpResponse):
         return taken
-    body, headers, target = taken
+    permit, body, headers, target = taken
     try:
         delivery = await endpoint.verify_async(body, headers, path=target)
         reply = await endpoint.handshake_async(delivery, route=route, started=started)
     except ANSWERED as error:
+        permit.release()
         return _response(endpoint.refuse(error, route=route, started=started))
-    return delivery if reply is None else _response(reply)
+    except BaseException:
+        permit.release()
+        raise
+    return _kept(permit, delivery, reply)
 
 
 def _status(response: HttpResponseBase) -> int:
@@ -232,6 +288,11 @@ def webhook_view(
     key: Callable[[Delivery], str] | Unset | None = UNSET,
     read_timeout: float | Unset | None = UNSET,
     on_outcome: OnOutcome | Unset | None = UNSET,
+    allowlist: Allowlist | Unset | None = UNSET,
+    https_only: bool | Unset | None = UNSET,
+    proxies: ProxyChain | Unset | None = UNSET,
+    rate_limit: Limiter | Unset | None = UNSET,
+    journal: Journal | Unset | None = UNSET,
 ) -> Callable[[View], View]:
     """
     Decorate a function view so that it runs only for authentic deliveries, once each.
@@ -263,6 +324,15 @@ def webhook_view(
             before the view: no effect.
         on_outcome: called with an :class:`~hooksig.integrations.Event` for
             every answered request.
+        allowlist: the addresses requests may come from; others get 403
+            before the body is read (:class:`~hooksig.gate.Allowlist`).
+        https_only: answer 403 to plain HTTP not vouched for by a trusted proxy.
+        proxies: your proxies (:class:`~hooksig.gate.ProxyChain`), whose
+            forwarding headers give the client address and scheme.
+        rate_limit: requests per second and in flight; over it, 429 with
+            ``Retry-After`` before the body is read.
+        journal: keeps each verified delivery with the view's outcome
+            (:class:`~hooksig.journal.Journal`).
 
     Raises:
         ConfigurationError: an argument has the wrong type (when decorating).
@@ -277,6 +347,11 @@ def webhook_view(
             key=key,
             read_timeout=read_timeout,
             on_outcome=on_outcome,
+            allowlist=allowlist,
+            https_only=https_only,
+            proxies=proxies,
+            rate_limit=rate_limit,
+            journal=journal,
         )
     )
 
@@ -293,13 +368,15 @@ def webhook_view(
                 prepared = await _prepare_async(endpoint, request, route, started)
                 if isinstance(prepared, HttpResponseBase):
                     return prepared
+                delivery, permit = prepared
 
                 async def call() -> HttpResponseBase:
-                    return _result(await view(request, prepared, *args, **kwargs))
+                    return _result(await view(request, delivery, *args, **kwargs))
 
-                result = await endpoint.run_async(
-                    prepared, call, _status, route=route, started=started
-                )
+                with permit:
+                    result = await endpoint.run_async(
+                        delivery, call, _status, route=route, started=started
+                    )
                 return _response(result) if isinstance(result, Answer) else result
 
             markcoroutinefunction(wrapper)
@@ -311,11 +388,13 @@ def webhook_view(
                 prepared = _prepare(endpoint, request, route, started)
                 if isinstance(prepared, HttpResponseBase):
                     return prepared
+                delivery, permit = prepared
 
                 def call() -> HttpResponseBase:
-                    return _result(view(request, prepared, *args, **kwargs))
+                    return _result(view(request, delivery, *args, **kwargs))
 
-                result = endpoint.run(prepared, call, _status, route=route, started=started)
+                with permit:
+                    result = endpoint.run(delivery, call, _status, route=route, started=started)
                 return _response(result) if isinstance(result, Answer) else result
 
         wrapped: View = csrf_exempt(functools.wraps(view)(wrapper))
@@ -358,7 +437,8 @@ class HookSigMiddleware:
 
     Each route runs its handler as ``@webhook_view`` would, with the route's
     own options (``"idempotency"``, ``"outcomes"``, ``"key"``,
-    ``"read_timeout"``, ``"on_outcome"``) over the app-wide ones.  Put it
+    ``"read_timeout"``, ``"on_outcome"``, ``"allowlist"``, ``"https_only"``,
+    ``"proxies"``, ``"rate_limit"``, ``"journal"``) over the app-wide ones.  Put it
     early in ``MIDDLEWARE``: middleware before it sees the unverified
     request.  Works under WSGI and ASGI, with sync and async handlers.
 

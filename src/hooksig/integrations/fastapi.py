@@ -45,8 +45,11 @@ from typing import Annotated, Any
 
 from ..delivery import Delivery
 from ..errors import ConfigurationError, ExtraNotInstalled
+from ..gate import Allowlist, Limiter, ProxyChain
 from ..idempotency import Idempotency
+from ..journal import Journal
 from ..verifier import Verifier
+from ._around import scope_origin
 from ._endpoint import UNSET, Endpoint, Unset
 from ._events import OnOutcome, log
 from ._outcomes import ANSWERED, Answer, Outcomes
@@ -150,6 +153,15 @@ class VerifiedDelivery:
             waits forever; the default is 10.
         on_outcome: called with an :class:`~hooksig.integrations.Event` for
             every answered request.
+        allowlist: the addresses requests may come from; others get 403
+            before the body is read (:class:`~hooksig.gate.Allowlist`).
+        https_only: answer 403 to plain HTTP not vouched for by a trusted proxy.
+        proxies: your proxies (:class:`~hooksig.gate.ProxyChain`), whose
+            forwarding headers give the client address and scheme.
+        rate_limit: requests per second and in flight; over it, 429 with
+            ``Retry-After`` before the body is read.
+        journal: keeps each verified delivery with the endpoint's outcome
+            (:class:`~hooksig.journal.Journal`).
 
     Raises:
         ConfigurationError: an argument has the wrong type.
@@ -166,6 +178,11 @@ class VerifiedDelivery:
         key: Callable[[Delivery], str] | Unset | None = UNSET,
         read_timeout: float | Unset | None = UNSET,
         on_outcome: OnOutcome | Unset | None = UNSET,
+        allowlist: Allowlist | Unset | None = UNSET,
+        https_only: bool | Unset | None = UNSET,
+        proxies: ProxyChain | Unset | None = UNSET,
+        rate_limit: Limiter | Unset | None = UNSET,
+        journal: Journal | Unset | None = UNSET,
     ) -> None:
         self.endpoint = Endpoint(
             verifier,
@@ -174,6 +191,11 @@ class VerifiedDelivery:
             key=key,
             read_timeout=read_timeout,
             on_outcome=on_outcome,
+            allowlist=allowlist,
+            https_only=https_only,
+            proxies=proxies,
+            rate_limit=rate_limit,
+            journal=journal,
         )
         self._warned = False
 
@@ -225,26 +247,34 @@ class VerifiedDelivery:
         early = endpoint.method(request.method, route=route, started=started)
         if early is not None:
             raise _answer(request, early)
-        delivery = await self._verify(request, route, started)
-        lease = await endpoint.claim_async(delivery, route=route, started=started)
-        if isinstance(lease, Answer):
-            raise _answer(request, lease)
-        if lease is not None and not self._warned:
-            self._warned = True
-            log.warning(
-                "webhook %s: a 5xx the endpoint returns completes its claim; make the route "
-                "a hooksig.integrations.fastapi.WebhookRoute to release it",
-                route,
-            )
+        permit = await endpoint.admit_async(
+            *scope_origin(request.scope), route=route, started=started
+        )
+        if isinstance(permit, Answer):
+            raise _answer(request, permit)
         try:
-            yield delivery
-        except BaseException as error:
-            await endpoint.settle_async(
-                lease, delivery, None, route=route, started=started, error=error
-            )
-            raise
-        # The endpoint returned; its status is not shown to a dependency.
-        await endpoint.settle_async(lease, delivery, 200, route=route, started=started)
+            delivery = await self._verify(request, route, started)
+            lease = await endpoint.claim_async(delivery, route=route, started=started)
+            if isinstance(lease, Answer):
+                raise _answer(request, lease)
+            if lease is not None and not self._warned:
+                self._warned = True
+                log.warning(
+                    "webhook %s: a 5xx the endpoint returns completes its claim; make the route "
+                    "a hooksig.integrations.fastapi.WebhookRoute to release it",
+                    route,
+                )
+            try:
+                yield delivery
+            except BaseException as error:
+                await endpoint.settle_async(
+                    lease, delivery, None, route=route, started=started, error=error
+                )
+                raise
+            # The endpoint returned; its status is not shown to a dependency.
+            await endpoint.settle_async(lease, delivery, 200, route=route, started=started)
+        finally:
+            permit.release()
 
 
 def _verified(value: object) -> VerifiedDelivery | None:
@@ -421,7 +451,7 @@ class WebhookRoute(APIRoute):
             received = await receive_delivery(endpoint, route, started, scope, receive)
             if isinstance(received, Answer):
                 return _response(received)
-            delivery, body = received
+            delivery, body, permit = received
             replayed = Request(scope, replay(body, receive))
 
             async def call() -> Response | HTTPException:
@@ -430,7 +460,10 @@ class WebhookRoute(APIRoute):
                 except HTTPException as exc:  # an answer FastAPI renders: settle by its status
                     return exc
 
-            result = await endpoint.run_async(delivery, call, _status, route=route, started=started)
+            with permit:
+                result = await endpoint.run_async(
+                    delivery, call, _status, route=route, started=started
+                )
             if isinstance(result, Answer):
                 return _response(result)
             if isinstance(result, HTTPException):

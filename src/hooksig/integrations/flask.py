@@ -38,8 +38,11 @@ from typing import Any
 
 from ..delivery import Delivery
 from ..errors import ExtraNotInstalled, PayloadTooLarge
+from ..gate import Allowlist, Limiter, ProxyChain
 from ..idempotency import Idempotency
+from ..journal import Journal
 from ..verifier import Verifier
+from ._around import wsgi_origin
 from ._endpoint import OPTIONS, UNSET, Endpoint, Unset, ViewEndpoint, settings_options
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
@@ -91,7 +94,9 @@ class HookSig:
 
     Each argument given is written to the app's config key
     (``HOOKSIG_IDEMPOTENCY``, ``HOOKSIG_OUTCOMES``, ``HOOKSIG_KEY``,
-    ``HOOKSIG_READ_TIMEOUT``, ``HOOKSIG_ON_OUTCOME``), which views read on
+    ``HOOKSIG_READ_TIMEOUT``, ``HOOKSIG_ON_OUTCOME``, ``HOOKSIG_ALLOWLIST``,
+    ``HOOKSIG_HTTPS_ONLY``, ``HOOKSIG_PROXIES``, ``HOOKSIG_RATE_LIMIT``,
+    ``HOOKSIG_JOURNAL``), which views read on
     every request; ``HOOKSIG_OUTCOMES`` may also be a dict of
     :class:`~hooksig.integrations.Outcomes` fields.  A view's own
     ``@webhook(...)`` arguments win over these.
@@ -105,6 +110,12 @@ class HookSig:
             ``None`` leaves the socket to the server.
         on_outcome: the default hook, called with an
             :class:`~hooksig.integrations.Event` for every answered request.
+        allowlist: the default source allowlist (:class:`~hooksig.gate.Allowlist`).
+        https_only: refuse plain HTTP in every view.
+        proxies: your proxies (:class:`~hooksig.gate.ProxyChain`).
+        rate_limit: the default rate limit; one limiter object shared by
+            several views counts their requests together.
+        journal: the default journal (:class:`~hooksig.journal.Journal`).
 
     Raises:
         ConfigurationError: an option has the wrong type (here, or in ``init_app``).
@@ -121,6 +132,11 @@ class HookSig:
         key: Callable[[Delivery], str] | Unset | None = UNSET,
         read_timeout: float | Unset | None = UNSET,
         on_outcome: OnOutcome | Unset | None = UNSET,
+        allowlist: Allowlist | Unset | None = UNSET,
+        https_only: bool | Unset | None = UNSET,
+        proxies: ProxyChain | Unset | None = UNSET,
+        rate_limit: Limiter | Unset | None = UNSET,
+        journal: Journal | Unset | None = UNSET,
     ) -> None:
         given = {
             "idempotency": idempotency,
@@ -128,6 +144,11 @@ class HookSig:
             "key": key,
             "read_timeout": read_timeout,
             "on_outcome": on_outcome,
+            "allowlist": allowlist,
+            "https_only": https_only,
+            "proxies": proxies,
+            "rate_limit": rate_limit,
+            "journal": journal,
         }
         self.options = settings_options(
             {name: value for name, value in given.items() if value is not UNSET}, str
@@ -196,6 +217,11 @@ def webhook(
     key: Callable[[Delivery], str] | Unset | None = UNSET,
     read_timeout: float | Unset | None = UNSET,
     on_outcome: OnOutcome | Unset | None = UNSET,
+    allowlist: Allowlist | Unset | None = UNSET,
+    https_only: bool | Unset | None = UNSET,
+    proxies: ProxyChain | Unset | None = UNSET,
+    rate_limit: Limiter | Unset | None = UNSET,
+    journal: Journal | Unset | None = UNSET,
 ) -> Callable[[View], Callable[..., Response]]:
     """
     Decorate a Flask view so that it runs only for authentic deliveries, once each.
@@ -224,6 +250,15 @@ def webhook(
             ``None`` leaves the socket to the server; the default is 10.
         on_outcome: called with an :class:`~hooksig.integrations.Event` for
             every answered request.
+        allowlist: the addresses requests may come from; others get 403
+            before the body is read (:class:`~hooksig.gate.Allowlist`).
+        https_only: answer 403 to plain HTTP not vouched for by a trusted proxy.
+        proxies: your proxies (:class:`~hooksig.gate.ProxyChain`), whose
+            forwarding headers give the client address and scheme.
+        rate_limit: requests per second and in flight; over it, 429 with
+            ``Retry-After`` before the body is read.
+        journal: keeps each verified delivery with the view's outcome
+            (:class:`~hooksig.journal.Journal`).
 
     Raises:
         ConfigurationError: an argument has the wrong type (when decorating).
@@ -238,6 +273,11 @@ def webhook(
             key=key,
             read_timeout=read_timeout,
             on_outcome=on_outcome,
+            allowlist=allowlist,
+            https_only=https_only,
+            proxies=proxies,
+            rate_limit=rate_limit,
+            journal=journal,
         )
     )
 
@@ -254,6 +294,22 @@ def webhook(
             early = endpoint.method(req.method, route=route, started=started)
             if early is not None:
                 return _response(app, early)
+            environ = req.environ
+            permit = endpoint.admit(*wsgi_origin(environ), route=route, started=started)
+            if isinstance(permit, Answer):
+                return _response(app, permit)
+            with permit:
+                return serve(app, req, endpoint, route, started, args, kwargs)
+
+        def serve(
+            app: Flask,
+            req: Request,
+            endpoint: Endpoint,
+            route: str,
+            started: float,
+            args: tuple[Any, ...],
+            kwargs: dict[str, Any],
+        ) -> Response:
             environ = req.environ
             try:
                 body = _read_body(req, endpoint.limit, endpoint.read_timeout)

@@ -36,8 +36,11 @@ from types import TracebackType
 from typing import Any
 
 from ..delivery import Delivery
+from ..gate import Allowlist, Limiter, ProxyChain
 from ..idempotency import Idempotency
+from ..journal import Journal
 from ..verifier import Verifier
+from ._around import wsgi_origin
 from ._endpoint import UNSET, Endpoint, RoutesOverride, Unset, routes_table
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
@@ -100,6 +103,15 @@ class WebhookMiddleware(RoutesOverride):
             leaves the socket to the server; the default is 10.
         on_outcome: called with an :class:`~hooksig.integrations.Event` for
             every answered request.
+        allowlist: the addresses requests may come from; others get 403
+            before the body is read (:class:`~hooksig.gate.Allowlist`).
+        https_only: answer 403 to plain HTTP not vouched for by a trusted proxy.
+        proxies: your proxies (:class:`~hooksig.gate.ProxyChain`), whose
+            forwarding headers give the client address and scheme.
+        rate_limit: requests per second and in flight; over it, 429 with
+            ``Retry-After`` before the body is read.
+        journal: keeps each verified delivery with the handler's outcome
+            (:class:`~hooksig.journal.Journal`).
 
     Raises:
         ConfigurationError: a route or an option has the wrong type.
@@ -117,6 +129,11 @@ class WebhookMiddleware(RoutesOverride):
         key: Callable[[Delivery], str] | Unset | None = UNSET,
         read_timeout: float | Unset | None = UNSET,
         on_outcome: OnOutcome | Unset | None = UNSET,
+        allowlist: Allowlist | Unset | None = UNSET,
+        https_only: bool | Unset | None = UNSET,
+        proxies: ProxyChain | Unset | None = UNSET,
+        rate_limit: Limiter | Unset | None = UNSET,
+        journal: Journal | Unset | None = UNSET,
     ) -> None:
         self.app = app
         self.routes = routes_table(
@@ -127,6 +144,11 @@ class WebhookMiddleware(RoutesOverride):
                 "key": key,
                 "read_timeout": read_timeout,
                 "on_outcome": on_outcome,
+                "allowlist": allowlist,
+                "https_only": https_only,
+                "proxies": proxies,
+                "rate_limit": rate_limit,
+                "journal": journal,
             },
         )
 
@@ -143,11 +165,30 @@ class WebhookMiddleware(RoutesOverride):
         early = endpoint.method(method, route=path, started=started)
         if early is not None:
             return _send(early, start_response)
+        permit = endpoint.admit(*wsgi_origin(environ), route=path, started=started)
+        if isinstance(permit, Answer):
+            return _send(permit, start_response)
+        with permit:  # the response is buffered: the request is done when this returns
+            return self._serve(endpoint, path, started, environ, start_response)
+
+    def _serve(
+        self,
+        endpoint: Endpoint,
+        path: str,
+        started: float,
+        environ: Environ,
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
         try:
             body = _read(environ, endpoint.limit, endpoint.read_timeout)
             headers, target = environ_headers(environ), wsgi_target(environ)
             reply = endpoint.challenge(
-                body, headers, method=method, path=target, route=path, started=started
+                body,
+                headers,
+                method=environ.get("REQUEST_METHOD", "GET"),
+                path=target,
+                route=path,
+                started=started,
             )
             if reply is None:
                 delivery = endpoint.verify(body, headers, path=target)

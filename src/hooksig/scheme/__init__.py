@@ -4,8 +4,9 @@ What a scheme is, and the building blocks providers are declared with.
 A provider module is a declaration built from these blocks: an
 :class:`HmacScheme` or :class:`AsymmetricScheme` with a signature format
 (:class:`Plain`, :class:`Pairs`, :class:`Versioned`, :class:`Listed`,
-:class:`Groups`), and where the
-provider needs one, a content builder (:mod:`hooksig.scheme.content`) or a
+:class:`Groups`), where its delivery id comes from (:mod:`hooksig.scheme.ids`),
+and where the provider needs one, a content builder or URL variants
+(:mod:`hooksig.scheme.content`) or a
 handshake (:mod:`hooksig.scheme.handshake`).  A provider in another package
 is declared the same way, from these public names.
 """
@@ -16,6 +17,8 @@ TYPE_CHECKING = False  # typing is not imported at run time, as in hooksig/__ini
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._body_fields import BODY_FIELD as BODY_FIELD
+    from ._body_fields import place_body_fields as place_body_fields
     from .asymmetric import AsymmetricScheme as AsymmetricScheme
     from .challenge import Challenge as Challenge
     from .content import body_then_url as body_then_url
@@ -34,26 +37,51 @@ if TYPE_CHECKING:
     from .handshake import fixed_reply as fixed_reply
     from .handshake import hmac_token as hmac_token
     from .hmac import HmacScheme as HmacScheme
+    from .ids import BodyDigest as BodyDigest
+    from .ids import BodyField as BodyField
+    from .ids import EachItem as EachItem
+    from .ids import FirstOf as FirstOf
+    from .ids import FormField as FormField
+    from .ids import HeaderField as HeaderField
+    from .ids import IdSource as IdSource
+    from .ids import Joined as Joined
+    from .ids import RandomId as RandomId
     from .jwt import JwtScheme as JwtScheme
+    from .protocol import CompilingScheme as CompilingScheme
+    from .protocol import Evidence as Evidence
     from .protocol import ParsedSignature as ParsedSignature
     from .protocol import Request as Request
     from .protocol import Scheme as Scheme
+    from .protocol import SchemeInfo as SchemeInfo
     from .units import Unit as Unit
     from .units import UnitScheme as UnitScheme
 
 __all__ = [
+    "BODY_FIELD",
     "AsymmetricScheme",
+    "BodyDigest",
+    "BodyField",
     "Challenge",
+    "CompilingScheme",
+    "EachItem",
+    "Evidence",
+    "FirstOf",
+    "FormField",
     "Groups",
     "HandshakeResponse",
+    "HeaderField",
     "HmacScheme",
+    "IdSource",
+    "Joined",
     "JwtScheme",
     "Listed",
     "Pairs",
     "ParsedSignature",
     "Plain",
+    "RandomId",
     "Request",
     "Scheme",
+    "SchemeInfo",
     "Unit",
     "UnitScheme",
     "Versioned",
@@ -64,6 +92,7 @@ __all__ = [
     "hmac_token",
     "low_bytes",
     "numbered_headers",
+    "place_body_fields",
     "url_and_sorted_params",
     "with_and_without_default_port",
 ]
@@ -71,18 +100,31 @@ __all__ = [
 #: Public name -> the module defining it.  A name loads its module on first
 #: access, so a verifier loads only the blocks its scheme uses.
 _LAZY: dict[str, str] = {
+    "BODY_FIELD": "_body_fields",
     "AsymmetricScheme": "asymmetric",
+    "BodyDigest": "ids",
+    "BodyField": "ids",
     "Challenge": "challenge",
+    "CompilingScheme": "protocol",
+    "EachItem": "ids",
+    "Evidence": "protocol",
+    "FirstOf": "ids",
+    "FormField": "ids",
     "Groups": "formats",
     "HandshakeResponse": "handshake",
+    "HeaderField": "ids",
     "HmacScheme": "hmac",
+    "IdSource": "ids",
+    "Joined": "ids",
     "JwtScheme": "jwt",
     "Listed": "formats",
     "Pairs": "formats",
     "ParsedSignature": "protocol",
     "Plain": "formats",
+    "RandomId": "ids",
     "Request": "protocol",
     "Scheme": "protocol",
+    "SchemeInfo": "protocol",
     "Unit": "units",
     "UnitScheme": "units",
     "Versioned": "formats",
@@ -93,6 +135,7 @@ _LAZY: dict[str, str] = {
     "hmac_token": "handshake",
     "low_bytes": "content",
     "numbered_headers": "formats",
+    "place_body_fields": "_body_fields",
     "url_and_sorted_params": "content",
     "with_and_without_default_port": "content",
 }

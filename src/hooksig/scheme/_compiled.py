@@ -1,430 +1,365 @@
 """
-The verifier's fast path for stock :class:`~hooksig.HmacScheme` and
-:class:`~hooksig.AsymmetricScheme` declarations.
+The compiled route of a declared scheme: its steps fused for one key ring.
 
 :meth:`hooksig.Verifier.verify` runs, for each delivery, the steps of
-DESIGN.md through the scheme's public methods: that is a few hundred
-Python operations, most of them re-deriving what the configuration already
-fixes (lower-case header names, the labels, the template, the keyed HMAC
-states).  A :class:`FastPath` derives all of it once, at construction, and
-:meth:`FastPath.compile` returns one flat closure that walks a delivery in
-a handful of C calls: where each header sits in a dict is remembered per
-layout of header names, and the case-insensitive view of the headers is
-only made if the handler reads ``Delivery.headers``.
+DESIGN.md through the scheme's public methods: a few hundred Python
+operations, most of them re-deriving what the declaration already fixes
+(lower-case header names, the labels, the template, the keyed HMAC states).
+A declared scheme's ``compile()`` hands this module a :class:`RoutePlan`,
+everything about the scheme and the key ring that no delivery changes, and
+:func:`compile_route` returns one closure that walks a delivery with the
+same grammar functions as the general route (the format's ``split``,
+the decoders of :mod:`hooksig._primitives.encoding`, the timestamp and id grammars)
+and the key ring's keyed states, without building a headers view, a
+:class:`~hooksig.Request` or a :class:`~hooksig.ParsedSignature`.
+
+It reads the header shapes adapters already have: a plain ``dict`` of
+``str``, ASGI's list of ``(bytes, bytes)`` pairs, or a
+:class:`~hooksig.Headers` view (any view with ``first_of``), and only the
+names the scheme reads.  Where a header sits in a dict is remembered per
+layout of header names.
 
 It only ever *accepts*: whenever a delivery is anything but plainly well
 formed (a header absent, repeated, too long or conflicting; an item that
-is not ``key=value``; a signature that is not canonical or of the wrong
-length; a bad timestamp or id) it answers :data:`DEFER`, and the general
-path runs and raises the exact error it always raised.  The two paths are
-held equal by ``tests/scheme/test_compiled.py``.  The match is constant time:
-one ``hmac.compare_digest`` for one key and one signature, else
-:func:`hooksig._primitives.compare.match_key` (every key against every candidate).
-The refusals it leads to (no match, outside the replay window) are raised
-here as the general path raises them.
+does not parse; a signature that is not canonical; a bad timestamp or id)
+it answers ``None``, and the general route runs and raises the exact error
+it always raises.  ``tests/scheme/test_compiled.py`` holds the two routes
+equal.  The refusals it leads to (no key matches, outside the replay
+window) are raised here as the general route raises them.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from hmac import compare_digest
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from itertools import zip_longest
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
-from .._primitives import compare
-from .._primitives.encoding import fast_decoder
+from .._primitives.compare import bytes_eq, match_key
+from .._primitives.encoding import Encoding, decoder
 from .._primitives.headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, Headers
-from ..delivery import Delivery, _Fields
-from ..errors import InvalidSignature
-from .formats import (
-    MAX_SIGNATURES,
-    MAX_TIMESTAMP_DIGITS,
-    TIMESTAMP_TEXT,
-    Pairs,
-    Plain,
-    Versioned,
-    id_grammar,
-)
+from ..delivery import Delivery, IdReader
+from ..errors import InvalidSignature, MalformedSignature
+from .formats import TIMESTAMP_TEXT, id_grammar
 
 if TYPE_CHECKING:
-    from ..keys import KeyRing
-    from ._declared import _TemplateScheme
+    from ..keys import KeyedMac
+    from .protocol import CompiledRoute
 
-#: Returned by the compiled fast path when the general path must decide.
-DEFER: Any = object()
+__all__ = ["MAX_LAYOUTS", "RoutePlan", "compile_route"]
 
-_fromhex = bytes.fromhex
-_LABEL = re.compile(r"[a-z0-9][a-z0-9_-]*")
-
-
-#: Header layouts (name tuples) a fast path remembers; past that, each is worked out anew.
+#: Header layouts (name tuples) a route remembers; past that, each is worked out anew.
 MAX_LAYOUTS = 64
-_BODY, _TIMESTAMP, _ID = 0, 1, 2
-_FIELDS = {"body": _BODY, "timestamp": _TIMESTAMP, "id": _ID}
+
+Split = Callable[[str, str], "tuple[str | None, list[tuple[str, str]]]"]
 
 
-def _names(value: str | tuple[str, ...] | None) -> tuple[tuple[str, str], ...]:
-    names = () if value is None else (value,) if isinstance(value, str) else value
-    return tuple((name.lower(), name) for name in names)
+@dataclass(frozen=True, kw_only=True)
+class RoutePlan:
+    """
+    Everything about one declared scheme and key ring that no delivery changes.
+
+    Built by the scheme from its own declaration (``_TemplateScheme._plan``);
+    this module reads nothing else of the scheme.
+    """
+
+    name: str
+    signature_names: tuple[str, ...]
+    timestamp_names: tuple[str, ...]
+    id_names: tuple[str, ...]
+    id_signed: bool
+    id_reader: IdReader | None
+    split: Split
+    #: The format's usual value as one pattern (``Pairs.usual``, ``Versioned.usual``).
+    usual: re.Pattern[str] | None
+    timestamp_key: str | None
+    #: The format is Plain: one signature after a prefix, which is our label.
+    one_item: bool
+    needs_timestamp: bool
+    #: Accepted label -> decoded signature size (None: any).
+    sizes: Mapping[str, int | None]
+    #: The label this key ring's signatures carry.
+    label: str
+    encoding: Encoding
+    milliseconds: bool
+    #: The content template: literal bytes, or "body", "timestamp", "id".
+    parts: tuple[bytes | str, ...]
+    separators: str
+    macs: tuple[tuple[str, KeyedMac], ...] = ()
+    public_keys: tuple[tuple[str, object], ...] = ()
+    verify_one: Callable[[object, bytes, bytes], bool] | None = None
 
 
-def plan(
-    scheme: _TemplateScheme, keyed: tuple[tuple[str, Any], ...] | None, keys: KeyRing
-) -> FastPath | None:
-    """Return the fast path for *scheme*, or ``None`` where only the general path applies."""
-    from .hmac import HmacScheme
+def _NO_MATCH(value: str) -> None:  # noqa: N802 - stands in for a pattern's fullmatch
+    return None
 
-    # Only the stock classes (a subclass may override any step).  AsymmetricScheme
-    # is looked up where it is loaded: a scheme of that class has loaded it.
-    asymmetric = sys.modules.get("hooksig.scheme.asymmetric")
-    if type(scheme) is HmacScheme:
-        if keyed is None or scheme.construction != "hmac":
-            return None
-    elif (
-        asymmetric is None
-        or type(scheme) is not asymmetric.AsymmetricScheme
-        or not keys.verify_keys
-    ):
+
+#: A layout not learnt yet.
+_UNKNOWN: Any = object()
+
+
+def _layout_of(
+    groups: tuple[tuple[tuple[str, str], ...], ...], sent: tuple[Any, ...], *, by_position: bool
+) -> tuple[Any, str, Any, Any] | None:
+    """
+    Where the headers the scheme reads sit among the names *sent*.
+
+    ``(signature key, its declared name, timestamp key, id key)``, a key
+    being the name as sent, or its position *by_position* (``None``:
+    absent); ``None`` unless the names are
+    distinct ``str`` (or distinct ``bytes``) case aside, and each header is
+    sent under one of its names at most, the signature's present.  Anything
+    else is the headers view's to decide.
+    """
+    if len(sent) > MAX_HEADER_COUNT:
         return None
-    fmt = scheme.signature_format
-    parts = scheme._parts
-    if (
-        not isinstance(scheme.content, str)
-        or scheme.url_variants is not None
-        or scheme.all_signature_headers
-        or scheme.timestamp_unit not in ("s", "ms")
-        or type(fmt) not in (Plain, Pairs, Versioned)
-        or "body" not in parts
-        or any(part in ("url", "method") for part in parts)
-    ):
+    kind = type(sent[0]) if sent else str
+    if kind is not str and kind is not bytes:
         return None
-    for names in (scheme.signature_header, scheme.timestamp_header, scheme.id_header):
-        if any(name.startswith("body.") for _, name in _names(names)):
+    lowered: dict[str, Any] = {}
+    for position, key in enumerate(sent):
+        if type(key) is not kind:
             return None
-    return FastPath(scheme, keyed or (), keys)
+        text = key.decode("latin-1") if isinstance(key, bytes) else key
+        lowered[text.lower()] = position if by_position else key
+    if len(lowered) != len(sent):
+        return None
+    present = [
+        [(lowered[lower], name) for lower, name in group if lower in lowered] for group in groups
+    ]
+    signature_at, timestamp_at, id_at = present
+    if len(signature_at) != 1 or len(timestamp_at) > 1 or len(id_at) > 1:
+        return None  # absent, or sent under two of its names: first_of() decides
+    return (
+        signature_at[0][0],
+        signature_at[0][1],
+        timestamp_at[0][0] if timestamp_at else None,
+        id_at[0][0] if id_at else None,
+    )
 
 
-class FastPath:
-    """Everything about one scheme and key ring that no delivery changes."""
+def _picker(parts: tuple[bytes | str, ...]) -> Callable[[tuple[bytes, ...]], Any] | None:
+    """
+    The signed content's pieces, picked in one call from ``(body, timestamp, id) + literals``.
 
-    __slots__ = (
-        "_canonical", "_decoders", "_encoding", "_fmt", "_groups", "_id", "_id_field",
-        "_id_signed", "_keyed", "_known", "_label", "_layouts", "_ms", "_name", "_parts",
-        "_plain", "_prefix", "_public", "_sep", "_size", "_ts_key", "_verify_one", "_wanted",
-    )  # fmt: skip
+    ``None`` where the content is the body alone.
+    """
+    fields = {"body": 0, "timestamp": 1, "id": 2}
+    literal = iter(range(3, 3 + len(parts)))
+    index = [next(literal) if isinstance(part, bytes) else fields[part] for part in parts]
+    return None if index == [0] else itemgetter(*index) if len(index) > 1 else None
 
-    def __init__(
-        self, scheme: _TemplateScheme, keyed: tuple[tuple[str, Any], ...], keys: KeyRing
-    ) -> None:
-        self._name = scheme.name
-        # HMAC: each key's keyed state.  Public keys: each key, and the scheme's check of one.
-        self._keyed = tuple(
-            (key_id, getattr(state, "_hmac", None) or state) for key_id, state in keyed
+
+def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat closure
+    """
+    The route as one closure: ``route(body, headers, now, clock, window) -> Delivery | None``.
+
+    On a small body each Python call costs about as much as the HMAC itself,
+    so the steps are written out flat; each calls the general route's
+    grammar function for its rule.
+    """
+    groups = tuple(
+        tuple((name.lower(), name) for name in group)
+        for group in (plan.signature_names, plan.timestamp_names, plan.id_names)
+    )
+    # Learnt layouts: of a dict's keys, and of the names in a list of pairs.
+    layouts: dict[tuple[Any, ...], tuple[Any, str, Any, Any] | None] = {}
+    positions: dict[tuple[Any, ...], tuple[Any, str, Any, Any] | None] = {}
+    split, label = plan.split, plan.label
+    decoders = {kind: decoder(plan.encoding, size) for kind, size in plan.sizes.items()}
+    decode_ours, one_item, skip = decoders[label], plan.one_item, len(label)
+    usual_match = _NO_MATCH if plan.usual is None else plan.usual.fullmatch
+    pairs_ts_key = plan.timestamp_key
+    ts_group, needs_timestamp, ms = (
+        bool(plan.timestamp_names),
+        plan.needs_timestamp,
+        plan.milliseconds,
+    )
+    id_text, timestamp_text = id_grammar(plan.separators).fullmatch, TIMESTAMP_TEXT.fullmatch
+    id_signed, reader, name = plan.id_signed, plan.id_reader, plan.name
+    macs, public_keys, verify_one = plan.macs, plan.public_keys, plan.verify_one
+    # One key (no rotation): its keyed states, copied here for each delivery.  This
+    # is KeyedMac.digest() inline, a call less on the hottest line (~3% at 256 B).
+    single_id, single = macs[0] if len(macs) == 1 else ("", None)
+    inner = None if single is None else single.inner
+    outer = None if single is None else single.outer
+    pick = _picker(plan.parts)
+    literals = tuple(part for part in plan.parts if isinstance(part, bytes))
+
+    def from_view(view: Headers) -> tuple[Any, ...] | None:
+        # A view (any Headers, such as a framework's adapted headers): its own lookups.
+        try:
+            found = view.first_of(plan.signature_names)
+            ts_found = view.first_of(plan.timestamp_names) if ts_group else None
+            id_found = view.first_of(plan.id_names) if plan.id_names else None
+        except MalformedSignature:
+            return None
+        if found is None:
+            return None
+        return (
+            found[1],
+            found[0],
+            None if ts_found is None else ts_found[1],
+            None if id_found is None else id_found[1],
         )
-        self._public = (
-            () if keyed else tuple((key.key_id, key.material) for key in keys.verify_keys)
-        )
-        self._verify_one = getattr(scheme, "_verify_one", None)
-        self._label = scheme._label
-        # The headers read, as (lower-case, declared) names: signature, timestamp, id.
-        self._groups = (
-            _names(scheme.signature_header),
-            _names(scheme.timestamp_header),
-            _names(scheme.id_header),
-        )
-        self._wanted = frozenset(lower for group in self._groups for lower, _ in group)
-        self._layouts: dict[tuple[str, ...], Any] = {}
-        self._id_field = scheme.id_field
-        self._id_signed = "id" in scheme._parts
-        self._id = id_grammar(scheme._separators())
-        self._ms = scheme.timestamp_unit == "ms"
-        self._parts = tuple(
-            part if isinstance(part, bytes) else _FIELDS[part] for part in scheme._parts
-        )
-        self._decoders = {
-            label: fast_decoder(scheme.encoding, scheme._signature_size(label))
-            for label in scheme._candidate_labels()
-        }
-        fmt = scheme.signature_format
-        self._fmt = (
-            "plain"
-            if isinstance(fmt, Plain)
-            else "pairs"
-            if isinstance(fmt, Pairs)
-            else "versioned"
-        )
-        self._prefix = fmt.prefix if isinstance(fmt, Plain) else ""
-        self._sep = fmt.separator if isinstance(fmt, (Pairs, Versioned)) else ""
-        self._ts_key = fmt.timestamp_key if isinstance(fmt, Pairs) else None
-        labels = {*self._decoders, self._ts_key}
-        self._known = frozenset(x for x in labels if x and _LABEL.fullmatch(x))
-        size = self._size = scheme._signature_size(self._label)
-        self._encoding = scheme.encoding
-        self._canonical = None
-        if self._ts_key and scheme.encoding == "hex" and size and self._label in self._known:
-            # The usual Stripe-like value, "t=<digits><sep><label>=<lowercase hex>", in one
-            # match: exactly what split() and decode() accept for it; anything else loops.
-            self._canonical = re.compile(
-                f"{re.escape(self._ts_key)}=([0-9]{{1,{MAX_TIMESTAMP_DIGITS}}})"
-                f"{re.escape(self._sep)}{re.escape(self._label)}=([0-9a-f]{{{2 * size}}})"
-            )
-        # Plain: the one decoder of "<prefix><signature>" (None: no signature of ours).
-        self._plain = self._decoders.get(self._prefix) if self._fmt == "plain" else None
 
-    def _split(self, value: str) -> Any:
-        # Pairs and Versioned .split() for well-formed values: (timestamp, items) or DEFER.
-        timestamp = None
-        items = []
-        known, ts_key = self._known, self._ts_key
-        mark = "=" if self._fmt == "pairs" else ","
-        for item in value.split(self._sep):
-            key, found, text = item.partition(mark)
-            if not found or (key not in known and not _LABEL.fullmatch(key)):
-                return DEFER
-            if key == ts_key:
-                if timestamp is not None:
-                    return DEFER
-                timestamp = text
-            else:
-                items.append((key, text))
-        if len(items) > MAX_SIGNATURES:
-            return DEFER
-        return timestamp, items
-
-    def _offered(self, value: str) -> Any:
-        # The format's split() and the decoding: (timestamp text, [signatures]) or DEFER.
-        if self._fmt == "plain":
-            if self._plain is None or not value.startswith(self._prefix):
-                return DEFER
-            signature = self._plain(value[len(self._prefix) :])
-            return DEFER if signature is None else (None, [signature])
-        split = self._split(value)
-        if split is DEFER:
-            return DEFER
-        ts_text, items = split
-        decoders, label = self._decoders, self._label
-        offered = []
-        accepted = 0
+    def _offered(items: list[tuple[str, str]]) -> tuple[list[bytes], bool]:
+        # Our signatures among the items, each accepted one decoded (v1a beside v1 too).
+        offered, accepted = [], False
         for kind, text in items:
-            decoder = decoders.get(kind)
-            if decoder is not None:
-                signature = decoder(text)
-                if signature is None:
-                    return DEFER
-                accepted += 1  # another accepted version (Standard Webhooks v1a) is parsed too
+            decode = decoders.get(kind)
+            if decode is not None:
+                signature = decode(text)
+                accepted = True
                 if kind == label:
                     offered.append(signature)
-        return (ts_text, offered) if accepted else DEFER
+        return offered, accepted
 
-    def _layout(self, names: tuple[Any, ...]) -> Any:
-        # Where each header the scheme reads is among these names: for the
-        # signature, the timestamp and the id, a tuple of (key as sent, declared
-        # name).  DEFER unless the names are distinct str, case aside (else the
-        # view's loop decides).  Learnt once per layout: a sender's names rarely vary.
-        if len(names) > MAX_HEADER_COUNT or not all(type(name) is str for name in names):
-            return DEFER
-        sent = {name.lower(): name for name in names}
-        if len(sent) != len(names):
-            return DEFER
-        layout = tuple(
-            tuple((sent[lower], name) for lower, name in group if lower in sent)
-            for group in self._groups
+    def route(  # noqa: PLR0911, PLR0912, PLR0915 - flat on purpose, see compile_route()
+        body: bytes, headers: Any, now: float | None, clock: Any, window: Any
+    ) -> Delivery | None:
+        # The headers: only the values the scheme reads, from the shape given.
+        values: Any
+        if type(headers) is dict:
+            values, learnt = headers, layouts
+            try:
+                "".join(values.values())  # every value a str, as the view requires
+            except TypeError:
+                return None
+        elif type(headers) is list:  # ASGI's raw (bytes, bytes) pairs
+            if len(headers) > MAX_HEADER_COUNT:
+                return None
+            try:
+                # Unpacked as the view unpacks each pair: a pair of another length fails
+                # here (a third list, or a None fill that is no bytes value).
+                names, texts = zip_longest(*headers)
+                b"".join(texts)  # every value bytes
+            except (TypeError, ValueError):
+                return None
+            values, learnt = texts, positions
+        elif isinstance(headers, Headers):
+            read = from_view(headers)
+            if read is None:
+                return None
+            value, header, ts_value, delivery_id = read
+            values = None
+        else:
+            return None
+        if values is not None:
+            sent = tuple(values) if learnt is layouts else names
+            layout = learnt.get(sent, _UNKNOWN)
+            if layout is _UNKNOWN:
+                layout = _layout_of(groups, sent, by_position=learnt is positions)
+                if len(learnt) < MAX_LAYOUTS:
+                    learnt[sent] = layout
+            if layout is None:
+                return None
+            key, header, ts_key, id_key = layout
+            value = values[key]
+            ts_value = None if ts_key is None else values[ts_key]
+            delivery_id = None if id_key is None else values[id_key]
+            if type(value) is bytes:  # the latin-1 text of the bytes, as the view reads them
+                value = value.decode("latin-1")
+                ts_value = None if ts_value is None else ts_value.decode("latin-1")
+                delivery_id = None if delivery_id is None else delivery_id.decode("latin-1")
+        if len(value) > MAX_HEADER_VALUE or (
+            ts_value is not None and len(ts_value) > MAX_HEADER_VALUE
+        ):
+            return None
+        # The signature header, split and decoded as parse() does.
+        try:
+            if one_item:  # Plain: the value is the prefix (our label), then the signature
+                if not value.startswith(label):
+                    return None
+                ts_text, offered = None, [decode_ours(value[skip:])]
+            elif (found := usual_match(value)) is not None and found[2] == label != pairs_ts_key:
+                # The format's usual value ("t=<ts>,v1=<sig>", "v1,<sig>"): its pattern,
+                # as split() reads it; group 1 is the timestamp text, empty if none.
+                ts_text, offered = found[1] or None, [decode_ours(found[3])]
+            else:
+                ts_text, items = split(value, header)
+                if len(items) == 1 and items[0][0] == label:  # the usual value: ours alone
+                    offered = [decode_ours(items[0][1])]
+                    accepted = True
+                else:
+                    offered, accepted = _offered(items)
+                if not accepted:
+                    return None
+        except MalformedSignature:
+            return None
+        # The timestamp and the id, with parse()'s grammars.
+        if ts_group:
+            if ts_value is None:
+                return None
+            ts_text = ts_value
+        elif needs_timestamp and ts_text is None:
+            return None
+        timestamp: Any = None  # int seconds, or float where the header is in ms
+        if ts_text is not None:
+            if timestamp_text(ts_text) is None:  # parse_timestamp()'s grammar
+                return None
+            timestamp = int(ts_text) / 1000 if ms else int(ts_text)
+        if delivery_id is not None:
+            if id_text(delivery_id) is None:
+                return None
+        elif id_signed:
+            return None
+        # The signed content, in pieces (the body one of them), through each key.
+        if pick is None:
+            pieces: Any = (body,)
+        else:
+            stamp = b"" if ts_text is None else ts_text.encode("ascii")
+            ident = b"" if delivery_id is None else delivery_id.encode("ascii")
+            pieces = pick((body, stamp, ident) + literals)  # noqa: RUF005 - one C call
+        if inner is not None and len(offered) == 1:
+            # match_key() for one key and one candidate is one bytes_eq().
+            state = inner.copy()
+            for piece in pieces:
+                state.update(piece)
+            digest = state.digest()
+            if outer is not None:
+                state = outer.copy()
+                state.update(digest)
+                digest = state.digest()
+            key_id = single_id if bytes_eq(digest, offered[0]) else None
+        elif macs:
+            key_id = match_key([(key, mac.digest(pieces)) for key, mac in macs], offered)
+        else:
+            key_id = _match_public(pieces, offered)
+        if key_id is None:
+            raise InvalidSignature(
+                f"no configured key matches the signature in {header}", header=header
+            )
+        if timestamp is not None:
+            if window is not None:
+                current = clock() if now is None else now
+                age = current - timestamp
+                # Inside the window needs no call; anything else (NaN too) gets check()'s error.
+                if not (age <= window.tolerance and -age <= window.future):
+                    window.check(float(timestamp), now=current, header=header)
+            if ms:
+                timestamp = int(timestamp)
+        return Delivery(
+            name,
+            None if reader is not None else delivery_id,
+            timestamp,
+            key_id,
+            body,
+            headers,
+            reader,
         )
-        if len(self._layouts) < MAX_LAYOUTS:
-            self._layouts[names] = layout
-        return layout
 
-    def _view_values(self, headers: Any) -> Any:
-        # Step 1 for headers that are not a plain dict: (values, layout, view) or DEFER.
-        headers = Headers(headers)  # raises the general path's MalformedSignature for junk
-        if not headers._repeated.isdisjoint(self._wanted):
-            return DEFER
-        values = headers._values
-        layout = self._layouts.get(tuple(values)) or self._layout(tuple(values))
-        return DEFER if layout is DEFER else (values, layout, headers)
-
-    def _match(
-        self, body: bytes, ts_text: str | None, delivery_id: str | None, offered: list[bytes]
-    ) -> str | None:
-        # Step 3: the signed content through each key's HMAC state; the matching key id.
-        texts = (body, (ts_text or "").encode("ascii"), (delivery_id or "").encode("ascii"))
-        digests = []
-        for key_id, state in self._keyed:
-            mac = state.copy()
-            for part in self._parts:
-                mac.update(texts[part] if type(part) is int else part)
-            digests.append((key_id, mac.digest()))
-        return compare.match_key(digests, offered)
-
-    def _match_public(
-        self, body: bytes, ts_text: str | None, delivery_id: str | None, offered: list[bytes]
-    ) -> str | None:
-        # Step 3 for public keys: AsymmetricScheme.match() over the content, joined once.
-        texts = (body, (ts_text or "").encode("ascii"), (delivery_id or "").encode("ascii"))
-        parts: Any = self._parts
-        content = b"".join([texts[part] if type(part) is int else part for part in parts])
-        verify_one: Any = self._verify_one
+    def _match_public(pieces: list[bytes], offered: list[bytes]) -> str | None:
+        # AsymmetricScheme.match() over the content, joined once.
+        content = b"".join(pieces)
         found = None
-        for key_id, key in self._public:
+        assert verify_one is not None  # noqa: S101 - set with public_keys
+        for key_id, key in public_keys:
             for signature in offered:
                 if verify_one(key, signature, content) and found is None:
                     found = key_id
         return found
 
-    def _content_format(self) -> Any:
-        # The signed content around the body as str.format() templates of
-        # (timestamp, id): (head, tail), or None when the body is not there once.
-        if self._parts.count(_BODY) != 1:
-            return None
-        split = self._parts.index(_BODY)
-        fields = {_TIMESTAMP: "{0}", _ID: "{1}"}
-
-        def template(parts: tuple[Any, ...]) -> str:
-            return "".join(
-                fields[part]
-                if type(part) is int
-                else part.decode("utf-8").replace("{", "{{").replace("}", "}}")
-                for part in parts
-            )
-
-        return template(self._parts[:split]), template(self._parts[split + 1 :])
-
-    def compile(self) -> Any:  # noqa: PLR0915 - the closure below is flat on purpose
-        """
-        The hot path as one closure: ``verify(body, headers, now, clock, window)``.
-
-        The steps of DESIGN.md for a well-formed delivery, written out flat
-        (on a small body each Python call costs about as much as the HMAC
-        itself), with the usual shapes inline: one signature header, one key,
-        one offered signature.  Rotation and multi-signature headers go
-        through :meth:`_match`; a header sent under two of its names, and
-        anything not plainly well formed, is DEFERred to the general path.
-        """
-        view_values, offered_of = self._view_values, self._offered
-        match = self._match_public if self._public else self._match
-        name, id_field, id_signed, ms = self._name, self._id_field, self._id_signed, self._ms
-        plain, prefix, skip = self._plain, self._prefix, len(self._prefix)
-        layouts, learn = self._layouts, self._layout
-        size = self._size if self._encoding == "hex" and plain is not None else None
-        hex_size = 0 if not size else skip + 2 * size
-        canonical = None if self._canonical is None else self._canonical.fullmatch
-        # Versioned, or Pairs without a timestamp: one "<label><mark><signature>" item.
-        lead = (
-            f"{self._label}{'=' if self._fmt == 'pairs' else ','}"
-            if self._fmt != "plain" and self._ts_key is None and self._label in self._known
-            else None
-        )
-        lead_decoder: Any = self._decoders.get(self._label)
-        sep = self._sep
-        ts_group, ts_key, id_grammar = bool(self._groups[1]), self._ts_key, self._id.fullmatch
-        ts_grammar = TIMESTAMP_TEXT.fullmatch
-        content = self._content_format() if len(self._keyed) == 1 else None
-        head, tail = content or ("", "")
-        key_id, state = self._keyed[0] if content else ("", None)
-        state = cast(Any, state)
-        (fields_at_head, fields_at_tail) = ("{" in head, "{" in tail)
-        head_bytes, tail_bytes = head.encode("utf-8"), tail.encode("utf-8")
-
-        def verify(  # noqa: PLR0911, PLR0912, PLR0915 - flat on purpose, see compile()
-            body: bytes, headers: Any, now: float | None, clock: Any, window: Any
-        ) -> Any:
-            if type(headers) is dict:  # the common case, inline: the view is made on first use
-                try:
-                    "".join(headers.values())
-                except TypeError:
-                    return DEFER
-                values = headers
-                layout = layouts.get(tuple(headers))
-                if layout is None:
-                    layout = learn(tuple(headers))
-                    if layout is DEFER:
-                        return DEFER
-            else:
-                found = view_values(headers)
-                if found is DEFER:
-                    return DEFER
-                values, layout, headers = found
-            signature_at, timestamp_at, id_at = layout
-            if len(signature_at) != 1 or len(timestamp_at) > 1 or len(id_at) > 1:
-                return DEFER  # a header sent under two of its names: Headers.first_of() decides
-            ((key, header),) = signature_at
-            value = values[key]
-            if len(value) > MAX_HEADER_VALUE:
-                return DEFER
-            # The signature: the usual forms inline, any other through the format's split().
-            ts_text = None
-            if hex_size and len(value) == hex_size and value.startswith(prefix):
-                # fast_decoder()'s hex, inline: lowercase hex of the digest's size only.
-                text = value[skip:]
-                try:
-                    signature = _fromhex(text)
-                except ValueError:
-                    return DEFER
-                if signature.hex() != text:
-                    return DEFER
-                offered = [signature]
-            elif canonical is not None and (matched := canonical(value)) is not None:
-                ts_text, offered = matched[1], [_fromhex(matched[2])]
-            elif lead is not None and value.startswith(lead) and sep not in value:
-                decoded = lead_decoder(value[len(lead) :])
-                if decoded is None:
-                    return DEFER
-                offered = [decoded]
-            else:
-                parsed = offered_of(value)
-                if parsed is DEFER:
-                    return DEFER
-                ts_text, offered = parsed  # several (rotation), or only another version's
-            # The timestamp and the id, with the grammars of parse_timestamp() and check_id().
-            if ts_group:
-                if not timestamp_at:
-                    return DEFER
-                ts_text = values[timestamp_at[0][0]]
-            elif ts_key is not None and ts_text is None:
-                return DEFER
-            timestamp: Any = None  # int seconds, or float where the header is in ms
-            if ts_text is not None:
-                if ts_grammar(ts_text) is None:
-                    return DEFER
-                timestamp = int(ts_text) / 1000 if ms else int(ts_text)
-            delivery_id = None
-            if id_at:
-                delivery_id = values[id_at[0][0]]
-                if id_grammar(delivery_id) is None:
-                    return DEFER
-            elif id_signed:
-                return DEFER
-            # The match: one key and one signature inline, else every pair in match_key().
-            if content is None or len(offered) != 1:
-                matched_key = match(body, ts_text, delivery_id, offered)
-            else:
-                mac = state.copy()
-                if fields_at_head:
-                    mac.update(head.format(ts_text or "", delivery_id or "").encode("utf-8"))
-                elif head_bytes:
-                    mac.update(head_bytes)
-                mac.update(body)
-                if fields_at_tail:
-                    mac.update(tail.format(ts_text or "", delivery_id or "").encode("utf-8"))
-                elif tail_bytes:
-                    mac.update(tail_bytes)
-                matched_key = key_id if compare_digest(mac.digest(), offered[0]) else None
-            if matched_key is None:
-                raise InvalidSignature(
-                    f"no configured key matches the signature in {header}", header=header
-                )
-            if timestamp is not None:
-                if window is not None:
-                    current = clock() if now is None else now
-                    age = current - timestamp
-                    # Inside the window needs no call; anything else (NaN too) gets check()'s.
-                    if not (age <= window.tolerance and -age <= window.future):
-                        window.check(float(timestamp), now=current, header=header)
-                if ms:
-                    timestamp = int(timestamp)
-            # A Delivery through its writable twin (see delivery._Fields): a third of the cost.
-            delivery = _Fields(name, delivery_id, timestamp, matched_key, body, headers, id_field)
-            delivery.__class__ = Delivery
-            return delivery
-
-        return verify
+    return route

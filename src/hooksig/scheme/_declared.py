@@ -1,10 +1,10 @@
 """
-The parse and signed-content steps shared by the data-driven schemes.
+The steps shared by the data-driven schemes: parse, signed content, info, compile.
 
 :class:`~hooksig.HmacScheme` and :class:`~hooksig.AsymmetricScheme` differ
 only in how they match and make signatures; reading headers, checking the
-timestamp and id grammar, filling the content template and formatting
-the headers a provider would send all live here, once.
+timestamp and id grammar, filling the content template, describing the
+scheme and compiling its hot route all live here, once.
 
 A few providers put the signature, timestamp or id in the body rather than
 in a header (Mailgun, Linear): a "header" name starting with ``body.``
@@ -14,13 +14,13 @@ same grammar checks as a header.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._primitives.encoding import ENCODINGS, Encoding, decode, encode
-from ..errors import ConfigurationError, MalformedSignature, MissingSignature
-from ._body_fields import BODY_FIELD, Fields
+from ..errors import ConfigurationError, MissingSignature
+from ._body_fields import BODY_FIELD, BodyOrHeaders, names
 from .formats import (
     Groups,
     Listed,
@@ -34,18 +34,17 @@ from .formats import (
     parse_rfc3339,
     parse_timestamp,
 )
-from .protocol import ParsedSignature, Request
+from .protocol import BodyShape, Content, Evidence, ParsedSignature, Request, SchemeInfo
 
 if TYPE_CHECKING:
+    from ..keys import KeyRing
+    from ._compiled import RoutePlan
     from .challenge import Challenge
     from .handshake import Handshake
+    from .ids import IdSource
+    from .protocol import CompiledRoute
 
 __all__ = ["ContentBuilder", "UrlVariants", "_TemplateScheme"]
-
-
-def _names(value: str | tuple[str, ...]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else value
-
 
 ContentBuilder = Callable[[ParsedSignature, Request], bytes]
 UrlVariants = Callable[[str], tuple[str, ...]]
@@ -65,7 +64,9 @@ class _TemplateScheme:
     timestamp_unit: Literal["s", "ms", "rfc3339"] = "s"
     id_header: str | tuple[str, ...] | None = None
     id_field: str | None = None
+    id_source: IdSource | None = None
     content: str | ContentBuilder = "{body}"
+    body_shape: BodyShape | None = None
     tolerance: float | None = None
     docs_url: str = ""
     all_signature_headers: bool = False
@@ -73,12 +74,15 @@ class _TemplateScheme:
     handshake: Handshake | None = None
     challenge: Challenge | None = None
     secret_hint: str = ""
+    evidence: Evidence | None = None
+    alias_evidence: Mapping[str, Evidence] | None = field(default=None, compare=False)
     _parts: tuple[bytes | str, ...] = field(init=False, repr=False, compare=False)
+    _id_reader: IdSource | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.signature_format is None:
             object.__setattr__(self, "signature_format", Plain(self.prefix))
-        in_body = _names(self.signature_header)[0].startswith(BODY_FIELD)
+        in_body = names(self.signature_header)[0].startswith(BODY_FIELD)
         parts = () if callable(self.content) else compile_template(self.content, in_body)
         object.__setattr__(self, "_parts", parts)
         if not self.name or self.name != self.name.lower() or " " in self.name:
@@ -87,6 +91,32 @@ class _TemplateScheme:
             raise ConfigurationError("timestamp_unit must be s, ms or rfc3339")
         if self.encoding not in ENCODINGS:
             raise ConfigurationError("encoding must be hex, base64, base64url or base64url-nopad")
+        if self.body_shape not in (None, "bytes", "json", "form", "text"):
+            raise ConfigurationError("body_shape must be bytes, json, form or text")
+        id_names = names(self.id_header)
+        if id_names and id_names[0].startswith(BODY_FIELD) and "id" not in parts:
+            # Only an id the provider signs is read before verification.
+            raise ConfigurationError(
+                "an unsigned id in the body is read after verification: use id_field="
+            )
+        object.__setattr__(self, "_id_reader", self._reader())
+
+    def _reader(self) -> IdSource | None:
+        """Where Delivery.id is read from after verification: id_source, else id_field."""
+        if self.id_source is not None and self.id_field is not None:
+            raise ConfigurationError("pass id_source= or id_field=, not both")
+        if self.id_source is not None:
+            from .ids import check_source
+
+            return check_source(self.id_source)
+        if self.id_field is None:
+            return None
+        from .ids import BodyField, FirstOf, HeaderField
+
+        body = BodyField(self.id_field)
+        id_names = names(self.id_header)
+        # A header id, where one is sent, wins over the body's.
+        return FirstOf(HeaderField(*id_names), body) if id_names else body
 
     @property
     def default_tolerance(self) -> float | None:
@@ -100,7 +130,8 @@ class _TemplateScheme:
     @property
     def _timestamp_key(self) -> str | None:
         # Where the signature header itself carries the timestamp (Pairs' t=, Listed's first item).
-        return getattr(self.signature_format, "timestamp_key", None)
+        fmt = self.signature_format
+        return fmt.timestamp_key if isinstance(fmt, (Pairs, Listed, Groups)) else None
 
     @property
     def _label(self) -> str:
@@ -119,10 +150,16 @@ class _TemplateScheme:
     def _decode_candidate(self, label: str, text: str) -> bytes:
         return decode(text, self.encoding, size=self._signature_size(label))
 
-    def _offered(self, fields: Fields) -> tuple[str, list[tuple[str, str]], str | None]:
+    # -- parse -----------------------------------------------------------------------------
+
+    def _offered(self, fields: BodyOrHeaders) -> tuple[str, list[tuple[str, str]], str | None]:
         """Return ``(header, [(label, text)], timestamp text)`` from the signature header(s)."""
-        names = _names(self.signature_header)
-        lookups = [(name,) for name in names] if self.all_signature_headers else [names]
+        signature_names = names(self.signature_header)
+        lookups = (
+            [(name,) for name in signature_names]
+            if self.all_signature_headers
+            else [signature_names]
+        )
         header, offered, ts_text = "", [], None
         for lookup in lookups:
             found = fields.first_of(lookup)
@@ -134,13 +171,15 @@ class _TemplateScheme:
             offered.extend(items)
         if not header:
             raise MissingSignature(
-                f"header {names[0]} is missing", header=names[0], scheme=self.name
+                f"header {signature_names[0]} is missing",
+                header=signature_names[0],
+                scheme=self.name,
             )
         return header, offered, ts_text
 
     def parse(self, request: Request) -> ParsedSignature:
         """Read the signature header, timestamp and id (see :meth:`Scheme.parse`)."""
-        fields = Fields(request)
+        fields = BodyOrHeaders(request)
         header, offered, ts_text = self._offered(fields)
         labels = self._candidate_labels()
         candidates = tuple(
@@ -158,8 +197,8 @@ class _TemplateScheme:
             )
         ts_header = header
         if self.timestamp_header is not None:
-            ts_header = _names(self.timestamp_header)[0]
-            ts_found = fields.first_of(_names(self.timestamp_header))
+            ts_header = names(self.timestamp_header)[0]
+            ts_found = fields.first_of(names(self.timestamp_header))
             if ts_found is None:
                 raise MissingSignature(f"header {ts_header} is missing", header=ts_header)
             ts_header, ts_text = ts_found
@@ -175,46 +214,38 @@ class _TemplateScheme:
                 seconds = parse_timestamp(ts_text, ts_header)
                 timestamp = seconds / 1000 if self.timestamp_unit == "ms" else float(seconds)
         return ParsedSignature(
-            candidates, timestamp, ts_text, self._delivery_id(fields), header, self.id_field
+            candidates,
+            timestamp,
+            ts_text,
+            self._delivery_id(fields),
+            header,
+            self._id_reader,
         )
 
-    def _delivery_id(self, fields: Fields) -> str | None:
+    def _delivery_id(self, fields: BodyOrHeaders) -> str | None:
         if self.id_header is None:
             return None
-        names = _names(self.id_header)
-        try:
-            found = fields.first_of(names)
-            if found is not None:
-                return check_id(found[1], found[0], self._separators())
-        except MalformedSignature:
-            # An unsigned id read from a body not yet verified (Coinbase's event.id) is
-            # only a convenience: a body without a usable one simply has no id.
-            if "id" in self._parts or not names[0].startswith(BODY_FIELD):
-                raise
-            return None
+        id_names = names(self.id_header)
+        found = fields.first_of(id_names)
+        if found is not None:
+            return check_id(found[1], found[0], self._separators())
         if "id" in self._parts:
-            raise MissingSignature(f"header {names[0]} is missing", header=names[0])
+            raise MissingSignature(f"header {id_names[0]} is missing", header=id_names[0])
         return None
-
-    def signed_contents(self, parsed: ParsedSignature, request: Request) -> tuple[bytes, ...]:
-        """Every content the provider may have signed: one per URL variant (Twilio's port)."""
-        if self.url_variants is None or request.url is None:
-            return (self.signed_content(parsed, request),)
-        return tuple(
-            self.signed_content(parsed, replace(request, url=url))
-            for url in self.url_variants(request.url)
-        )
 
     def _separators(self) -> str:
         return "".join(part.decode("latin-1") for part in self._parts if isinstance(part, bytes))
 
-    def _signed_parts(
-        self, parsed: ParsedSignature, request: Request
-    ) -> list[Sequence[bytes | memoryview]]:
-        # signed_contents(), each content left in pieces: the verifier hashes
-        # them in turn instead of joining a copy of the body.
+    # -- signed content ----------------------------------------------------------------------
+
+    def signed_contents(self, parsed: ParsedSignature, request: Request) -> list[Content]:
+        """
+        Every content the provider may have signed, in pieces: one per URL variant (Twilio's port).
+
+        The body is a piece of its own, never joined to a copy.
+        """
         if self.url_variants is None or request.url is None:
-            return [self._content_parts(parsed, request)]
+            return [self._pieces(parsed, request)]
         variants = self.url_variants(request.url)
         if not isinstance(self.content, str):
             # A builder's content starts with the URL it was given (see url_variants):
@@ -224,19 +255,17 @@ class _TemplateScheme:
             if content.startswith(url):
                 rest = memoryview(content)[len(url) :]
                 return [[variant.encode("utf-8"), rest] for variant in variants]
-        return [self._content_parts(parsed, replace(request, url=url)) for url in variants]
+        return [self._pieces(parsed, replace(request, url=url)) for url in variants]
 
     def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
-        """Fill the content template with the exact bytes received."""
-        parts = self._content_parts(parsed, request)
-        return parts[0] if len(parts) == 1 else b"".join(parts)
+        """The content template filled with the exact bytes received, joined (for signing)."""
+        pieces = self._pieces(parsed, request)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
-    def _content_parts(self, parsed: ParsedSignature, request: Request) -> list[bytes]:
-        # The signed content in order, as pieces that signed_content() joins.
+    def _pieces(self, parsed: ParsedSignature, request: Request) -> list[bytes]:
+        # The signed content in order, as the pieces it is hashed in.
         if not isinstance(self.content, str):
             return [self.content(parsed, request)]
-        if self._parts == ("body",):
-            return [request.body]
         out: list[bytes] = []
         for part in self._parts:
             if isinstance(part, bytes):
@@ -257,6 +286,144 @@ class _TemplateScheme:
                     )
                 out.append(request.url.encode("utf-8"))
         return out
+
+    # -- the compiled route --------------------------------------------------------------------
+
+    def compile(self, keys: KeyRing) -> CompiledRoute | None:
+        """
+        This scheme's hot route for *keys*, or ``None`` where only the general route applies.
+
+        The route reads a plainly well-formed delivery with the same grammar
+        as :meth:`parse`, and answers ``None`` for anything else.  Only a
+        template over the body, timestamp and id qualifies: no URL, no
+        content function, no field carried in the body.
+        """
+        plan = self._plan(keys)
+        if plan is None:
+            return None
+        from ._compiled import compile_route
+
+        return compile_route(plan)
+
+    def _plan(self, keys: KeyRing) -> RoutePlan | None:
+        every_name = (
+            *names(self.signature_header),
+            *names(self.timestamp_header),
+            *names(self.id_header),
+        )
+        if (
+            not isinstance(self.content, str)
+            or self.url_variants is not None
+            or self.all_signature_headers
+            or self.timestamp_unit not in ("s", "ms")
+            or "body" not in self._parts
+            or any(part in ("url", "method") for part in self._parts)
+            or any(name.startswith(BODY_FIELD) for name in every_name)
+        ):
+            return None
+        fmt = self.signature_format
+        if not isinstance(fmt, (Plain, Pairs, Versioned)):
+            return None  # Listed and Groups: rarer shapes, read by the general route alone
+        match = self._plan_match(keys)
+        if match is None:
+            return None
+        from ._compiled import RoutePlan
+
+        return RoutePlan(
+            name=self.name,
+            signature_names=names(self.signature_header),
+            timestamp_names=names(self.timestamp_header),
+            id_names=names(self.id_header),
+            id_signed="id" in self._parts,
+            id_reader=self._id_reader,
+            split=fmt.split,
+            usual=None if isinstance(fmt, Plain) else fmt.usual,
+            timestamp_key=fmt.timestamp_key if isinstance(fmt, Pairs) else None,
+            one_item=isinstance(fmt, Plain),
+            needs_timestamp=isinstance(fmt, Pairs) and bool(fmt.timestamp_key),
+            sizes={label: self._signature_size(label) for label in self._candidate_labels()},
+            label=self._label,
+            encoding=self.encoding,
+            milliseconds=self.timestamp_unit == "ms",
+            parts=self._parts,
+            separators=self._separators(),
+            **match,
+        )
+
+    def _plan_match(self, keys: KeyRing) -> dict[str, Any] | None:
+        # How the route matches: HMAC states, or public keys and a verify function.
+        raise NotImplementedError
+
+    # -- what the scheme is ----------------------------------------------------------------------
+
+    def _describe_content(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return (self.content.__doc__ or self.content.__name__).strip().splitlines()[0]
+
+    def _signature_value(self) -> str:
+        # The value's shape, then a note in parentheses where it has one.
+        fmt, enc = self.signature_format, f"<{self.encoding}>"
+        unix = {"s": "<unix>", "ms": "<unix ms>"}.get(self.timestamp_unit, "<rfc3339>")
+        if isinstance(fmt, Groups):
+            pairs = fmt.pairs
+            stamp = f"{pairs.timestamp_key}={unix}{pairs.separator}" if pairs.timestamp_key else ""
+            return f"{stamp}{self._label}={enc} (one group per secret, {fmt.separator!r} between)"
+        if isinstance(fmt, Listed):
+            head = f"{unix}{fmt.separator}" if fmt.timestamp_first else ""
+            return f"{head}{enc}[{fmt.separator}{enc}...]"
+        if isinstance(fmt, Pairs):
+            stamp = f"{fmt.timestamp_key}={unix}{fmt.separator}" if fmt.timestamp_key else ""
+            return f"{stamp}{self._label}={enc}"
+        if isinstance(fmt, Versioned):
+            return f"{self._label},{enc} (list, {fmt.separator!r} between)"
+        if isinstance(fmt, Plain) and fmt.optional:
+            return f"{self._label}{enc} (the prefix may be left out)"
+        return f"{self._label}{enc}"
+
+    def _info(self, **specific: Any) -> SchemeInfo:
+        """The :class:`SchemeInfo` fields every declared scheme derives the same way."""
+        every_name = (
+            *names(self.signature_header),
+            *names(self.timestamp_header),
+            *names(self.id_header),
+        )
+        body_fields = tuple(name for name in every_name if name.startswith(BODY_FIELD))
+        timestamped = self.default_tolerance is not None
+        id_source = self._id_reader
+        if id_source is None and self.id_header is not None:
+            from .ids import BodyField, HeaderField
+
+            id_names = names(self.id_header)
+            id_source = (
+                BodyField(id_names[0][len(BODY_FIELD) :])
+                if id_names[0].startswith(BODY_FIELD)
+                else HeaderField(*id_names)
+            )
+        fields: dict[str, Any] = {
+            "name": self.name,
+            "encoding": self.encoding,
+            "signature_headers": names(self.signature_header),
+            "signature_value": self._signature_value(),
+            "timestamp_headers": names(self.timestamp_header),
+            "timestamp_unit": self.timestamp_unit if timestamped else None,
+            "tolerance": self.default_tolerance,
+            "signed_content": self._describe_content(),
+            "signs_url": callable(self.content) or "url" in self._parts,
+            "body_shape": self.body_shape or ("json" if body_fields else "bytes"),
+            "body_fields": body_fields,
+            "id_source": id_source,
+            "id_forbidden": self._separators(),
+            "handshake": self.handshake is not None,
+            "docs_url": self.docs_url,
+            "secret_hint": self.secret_hint,
+            "evidence": self.evidence,
+            "alias_evidence": tuple(sorted((self.alias_evidence or {}).items())),
+        }
+        fields.update(specific)
+        return SchemeInfo(**fields)
+
+    # -- signing ---------------------------------------------------------------------------------
 
     def _format_headers(
         self, signature: bytes, request: Request, timestamp: int | None, delivery_id: str | None
@@ -282,20 +449,31 @@ class _TemplateScheme:
             value = f"{self._label},{text}"
         else:
             value = f"{self._label}{text}"
-        name = _names(self.signature_header)[0]
+        name = names(self.signature_header)[0]
         # A signature carried in the body (Mailgun) comes back as its ``body.`` fields,
         # for the caller to place in the body; other schemes' body fields are the caller's.
         in_body = name.startswith(BODY_FIELD)
         headers = {name: value}
         if self.timestamp_header is not None and timestamp is not None:
-            ts_name = _names(self.timestamp_header)[0]
+            ts_name = names(self.timestamp_header)[0]
             if in_body or not ts_name.startswith(BODY_FIELD):
                 headers[ts_name] = self._timestamp_text(timestamp)
-        if self.id_header is not None and delivery_id is not None:
-            id_name = _names(self.id_header)[0]
-            if in_body or not id_name.startswith(BODY_FIELD):
-                headers[id_name] = delivery_id
+        id_names = self._id_names()
+        if (
+            id_names
+            and delivery_id is not None
+            and (in_body or not id_names[0].startswith(BODY_FIELD))
+        ):
+            headers[id_names[0]] = delivery_id
         return headers
+
+    def _id_names(self) -> Sequence[str]:
+        """The header an id is written to when signing: the signed one, else the id source's."""
+        if self.id_header is not None:
+            return names(self.id_header)
+        from .ids import field_names
+
+        return field_names(self._id_reader)
 
     def _timestamp_text(self, timestamp: int) -> str:
         if self.timestamp_unit == "rfc3339":
@@ -309,8 +487,8 @@ class _TemplateScheme:
             timestamp = None
         elif timestamp is None:
             raise ConfigurationError(f"the {self.name} scheme signs a timestamp: pass one")
-        if self.id_header is None:
-            delivery_id = None  # the scheme sends no id, so none is signed or checked
+        if not self._id_names():
+            delivery_id = None  # the scheme sends no id header, so none is written or checked
         elif delivery_id is None:
             from secrets import token_hex
 

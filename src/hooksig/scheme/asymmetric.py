@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from .._primitives import crypto
 from .._primitives.crypto import EcdsaEncoding
@@ -23,7 +23,7 @@ from .._primitives.encoding import Encoding, decode
 from ..errors import ConfigurationError, MalformedSignature
 from ..keys import Key, KeyRing, SecretLike
 from ._declared import _TemplateScheme
-from .protocol import ParsedSignature, Request
+from .protocol import Content, ParsedSignature, Request, SchemeInfo
 
 #: How a public or signing key given as text is read.
 #: ``hex`` and ``base64`` are the raw key; ``whpk``/``whsk`` are Standard
@@ -176,15 +176,38 @@ class AsymmetricScheme(_TemplateScheme):
             return crypto.ecdsa_p256_verify(key, signature, content, self.ecdsa_encoding)
         return crypto.ed25519_verify(key, signature, content)
 
-    def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
+    def match(self, keys: KeyRing, content: Content, parsed: ParsedSignature) -> str | None:
         """Verify every candidate with every public key; no secret, so no timing concern."""
         found: str | None = None
         signatures = [sig for label, sig in parsed.candidates if label == self._label]
+        message = b"".join(content)  # the signature algorithms take the message whole
         for key in keys.verify_keys:
             for signature in signatures:
-                if self._verify_one(key.material, signature, content) and found is None:
+                if self._verify_one(key.material, signature, message) and found is None:
                     found = key.key_id
         return found
+
+    def _plan_match(self, keys: KeyRing) -> dict[str, Any] | None:
+        if not keys.verify_keys:
+            return None
+        public = tuple((key.key_id, key.material) for key in keys.verify_keys)
+        return {"public_keys": public, "verify_one": self._verify_one}
+
+    def _signature_value(self) -> str:
+        value = super()._signature_value()
+        return (
+            f"{value} ({self.ecdsa_encoding.upper()})" if self.algorithm == "ecdsa-p256" else value
+        )
+
+    @property
+    def info(self) -> SchemeInfo:
+        """What this scheme is, derived from its declaration."""
+        return self._info(
+            algorithm=self.algorithm,
+            construction="signature",
+            key_kinds=("public-key",),
+            secret_format=None,
+        )
 
     def sign(
         self, keys: KeyRing, request: Request, *, timestamp: int | None, id: str | None

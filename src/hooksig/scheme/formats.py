@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import ConfigurationError, MalformedSignature
 
@@ -29,6 +29,10 @@ MAX_TIMESTAMP_DIGITS = 15
 MAX_ID_LENGTH = 256
 
 _LABEL = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: Labels already found well formed ("t", "v1", ...): a set lookup instead of the
+#: regular expression for the few labels providers use; bounded against junk.
+_LABELS_SEEN: set[str] = set()
+_MAX_LABELS_SEEN = 64
 _FIELDS = frozenset({"body", "timestamp", "id", "url", "method"})
 _PLACEHOLDER = re.compile(r"\{([a-z]+)\}")
 
@@ -40,9 +44,23 @@ def _malformed(header: str, what: str, reason: str) -> MalformedSignature:
     return MalformedSignature(f"header {header}: {what}", reason=reason, header=header)
 
 
-def _check_count(count: int, header: str) -> None:
-    if count > MAX_SIGNATURES:
-        raise _malformed(header, f"more than {MAX_SIGNATURES} signatures", "too_many_signatures")
+def is_label(text: str) -> bool:
+    """
+    Whether *text* is a label: ``[a-z0-9][a-z0-9_-]*``, ASCII only (``t``, ``v1``, ``h1``).
+
+    .. versionadded:: 0.1
+    """
+    if text in _LABELS_SEEN:
+        return True
+    if _LABEL.fullmatch(text) is None:
+        return False
+    if len(_LABELS_SEEN) < _MAX_LABELS_SEEN:
+        _LABELS_SEEN.add(text)
+    return True
+
+
+def _too_many(header: str) -> MalformedSignature:
+    return _malformed(header, f"more than {MAX_SIGNATURES} signatures", "too_many_signatures")
 
 
 @dataclass(frozen=True)
@@ -85,22 +103,40 @@ class Pairs:
 
     timestamp_key: str | None = "t"
     separator: str = ","
+    #: The usual value, ``<timestamp key>=<text><separator><label>=<text>``, as one
+    #: pattern: group 1 the timestamp text, 2 the label, 3 the signature text.  A
+    #: match whose label is not the timestamp key is exactly what :meth:`split`
+    #: gives for those two items; :meth:`split` tries it first.
+    usual: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if not self.separator or "=" in self.separator:
+            raise ConfigurationError("a Pairs separator is one or more characters, no '='")
+        if self.timestamp_key and is_label(self.timestamp_key) and len(self.separator) == 1:
+            sep, key = re.escape(self.separator), re.escape(self.timestamp_key)
+            usual = re.compile(f"{key}=([^{sep}]*){sep}({_LABEL.pattern})=([^{sep}]*)")
+            object.__setattr__(self, "usual", usual)
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(timestamp text or None, [(key, value), ...])``."""
+        usual = None if self.usual is None else self.usual.fullmatch(value)
+        if usual is not None and usual[2] != self.timestamp_key:
+            return usual[1], [(usual[2], usual[3])]
         timestamp: str | None = None
         candidates: list[Candidate] = []
+        timestamp_key, seen = self.timestamp_key, _LABELS_SEEN
         for item in value.split(self.separator):
             key, equals, text = item.partition("=")
-            if not equals or not _LABEL.fullmatch(key):
+            if not equals or (key not in seen and not is_label(key)):
                 raise _malformed(header, "has an item that is not key=value", "bad_item")
-            if key == self.timestamp_key:
+            if key == timestamp_key:
                 if timestamp is not None:
                     raise _malformed(header, "has more than one timestamp", "repeated_timestamp")
                 timestamp = text
             else:
                 candidates.append((key, text))
-                _check_count(len(candidates), header)
+                if len(candidates) > MAX_SIGNATURES:
+                    raise _too_many(header)
         return timestamp, candidates
 
 
@@ -113,16 +149,32 @@ class Versioned:
     """
 
     separator: str = " "
+    #: The usual value, one ``<version>,<text>`` item, as one pattern: group 1 is
+    #: empty (no timestamp), 2 the version, 3 the signature text, exactly what
+    #: :meth:`split` gives for it; :meth:`split` tries it first.
+    usual: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.separator or self.separator == ",":
+            # "," parts an item's version from its signature; ", " (Supabase) still separates.
+            raise ConfigurationError("a Versioned separator is one or more characters, not ','")
+        sep = re.escape(self.separator)
+        object.__setattr__(self, "usual", re.compile(f"()({_LABEL.pattern}),([^{sep}]*)"))
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(None, [(version, signature text), ...])``."""
+        usual = self.usual.fullmatch(value)
+        if usual is not None:
+            return None, [(usual[2], usual[3])]
         candidates: list[Candidate] = []
+        seen = _LABELS_SEEN
         for item in value.split(self.separator):
             version, comma, text = item.partition(",")
-            if not comma or not _LABEL.fullmatch(version):
+            if not comma or (version not in seen and not is_label(version)):
                 raise _malformed(header, "has an item that is not version,signature", "bad_item")
             candidates.append((version, text))
-            _check_count(len(candidates), header)
+            if len(candidates) > MAX_SIGNATURES:
+                raise _too_many(header)
         return None, candidates
 
 
@@ -141,6 +193,10 @@ class Listed:
     separator: str = ","
     timestamp_first: bool = True
 
+    def __post_init__(self) -> None:
+        if not self.separator:
+            raise ConfigurationError("a Listed separator is one or more characters")
+
     @property
     def timestamp_key(self) -> str | None:
         """Where the timestamp is (``"first"``), or ``None`` when no item is one."""
@@ -152,7 +208,8 @@ class Listed:
         timestamp = items.pop(0) if self.timestamp_first else None
         if not items or not all(items):
             raise _malformed(header, "has an empty item", "bad_item")
-        _check_count(len(items), header)
+        if len(items) > MAX_SIGNATURES:
+            raise _too_many(header)
         return timestamp, [("", item) for item in items]
 
 
@@ -170,6 +227,10 @@ class Groups:
     pairs: Pairs = Pairs()
     separator: str = " "
 
+    def __post_init__(self) -> None:
+        if not self.separator or self.separator in self.pairs.separator:
+            raise ConfigurationError("a Groups separator is one or more characters, not the pairs'")
+
     @property
     def timestamp_key(self) -> str | None:
         """The key of the timestamp inside each group."""
@@ -183,7 +244,8 @@ class Groups:
             timestamp, items = self.pairs.split(group, header)
             timestamps.add(timestamp)
             candidates.extend(items)
-            _check_count(len(candidates), header)
+            if len(candidates) > MAX_SIGNATURES:
+                raise _too_many(header)
         if len(timestamps) != 1:
             raise _malformed(header, "groups carry different timestamps", "repeated_timestamp")
         return timestamps.pop(), candidates
@@ -207,16 +269,17 @@ def numbered_headers(template: str, count: int) -> tuple[str, ...]:
 SignatureFormat = Plain | Pairs | Versioned | Listed | Groups
 
 #: The timestamp grammar: ASCII digits (``[0-9]`` is ASCII-only), no leading zero, bounded.
+#: Both routes through ``Verifier.verify`` read timestamps with this one pattern.
 TIMESTAMP_TEXT = re.compile(f"0|[1-9][0-9]{{0,{MAX_TIMESTAMP_DIGITS - 1}}}")
 
 
 def parse_timestamp(text: str, header: str) -> int:
     """
-    Read a timestamp made of ASCII digits only, without a leading zero.
+    Read a timestamp made of ASCII digits only, without a leading zero, at most 15 of them.
 
     No sign, space, underscore, fraction, exponent or non-ASCII digit:
     ``int()`` would accept several of those, so it is only called after
-    the grammar holds.
+    the grammar (:data:`TIMESTAMP_TEXT`) holds.
     """
     if TIMESTAMP_TEXT.fullmatch(text) is None:
         raise _malformed(header, "timestamp is not a plain integer", "bad_timestamp")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..delivery import Delivery
+from ..errors import MalformedPayload
 from ..keys import KeyRing
 
 #: The longest challenge or token echoed back, in characters.
@@ -52,14 +53,16 @@ class HandshakeResponse:
 
 HandshakeResponse.__module__ = "hooksig"  # its public name, hooksig.HandshakeResponse
 
+# A scheme's answer to its provider's endpoint check: the verified delivery and
+# the key ring to the response, or None for an ordinary delivery.
 Handshake = Callable[[Delivery, KeyRing], "HandshakeResponse | None"]
 
 
 def _document(delivery: Delivery) -> dict[str, object] | None:
-    """The body as a JSON object, or ``None``."""
+    """The body as a JSON object (parsed as strictly as ``Delivery.json()``), or ``None``."""
     try:
-        document = json.loads(delivery.body)
-    except (ValueError, RecursionError):
+        document = delivery.json()
+    except MalformedPayload:
         return None
     return document if isinstance(document, dict) else None
 

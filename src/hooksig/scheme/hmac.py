@@ -17,33 +17,38 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._primitives.compare import match_key
+from .._primitives.compare import credential_digests, match_key
 from .._primitives.encoding import decode
 from ..errors import ConfigurationError, MalformedSignature
-from ..keys import SECRET_FORMATS, KeyRing, SecretFormat, SecretLike, hmac_ring
+from ..keys import (
+    CONSTRUCTIONS,
+    SECRET_FORMATS,
+    Construction,
+    KeyedMac,
+    KeyRing,
+    SecretFormat,
+    SecretLike,
+    hmac_ring,
+)
 from ._declared import _TemplateScheme
-from .protocol import ParsedSignature, Request, Scheme
+from .protocol import Content, ParsedSignature, Request, SchemeInfo
 
 if TYPE_CHECKING:
     from .asymmetric import AsymmetricScheme
 
-__all__ = ["HmacScheme", "contents", "keyed"]
+__all__ = ["Construction", "HmacScheme"]
 
 Algorithm = Literal["sha1", "sha256", "sha512"]
-#: How a key and the signed content become the expected signature.
-#: ``hmac``: HMAC(key, content).  ``secret-prefix``: a plain hash of key || content
-#: (HubSpot v1/v2; weaker, kept for those providers).  ``token``: no signature at all,
-#: the header carries the shared secret itself (GitLab ``X-Gitlab-Token``).  ``basic``:
-#: no signature either, HTTP Basic credentials (``Authorization: Basic base64(user:password)``)
-#: checked against a ``"user:password"`` secret (Postmark, Pipedrive, Chargebee).
-Construction = Literal["hmac", "secret-prefix", "token", "basic"]
-_CONSTRUCTIONS = ("hmac", "secret-prefix", "token", "basic")
-_NO_SIGNATURE = ("token", "basic")
+#: The constructions with no signature, where the header carries the secret itself:
+#: construction -> (key kind, encoding, what the header value is after any prefix).
+_UNSIGNED: dict[str, tuple[str, str, str]] = {
+    "token": ("token", "text", "<secret token>"),
+    "basic": ("credentials", "base64", "<base64 of user:password>"),
+}
 _DIGEST_SIZES: dict[str, int] = {"sha1": 20, "sha256": 32, "sha512": 64}
 
 
@@ -62,7 +67,13 @@ class HmacScheme(_TemplateScheme):
         version: the label of accepted signatures in ``Pairs``/``Versioned`` headers.
         timestamp_header: header with the signed Unix time, if any.
         timestamp_unit: ``"s"``, ``"ms"`` or ``"rfc3339"`` (Twitch, Box).
-        id_header: header with the delivery id, if any.
+        id_header: header with the delivery id: one the provider signs
+            (``{id}`` in *content*), or your own scheme's unsigned one.
+        id_field: dotted path of the delivery id in the JSON body (``"event.id"``),
+            read after verification; shorthand for ``id_source=BodyField(...)``.
+        id_source: where the delivery id comes from, read after verification
+            (:mod:`hooksig.scheme.ids`: headers, body and form fields, fallbacks,
+            a digest of the body); it wins over *id_header* as the delivery's id.
         content: what is signed: a template over ``{timestamp}``, ``{id}``,
             ``{body}``, ``{url}`` and ``{method}``, or a function.
         secret_format: how a ``str`` secret becomes key bytes
@@ -87,6 +98,11 @@ class HmacScheme(_TemplateScheme):
             before any delivery, used by :meth:`hooksig.Verifier.challenge`
             (see :mod:`hooksig.scheme.challenge`); ``None`` unless you configure one.
         secret_hint: what the secret is, in the provider's words, for the docs.
+        body_shape: what bodies look like (``bytes``, ``json``, ``form``, ``text``);
+            derived when omitted (``json`` where fields are read from the body).
+        evidence: what the scheme is checked against (:class:`~hooksig.scheme.Evidence`).
+        alias_evidence: alias -> :class:`~hooksig.scheme.Evidence`, for a registry
+            alias checked against its own provider's vector or SDK.
 
     A header name starting with ``body.`` names a field of the JSON body
     (Mailgun's ``body.signature.token``, Linear's ``body.webhookTimestamp``).
@@ -103,18 +119,18 @@ class HmacScheme(_TemplateScheme):
         super().__post_init__()
         if self.algorithm not in _DIGEST_SIZES:
             raise ConfigurationError("algorithm must be sha1, sha256 or sha512")
-        if self.construction not in _CONSTRUCTIONS:
+        if self.construction not in CONSTRUCTIONS:
             raise ConfigurationError("construction must be hmac, secret-prefix, token or basic")
         if self.secret_format not in SECRET_FORMATS:
             raise ConfigurationError(f"secret_format must be one of {', '.join(SECRET_FORMATS)}")
 
     def _decode_candidate(self, label: str, text: str) -> bytes:
-        if self.construction not in _NO_SIGNATURE or label != self._label:
+        if self.construction not in _UNSIGNED or label != self._label:
             return super()._decode_candidate(label, text)
         if not text:
             raise MalformedSignature("the token is empty", reason="empty")
         if self.construction == "basic":
-            return _credential_digests(decode(text, "base64", what="credentials"))
+            return credential_digests(decode(text, "base64", what="credentials"))
         # Header text usually arrives latin-1 decoded from the wire, so its latin-1
         # bytes are the token's UTF-8; text some framework already decoded is re-encoded.
         try:
@@ -123,15 +139,6 @@ class HmacScheme(_TemplateScheme):
         except (UnicodeEncodeError, UnicodeDecodeError):
             raw = text.encode("utf-8", "surrogatepass")
         return hashlib.sha256(raw).digest()
-
-    def _digest(self, key: bytes, content: bytes) -> bytes:
-        if self.construction == "token":
-            return hashlib.sha256(key).digest()
-        if self.construction == "basic":
-            return _credential_digests(key)
-        if self.construction == "secret-prefix":
-            return hashlib.new(self.algorithm, key + content).digest()
-        return hmac.digest(key, content, self.algorithm)
 
     def _candidate_labels(self) -> frozenset[str]:
         # A header may carry the public-key variant's signatures too (v1 and v1a).
@@ -142,7 +149,7 @@ class HmacScheme(_TemplateScheme):
     def _signature_size(self, label: str) -> int | None:
         if label != self._label and self.asymmetric is not None:
             return self.asymmetric._signature_size(label)
-        return None if self.construction in _NO_SIGNATURE else _DIGEST_SIZES[self.algorithm]
+        return None if self.construction in _UNSIGNED else _DIGEST_SIZES[self.algorithm]
 
     def load_keys(
         self,
@@ -158,43 +165,57 @@ class HmacScheme(_TemplateScheme):
             if secrets:
                 raise ConfigurationError("pass either a secret or public/signing keys, not both")
             return self.asymmetric.load_keys((), public_key=public_key, signing_key=signing_key)
-        ring = hmac_ring(secrets, self.secret_format)
-        if self.construction == "basic" and any(b":" not in key for _, key in ring.hmac_keys()):
-            raise ConfigurationError('a Basic credentials secret is "user:password"')
-        return ring
+        return hmac_ring(
+            secrets, self.secret_format, algorithm=self.algorithm, construction=self.construction
+        )
 
-    def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
-        """Compute one HMAC per key and compare it with every candidate."""
+    def _macs(self, keys: KeyRing) -> tuple[tuple[str, KeyedMac], ...]:
+        # A ring from load_keys() is keyed already; one built by hand is keyed here.
+        if keys.macs:
+            return keys.macs
+        return tuple(
+            (key_id, KeyedMac(key, self.algorithm, self.construction))
+            for key_id, key in keys.hmac_keys()
+        )
+
+    def match(self, keys: KeyRing, content: Content, parsed: ParsedSignature) -> str | None:
+        """Copy each key's keyed state over the content's pieces; compare with every candidate."""
         if self.asymmetric is not None and keys.hmac_keys() == ():
             return self.asymmetric.match(keys, content, parsed)
-        digests = [(key_id, self._digest(key, content)) for key_id, key in keys.hmac_keys()]
+        digests = [(key_id, mac.digest(content)) for key_id, mac in self._macs(keys)]
         label = self._label
         return match_key(digests, [sig for kind, sig in parsed.candidates if kind == label])
 
-    def _keyed(self, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:
-        # The verifier's fast path: each key's HMAC state, keyed once at construction
-        # and copied per delivery.  None where match() would not compute HMACs.
-        pairs = keys.hmac_keys()
-        if self.construction != "hmac" or (self.asymmetric is not None and pairs == ()):
+    def _plan_match(self, keys: KeyRing) -> dict[str, Any] | None:
+        # A token is not a MAC, and public keys go through the general route.
+        if self.construction in _UNSIGNED or not keys.macs:
             return None
-        return tuple((key_id, hmac.new(key, digestmod=self.algorithm)) for key_id, key in pairs)
+        return {"macs": keys.macs}
 
-    def _match_keyed(
-        self,
-        keyed: tuple[tuple[str, Any], ...],
-        parts: Sequence[bytes | memoryview],
-        parsed: ParsedSignature,
-    ) -> str | None:
-        # match() over the content in pieces, from the keyed states: the same
-        # digests, without joining a copy of the body or re-keying per delivery.
-        digests = []
-        for key_id, state in keyed:
-            mac = state.copy()
-            for part in parts:
-                mac.update(part)
-            digests.append((key_id, mac.digest()))
-        label = self._label
-        return match_key(digests, [sig for kind, sig in parsed.candidates if kind == label])
+    @property
+    def info(self) -> SchemeInfo:
+        """What this scheme is, derived from its declaration."""
+        unsigned = _UNSIGNED.get(self.construction)
+        kinds: tuple[Any, ...] = (unsigned[0] if unsigned else "secret",)
+        if self.asymmetric is not None:
+            kinds += ("public-key",)
+        if unsigned is None:
+            return self._info(
+                algorithm=self.algorithm,
+                construction=self.construction,
+                key_kinds=kinds,
+                secret_format=self.secret_format,
+            )
+        kind, encoding, value = unsigned
+        return self._info(
+            algorithm="sha256",  # the digests compared
+            construction=self.construction,
+            encoding=encoding,
+            key_kinds=kinds,
+            secret_format=self.secret_format,
+            signature_value=self._label + value,
+            signed_content=f"nothing: the request carries the {kind}",
+        )
 
     def sign(
         self, keys: KeyRing, request: Request, *, timestamp: int | None, id: str | None
@@ -206,7 +227,7 @@ class HmacScheme(_TemplateScheme):
         if key is None or not isinstance(key.material, bytes):
             raise ConfigurationError("no secret to sign with")
         parsed, timestamp, id = self._signing_fields(request, timestamp, id)
-        if self.construction in _NO_SIGNATURE:
+        if self.construction in _UNSIGNED:
             headers = self._format_headers(b"", request, timestamp, id)
             material = key.material
             if self.construction == "basic":
@@ -215,42 +236,8 @@ class HmacScheme(_TemplateScheme):
             headers[next(iter(headers))] = self._label + material.decode("latin-1")
             return headers
         content = self.signed_content(parsed, request)
-        signature = self._digest(key.material, content)
+        signature = KeyedMac(key.material, self.algorithm, self.construction).digest([content])
         return self._format_headers(signature, request, timestamp, id)
-
-
-def _credential_digests(credentials: bytes) -> bytes:
-    """SHA-256 of the user and of the password: both compared, in constant time, length hidden."""
-    user, colon, password = credentials.partition(b":")
-    if not colon:
-        raise MalformedSignature("the credentials are not user:password", reason="bad_credentials")
-    return hashlib.sha256(user).digest() + hashlib.sha256(password).digest()
-
-
-def keyed(scheme: Scheme, keys: KeyRing) -> tuple[tuple[str, Any], ...] | None:
-    """Each key's HMAC state, keyed once, where HmacScheme's own steps apply."""
-    # The fast path hashes the pieces signed_contents() would join, from HMAC
-    # states keyed once; it stands in only for HmacScheme's own steps, never
-    # for a subclass that overrides them.
-    cls: type[Any] = type(scheme)
-    if not (
-        isinstance(scheme, HmacScheme)
-        and cls.match is HmacScheme.match
-        and cls._digest is HmacScheme._digest
-        and cls.signed_content is HmacScheme.signed_content
-        and cls.signed_contents is HmacScheme.signed_contents
-    ):
-        return None
-    return scheme._keyed(keys)
-
-
-def contents(scheme: Scheme, parsed: ParsedSignature, request: Request) -> Sequence[bytes]:
-    """Every content the scheme may have signed, for the general path."""
-    # A scheme may offer several contents (Twilio's URL with and without its port).
-    several = getattr(scheme, "signed_contents", None)
-    if several is not None:
-        return several(parsed, request)  # type: ignore[no-any-return]
-    return (scheme.signed_content(parsed, request),)
 
 
 for _public in (HmacScheme,):

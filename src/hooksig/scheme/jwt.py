@@ -37,7 +37,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from types import ModuleType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._primitives import crypto, x509
 from .._primitives.compare import bytes_eq
@@ -53,9 +53,14 @@ from ..keysource import KeyRequest, KeySource, UrlRule
 from ._body_fields import load_json
 from .fields import pick
 from .formats import check_id
-from .protocol import ParsedSignature, Request
+from .handshake import Handshake
+from .ids import BodyDigest, BodyField, FirstOf, IdSource
+from .protocol import Content, Evidence, ParsedSignature, Request, SchemeInfo
 
-__all__ = ["Algorithm", "JwtScheme", "KeyMode", "ParsedToken"]
+if TYPE_CHECKING:
+    from ..delivery import Delivery
+
+__all__ = ["Algorithm", "JwtScheme", "KeyMode", "ParsedToken", "TokenClaim"]
 
 #: The algorithms a scheme may fix.
 Algorithm = Literal["RS256", "ES256", "HS256"]
@@ -122,6 +127,44 @@ def _claim(claims: Mapping[str, Any], path: str) -> object:
 
 
 @dataclass(frozen=True)
+class TokenClaim:
+    """
+    The id in a claim of the verified token: Apple's ``notificationUUID``.
+
+    The token is read from *header* (``Bearer`` stripped where *bearer*) or
+    from the JSON body's *field*; its payload is decoded (the verifier has
+    checked its signature already).  A claim that is absent or not an id
+    gives ``None``.
+
+    .. versionadded:: 0.1
+    """
+
+    claim: str
+    header: str = "Authorization"
+    bearer: bool = True
+    field: str | None = None
+
+    def __call__(self, delivery: Delivery) -> str | None:
+        """The claim's value, if it is an id."""
+        try:
+            if self.field is not None:
+                token = pick(load_json(delivery.body), self.field) or ""
+            else:
+                token = delivery.headers.get(self.header, "")
+                if self.bearer:
+                    token = token.partition(" ")[2]
+            value = _claim(_segment(token.split(".")[1], "claims"), self.claim)
+            return check_id(value, self.claim, "") if isinstance(value, str) else None
+        except (MalformedSignature, IndexError):
+            return None
+
+    def describe(self) -> str:
+        """``claim `jti` of the token in `Authorization```."""
+        where = f"body field `{self.field}`" if self.field else f"`{self.header}`"
+        return f"claim `{self.claim}` of the token in {where}"
+
+
+@dataclass(frozen=True)
 class ParsedToken(ParsedSignature):
     """A :class:`~hooksig.ParsedSignature` holding the token and what was read from it."""
 
@@ -173,6 +216,9 @@ class JwtScheme:
         challenge: see :attr:`hooksig.Scheme` (unsigned endpoint checks).
         secret_hint: what the key is, for the docs.
         docs_url: the provider's page.
+        id_source: where :attr:`hooksig.Delivery.id` comes from when neither
+            *id_claim* nor *id_field* gives it (:mod:`hooksig.scheme.ids`).
+        evidence: what the scheme is checked against.
 
     .. versionadded:: 0.1
     """
@@ -207,6 +253,8 @@ class JwtScheme:
     challenge: Any = None
     secret_hint: str = ""
     docs_url: str = ""
+    id_source: IdSource | None = None
+    evidence: Evidence | None = None
 
     def __post_init__(self) -> None:
         if self.algorithm not in ("RS256", "ES256", "HS256"):
@@ -234,6 +282,44 @@ class JwtScheme:
         return {"RS256": "rsa", "ES256": "ecdsa-p256"}.get(self.algorithm)
 
     @property
+    def handshake(self) -> Handshake | None:
+        """No provider with a token sends a signed endpoint check."""
+        return None
+
+    @property
+    def ids(self) -> IdSource:
+        """Where the delivery id comes from: the id field or claim, else *id_source* or a digest."""
+        fallback = self.id_source if self.id_source is not None else BodyDigest()
+        if self.id_field is not None:
+            return FirstOf(BodyField(self.id_field), fallback)
+        if self.id_claim is not None:
+            claim = TokenClaim(self.id_claim, self.token_header, self.bearer, self.token_field)
+            return FirstOf(claim, fallback)
+        return fallback
+
+    @property
+    def info(self) -> SchemeInfo:
+        """What this scheme is, from its declaration."""
+        return SchemeInfo(
+            name=self.name,
+            algorithm=self.algorithm_text,
+            construction="jwt",
+            encoding="base64url",
+            key_kinds=("secret",) if self.key_mode == "secret" else ("public-key",),
+            secret_format=self.secret_format,
+            signature_headers=(self.signature_header,),
+            signature_value="Bearer <JWT>" if self.bearer and not self.token_field else "<JWT>",
+            timestamp_unit=None if self.tolerance is None else self.timestamp_unit,
+            tolerance=self.tolerance,
+            signed_content=self.content_text,
+            body_shape="json" if self.token_field or self.id_field else "bytes",
+            id_source=self.ids,
+            docs_url=self.docs_url,
+            secret_hint=self.secret_hint,
+            evidence=self.evidence,
+        )
+
+    @property
     def algorithm_text(self) -> str:
         """The algorithm, in words, for the provider's page."""
         keys = {"secret": "a shared secret", "x5c": "its x5c chain's leaf"}.get(
@@ -249,13 +335,6 @@ class JwtScheme:
         if self.token_field is not None:
             return "the token's claims (the notification itself)"
         return "the token's claims (not the body)"
-
-    @property
-    def id_text(self) -> str:
-        """Where the delivery id comes from, for the provider's page."""
-        if self.id_field is not None:
-            return f"body field `{self.id_field}`"
-        return f"claim `{self.id_claim}`" if self.id_claim else "none sent"
 
     @property
     def signature_header(self) -> str:
@@ -525,6 +604,7 @@ class JwtScheme:
         header, claims = self.inspect(token, where, request)
         kid = header.get("kid") if isinstance(header.get("kid"), str) else None
         chain = self._chain(header, where) if self.key_mode == "x5c" else ()
+        found = self._id(claims, request, where)
         issued = _number(claims, self.timestamp_claim, where)
         if issued is not None and self.timestamp_unit == "ms":
             issued /= 1000
@@ -532,7 +612,8 @@ class JwtScheme:
             candidates=(("", token.encode("ascii")),),
             timestamp=issued,
             timestamp_text=None if issued is None else str(claims[self.timestamp_claim]),
-            id=self._id(claims, request, where),
+            id=found,
+            id_source=None if found is not None else self.ids,
             header=where,
             tokens=(token,),
             kids=(kid,),
@@ -674,13 +755,13 @@ class JwtScheme:
 
     # -- match and sign -------------------------------------------------------------------
 
-    def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
-        """The token's signing input (``header.claims``)."""
+    def signed_contents(self, parsed: ParsedSignature, request: Request) -> Sequence[Content]:
+        """The first token's signing input (``header.claims``); :meth:`match` checks every token."""
         if not isinstance(parsed, ParsedToken) or not parsed.tokens:
-            return b""
-        return parsed.tokens[0].rpartition(".")[0].encode("ascii")
+            return ((b"",),)
+        return ((parsed.tokens[0].rpartition(".")[0].encode("ascii"),),)
 
-    def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
+    def match(self, keys: KeyRing, content: Content, parsed: ParsedSignature) -> str | None:
         """Verify every token with PyJWT, the algorithm fixed; return the key id of the first."""
         if not isinstance(parsed, ParsedToken):
             return None

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .._primitives import crypto, x509
@@ -32,7 +32,9 @@ from .._primitives.encoding import decode
 from ..errors import ConfigurationError, InvalidSignature, WebhookError
 from ..keys import Key, KeyRing, SecretLike, hmac_ring, load_secret
 from ..keysource import KeyRequest, KeySource, UrlRule
-from .protocol import ParsedSignature, Request
+from .handshake import Handshake
+from .ids import IdSource
+from .protocol import BodyShape, Content, Evidence, ParsedSignature, Request, SchemeInfo
 
 __all__ = ["KeyKind", "ParsedUnits", "Unit", "UnitScheme"]
 
@@ -102,7 +104,13 @@ class UnitScheme:
         docs_url: the provider's page for its recipe.
         algorithm_text: the algorithm, in words, for the provider's page.
         content_text: what is signed, in words, for the provider's page.
-        id_text: where the delivery id comes from, for the provider's page.
+        signature_value: what a signature looks like (``<base64>``), then a note in parentheses.
+        timestamp_headers: where the signed time is (a header, or a ``body.`` field).
+        timestamp_unit: ``s``, ``ms`` or ``rfc3339``; ``None`` when no time is signed.
+        body_shape: what the body is (``json``, ``form``), for the toolkit and the docs.
+        id_source: where :attr:`hooksig.Delivery.id` comes from (:mod:`hooksig.scheme.ids`),
+            where the units give none.
+        evidence: what the scheme is checked against.
 
     .. versionadded:: 0.1
     """
@@ -119,7 +127,12 @@ class UnitScheme:
     docs_url: str = ""
     algorithm_text: str = ""
     content_text: str = ""
-    id_text: str = "none sent"
+    signature_value: str = "<base64>"
+    timestamp_headers: tuple[str, ...] = ()
+    timestamp_unit: str | None = None
+    body_shape: BodyShape = "json"
+    id_source: IdSource | None = None
+    evidence: Evidence | None = None
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -156,6 +169,34 @@ class UnitScheme:
     def default_tolerance(self) -> float | None:
         """The provider's replay window, or ``None`` when it signs no time."""
         return self.tolerance
+
+    @property
+    def handshake(self) -> Handshake | None:
+        """Answers a signed endpoint check (:meth:`hooksig.Verifier.handshake`), if any."""
+        return None
+
+    @property
+    def info(self) -> SchemeInfo:
+        """What this scheme is, from its declaration."""
+        return SchemeInfo(
+            name=self.name,
+            algorithm=self.algorithm_text,
+            construction="hmac" if self.key_kind == "hmac" else "signature",
+            key_kinds=("secret",) if self.key_kind == "hmac" else ("public-key",),
+            secret_format=self.secret_format,
+            signature_headers=(self.signature_header,),
+            signature_value=self.signature_value,
+            timestamp_headers=self.timestamp_headers,
+            timestamp_unit=self.timestamp_unit,
+            tolerance=self.tolerance,
+            signed_content=self.content_text,
+            body_shape=self.body_shape,
+            id_source=self.id_source,
+            handshake=self.handshake is not None,
+            docs_url=self.docs_url,
+            secret_hint=self.secret_hint,
+            evidence=self.evidence,
+        )
 
     # -- keys ----------------------------------------------------------------------------
 
@@ -308,17 +349,21 @@ class UnitScheme:
 
     def parse(self, request: Request) -> ParsedUnits:
         """Read every signed unit of the delivery, with its timestamp and id."""
-        return self._units(request)
+        parsed = self._units(request)
+        if parsed.id is None and self.id_source is not None:
+            # Read from the verified delivery, on first access of its id.
+            return replace(parsed, id_source=self.id_source)
+        return parsed
 
     def _units(self, request: Request) -> ParsedUnits:
         raise NotImplementedError
 
-    def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
+    def signed_contents(self, parsed: ParsedSignature, request: Request) -> Sequence[Content]:
         """The first unit's content (each unit is verified with its own in :meth:`match`)."""
         units = parsed.units if isinstance(parsed, ParsedUnits) else ()
-        return units[0].contents[0] if units else b""
+        return ((units[0].contents[0] if units else b"",),)
 
-    def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
+    def match(self, keys: KeyRing, content: Content, parsed: ParsedSignature) -> str | None:
         """Verify every unit; return the key id that verified the first, or ``None``."""
         units = parsed.units if isinstance(parsed, ParsedUnits) else ()
         first: str | None = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import threading
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from hooksig.errors import ConfigurationError
@@ -146,7 +146,7 @@ ENTRY_POINT_GROUP = "hooksig.schemes"
 
 _registered: dict[str, Scheme] = {}
 _lock = threading.Lock()
-_plugins: dict[str, object] | None = None
+_plugins: dict[str, EntryPoint] | None = None
 
 
 def register(scheme: Scheme, *, replace: bool = False) -> Scheme:
@@ -234,16 +234,16 @@ def configure(scheme: str | Scheme, /, **settings: Any) -> Scheme:
     return dataclasses.replace(base, **settings)  # type: ignore[type-var]
 
 
-def _load_plugins() -> dict[str, object]:
+def _load_plugins() -> dict[str, EntryPoint]:
     global _plugins  # noqa: PLW0603 - read once, lazily, then cached for the process
     if _plugins is None:
         _plugins = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
     return _plugins
 
 
-def _load_plugin(name: str, entry_point: object) -> object:
+def _load_plugin(name: str, entry_point: EntryPoint) -> object:
     try:
-        loaded = entry_point.load()  # type: ignore[attr-defined]
+        loaded = entry_point.load()
         return loaded() if callable(loaded) and not isinstance(loaded, Scheme) else loaded
     except Exception as exc:
         # A broken plugin (or plugin factory) fails loudly, but only for the name asked for.

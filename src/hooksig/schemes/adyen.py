@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hooksig.errors import MalformedSignature
+from hooksig.scheme import BodyDigest, EachItem, Evidence, FirstOf
 from hooksig.scheme.fields import json_document, pick
 from hooksig.scheme.units import ParsedUnits, Unit, UnitScheme
 
@@ -126,4 +127,21 @@ SCHEME = AdyenScheme(
     content_text="eight fields of each NotificationRequestItem, ':'-joined",
     secret_hint="the webhook's HMAC key, as the hex Adyen shows",
     docs_url="https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures",
+    id_source=FirstOf(
+        EachItem(fields=("NotificationRequestItem",), path="notificationItems"), BodyDigest()
+    ),
+    signature_value="<base64> (each item's additionalData.hmacSignature)",
+    evidence=Evidence(
+        kind="both",
+        against=(
+            "the item vectors of Adyen's SDK tests (UtilTest.py and its mocks) and the "
+            "Adyen SDK (`generate_notification_sig`, `is_valid_hmac_notification`), both "
+            "ways; the SDK's first-item-only check is shown and not shared"
+        ),
+        tests=(
+            "tests/vectors/providers/official/adyen.json",
+            "tests/schemes/test_adyen.py",
+            "tests/schemes/test_adyen_sdk.py",
+        ),
+    ),
 )

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hooksig.errors import InvalidSignature
+from hooksig.scheme import Evidence
 from hooksig.scheme.jwt import JwtScheme
 
 #: Apple Root CA - G3 (DER), from https://www.apple.com/certificateauthority/.
@@ -114,4 +115,16 @@ SCHEME = AppleScheme(
     tolerance=None,
     secret_hint="none: the chain is in the payload; configure bundle_id= and environment=",
     docs_url="https://developer.apple.com/documentation/appstoreservernotifications/responsebodyv2",
+    evidence=Evidence(
+        kind="vector",
+        against=(
+            "the mock notifications of Apple's app-store-server-library tests (signed "
+            "under Apple's test CA), and Apple's real certificate chain verified to the "
+            "pinned Apple Root CA - G3"
+        ),
+        tests=(
+            "tests/vectors/providers/official/apple-app-store.json",
+            "tests/schemes/test_apple_app_store.py",
+        ),
+    ),
 )

@@ -20,7 +20,7 @@ creating a webhook (your registration window); the adapters echo the header
 only then.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 
 #: The challenge builder this provider's unsigned check needs.
 CHALLENGE = "hook_secret(accept)"
@@ -41,4 +41,13 @@ SCHEME = HmacScheme(
     encoding="hex",
     secret_hint="the X-Hook-Secret of the handshake that created the webhook, as text",
     docs_url="https://developers.asana.com/reference/createwebhook",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="none",
+        against=(
+            "Asana publishes no vector and no SDK verifier; recipe from its API reference "
+            "and its official example server"
+        ),
+        tests=("tests/schemes/test_asana.py",),
+    ),
 )

@@ -48,9 +48,10 @@ from typing import Any
 
 from hooksig.errors import ConfigurationError, InvalidSignature, MalformedSignature
 from hooksig.keysource import KeyRequest, KeySource, UrlRule
+from hooksig.scheme import BodyField, Evidence
 from hooksig.scheme.fields import json_document, pick
 from hooksig.scheme.formats import check_id, format_rfc3339, parse_rfc3339
-from hooksig.scheme.handshake import HandshakeResponse
+from hooksig.scheme.handshake import Handshake, HandshakeResponse
 from hooksig.scheme.units import TEST_VALIDITY, ParsedUnits, Unit, UnitScheme
 
 _SNS_HOST = r"sns\.[a-zA-Z0-9\-]{3,}\.amazonaws\.com(\.cn)?"
@@ -207,8 +208,13 @@ class SnsScheme(UnitScheme):
     def _certificate_url(keys: Any) -> str:
         return TEST_CERTIFICATE_URL
 
-    def handshake(self, delivery: Any, keys: Any) -> HandshakeResponse | None:
-        """Visit ``SubscribeURL`` of a verified ``SubscriptionConfirmation``, when configured."""
+    @property
+    def handshake(self) -> Handshake | None:
+        """Confirms subscriptions when ``confirm_subscriptions=True``."""
+        return self._confirm if self.confirm_subscriptions else None
+
+    def _confirm(self, delivery: Any, keys: Any) -> HandshakeResponse | None:
+        """Visit ``SubscribeURL`` of a verified ``SubscriptionConfirmation``."""
         found = self._confirmation(delivery, keys)
         if found is None:
             return None
@@ -217,7 +223,7 @@ class SnsScheme(UnitScheme):
         return CONFIRMED
 
     async def handshake_async(self, delivery: Any, keys: Any) -> HandshakeResponse | None:
-        """:meth:`handshake`, awaiting the visit."""
+        """The handshake, awaiting the visit."""
         found = self._confirmation(delivery, keys)
         if found is None:
             return None
@@ -261,7 +267,21 @@ SCHEME = SnsScheme(
     tolerance=3600,
     algorithm_text="RSA PKCS#1 v1.5 with SHA-1 (SignatureVersion 1) or SHA-256 (2)",
     content_text="name\\nvalue\\n for the fields the message's Type signs",
-    id_text="body field `MessageId`",
     secret_hint="none: the certificate comes from SigningCertURL (public_key= a KeySource)",
     docs_url="https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html",
+    id_source=BodyField("MessageId"),
+    timestamp_headers=("body.Timestamp",),
+    timestamp_unit="rfc3339",
+    evidence=Evidence(
+        kind="vector",
+        against=(
+            "ten genuine SNS messages (signature versions 1 and 2) and the genuine "
+            "signing certificate from AWS's PHP validator tests, the certificate also "
+            "fetched over a real HTTPS server"
+        ),
+        tests=(
+            "tests/vectors/providers/official/aws-sns.json",
+            "tests/schemes/test_aws_sns.py",
+        ),
+    ),
 )

@@ -40,9 +40,10 @@ from typing import Any
 from hooksig._primitives.compare import bytes_eq
 from hooksig.errors import ConfigurationError, MissingSignature
 from hooksig.keys import KeyRing, hmac_ring
+from hooksig.scheme import BodyDigest, BodyField, EachItem, Evidence, FirstOf, IdSource
 from hooksig.scheme.challenge import Challenge, query
-from hooksig.scheme.handshake import MAX_CHALLENGE, HandshakeResponse
-from hooksig.scheme.protocol import ParsedSignature, Request
+from hooksig.scheme.handshake import MAX_CHALLENGE, Handshake, HandshakeResponse
+from hooksig.scheme.protocol import Content, ParsedSignature, Request, SchemeInfo
 
 VALIDATION_EVENT = "Microsoft.EventGrid.SubscriptionValidationEvent"
 
@@ -87,7 +88,8 @@ class EventGridScheme:
     secret_format: str = "utf-8"
     algorithm_text: str = "none: a secret in the URL's query, compared in constant time"
     content_text: str = "nothing"
-    id_text: str = "none (each event has its id)"
+    id_source: IdSource | None = None
+    evidence: Evidence | None = None
 
     @property
     def signature_header(self) -> str:
@@ -108,13 +110,40 @@ class EventGridScheme:
 
     def parse(self, request: Request) -> ParsedSignature:
         """The secret's digest from the URL's query."""
-        return ParsedSignature((("", _secret(request, self.parameter)),), header=self.parameter)
+        return ParsedSignature(
+            (("", _secret(request, self.parameter)),),
+            header=self.parameter,
+            id_source=self.id_source,
+        )
 
-    def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
-        """Nothing is signed."""
-        return b""
+    @property
+    def handshake(self) -> Handshake | None:
+        """No signed endpoint check: the unsigned one is :attr:`challenge`."""
+        return None
 
-    def match(self, keys: KeyRing, content: bytes, parsed: ParsedSignature) -> str | None:
+    @property
+    def info(self) -> SchemeInfo:
+        """What this scheme is, from its declaration."""
+        return SchemeInfo(
+            name=self.name,
+            algorithm=self.algorithm_text,
+            construction="token",
+            signature_headers=(self.signature_header,),
+            signature_value="<secret> (in the URL's query)",
+            signed_content=self.content_text,
+            signs_url=True,
+            body_shape="json",
+            id_source=self.id_source,
+            docs_url=self.docs_url,
+            secret_hint=self.secret_hint,
+            evidence=self.evidence,
+        )
+
+    def signed_contents(self, parsed: ParsedSignature, request: Request) -> Sequence[Content]:
+        """Nothing is signed: the secret is checked in :meth:`match`."""
+        return ((b"",),)
+
+    def match(self, keys: KeyRing, content: Content, parsed: ParsedSignature) -> str | None:
         """The query's secret is one of the configured secrets (constant time)."""
         return _known(keys, parsed.candidates[0][1])
 
@@ -204,4 +233,13 @@ SCHEME = EventGridScheme(
     name="azure-event-grid",
     secret_hint="the secret you put in the endpoint URL's query (?code=...), as text",
     docs_url="https://learn.microsoft.com/en-us/azure/event-grid/security-authentication",
+    id_source=FirstOf(EachItem(fields=("id",)), BodyField("id"), BodyDigest()),
+    evidence=Evidence(
+        kind="none",
+        against=(
+            "Event Grid signs nothing; the documented validation event and the "
+            "query-secret recipe of Microsoft's docs"
+        ),
+        tests=("tests/schemes/test_azure_event_grid.py",),
+    ),
 )

@@ -32,9 +32,13 @@ Sources, per provider (aliases of ``basic-auth``):
   event by id, ``GET /api/v2/events/{id}``).
 - Brevo: https://developers.brevo.com/docs/secured-webhooks (Basic
   credentials, or a token header, which is a ``token`` scheme of your own).
+
+Delivery id: none is sent, so the key is the SHA-256 of the body
+(:class:`~hooksig.scheme.BodyDigest`): byte-identical bodies share a key,
+and a retry whose body was re-serialised is handled again.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 
 SCHEME = HmacScheme(
     name="basic-auth",
@@ -43,4 +47,44 @@ SCHEME = HmacScheme(
     construction="basic",
     secret_hint='the webhook\'s Basic credentials, as "user:password"',
     docs_url="https://datatracker.ietf.org/doc/html/rfc7617",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="none",
+        against="no signature to check: HTTP Basic credentials (RFC 7617) compared as configured",
+        tests=("tests/schemes/test_basic_auth.py",),
+    ),
+    alias_evidence={
+        "brevo": Evidence(
+            kind="none",
+            against="no signature: Brevo's secured-webhooks page (Basic credentials in the URL)",
+            tests=("tests/schemes/test_basic_auth.py",),
+        ),
+        "chargebee": Evidence(
+            kind="none",
+            against="no signature: Chargebee's webhook docs (Basic authentication)",
+            tests=("tests/schemes/test_basic_auth.py",),
+        ),
+        "mailjet": Evidence(
+            kind="none",
+            against="no signature: Mailjet's Event Tracking API page (Basic credentials in the "
+            "URL)",
+            tests=("tests/schemes/test_basic_auth.py",),
+        ),
+        "pipedrive": Evidence(
+            kind="none",
+            against="no signature: Pipedrive's Webhooks API (http_auth_user, http_auth_password)",
+            tests=("tests/schemes/test_basic_auth.py",),
+        ),
+        "postmark": Evidence(
+            kind="none",
+            against="no signature: Postmark's webhooks overview (Basic credentials in the URL)",
+            tests=("tests/schemes/test_basic_auth.py",),
+        ),
+        "sparkpost": Evidence(
+            kind="none",
+            against="no signature: SparkPost's basic authorization flow (java-sparkpost "
+            "AuthCredentials)",
+            tests=("tests/schemes/test_basic_auth.py",),
+        ),
+    },
 )

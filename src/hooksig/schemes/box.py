@@ -9,11 +9,14 @@ Box signs each delivery twice, with the app's primary key into
 ``BOX-SIGNATURE-SECONDARY``, so either key can be rotated; the delivery is
 valid if either matches.  Pass both: ``Verifier("box", secrets=[primary,
 secondary])``.  The timestamp is RFC 3339 and Box rejects deliveries older
-than ten minutes.  ``BOX-DELIVERY-ID`` changes on every retry, so the
-idempotency key is the body's ``id``, which stays.
+than ten minutes.
+
+Delivery id: the body's ``id``, which stays the same across retries while
+``BOX-DELIVERY-ID`` changes on each (https://developer.box.com/guides/webhooks/v2/);
+else the SHA-256 of the body.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HmacScheme
 
 SCHEME = HmacScheme(
     name="box",
@@ -25,7 +28,15 @@ SCHEME = HmacScheme(
     timestamp_unit="rfc3339",
     tolerance=600,
     content="{body}{timestamp}",
-    id_field="id",
+    id_source=FirstOf(BodyField("id"), BodyDigest()),
     secret_hint="the primary and secondary signature keys, as text: secrets=[primary, secondary]",
     docs_url="https://developer.box.com/guides/webhooks/v2/signatures-v2",
+    evidence=Evidence(
+        kind="sdk",
+        against="box-sdk-gen (`WebhooksManager.validate_message`), both ways",
+        tests=(
+            "tests/schemes/test_box.py",
+            "tests/schemes/test_box_sdk.py",
+        ),
+    ),
 )

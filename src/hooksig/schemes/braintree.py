@@ -27,6 +27,7 @@ from typing import Any
 
 from hooksig.errors import MalformedSignature
 from hooksig.keys import KeyRing
+from hooksig.scheme import BodyDigest, Evidence
 from hooksig.scheme.fields import form_fields, single
 from hooksig.scheme.units import ParsedUnits, Unit, UnitScheme, sha1_key
 
@@ -106,4 +107,19 @@ SCHEME = BraintreeScheme(
     content_text="the form field bt_payload",
     secret_hint="Secret(<private key>, key_id=<public key>)",
     docs_url="https://developer.paypal.com/braintree/docs/guides/webhooks/parse/python",
+    id_source=BodyDigest(),
+    body_shape="form",
+    signature_value="<public key>|<hex> (one pair per key)",
+    evidence=Evidence(
+        kind="sdk",
+        against=(
+            "braintree (the official Python SDK): its offline sample notifications verify "
+            "here, its parser accepts hooksig's signatures, and its challenge answer "
+            "(with its test's published value) matches"
+        ),
+        tests=(
+            "tests/schemes/test_braintree.py",
+            "tests/schemes/test_braintree_sdk.py",
+        ),
+    ),
 )

@@ -10,9 +10,13 @@ can forge any body and replay any old one; the body's ``ts`` is not signed
 either.  hooksig compares the secret in constant time, through SHA-256
 digests.  Use HTTPS and keep the secret out of logs.  No delivery id is
 sent (the body's ``alert_correlation_id`` ties related alerts together).
+
+Delivery id: none is sent, so the key is the SHA-256 of the body
+(:class:`~hooksig.scheme.BodyDigest`): byte-identical bodies share a key,
+and a retry whose body was re-serialised is handled again.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 
 SCHEME = HmacScheme(
     name="cloudflare",
@@ -20,4 +24,11 @@ SCHEME = HmacScheme(
     construction="token",
     secret_hint="the secret configured on the webhook destination",
     docs_url="https://developers.cloudflare.com/notifications/reference/webhook-payload-schema/",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="none",
+        against="no signature to check: the token is compared as configured, per Cloudflare's "
+        "webhook payload docs",
+        tests=("tests/schemes/test_cloudflare.py",),
+    ),
 )

@@ -29,7 +29,7 @@ from urllib.parse import quote, urlsplit
 from hooksig._primitives.headers import Headers
 from hooksig.errors import ConfigurationError, MalformedSignature
 from hooksig.keys import KeyRing
-from hooksig.scheme import HmacScheme, ParsedSignature, Request
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme, ParsedSignature, Request
 
 SIGNED_HEADERS = "x-contentful-signed-headers"
 TIMESTAMP = "x-contentful-timestamp"
@@ -100,4 +100,13 @@ SCHEME = ContentfulScheme(
     tolerance=30,
     secret_hint="the space's webhook signing secret (64 characters), as text",
     docs_url="https://www.contentful.com/developers/docs/webhooks/request-verification/",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="sdk",
+        against=(
+            "a signature made by Contentful's own @contentful/node-apps-toolkit 3.16.1 "
+            "(`signRequest`), recorded"
+        ),
+        tests=("tests/schemes/test_contentful.py",),
+    ),
 )

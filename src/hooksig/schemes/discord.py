@@ -14,9 +14,16 @@ deliberately invalid signatures as routine checks, which must fail (401).
 
 Handshake: a signed PING ``{"type": 1}`` is answered ``{"type": 1}`` by
 :meth:`hooksig.Verifier.handshake`.
+
+Delivery id: an interaction's ``id`` (discord-api-docs
+``developers/interactions/receiving-and-responding.mdx``).  Webhook events
+(``developers/events/webhook-events.mdx``), which Discord retries for up to
+ten minutes, carry none, so their key is the SHA-256 of the body, never of
+``X-Signature-Timestamp``.  Caveat: an event body Discord re-serialised for
+a retry is handled again.
 """
 
-from hooksig.scheme.asymmetric import AsymmetricScheme
+from hooksig.scheme import AsymmetricScheme, BodyDigest, BodyField, Evidence, FirstOf
 from hooksig.scheme.handshake import fixed_reply
 
 SCHEME = AsymmetricScheme(
@@ -26,9 +33,19 @@ SCHEME = AsymmetricScheme(
     encoding="hex",
     timestamp_header="X-Signature-Timestamp",
     content="{timestamp}{body}",
+    id_source=FirstOf(BodyField("id"), BodyDigest()),
     public_key_format="hex",
     signing_key_format="hex",
     handshake=fixed_reply(when={"type": 1}, reply={"type": 1}),
     secret_hint="public_key=: the application's Public Key (hex); no secret",
     docs_url="https://discord.com/developers/docs/interactions/overview",
+    evidence=Evidence(
+        kind="sdk",
+        against="discord-interactions (`verify_key`), both ways; Wycheproof Ed25519",
+        tests=(
+            "tests/schemes/test_discord.py",
+            "tests/schemes/test_discord_sdk.py",
+            "tests/primitives/test_wycheproof.py",
+        ),
+    ),
 )

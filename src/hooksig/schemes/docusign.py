@@ -11,9 +11,13 @@ The key is the text DocuSign shows, used as is (it looks like base64 but is
 not decoded).  ``x-authorization-digest: HMACSHA256`` names the algorithm;
 hooksig never reads it, so the request never chooses.  No timestamp is
 signed: rely on the idempotency guard.
+
+Delivery id: none is sent, so the key is the SHA-256 of the body
+(:class:`~hooksig.scheme.BodyDigest`): byte-identical bodies share a key,
+and a retry whose body was re-serialised is handled again.
 """
 
-from hooksig.scheme import HmacScheme, numbered_headers
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme, numbered_headers
 
 #: How many numbered signature headers are read.
 MAX_KEYS = 10
@@ -25,4 +29,11 @@ SCHEME = HmacScheme(
     encoding="base64",
     secret_hint="a Connect HMAC key, exactly as shown",
     docs_url="https://developers.docusign.com/platform/webhooks/connect/hmac/",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="none",
+        against="DocuSign publishes no vector; recipe from its Connect HMAC guide and developer "
+        "blog",
+        tests=("tests/schemes/test_docusign.py",),
+    ),
 )

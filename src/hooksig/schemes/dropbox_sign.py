@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hooksig.errors import MalformedSignature
+from hooksig.scheme import BodyDigest, Evidence
 from hooksig.scheme.fields import json_document, multipart_field, pick
 from hooksig.scheme.formats import parse_timestamp
 from hooksig.scheme.units import ParsedUnits, Unit, UnitScheme
@@ -92,4 +93,18 @@ SCHEME = DropboxSignScheme(
     algorithm="sha256",
     secret_hint="the account's API key, as text",
     docs_url="https://developers.hellosign.com/docs/events/walkthrough/",
+    id_source=BodyDigest(),
+    signature_value="<hex>",
+    evidence=Evidence(
+        kind="both",
+        against=(
+            "the fixtures of Dropbox Sign's OpenAPI repository and the dropbox-sign SDK "
+            "(`EventCallbackHelper.is_valid`), both ways"
+        ),
+        tests=(
+            "tests/vectors/providers/official/dropbox-sign.json",
+            "tests/schemes/test_dropbox_sign.py",
+            "tests/schemes/test_dropbox_sign_sdk.py",
+        ),
+    ),
 )

@@ -8,9 +8,11 @@ The key is the webhook secret normalised to Unicode NFKD, then UTF-8: a
 secret with an accent verifies only that way (EasyPost's shared fixture,
 secret ``sécret``, proves it).  No timestamp is signed; the event's ``id``
 (``evt_...``) is the idempotency key.
+
+Delivery id: the event's ``id``, else the SHA-256 of the body.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HmacScheme
 
 SCHEME = HmacScheme(
     name="easypost",
@@ -18,7 +20,17 @@ SCHEME = HmacScheme(
     prefix="hmac-sha256-hex=",
     encoding="hex",
     secret_format="nfkd-utf-8",
-    id_field="id",
     secret_hint="the webhook's secret, as text",
     docs_url="https://docs.easypost.com/guides/webhooks-guide",
+    id_source=FirstOf(BodyField("id"), BodyDigest()),
+    evidence=Evidence(
+        kind="both",
+        against="EasyPost's shared client-library fixture (secret sécret, NFKD) and easypost "
+        "10.7.0 (`validate_webhook`), both ways",
+        tests=(
+            "tests/vectors/providers/official/easypost.json",
+            "tests/schemes/test_easypost.py",
+            "tests/schemes/test_easypost_sdk.py",
+        ),
+    ),
 )

@@ -14,9 +14,13 @@ passcode with 400, which "will immediately stop the webhook": map this
 scheme's refusals to 400 in your adapter's outcomes if you want that.
 Figma sends no delivery id; the body's ``webhook_id``, ``event_type`` and
 ``timestamp`` describe the event.
+
+Delivery id: none is sent, so the key is the SHA-256 of the body
+(:class:`~hooksig.scheme.BodyDigest`): byte-identical bodies share a key,
+and a retry whose body was re-serialised is handled again.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 
 SCHEME = HmacScheme(
     name="figma",
@@ -24,4 +28,11 @@ SCHEME = HmacScheme(
     construction="token",
     secret_hint="the passcode set when the webhook was created",
     docs_url="https://developers.figma.com/docs/rest-api/webhooks-security/",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="none",
+        against="no signature to check: the body's passcode compared as configured, per Figma's "
+        "webhook security docs",
+        tests=("tests/schemes/test_figma.py",),
+    ),
 )

@@ -4,11 +4,15 @@ GitHub: HMAC-SHA256 of the raw body, hex, in ``X-Hub-Signature-256: sha256=<hex>
 Source: https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
 
 GitHub signs no timestamp, so a captured delivery stays valid: rely on the
-idempotency guard keyed on ``X-GitHub-Delivery`` (a GUID per delivery,
-reused by a manual redelivery).
+idempotency guard.
+
+Delivery id: ``X-GitHub-Delivery``, a GUID that a redelivery reuses
+(https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers);
+else the SHA-256 of the body.  One event sent to two hooks on one endpoint
+shares the GUID: the second is taken for a duplicate.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, FirstOf, HeaderField, HmacScheme
 
 SCHEME = HmacScheme(
     name="github",
@@ -19,6 +23,11 @@ SCHEME = HmacScheme(
     prefix="sha256=",
     algorithm="sha256",
     encoding="hex",
-    id_header="X-GitHub-Delivery",
+    id_source=FirstOf(HeaderField("X-GitHub-Delivery"), BodyDigest()),
     docs_url="https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries",
+    evidence=Evidence(
+        kind="vector",
+        against='the example in GitHub\'s "Validating webhook deliveries"',
+        tests=("tests/schemes/test_github.py",),
+    ),
 )

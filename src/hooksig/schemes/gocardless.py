@@ -8,16 +8,28 @@ and GoCardless's SDK, gocardless/gocardless-pro-python@d5c83f3
 
 The body batches events, ``{"events": [...], "meta": {"webhook_id": ...}}``;
 the SDK's ``parse_with_meta`` reports ``meta.webhook_id``, which hooksig
-reads as the delivery id.  No timestamp is signed.
+reads, after verification, as the delivery id.  No timestamp is signed.
+
+Delivery id: ``meta.webhook_id``, else the SHA-256 of the body.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HmacScheme
 
 SCHEME = HmacScheme(
     name="gocardless",
     signature_header="Webhook-Signature",
     encoding="hex",
-    id_header="body.meta.webhook_id",
     secret_hint="the webhook endpoint's secret, as text",
     docs_url="https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks",
+    id_source=FirstOf(BodyField("meta.webhook_id"), BodyDigest()),
+    evidence=Evidence(
+        kind="both",
+        against="gocardless-pro-python's webhook test vector and gocardless-pro 3.22.0 "
+        "(`parse_with_meta`), both ways",
+        tests=(
+            "tests/vectors/providers/official/gocardless.json",
+            "tests/schemes/test_gocardless.py",
+            "tests/schemes/test_gocardless_sdk.py",
+        ),
+    ),
 )

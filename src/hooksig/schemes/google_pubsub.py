@@ -28,6 +28,7 @@ Configure it::
         audience="https://example.com/push")
 """
 
+from hooksig.scheme import Evidence
 from hooksig.scheme.jwt import JwtScheme
 
 #: How to build a verifier (shown on the provider page).
@@ -58,4 +59,15 @@ SCHEME = JwtScheme(
     tolerance=3600,
     secret_hint="none: Google's keys are fetched; configure email= (the push service account)",
     docs_url="https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions",
+    evidence=Evidence(
+        kind="sdk",
+        against=(
+            "google-auth (`google.auth.jwt.encode` and `decode`), both ways, with a "
+            "certificate map as Google serves it"
+        ),
+        tests=(
+            "tests/schemes/test_google_pubsub.py",
+            "tests/schemes/test_google_pubsub_sdk.py",
+        ),
+    ),
 )

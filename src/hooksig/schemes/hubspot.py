@@ -15,13 +15,37 @@ HubSpot's rules for decoding the URI are UNCONFIRMED; the URL is signed as given
 configuration, never by ``X-HubSpot-Signature-Version``): a plain SHA-256,
 not an HMAC, of ``client_secret + body`` (v1) or
 ``client_secret + method + uri + body`` (v2), hex.  These sign no timestamp.
+
+Delivery id: HubSpot sends none.  A delivery is a JSON array of up to 100
+notifications, retried up to ten times over 24 hours, each carrying an
+``attemptNumber`` that grows with every attempt, and HubSpot warns that
+``eventId`` is not guaranteed unique
+(https://developers.hubspot.com/docs/api/webhooks, "Retries").  The key is
+the SHA-256 of every notification less its ``attemptNumber``, sorted: a
+retry of the same batch gets the same key.  Caveat: if HubSpot regroups a
+retried batch (UNCONFIRMED), the new batch is handled again; deduplicate
+per notification in your handler too, on (``portalId``, ``subscriptionId``,
+``eventId``, ``occurredAt``, ``objectId``).
 """
 
 from dataclasses import replace
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, EachItem, Evidence, FirstOf, HmacScheme
 
 _URL = "https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation"
+_ID = FirstOf(EachItem(exclude=("attemptNumber",)), BodyDigest())
+
+
+def _evidence(version: str) -> Evidence:
+    return Evidence(
+        kind="both",
+        against=f"HubSpot's documented {version} example and hubspot-api-client, both ways",
+        tests=(
+            "tests/schemes/test_hubspot.py",
+            "tests/schemes/test_hubspot_sdk.py",
+        ),
+    )
+
 
 SCHEME = HmacScheme(
     name="hubspot",
@@ -32,8 +56,10 @@ SCHEME = HmacScheme(
     timestamp_unit="ms",
     tolerance=300,
     content="{method}{url}{body}{timestamp}",
+    id_source=_ID,
     secret_hint="the app's client secret, as text",
     docs_url=_URL,
+    evidence=_evidence("v3"),
 )
 
 V1 = HmacScheme(
@@ -43,8 +69,10 @@ V1 = HmacScheme(
     algorithm="sha256",
     encoding="hex",
     content="{body}",
+    id_source=_ID,
     secret_hint="the app's client secret, as text",
     docs_url=_URL,
+    evidence=_evidence("v1"),
 )
 
-V2 = replace(V1, name="hubspot-v2", content="{method}{url}{body}")
+V2 = replace(V1, name="hubspot-v2", content="{method}{url}{body}", evidence=_evidence("v2"))

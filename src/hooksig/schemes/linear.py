@@ -6,11 +6,15 @@ Source: linear SDK ``packages/sdk/src/webhooks/client.ts`` (https://linear.app/d
 Recipe: ``hex(HMAC-SHA256(webhook_secret, body))``.  The timestamp is the
 body's ``webhookTimestamp`` field, in milliseconds, so it is covered by the
 signature; the SDK refuses one more than 60 seconds from now, and so does
-this scheme by default.  The ``Linear-Delivery`` id header comes from
-third-party material (an Agent-Field source), not from Linear.
+this scheme by default.
+
+Delivery id: ``Linear-Delivery`` (third-party: an Agent-Field source, not
+Linear), else the SHA-256 of the body.  Linear retries with backoff (same
+page); since ``webhookTimestamp`` is signed and changes per dispatch, a
+digest does not recognise a retry (it is handled again).
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, FirstOf, HeaderField, HmacScheme
 
 SCHEME = HmacScheme(
     name="linear",
@@ -20,7 +24,12 @@ SCHEME = HmacScheme(
     timestamp_header="body.webhookTimestamp",
     timestamp_unit="ms",
     tolerance=60,
-    id_header="Linear-Delivery",  # third-party
+    id_source=FirstOf(HeaderField("Linear-Delivery"), BodyDigest()),
     secret_hint="the webhook's signing secret, as text",
     docs_url="https://linear.app/developers/webhooks",
+    evidence=Evidence(
+        kind="sdk",
+        against="@linear/sdk 98.0.0 (`LinearWebhookClient`), both ways, on Node.js",
+        tests=("tests/schemes/test_linear_sdk.py",),
+    ),
 )

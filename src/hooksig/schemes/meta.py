@@ -22,7 +22,7 @@ matches (compared in constant time); anything else is refused as an
 unsigned delivery.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 
 #: The challenge builder this provider's unsigned check needs.
 CHALLENGE = 'hub_challenge("<verify token>")'
@@ -44,4 +44,13 @@ SCHEME = HmacScheme(
     encoding="hex",
     secret_hint="the App Secret (App Dashboard, Settings > Basic), as text",
     docs_url="https://developers.facebook.com/docs/graph-api/webhooks/getting-started",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="vector",
+        against=("the test vector of Meta's WhatsApp Node SDK"),
+        tests=(
+            "tests/vectors/providers/official/meta.json",
+            "tests/schemes/test_meta.py",
+        ),
+    ),
 )

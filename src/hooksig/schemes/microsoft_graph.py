@@ -33,14 +33,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hooksig._primitives.compare import bytes_eq
 from hooksig.errors import ConfigurationError, InvalidSignature, MalformedSignature
 from hooksig.keys import KeyRing, hmac_ring
+from hooksig.scheme import BodyDigest, Evidence, IdSource
 from hooksig.scheme.fields import json_document, pick
+from hooksig.scheme.handshake import Handshake
 from hooksig.scheme.jwt import JwtScheme, ParsedToken
+from hooksig.scheme.protocol import Content, ParsedSignature, Request, SchemeInfo
 
 GRAPH_APP_ID = "0bf30f3b-4a52-48df-9a82-234910c4a086"
 KEYS_URL = "https://login.microsoftonline.com/common/discovery/keys"
@@ -91,7 +95,8 @@ class GraphScheme:
         default="none: the clientState secret (+ RS256 validation tokens)", init=False
     )
     content_text: str = field(default="nothing: every item's clientState is compared", init=False)
-    id_text: str = field(default="none documented", init=False)
+    id_source: IdSource | None = None
+    evidence: Evidence | None = None
     signature_header: str = field(default="body.value", init=False)
 
     def signed_body_part(self, body: bytes) -> object:
@@ -171,6 +176,7 @@ class GraphScheme:
         return ParsedNotifications(
             candidates=(("", states[0]),),
             header="body.value",
+            id_source=self.id_source,
             tokens=tuple(raw),
             kids=tuple(kids),
             chains=tuple(() for _ in raw),
@@ -199,11 +205,34 @@ class GraphScheme:
             (*states, *(k for k in found.verify_keys if k.kind == "jwt")), keys.signing_key
         )
 
-    def signed_content(self, parsed: Any, request: Any) -> bytes:
-        """Nothing is signed: the secret and the tokens are checked in :meth:`match`."""
-        return b""
+    @property
+    def handshake(self) -> Handshake | None:
+        """No signed endpoint check: the unsigned one is :attr:`challenge`."""
+        return None
 
-    def match(self, keys: KeyRing, content: bytes, parsed: Any) -> str | None:
+    @property
+    def info(self) -> SchemeInfo:
+        """What this scheme is, from its declaration."""
+        return SchemeInfo(
+            name=self.name,
+            algorithm=self.algorithm_text,
+            construction="token",
+            signature_headers=(self.signature_header,),
+            signature_value="<clientState> (in every item)",
+            signed_content=self.content_text,
+            signs_url=False,
+            body_shape="json",
+            id_source=self.id_source,
+            docs_url=self.docs_url,
+            secret_hint=self.secret_hint,
+            evidence=self.evidence,
+        )
+
+    def signed_contents(self, parsed: ParsedSignature, request: Request) -> Sequence[Content]:
+        """Nothing is signed: the secret and the tokens are checked in :meth:`match`."""
+        return ((b"",),)
+
+    def match(self, keys: KeyRing, content: Content, parsed: Any) -> str | None:
         """Every ``clientState`` is a configured secret, and every token verifies."""
         secrets = [
             (k.key_id, hashlib.sha256(k.material).digest())
@@ -274,4 +303,13 @@ SCHEME = GraphScheme(
     name="microsoft-graph",
     secret_hint="the subscription's clientState, as text (app_ids= for rich notifications)",
     docs_url="https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="none",
+        against=(
+            "Microsoft publishes no signed example; the documented notification shape, "
+            "tokens made here with the claims its rich-notification page lists"
+        ),
+        tests=("tests/schemes/test_microsoft_graph.py",),
+    ),
 )

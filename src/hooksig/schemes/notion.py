@@ -15,16 +15,24 @@ answer or accept it, so capture it by hand from your logs or Notion's UI.
 Notion's SDK lower-cases the hex it receives; hooksig accepts lowercase
 only, which is what the SDK itself produces.  No timestamp is signed: the
 idempotency guard keys on the event's ``id``.
+
+Delivery id: the event's ``id``, else the SHA-256 of the body.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HmacScheme
 
 SCHEME = HmacScheme(
     name="notion",
     signature_header="X-Notion-Signature",
     prefix="sha256=",
     encoding="hex",
-    id_field="id",
     secret_hint="the subscription's verification_token, as text",
     docs_url="https://developers.notion.com/reference/webhooks",
+    id_source=FirstOf(BodyField("id"), BodyDigest()),
+    evidence=Evidence(
+        kind="sdk",
+        against="@notionhq/client 5.26.0 (`verifyWebhookSignature`, `signWebhookPayload`), both "
+        "ways, on Node.js",
+        tests=("tests/schemes/test_notion.py", "tests/schemes/test_notion_sdk.py"),
+    ),
 )

@@ -20,6 +20,7 @@ alert (that a retry keeps it is UNCONFIRMED): rely on the idempotency guard.
 from dataclasses import dataclass
 from typing import Any
 
+from hooksig.scheme import BodyDigest, Evidence, FirstOf, FormField
 from hooksig.scheme.fields import form_fields, php_serialize, single
 from hooksig.scheme.units import ParsedUnits, Unit, UnitScheme
 
@@ -72,4 +73,14 @@ SCHEME = PaddleClassicScheme(
     content_text="PHP serialize() of the other form fields, sorted by name",
     secret_hint="public_key=: the vendor public key (PEM); no secret",
     docs_url="https://developer.paddle.com/webhook-reference/verifying-webhooks",
+    id_source=FirstOf(FormField("alert_id"), BodyDigest()),
+    body_shape="form",
+    evidence=Evidence(
+        kind="none",
+        against=(
+            "Paddle publishes no alert signed with a published key; recomputed from its "
+            "PHP recipe with an independent serialiser"
+        ),
+        tests=("tests/schemes/test_paddle_classic.py",),
+    ),
 )

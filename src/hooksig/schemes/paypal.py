@@ -42,6 +42,7 @@ from hooksig._primitives import x509
 from hooksig.errors import ConfigurationError, MalformedSignature
 from hooksig.keys import KeyRing
 from hooksig.keysource import KeySource, UrlRule
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf
 from hooksig.scheme.fields import crc32_text
 from hooksig.scheme.formats import check_id, parse_rfc3339
 from hooksig.scheme.units import TEST_VALIDITY, ParsedUnits, Unit, UnitScheme
@@ -126,7 +127,6 @@ class PayPalScheme(UnitScheme):
             timestamp=moment,
             timestamp_text=stamp,
             header="PAYPAL-TRANSMISSION-SIG",
-            id_field="id",
             units=(unit,),
         )
 
@@ -207,7 +207,21 @@ SCHEME = PayPalScheme(
     tolerance=300,
     algorithm_text="RSA PKCS#1 v1.5 with SHA-256 (SHA256withRSA)",
     content_text="transmission id|transmission time|webhook id|CRC-32 of the body",
-    id_text="body field `id`",
     secret_hint="none: the certificate comes from PAYPAL-CERT-URL; configure webhook_ids=",
     docs_url="https://developer.paypal.com/api/rest/webhooks/rest/",
+    id_source=FirstOf(BodyField("id"), BodyDigest()),
+    timestamp_headers=("PAYPAL-TRANSMISSION-TIME",),
+    timestamp_unit="rfc3339",
+    evidence=Evidence(
+        kind="vector",
+        against=(
+            "the sandbox delivery of PayPal's SDK tests with the certificate its Node SDK "
+            "mocks, chained to the DigiCert roots PayPal's SDK ships, also fetched over a "
+            "real HTTPS server"
+        ),
+        tests=(
+            "tests/vectors/providers/official/paypal.json",
+            "tests/schemes/test_paypal.py",
+        ),
+    ),
 )

@@ -12,9 +12,11 @@ malformed).  Persona sets no window: hooksig's default, 300 seconds, is
 its own choice.  The key is the webhook secret's text (``wbhsec_...``).
 Persona may deliver an event twice and out of order: the idempotency
 guard keys on the event's ``data.id``.
+
+Delivery id: the event's ``data.id``, else the SHA-256 of the body.
 """
 
-from hooksig.scheme import Groups, HmacScheme, Pairs
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, Groups, HmacScheme, Pairs
 
 SCHEME = HmacScheme(
     name="persona",
@@ -23,7 +25,12 @@ SCHEME = HmacScheme(
     version="v1",
     encoding="hex",
     content="{timestamp}.{body}",
-    id_header="body.data.id",
     secret_hint="the webhook's secret (wbhsec_...), as text",
     docs_url="https://docs.withpersona.com/docs/webhooks-best-practices",
+    id_source=FirstOf(BodyField("data.id"), BodyDigest()),
+    evidence=Evidence(
+        kind="none",
+        against="Persona publishes no vector or server SDK; recipe from its webhook best practices",
+        tests=("tests/schemes/test_persona.py",),
+    ),
 )

@@ -22,6 +22,7 @@ with ``item_id`` and ``webhook_code`` from the body.
 """
 
 from hooksig.keysource import UrlRule
+from hooksig.scheme import BodyDigest, Evidence
 from hooksig.scheme.jwt import JwtScheme
 
 #: How to build a verifier (shown on the provider page).
@@ -49,4 +50,13 @@ SCHEME = JwtScheme(
     tolerance=300,
     secret_hint="secret=: the Plaid API secret, with credentials={'client_id': ...}",
     docs_url="https://plaid.com/docs/api/webhooks/webhook-verification/",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="none",
+        against=(
+            "Plaid publishes no vector; a third-party token (StackOverflow 62143991) with "
+            "its key and body verifies"
+        ),
+        tests=("tests/schemes/test_plaid.py",),
+    ),
 )

@@ -26,7 +26,7 @@ from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from hooksig.errors import ConfigurationError, MalformedSignature, MissingSignature
-from hooksig.scheme import HmacScheme, ParsedSignature, Request
+from hooksig.scheme import Evidence, HmacScheme, ParsedSignature, Request
 from hooksig.scheme.fields import form_fields
 from hooksig.scheme.formats import Listed
 
@@ -95,6 +95,14 @@ SCHEME = HmacScheme(
     content=v3_content,
     secret_hint="the account's (or sub-account's) Auth Token, as text",
     docs_url="https://www.plivo.com/docs/voice/concepts/signature-validation",
+    evidence=Evidence(
+        kind="sdk",
+        against=("plivo-python (`validate_v3_signature`), both ways"),
+        tests=(
+            "tests/schemes/test_plivo.py",
+            "tests/schemes/test_plivo_sdk.py",
+        ),
+    ),
 )
 
 V2 = replace(
@@ -104,4 +112,9 @@ V2 = replace(
     signature_format=None,
     id_header="X-Plivo-Signature-V2-Nonce",
     content=v2_content,
+    evidence=Evidence(
+        kind="both",
+        against="plivo-python's V2 test vector and `validate_signature`",
+        tests=("tests/schemes/test_plivo.py", "tests/schemes/test_plivo_sdk.py"),
+    ),
 )

@@ -16,9 +16,11 @@ alias of ``standard-webhooks`` (whose ``whsec_`` secrets are base64-decoded).
 The newer ``polar-sdk`` (1.0.2, package ``polar``) tries both the raw text
 and its base64 decoding; hooksig uses the raw text only, which both
 versions accept.  Window: 300 seconds, as the SDK.
+
+Delivery id: ``webhook-id``, signed, as Standard Webhooks.
 """
 
-from hooksig.scheme import HmacScheme, Versioned
+from hooksig.scheme import Evidence, HmacScheme, Versioned
 
 SCHEME = HmacScheme(
     name="polar",
@@ -33,4 +35,12 @@ SCHEME = HmacScheme(
     tolerance=300,
     secret_hint="the endpoint's webhook secret, used as text, prefix and all",
     docs_url="https://polar.sh/docs/integrate/webhooks/endpoints",
+    evidence=Evidence(
+        kind="sdk",
+        against="polar-sdk 1.0.2 (`polar.webhooks`), both ways",
+        tests=(
+            "tests/schemes/test_polar.py",
+            "tests/schemes/test_polar_sdk.py",
+        ),
+    ),
 )

@@ -13,9 +13,11 @@ decoded).  Only JSON webhooks are signed.  Recurly's own test sends a junk
 first signature (``de1ec7ab1e``) beside a good one and expects it to pass;
 hooksig refuses a signature that is not 64 hex digits as malformed, and
 Recurly itself never sends one.
+
+Delivery id: the notification's ``id``, else the SHA-256 of the body.
 """
 
-from hooksig.scheme import HmacScheme, Listed
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HmacScheme, Listed
 
 SCHEME = HmacScheme(
     name="recurly",
@@ -25,7 +27,13 @@ SCHEME = HmacScheme(
     encoding="hex",
     content="{timestamp}.{body}",
     tolerance=300,
-    id_field="id",
     secret_hint="the webhook endpoint's secret, as text",
     docs_url="https://docs.recurly.com/recurly-subscriptions/docs/signature-verification",
+    id_source=FirstOf(BodyField("id"), BodyDigest()),
+    evidence=Evidence(
+        kind="vector",
+        against="recurly-client-ruby's webhook spec vector (Recurly's verifiers are Ruby and Go "
+        "only)",
+        tests=("tests/vectors/providers/official/recurly.json", "tests/schemes/test_recurly.py"),
+    ),
 )

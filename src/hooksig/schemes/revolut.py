@@ -8,10 +8,14 @@ Source: https://developer.revolut.com/docs/guides/manage-accounts/webhooks/verif
 the literal ``v1.``, the timestamp text, a dot and the raw body; Revolut
 says to refuse timestamps more than five minutes off.  While several
 signing secrets are active (rotation) the header carries one ``v1=`` item
-per secret, comma-separated.  No delivery id is sent.
+per secret, comma-separated.
+
+Delivery id: none is sent, so the key is the SHA-256 of the body
+(:class:`~hooksig.scheme.BodyDigest`): byte-identical bodies share a key,
+and a retry whose body was re-serialised is handled again.
 """
 
-from hooksig.scheme import HmacScheme, Pairs
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme, Pairs
 
 SCHEME = HmacScheme(
     name="revolut",
@@ -25,4 +29,10 @@ SCHEME = HmacScheme(
     tolerance=300,
     secret_hint="the webhook's signing secret (wsk_...), as text",
     docs_url="https://developer.revolut.com/docs/guides/manage-accounts/webhooks/verify-the-payload-signature",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="none",
+        against="Revolut prints no signature for its example inputs; those inputs, recomputed",
+        tests=("tests/schemes/test_revolut.py",),
+    ),
 )

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hooksig.errors import ConfigurationError, MalformedSignature
+from hooksig.scheme import BodyDigest, Evidence
 from hooksig.scheme.formats import format_rfc3339, parse_rfc3339
 from hooksig.scheme.units import ParsedUnits, Unit, UnitScheme
 
@@ -122,4 +123,20 @@ SCHEME = SinchScheme(
     tolerance=300,
     secret_hint="Secret(<application secret, base64>, key_id=<application key>)",
     docs_url="https://developers.sinch.com/docs/voice/api-reference/authentication/callback-signed-request",
+    id_source=BodyDigest(),
+    timestamp_headers=("X-Timestamp",),
+    timestamp_unit="rfc3339",
+    signature_value="application <key>:<base64>",
+    evidence=Evidence(
+        kind="both",
+        against=(
+            "the example of Sinch's callback-signing page and the sinch SDK "
+            "(`validate_authentication_header`, service label), both ways"
+        ),
+        tests=(
+            "tests/vectors/providers/official/sinch.json",
+            "tests/schemes/test_sinch.py",
+            "tests/schemes/test_sinch_sdk.py",
+        ),
+    ),
 )

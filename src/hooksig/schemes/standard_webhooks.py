@@ -11,6 +11,10 @@ A verifier with a secret checks the ``v1`` items and one with a public key
 the ``v1a`` items, so a header carrying both verifies with either.  Svix
 sends the same headers as ``svix-*``; both spellings are read.
 
+Delivery id: ``webhook-id`` (``svix-id``), which is signed; the spec makes
+it the idempotency key and keeps it on every retry, while the timestamp
+changes per attempt.
+
 The same recipe, under its providers' names (aliases): Clerk and Resend
 (through Svix); OpenAI (openai/openai-python@e43b422
 ``src/openai/lib/_webhooks.py``:
@@ -23,43 +27,86 @@ its helper checks no timestamp unless asked, hooksig always does); and
 Render (its example receiver,
 render-examples/webhook-receiver@128a764
 ``app.ts``,
-uses the ``standardwebhooks`` library).  ``webhook-id`` stays the same
-across a delivery's retries (the specification): it is the idempotency key.
+uses the ``standardwebhooks`` library).
 """
 
-from hooksig.scheme import HmacScheme, Versioned
-from hooksig.scheme.asymmetric import AsymmetricScheme
+from typing import Any
 
-_SIGNATURE = ("webhook-signature", "svix-signature")
-_TIMESTAMP = ("webhook-timestamp", "svix-timestamp")
-_ID = ("webhook-id", "svix-id")
+from hooksig.scheme import AsymmetricScheme, Evidence, HmacScheme, Versioned
+
 _URL = "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
 
+#: What ``v1`` and ``v1a`` share: declared once, so the two cannot drift apart.
+_SHARED: dict[str, Any] = {
+    "name": "standard-webhooks",
+    "signature_header": ("webhook-signature", "svix-signature"),
+    "timestamp_header": ("webhook-timestamp", "svix-timestamp"),
+    "id_header": ("webhook-id", "svix-id"),
+    "signature_format": Versioned(),
+    "encoding": "base64",
+    "content": "{id}.{timestamp}.{body}",
+    "tolerance": 300,
+    "docs_url": _URL,
+}
+
 SCHEME = HmacScheme(
-    name="standard-webhooks",
-    signature_header=_SIGNATURE,
-    timestamp_header=_TIMESTAMP,
-    id_header=_ID,
-    signature_format=Versioned(),
+    **_SHARED,
     version="v1",
     algorithm="sha256",
-    encoding="base64",
-    content="{id}.{timestamp}.{body}",
     secret_format="whsec",
-    tolerance=300,
-    docs_url=_URL,
     asymmetric=AsymmetricScheme(
-        name="standard-webhooks",
-        signature_header=_SIGNATURE,
-        timestamp_header=_TIMESTAMP,
-        id_header=_ID,
-        signature_format=Versioned(),
-        version="v1a",
-        encoding="base64",
-        content="{id}.{timestamp}.{body}",
-        public_key_format="whpk",
-        signing_key_format="whsk",
-        tolerance=300,
-        docs_url=_URL,
+        **_SHARED, version="v1a", public_key_format="whpk", signing_key_format="whsk"
     ),
+    evidence=Evidence(
+        kind="both",
+        against="the specification's test vectors and the standardwebhooks and svix "
+        "libraries, both ways",
+        tests=("tests/schemes/test_standard_webhooks.py",),
+    ),
+    alias_evidence={
+        "anthropic": Evidence(
+            kind="sdk",
+            against="anthropic 2.17.0 (`beta.webhooks.unwrap`, via the standardwebhooks library), "
+            "both ways",
+            tests=(
+                "tests/schemes/test_anthropic.py",
+                "tests/schemes/test_anthropic_sdk.py",
+            ),
+        ),
+        "dodo-payments": Evidence(
+            kind="sdk",
+            against="dodopayments 1.123.0 (`webhooks.unwrap`, via the standardwebhooks library), "
+            "both ways",
+            tests=(
+                "tests/schemes/test_dodo_payments.py",
+                "tests/schemes/test_dodo_payments_sdk.py",
+            ),
+        ),
+        "openai": Evidence(
+            kind="both",
+            against="openai-python's webhook test vector and openai 3.63.0 "
+            "(`webhooks.verify_signature`), both ways",
+            tests=(
+                "tests/vectors/providers/official/openai.json",
+                "tests/schemes/test_openai.py",
+                "tests/schemes/test_openai_sdk.py",
+            ),
+        ),
+        "render": Evidence(
+            kind="none",
+            against="Render's own example receiver verifies with the standardwebhooks library "
+            "(covered under standard-webhooks); no Render SDK",
+            tests=("tests/schemes/test_render.py",),
+        ),
+        "replicate": Evidence(
+            kind="both",
+            against="replicate-python's webhook test vector (the Standard Webhooks example) and "
+            "replicate 1.0.7 (`Webhooks.validate`), both ways",
+            tests=(
+                "tests/vectors/providers/official/replicate.json",
+                "tests/schemes/test_replicate.py",
+                "tests/schemes/test_replicate_sdk.py",
+            ),
+        ),
+    },
 )

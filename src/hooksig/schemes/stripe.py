@@ -7,11 +7,14 @@ Source: https://docs.stripe.com/webhooks#verify-manually (and stripe-python's
 The ``whsec_...`` endpoint secret is the HMAC key as-is, prefix included:
 it is not base64-decoded.  While a secret is being rolled Stripe sends one
 ``v1`` per active secret.  Test mode adds a ``v0`` entry, which is never
-accepted on its own.  The event id (``evt_...``) is the ``id`` field of
-the JSON body; there is no id header.
+accepted on its own.
+
+Delivery id: the event's id (``evt_...``), the ``id`` field of the JSON body;
+there is no id header, and each retry gets a fresh ``t`` and signature
+(https://docs.stripe.com/webhooks, "Handle duplicate events").
 """
 
-from hooksig.scheme import HmacScheme, Pairs
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HmacScheme, Pairs
 
 SCHEME = HmacScheme(
     name="stripe",
@@ -21,7 +24,15 @@ SCHEME = HmacScheme(
     algorithm="sha256",
     encoding="hex",
     content="{timestamp}.{body}",
-    id_field="id",
+    id_source=FirstOf(BodyField("id"), BodyDigest()),
     tolerance=300,
     docs_url="https://docs.stripe.com/webhooks#verify-manually",
+    evidence=Evidence(
+        kind="sdk",
+        against="stripe-python (`Webhook.construct_event`), both ways",
+        tests=(
+            "tests/schemes/test_stripe.py",
+            "tests/schemes/test_stripe_sdk.py",
+        ),
+    ),
 )

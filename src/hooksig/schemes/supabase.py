@@ -16,7 +16,7 @@ it cannot dedupe retries: Auth Hooks are synchronous calls, and the
 timestamp window is what refuses replays.
 """
 
-from hooksig.scheme import HmacScheme, Versioned
+from hooksig.scheme import Evidence, HmacScheme, Versioned
 
 SCHEME = HmacScheme(
     name="supabase",
@@ -31,4 +31,11 @@ SCHEME = HmacScheme(
     tolerance=300,
     secret_hint="the hook's secret, v1,whsec_ + base64, as shown",
     docs_url="https://supabase.com/docs/guides/auth/auth-hooks",
+    evidence=Evidence(
+        kind="none",
+        against="Supabase has no verifier and signs with a Go Standard Webhooks library: the "
+        'Python standardwebhooks library\'s signatures verify here, and its ", "-joined '
+        "rotation header is recomputed",
+        tests=("tests/schemes/test_supabase.py",),
+    ),
 )

@@ -14,6 +14,7 @@ signatures and hooksig the SDK's.  The event id (``data.id``) is in the body;
 that it is stable across retries is UNCONFIRMED.
 """
 
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf
 from hooksig.scheme.asymmetric import AsymmetricScheme
 
 SCHEME = AsymmetricScheme(
@@ -28,4 +29,13 @@ SCHEME = AsymmetricScheme(
     signing_key_format="base64",
     secret_hint="public_key=: the account's public key (base64); no secret",
     docs_url="https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks",
+    id_source=FirstOf(BodyField("data.id"), BodyDigest()),
+    evidence=Evidence(
+        kind="sdk",
+        against=("telnyx (`verify_webhook_signature`, hand-written in the SDK), both ways"),
+        tests=(
+            "tests/schemes/test_telnyx.py",
+            "tests/schemes/test_telnyx_sdk.py",
+        ),
+    ),
 )

@@ -22,12 +22,23 @@ Two registry names, because the algorithm is configuration, never a header:
 announced by ``X-Twilio-Webhooks-Signature-Settings: ...,algorithm=HMAC_SHA256``;
 https://www.twilio.com/docs/usage/webhooks/webhook-shared-keys, and twilio-python
 9.13's ``RequestValidator(algorithm=HMAC_SHA256)``: only the hash changes).
-Twilio signs no timestamp and no id: rely on the idempotency guard.
+Twilio signs no timestamp and no id.
+
+Delivery id: ``I-Twilio-Idempotency-Token``, which Twilio's own agent SDK
+uses to deduplicate webhook retries
+(twilio/twilio-agent-connect-python@2081f9f ``docs/horizontal-scaling.md``;
+retries themselves are set per URL, https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
+Else the SHA-256 of the body, which holds the signed parameters: no
+timestamp is signed, so a resend has the same bytes, and two different
+callbacks differ in at least their status fields.  Never ``MessageSid`` or
+``CallSid`` alone: they repeat across a message's or call's status
+callbacks.  Caveat: two byte-identical callbacks to different URLs share a
+key.
 """
 
 from dataclasses import replace
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, FirstOf, HeaderField, HmacScheme
 from hooksig.scheme.content import url_and_sorted_params, with_and_without_default_port
 
 SCHEME = HmacScheme(
@@ -37,8 +48,18 @@ SCHEME = HmacScheme(
     encoding="base64",
     content=url_and_sorted_params,
     url_variants=with_and_without_default_port,
+    body_shape="form",
+    id_source=FirstOf(HeaderField("I-Twilio-Idempotency-Token"), BodyDigest()),
     secret_hint="the account Auth Token, as text",
     docs_url="https://www.twilio.com/docs/usage/webhooks/webhooks-security",
+    evidence=Evidence(
+        kind="both",
+        against="Twilio's documented examples and twilio-python's `RequestValidator`, both ways",
+        tests=(
+            "tests/schemes/test_twilio.py",
+            "tests/schemes/test_twilio_sdk.py",
+        ),
+    ),
 )
 
 SHA256 = replace(
@@ -47,4 +68,9 @@ SHA256 = replace(
     algorithm="sha256",
     secret_hint="the Webhooks Setting's SharedKey, as text",
     docs_url="https://www.twilio.com/docs/usage/webhooks/webhook-shared-keys",
+    evidence=Evidence(
+        kind="sdk",
+        against="twilio-python 9.13 `RequestValidator(algorithm=HMAC_SHA256)`, both ways",
+        tests=("tests/schemes/test_twilio_sha256_sdk.py",),
+    ),
 )

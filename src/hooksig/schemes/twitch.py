@@ -11,14 +11,17 @@ Headers: ``Twitch-Eventsub-Message-Signature``, ``-Id``, ``-Timestamp``
 the timestamp text, then the raw body, as both of Twitch's own programs
 above sign and check it.  The key is the subscription's ``secret``.  The
 replay window Twitch suggests is UNCONFIRMED; hooksig's 300-second default
-applies.  Notifications are sent at least once: the message id is the
-idempotency key.
+applies.
 
 Handshake: ``webhook_callback_verification`` is answered with the body's
 ``challenge`` as text/plain by :meth:`hooksig.Verifier.handshake`.
+
+Delivery id: ``Twitch-Eventsub-Message-Id``, which is signed; notifications
+are sent at least once, and a resend keeps the message id
+(https://dev.twitch.tv/docs/eventsub/, "Handling duplicate events").
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import Evidence, HmacScheme
 from hooksig.scheme.handshake import echo_challenge
 
 SCHEME = HmacScheme(
@@ -36,4 +39,10 @@ SCHEME = HmacScheme(
     ),
     secret_hint="the subscription's secret (10 to 100 characters), as text",
     docs_url="https://dev.twitch.tv/docs/eventsub/handling-webhook-events",
+    evidence=Evidence(
+        kind="none",
+        against="Twitch publishes no vector or Python/Node SDK; recipe from its docs and its "
+        "CLI's signing code",
+        tests=("tests/schemes/test_twitch.py",),
+    ),
 )

@@ -10,16 +10,27 @@ header and HMAC-SHA1 for drains.
 
 Integration webhooks are keyed with the integration's Client Secret, drains
 with the drain's secret.  No published test vector was found.  No timestamp
-is signed: rely on the idempotency guard.
+is signed.
+
+Delivery id: the body's ``id``, "the ID of the webhook delivery"
+(https://vercel.com/docs/webhooks/webhooks-api); drains send arrays of
+records without one, so their key is the SHA-256 of the body.  Whether a
+retry keeps ``id`` is UNCONFIRMED.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf, HmacScheme
 
 SCHEME = HmacScheme(
     name="vercel",
     signature_header="x-vercel-signature",
     algorithm="sha1",
     encoding="hex",
+    id_source=FirstOf(BodyField("id"), BodyDigest()),
     secret_hint="the webhook secret (integrations: the Client Secret), as text",
     docs_url="https://vercel.com/docs/webhooks",
+    evidence=Evidence(
+        kind="none",
+        against="Vercel publishes no vector or verifier; recipe from its own integration examples",
+        tests=("tests/schemes/test_vercel.py",),
+    ),
 )

@@ -16,6 +16,7 @@ error; it is refused like any unsigned request, and answering 5xx gets a
 signed retry.  The SMS API's ``sig`` parameter is another recipe, not this one.
 """
 
+from hooksig.scheme import Evidence
 from hooksig.scheme.jwt import JwtScheme
 
 SCHEME = JwtScheme(
@@ -30,4 +31,15 @@ SCHEME = JwtScheme(
     tolerance=300,
     secret_hint="the account's signature secret (not the API secret), as text",
     docs_url="https://developer.vonage.com/en/messages/concepts/signed-webhooks",
+    evidence=Evidence(
+        kind="sdk",
+        against=(
+            "vonage-jwt (`verify_signature`) accepts hooksig's tokens; tokens signed as "
+            "Vonage signs them verify here"
+        ),
+        tests=(
+            "tests/schemes/test_vonage.py",
+            "tests/schemes/test_vonage_sdk.py",
+        ),
+    ),
 )

@@ -15,6 +15,7 @@ notification carries ``X-Test-Notification: true``.  No timestamp is signed:
 rely on the idempotency guard.
 """
 
+from hooksig.scheme import Evidence
 from hooksig.scheme.asymmetric import AsymmetricScheme
 
 #: Wise's production webhook key (SHA-256 of its DER: e86411cd...0a0834a).
@@ -50,4 +51,12 @@ SCHEME = AsymmetricScheme(
     signing_key_format="pem",
     secret_hint="public_key=: hooksig.schemes.wise.PRODUCTION_KEY or SANDBOX_KEY; no secret",
     docs_url="https://docs.wise.com/guides/developer/webhooks/event-handling",
+    evidence=Evidence(
+        kind="vector",
+        against=("the sandbox example of Wise's digital-signatures-examples repository"),
+        tests=(
+            "tests/vectors/providers/official/wise.json",
+            "tests/schemes/test_wise.py",
+        ),
+    ),
 )

@@ -8,19 +8,30 @@ and WooCommerce core, ``plugins/woocommerce/includes/class-wc-webhook.php``
 The key is the webhook's secret, HTML-entity-decoded by WooCommerce
 (``wp_specialchars_decode``), which gives back the secret as you typed it.
 The algorithm is SHA-256 unless a site filters
-``woocommerce_webhook_hash_algorithm``.  ``deliver`` sets the signature and
-``X-WC-Webhook-Delivery-ID`` headers.  No timestamp is signed: rely on the
-idempotency guard.
+``woocommerce_webhook_hash_algorithm``.  No timestamp is signed.
+
+Delivery id: the SHA-256 of ``X-WC-Webhook-ID`` (the webhook) and the body.
+``X-WC-Webhook-Delivery-ID`` is not the key: ``get_new_delivery_id`` in the
+file above derives it from the webhook id and the current second, so any
+re-send gets a new one and two deliveries of one webhook in the same
+second share one.  Caveat: two byte-identical bodies for one webhook share
+a key (an update that leaves the resource unchanged within its
+``date_modified`` second), and the webhook id header is not signed.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 
 SCHEME = HmacScheme(
     name="woocommerce",
     signature_header="X-WC-Webhook-Signature",
-    id_header="X-WC-Webhook-Delivery-ID",
+    id_source=BodyDigest(headers=("X-WC-Webhook-ID",)),
     algorithm="sha256",
     encoding="base64",
     secret_hint="the webhook's Secret, as typed in WooCommerce, as text",
     docs_url="https://developer.woocommerce.com/docs/apis/rest-api/v2/webhooks/",
+    evidence=Evidence(
+        kind="vector",
+        against="WooCommerce core's `test_generate_signature` fixture",
+        tests=("tests/schemes/test_woocommerce.py",),
+    ),
 )

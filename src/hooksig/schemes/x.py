@@ -17,7 +17,7 @@ answering reveals nothing; configure
 answer it.  X publishes no CRC example with its expected output.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 
 #: The challenge builder this provider's unsigned check needs.
 CHALLENGE = "crc_challenge()"
@@ -39,4 +39,10 @@ SCHEME = HmacScheme(
     encoding="base64",
     secret_hint="the app's consumer secret (API secret key), as text",
     docs_url="https://developer.x.com/en/docs/x-api/enterprise/account-activity-api/guides/securing-webhooks",
+    id_source=BodyDigest(),
+    evidence=Evidence(
+        kind="none",
+        against=("X publishes no event or CRC example with its output; recomputed from its docs"),
+        tests=("tests/schemes/test_x.py",),
+    ),
 )

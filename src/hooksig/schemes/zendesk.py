@@ -17,9 +17,13 @@ same page with the order above, which hooksig follows.  Re-read for issue
 ``event-connectors/webhooks/verifying``) say ``TIMESTAMP + BODY``; only
 the retired version says otherwise, and its example is kept in the tests
 as a delivery hooksig refuses.
+
+Delivery id: ``X-Zendesk-Webhook-Invocation-Id`` (anatomy page above):
+Zendesk models one invocation with several attempts; ``X-Zendesk-Webhook-Id``
+names the webhook, never the key.  Else the SHA-256 of the body.
 """
 
-from hooksig.scheme import HmacScheme
+from hooksig.scheme import BodyDigest, Evidence, FirstOf, HeaderField, HmacScheme
 
 SCHEME = HmacScheme(
     name="zendesk",
@@ -29,6 +33,13 @@ SCHEME = HmacScheme(
     timestamp_header="X-Zendesk-Webhook-Signature-Timestamp",
     timestamp_unit="rfc3339",
     content="{timestamp}{body}",
+    id_source=FirstOf(HeaderField("X-Zendesk-Webhook-Invocation-Id"), BodyDigest()),
     secret_hint="the webhook's signing secret, as text",
     docs_url="https://developer.zendesk.com/documentation/webhooks/verifying/",
+    evidence=Evidence(
+        kind="none",
+        against="Zendesk's only worked example is for a retired recipe (refused by a test); "
+        "recipe from its current docs",
+        tests=("tests/schemes/test_zendesk.py",),
+    ),
 )

@@ -11,14 +11,14 @@ the helpers, the Hypothesis strategies and hooksig's own property tests.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Union
 
 from .. import schemes
-from ..errors import ConfigurationError
+from ..scheme import BODY_FIELD, place_body_fields
+from ..scheme.formats import format_rfc3339
 
 __all__ = [
     "FORM",
@@ -42,7 +42,7 @@ Payload = Union[bytes, str, Mapping[str, Any], Sequence[Any]]  # noqa: UP007 - a
 Shape = Literal["bytes", "form", "text", "json"]
 
 #: The field prefix that names a JSON body field instead of a header (``body.signature.token``).
-BODY_PREFIX = "body."
+BODY_PREFIX = BODY_FIELD
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
@@ -98,8 +98,7 @@ def _timestamp_value(name: str, timestamp: int) -> object:
     if unit == "ms":
         return timestamp * 1000
     if unit == "rfc3339":
-        moment = _dt.datetime.fromtimestamp(timestamp, _dt.timezone.utc)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return format_rfc3339(timestamp)
     return timestamp
 
 
@@ -152,24 +151,7 @@ def place_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[s
     Raises:
         ConfigurationError: the scheme signs body fields and *body* is not a JSON object.
     """
-    if "body" in headers:
-        rest = {name: value for name, value in headers.items() if name != "body"}
-        return headers["body"].encode("utf-8"), rest
-    fields = {name: value for name, value in headers.items() if name.startswith(BODY_PREFIX)}
-    rest = {name: value for name, value in headers.items() if name not in fields}
-    if not fields:
-        return body, rest
-    try:
-        document = json.loads(body)
-    except ValueError:
-        document = None
-    if not isinstance(document, dict):
-        raise ConfigurationError(
-            "this scheme carries its signature in JSON body fields: the body must be a JSON object"
-        )
-    for name, value in fields.items():
-        _set_field(document, name, value)
-    return json.dumps(document).encode("utf-8"), rest
+    return place_body_fields(body, headers)
 
 
 def sample_body(name: str, *, timestamp: int) -> bytes:

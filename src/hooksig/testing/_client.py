@@ -139,8 +139,9 @@ class WebhookClient:
             return _content_post(app)
         if module.startswith(("werkzeug.test", "flask.testing")):
             return _form_post(app)
-        if callable(getattr(app, "test_client", None)):
-            return _form_post(app.test_client())  # type: ignore[attr-defined]
+        test_client = getattr(app, "test_client", None)
+        if callable(test_client):
+            return _form_post(test_client())
         if not callable(app):
             raise TypeError(
                 f"cannot post to a {type(app).__name__}: give a Flask, Starlette or FastAPI "

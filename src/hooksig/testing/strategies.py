@@ -144,7 +144,7 @@ def _ids(name: str) -> st.SearchStrategy[str | None]:
     if getattr(scheme, "id_header", None) is None:
         return st.none()
     # An id may not hold the separators of the signed content ("." in "{id}.{timestamp}").
-    separators = getattr(scheme, "_separators", str)()
+    separators = scheme.info.id_forbidden
     allowed = "".join(c for c in _ID_CHARACTERS if c not in separators)
     return st.none() | st.text(allowed, min_size=1, max_size=24)
 

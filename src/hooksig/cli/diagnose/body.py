@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from ..._primitives import strict_json
 from . import causes as text
 from .causes import Cause
 
@@ -156,20 +157,12 @@ def _serialisations(document: Any) -> Iterator[bytes]:
             yield out.replace(b"/", b"\\/")  # PHP's json_encode escapes slashes
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object hook that refuses repeated keys."""
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        raise ValueError("duplicate key")
-    return document
-
-
 def _json_repairs(body: bytes) -> Iterator[bytes]:
     """Re-serialisations of a JSON body, each different from it."""
     if len(body) > MAX_JSON_REPAIR or body.lstrip()[:1] not in (b"{", b"["):
         return
     try:
-        document = json.loads(body, object_pairs_hook=_unique_keys)
+        document = json.loads(body, object_pairs_hook=strict_json.reject_duplicate_keys)
     except (ValueError, RecursionError):
         return
     seen = {body}

@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
+from ...url import DEFAULT_PORTS
 from . import causes as text
 from .causes import Cause
 
-_DEFAULT_PORTS = {"https": 443, "http": 80}
 _HOST = re.compile(r"[A-Za-z0-9.\-]{1,253}(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](?::[0-9]{1,5})?")
 #: The order in which changed parts are named in ``url_changed:<how>``.
 _PARTS = ("scheme", "host", "port", "trailing_slash")
@@ -70,7 +70,7 @@ def candidates(url: str, headers: Sequence[tuple[str, str]]) -> list[tuple[str, 
         host, port = parts.hostname or "", parts.port
     except ValueError:
         return []
-    if parts.scheme not in _DEFAULT_PORTS or not host:
+    if parts.scheme not in DEFAULT_PORTS or not host:
         return []
     hosts = [host] + [h for h, _ in map(_split_host, forwarded_hosts(headers)) if h]
     ports: list[int | None] = [port, None, 443, 80]
