@@ -116,14 +116,28 @@ def _allowed_modules() -> set[str]:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     base = list(_group(pyproject["dependency-groups"], "tests-base"))
     wanted = _distributions(["hooksig[all]", *base])
-    allowed = {"hooksig", "tests", "__future__", *sys.stdlib_module_names}
+    # tomllib is the standard library's from 3.11, imported behind a version check.
+    allowed = {"hooksig", "tests", "__future__", "tomllib", *sys.stdlib_module_names}
     # A base requirement that another Python installs (tomli before 3.11) is imported
     # behind the same version check as its marker.
     allowed |= {canonicalize_name(Requirement(text).name).replace("-", "_") for text in base}
-    for module, owners in metadata.packages_distributions().items():
-        if {canonicalize_name(owner) for owner in owners} & wanted:
-            allowed.add(module)
+    for distribution in metadata.distributions():
+        if canonicalize_name(distribution.metadata["Name"]) in wanted:
+            allowed |= _top_level_modules(distribution)
     return allowed
+
+
+def _top_level_modules(distribution: metadata.Distribution) -> set[str]:
+    """The modules a distribution installs, from its RECORD: Python 3.10's
+    packages_distributions() reads only top_level.txt, which modern wheels leave out."""
+    modules = set()
+    for file in distribution.files or ():
+        top = file.parts[0]
+        if len(file.parts) > 1 and top.isidentifier():
+            modules.add(top)  # a package directory
+        elif top.endswith((".py", ".so")):
+            modules.add(top.split(".")[0])  # a single-file module or an extension
+    return modules
 
 
 def _suite_files() -> list[Path]:

@@ -232,7 +232,8 @@ def test_lock_held_by_a_stopped_process_answers_in_time(path: Path) -> None:
             with pytest.raises(StoreUnavailable):
                 operation()
             elapsed = time.monotonic() - started
-            assert timeout * 0.9 <= elapsed < timeout + 0.4, (name, elapsed)
+            # The slack is for a loaded two-core machine; a hang would be the holder's lifetime.
+            assert timeout * 0.9 <= elapsed < timeout + 1.0, (name, elapsed)
     assert store.claim("new", 60.0).acquired
     assert store.complete("held", held, 60.0) is True
     store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -196,7 +197,11 @@ def test_a_deadline_leaves_the_task_uncancelled() -> None:
         await asyncio.sleep(0.01)  # would raise CancelledError if one were still pending
         task = asyncio.current_task()
         assert task is not None
-        assert task.cancelling() == 0
+        if sys.version_info >= (
+            3,
+            11,
+        ):  # Task.cancelling() is new in 3.11; the sleep above holds on 3.10
+            assert task.cancelling() == 0
         return int(sent[0]["status"])
 
     assert asyncio.run(main()) == 408

@@ -141,6 +141,10 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGCONT)
 
+    def wait_answering(self) -> None:
+        """Wait until the server answers again: a resumed server first works off its backlog."""
+        wait_until(self._ping, 15, "the resumed redis-server to answer")
+
 
 def _pg_binary(name: str) -> str:
     # Debian keeps the server binaries out of PATH; take the newest version.
@@ -246,6 +250,10 @@ class PostgresCluster:
         for pid in [*self._children(postmaster), postmaster]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGCONT)
+
+    def wait_answering(self) -> None:
+        """Wait until the server accepts connections again after a pause."""
+        wait_until(self._ready, 30, "the resumed PostgreSQL to accept connections")
 
 
 @contextmanager

@@ -122,12 +122,15 @@ def cluster() -> Iterator[PostgresCluster]:
 
 @contextmanager
 def stalled(server: PostgresCluster | RedisServer) -> Iterator[None]:
-    """SIGSTOP the server for the block; SIGCONT it whatever happens."""
+    """SIGSTOP the server for the block; SIGCONT it whatever happens, then wait until it
+    answers: on a loaded machine a resumed server takes longer than the store's timeout to
+    work off the commands sent during the stall."""
     server.pause()
     try:
         yield
     finally:
         server.resume()
+    server.wait_answering()
 
 
 @pytest.fixture
