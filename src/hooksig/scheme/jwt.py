@@ -288,7 +288,7 @@ class JwtScheme:
 
     @property
     def ids(self) -> IdSource:
-        """Where the delivery id comes from: the id field or claim, else *id_source* or a digest."""
+        """The delivery id's source, the id field or claim, else *id_source* or a body digest."""
         fallback = self.id_source if self.id_source is not None else BodyDigest()
         if self.id_field is not None:
             return FirstOf(BodyField(self.id_field), fallback)

@@ -34,16 +34,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hooksig._primitives.compare import bytes_eq
 from hooksig.errors import ConfigurationError, MissingSignature
 from hooksig.keys import KeyRing, hmac_ring
 from hooksig.scheme import BodyDigest, BodyField, EachItem, Evidence, FirstOf, IdSource
+from hooksig.scheme._unsigned import Unsigned
 from hooksig.scheme.challenge import Challenge, query
-from hooksig.scheme.handshake import MAX_CHALLENGE, Handshake, HandshakeResponse
-from hooksig.scheme.protocol import Content, ParsedSignature, Request, SchemeInfo
+from hooksig.scheme.handshake import MAX_CHALLENGE, HandshakeResponse
+from hooksig.scheme.protocol import Content, ParsedSignature, Request
 
 VALIDATION_EVENT = "Microsoft.EventGrid.SubscriptionValidationEvent"
 
@@ -69,7 +70,7 @@ def _known(keys: KeyRing, digest: bytes) -> str | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EventGridScheme:
+class EventGridScheme(Unsigned):
     """
     Azure Event Grid deliveries, authenticated by a secret query parameter.
 
@@ -88,6 +89,8 @@ class EventGridScheme:
     secret_format: str = "utf-8"
     algorithm_text: str = "none: a secret in the URL's query, compared in constant time"
     content_text: str = "nothing"
+    secret_value: str = field(default="<secret> (in the URL's query)", init=False)
+    signs_url: bool = field(default=True, init=False)
     id_source: IdSource | None = None
     evidence: Evidence | None = None
 
@@ -115,33 +118,6 @@ class EventGridScheme:
             header=self.parameter,
             id_source=self.id_source,
         )
-
-    @property
-    def handshake(self) -> Handshake | None:
-        """No signed endpoint check: the unsigned one is :attr:`challenge`."""
-        return None
-
-    @property
-    def info(self) -> SchemeInfo:
-        """What this scheme is, from its declaration."""
-        return SchemeInfo(
-            name=self.name,
-            algorithm=self.algorithm_text,
-            construction="token",
-            signature_headers=(self.signature_header,),
-            signature_value="<secret> (in the URL's query)",
-            signed_content=self.content_text,
-            signs_url=True,
-            body_shape="json",
-            id_source=self.id_source,
-            docs_url=self.docs_url,
-            secret_hint=self.secret_hint,
-            evidence=self.evidence,
-        )
-
-    def signed_contents(self, parsed: ParsedSignature, request: Request) -> Sequence[Content]:
-        """Nothing is signed: the secret is checked in :meth:`match`."""
-        return ((b"",),)
 
     def match(self, keys: KeyRing, content: Content, parsed: ParsedSignature) -> str | None:
         """The query's secret is one of the configured secrets (constant time)."""

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,10 +40,10 @@ from hooksig._primitives.compare import bytes_eq
 from hooksig.errors import ConfigurationError, InvalidSignature, MalformedSignature
 from hooksig.keys import KeyRing, hmac_ring
 from hooksig.scheme import BodyDigest, Evidence, IdSource
+from hooksig.scheme._unsigned import Unsigned
 from hooksig.scheme.fields import json_document, pick
-from hooksig.scheme.handshake import Handshake
 from hooksig.scheme.jwt import JwtScheme, ParsedToken
-from hooksig.scheme.protocol import Content, ParsedSignature, Request, SchemeInfo
+from hooksig.scheme.protocol import Content
 
 GRAPH_APP_ID = "0bf30f3b-4a52-48df-9a82-234910c4a086"
 KEYS_URL = "https://login.microsoftonline.com/common/discovery/keys"
@@ -70,7 +69,7 @@ class ParsedNotifications(ParsedToken):
 
 
 @dataclass(frozen=True, kw_only=True)
-class GraphScheme:
+class GraphScheme(Unsigned):
     """
     Microsoft Graph change notifications.
 
@@ -95,6 +94,8 @@ class GraphScheme:
         default="none: the clientState secret (+ RS256 validation tokens)", init=False
     )
     content_text: str = field(default="nothing: every item's clientState is compared", init=False)
+    secret_value: str = field(default="<clientState> (in every item)", init=False)
+    signs_url: bool = field(default=False, init=False)
     id_source: IdSource | None = None
     evidence: Evidence | None = None
     signature_header: str = field(default="body.value", init=False)
@@ -204,33 +205,6 @@ class GraphScheme:
         return KeyRing(
             (*states, *(k for k in found.verify_keys if k.kind == "jwt")), keys.signing_key
         )
-
-    @property
-    def handshake(self) -> Handshake | None:
-        """No signed endpoint check: the unsigned one is :attr:`challenge`."""
-        return None
-
-    @property
-    def info(self) -> SchemeInfo:
-        """What this scheme is, from its declaration."""
-        return SchemeInfo(
-            name=self.name,
-            algorithm=self.algorithm_text,
-            construction="token",
-            signature_headers=(self.signature_header,),
-            signature_value="<clientState> (in every item)",
-            signed_content=self.content_text,
-            signs_url=False,
-            body_shape="json",
-            id_source=self.id_source,
-            docs_url=self.docs_url,
-            secret_hint=self.secret_hint,
-            evidence=self.evidence,
-        )
-
-    def signed_contents(self, parsed: ParsedSignature, request: Request) -> Sequence[Content]:
-        """Nothing is signed: the secret and the tokens are checked in :meth:`match`."""
-        return ((b"",),)
 
     def match(self, keys: KeyRing, content: Content, parsed: Any) -> str | None:
         """Every ``clientState`` is a configured secret, and every token verifies."""
