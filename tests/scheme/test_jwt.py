@@ -22,6 +22,7 @@ import pytest
 import hooksig
 from hooksig import (
     ConfigurationError,
+    Delivery,
     KeyRing,
     MalformedSignature,
     ParsedSignature,
@@ -31,7 +32,7 @@ from hooksig import (
 )
 from hooksig.keysource import KeySource, UrlRule
 from hooksig.scheme import BodyDigest, BodyField, FirstOf, JwtScheme
-from hooksig.scheme.jwt import ParsedToken
+from hooksig.scheme.jwt import ParsedToken, TokenClaim
 from tests.schemes.fetching import P256_PEM, RSA_PEM, Recorder, certificate, dumps, private
 
 KEYS_URL = "https://keys.example/jwks"
@@ -241,3 +242,31 @@ def test_the_default_rule_is_the_key_address() -> None:
     """Without key_rule, keys come from keys_url's host and path exactly."""
     rule = _scheme().rule
     assert rule == UrlRule(host=r"keys\.example", path="/jwks")
+
+
+def test_a_token_claim_reads_the_verified_token() -> None:
+    """TokenClaim reads a claim from a header or body token; anything unreadable gives None."""
+    payload = base64.urlsafe_b64encode(json.dumps({"jti": "id-1", "n": 5}).encode()).rstrip(b"=")
+    token = f"e30.{payload.decode()}.sig"
+    in_header = TokenClaim("jti")
+    assert in_header(Delivery("x", None, None, "0", b"", {"Authorization": f"Bearer {token}"})) == (
+        "id-1"
+    )
+    in_body = TokenClaim("jti", field="signedPayload")
+    body = json.dumps({"signedPayload": token}).encode()
+    assert in_body(Delivery("x", None, None, "0", body, {})) == "id-1"
+    assert TokenClaim("n", field="signedPayload")(Delivery("x", None, None, "0", body, {})) is None
+    for broken in (b"not json", b'{"signedPayload": "no-dots"}'):
+        assert in_body(Delivery("x", None, None, "0", broken, {})) is None
+    assert in_header.describe() == "claim `jti` of the token in `Authorization`"
+    assert in_body.describe() == "claim `jti` of the token in body field `signedPayload`"
+
+
+def test_a_missing_id_claim_leaves_the_id_to_the_fallback() -> None:
+    """No id claim in the token: no parse-time id, so the declared fallback gives it."""
+    request = Request(b"{}", hooksig.Headers(), None, "POST", None, NOW)
+    assert _scheme(id_claim="jti")._id({}, request, "Authorization") is None
+    plain = TokenClaim("jti", header="X-Token", bearer=False)
+    payload = base64.urlsafe_b64encode(json.dumps({"jti": "id-2"}).encode()).rstrip(b"=")
+    headers = {"X-Token": f"e30.{payload.decode()}.sig"}
+    assert plain(Delivery("x", None, None, "0", b"", headers)) == "id-2"
