@@ -275,7 +275,7 @@ def _twilio(size: int, now: int) -> Case:
     params = {k: [v] for k, v in fields.items()}
     tampered = dict(params, Body=[fields["Body"] + "x"])
     notes: list[str] = []
-    verifier = _verifier("twilio", notes, secret=TWILIO_TOKEN)
+    verifier = _verifier("twilio", notes, secret=TWILIO_TOKEN, public_url=hooksig.PerCallUrl())
 
     def make_twilio() -> Fn:
         from twilio.request_validator import RequestValidator

@@ -109,6 +109,29 @@ def _delivery_id(info: SchemeInfo) -> str:
     return "none" if info.id_source is None else info.id_source.describe()
 
 
+def _sent(info: SchemeInfo) -> str:
+    if not info.sent_headers:
+        return "nothing else"
+    sent = ", ".join(f"`{name}: {value}`" for name, value in info.sent_headers)
+    return sent + " (never read when verifying)"
+
+
+def _signed_url(info: SchemeInfo) -> str:
+    if not info.signs_url:
+        return "not signed"
+    ports = (
+        "; tried as configured and without its port (or with the default port), as the SDKs do"
+        if info.url_variants
+        else ""
+    )
+    return (
+        "required at construction: `public_url=` your site's base URL (joined with the "
+        "request path and query) or the webhook's full URL (used as it is when the request "
+        "path is its path), a `TrustedProxy`, or `PerCallUrl()` with `url=` on every call "
+        f"([the rule](../verifying.md#schemes-that-sign-the-url)){ports}"
+    )
+
+
 def _keys(info: SchemeInfo) -> str:
     if info.secret_format is None or info.key_kinds == ("public-key",):
         return info.secret_hint or "public key"
@@ -116,32 +139,56 @@ def _keys(info: SchemeInfo) -> str:
     return f"{info.secret_hint} ({form})" if info.secret_hint else form
 
 
+def _env(name: str, what: str) -> str:
+    """``os.environ["<NAME>_<WHAT>"]``: where the example reads its key."""
+    return f'os.environ["{name.upper().replace("-", "_")}_{what}"]'
+
+
 def _example(info: SchemeInfo, name: str, module_path: str) -> str:
+    """A complete example: imports, the verifier, and a function that verifies one delivery."""
     example = getattr(importlib.import_module(module_path), "EXAMPLE", None)
     if example is not None:  # a provider with settings says how it is configured
         return f"```python\n{example.strip()}\n```"
     if info.key_kinds == ("public-key",):
-        key = 'public_key="..."'
+        key = f"public_key={_env(name, 'PUBLIC_KEY')}"
     elif len(info.signature_headers) > 1 and "secrets=" in info.secret_hint:
-        key = 'secrets=["primary key", "secondary key"]'
+        key = f"secrets=[{_env(name, 'PRIMARY_KEY')}, {_env(name, 'SECONDARY_KEY')}]"
     else:
-        key = 'secret="..."'
-    url = ', public_url="https://example.com"' if info.signs_url else ""
-    path = ", path=request_path_and_query" if info.signs_url else ""
+        key = f"secret={_env(name, 'WEBHOOK_SECRET')}"
+    url = f', public_url="https://example.com/hooks/{name}"' if info.signs_url else ""
+    params = "body: bytes, headers, path: str" if info.signs_url else "body: bytes, headers"
+    path = ", path=path" if info.signs_url else ""
+    result = (
+        "hooksig.Delivery | hooksig.HandshakeResponse" if info.handshake else "hooksig.Delivery"
+    )
+    construct = f'verifier = hooksig.Verifier("{name}", {key}{url})'
+    if len(construct) > 88:
+        arguments = [f'"{name}"', key, *([url.lstrip(", ")] if url else [])]
+        spread = "".join(f"    {argument},\n" for argument in arguments)
+        construct = f"verifier = hooksig.Verifier(\n{spread})"
     lines = [
         "```python",
+        "import os",
+        "",
         "import hooksig",
         "",
-        f'verifier = hooksig.Verifier("{name}", {key}{url})',
-        f"delivery = verifier.verify(raw_body, request_headers{path})",
+        construct,
+        "",
+        "",
+        f"def receive({params}) -> {result}:",
+        '    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""',
     ]
+    if info.signs_url:
+        lines.append("    # path: the request path and query string, as received")
     if info.handshake:
         lines += [
-            "answer = verifier.handshake(delivery)  # the provider's endpoint check",
-            "if answer is not None:",
-            "    return answer.status, answer.headers, answer.body",
+            f"    delivery = verifier.verify(body, headers{path})",
+            "    answer = verifier.handshake(delivery)  # the provider's endpoint check",
+            "    return delivery if answer is None else answer  # send an answer back as is",
         ]
-    lines += ["handle(delivery.json(), idempotency_key=delivery.id)", "```"]
+    else:
+        lines.append(f"    return verifier.verify(body, headers{path})  # .json(), and .id")
+    lines.append("```")
     return "\n".join(lines)
 
 
@@ -187,6 +234,8 @@ def _page(name: str, module_path: str, info: SchemeInfo, aliases: list[str]) -> 
         ("Timestamp", _timestamp(info)),
         ("Delivery id", _delivery_id(info)),
         ("Key", _keys(info)),
+        ("Signed URL", _signed_url(info)),
+        ("Also sent by `sign()`", _sent(info)),
         ("Handshake", _handshake(info, module_path)),
         ("Source", f"<{info.docs_url}>" if info.docs_url else "see below"),
         ("Checked against", _evidence(info)),

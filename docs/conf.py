@@ -43,7 +43,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"hooksig\.(.+\.)?_[^.]+(\..*)?"),
     (r"py:.*", r"TimeoutSetting"),
     (r"py:.*", r"(Clock|SecretLike|SecretFormat|KeyFormat|Encoding|Algorithm|HeadersInput)"),
-    (r"py:.*", r"(SignatureFormat|ContentBuilder|HeaderName|Candidate|Key)"),
+    (r"py:.*", r"(SignatureFormat|ContentBuilder|HeaderName|Candidate|Key|Pieces)"),
     (r"py:.*", r"(Construction|UrlVariants|Handshake|EcdsaEncoding|ClaimState|Environ)"),
     (r"py:.*", r"(DeliveryLike|BodyShape|KeyKind|EvidenceKind|IdReader|Content|CompiledRoute)"),
     (r"py:.*", r"(Decoder|Split|HashState)"),

@@ -297,7 +297,9 @@ def _cases() -> dict[str, Case]:
         "empty-versioned-digest": Case(
             sw, _sw_headers(**{"webhook-signature": "v1,"}), MalformedSignature, reason="empty"
         ),
-        "empty-header": Case(sh, {"X-Shopify-Hmac-Sha256": ""}, MalformedSignature, reason="empty"),
+        "empty-header": Case(
+            sh, {"X-Shopify-Hmac-Sha256": ""}, MissingSignature, reason="missing_header"
+        ),
         "empty-timestamp": Case(
             st, {"Stripe-Signature": f"t=,v1={v1}"}, MalformedSignature, reason="bad_timestamp"
         ),
@@ -363,11 +365,12 @@ def _cases() -> dict[str, Case]:
             MalformedSignature,
             reason="bad_timestamp",
         )
+        # An empty header is absent (docs/errors.md); an empty t= item is malformed.
         cases[f"sw-timestamp-{text!r}"] = Case(
             sw,
             _sw_headers(**{"webhook-timestamp": text}),
-            MalformedSignature,
-            reason="bad_timestamp",
+            MalformedSignature if text else MissingSignature,
+            reason="bad_timestamp" if text else "missing_header",
         )
     return cases
 

@@ -10,8 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooksig import ConfigurationError, InsecureKeyWarning, KeyRing, Secret
+from hooksig import (
+    ConfigurationError,
+    InsecureKeyWarning,
+    KeyRing,
+    PerCallUrl,
+    Secret,
+    Verifier,
+    schemes,
+)
 from hooksig.keys import MIN_SECRET_BYTES, Key, KeyedMac, hmac_ring, load_secret
+from hooksig.testing._keys import _key_options
 
 RAW = bytes(range(32))
 B64 = base64.b64encode(RAW).decode()
@@ -100,6 +109,39 @@ def test_empty_secret_is_refused(fmt: str) -> None:
         load_secret(b"", fmt)  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError):
         load_secret("", fmt)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fmt", ["utf-8", "base64", "whsec"])
+@pytest.mark.parametrize("blank", ["\n", "  ", "\t\r\n\x0b\x0c", b" ", b"\n\n"], ids=repr)
+def test_blank_secret_is_refused(fmt: str, blank: str | bytes) -> None:
+    """A secret that is only ASCII whitespace (an unset variable, an empty file) is refused."""
+    with pytest.raises(ConfigurationError, match="whitespace"):
+        load_secret(blank, fmt)  # type: ignore[arg-type]
+
+
+def _takes_a_secret() -> list[str]:
+    """Every registered name (aliases too) whose scheme takes a secret, token or credentials."""
+    return [
+        name for name in schemes.names() if set(schemes.get(name).info.key_kinds) - {"public-key"}
+    ]
+
+
+@pytest.mark.parametrize("name", _takes_a_secret())
+def test_verifier_refuses_a_blank_secret(name: str) -> None:
+    """Verifier(secret="\\n") is refused at construction by every scheme, not just warned about."""
+    url = {"public_url": PerCallUrl()} if schemes.get(name).info.signs_url else {}
+    real = _key_options(name, None, None)["secret"]  # a valid secret in the scheme's format
+    assert Verifier(name, secret=real, **url).scheme.name == schemes.get(name).name
+    for blank in ("\n", "  ", "\t\r\n", "", b" ", b""):
+        with pytest.raises(ConfigurationError, match="empty or only whitespace"):
+            Verifier(name, secret=blank, **url)
+        with pytest.raises(ConfigurationError, match="empty or only whitespace"):
+            Verifier(name, secrets=[real, blank], **url)
+
+
+def test_secret_with_surrounding_whitespace_is_kept_as_given() -> None:
+    """Only a blank secret is refused; a real one with a newline is the provider's bytes."""
+    assert load_secret("a-real-secret-0123456789\n", "utf-8") == b"a-real-secret-0123456789\n"
 
 
 def test_ring_needs_a_secret() -> None:

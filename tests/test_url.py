@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 import hooksig
 from hooksig import ConfigurationError, Headers, MalformedSignature, MissingSignature
-from hooksig.scheme.content import with_and_without_default_port
+from hooksig.scheme.content import with_and_without_port
 from hooksig.url import PublicUrl, TrustedProxy, url_policy
 from tests.vectors import provider_vector
 
@@ -47,12 +49,32 @@ def test_explicit_url_wins_over_public_url() -> None:
     assert verifier.verify(body, headers, url=url).scheme == "twilio"
 
 
-def test_no_url_is_a_configuration_error() -> None:
-    """A URL-signing scheme without url= or public_url= says how to fix it."""
+@pytest.mark.parametrize("name", ["twilio", "twilio-sha256", "square", "trello", "hubspot",
+                                  "hubspot-v2"])  # fmt: skip
+def test_no_url_policy_is_refused_at_construction(name: str) -> None:
+    """A URL-signing scheme without public_url= fails when built, saying what to pass."""
+    with pytest.raises(ConfigurationError, match="public_url=") as info:
+        hooksig.Verifier(name, secret=TOKEN * 4)
+    assert "PerCallUrl()" in str(info.value)
+    assert "TrustedProxy" in str(info.value)
+
+
+def test_per_call_url_needs_url_on_every_call() -> None:
+    """PerCallUrl() opts into verify(url=...); a call without it says what to pass."""
     body, headers = _twilio_form()
-    verifier = hooksig.Verifier("twilio", secret=TOKEN)
-    with pytest.raises(ConfigurationError, match="public_url"):
+    verifier = hooksig.Verifier("twilio", secret=TOKEN, public_url=hooksig.PerCallUrl())
+    assert verifier.verify(body, headers, url="https://mycompany.com/myapp.php?foo=1&bar=2")
+    with pytest.raises(ConfigurationError, match="url="):
         verifier.verify(body, headers)
+    with pytest.raises(ConfigurationError, match="url="):
+        verifier.sign(body)
+
+
+def test_url_policy_is_not_read_for_a_scheme_that_signs_no_url() -> None:
+    """A URL policy given to GitHub is never consulted: nothing there signs the URL."""
+    verifier = hooksig.Verifier("github", secret=TOKEN * 4, public_url=hooksig.PerCallUrl())
+    headers = verifier.sign(b"{}")
+    assert verifier.verify(b"{}", headers).key_id == "0"
 
 
 def test_public_url_without_path_is_the_whole_url() -> None:
@@ -60,6 +82,40 @@ def test_public_url_without_path_is_the_whole_url() -> None:
     vector = provider_vector("Square")
     verifier = hooksig.Verifier("square", secret=vector["secret"], public_url=vector["url"])
     assert verifier.verify(vector["body"].encode(), vector["headers"]).key_id == "0"
+
+
+@pytest.mark.parametrize(
+    ("base", "path", "url"),
+    [
+        ("https://example.com", "/hooks/square", "https://example.com/hooks/square"),
+        ("https://example.com/", "/hooks/square", "https://example.com/hooks/square"),
+        ("https://example.com/", "/", "https://example.com/"),
+        ("https://example.com/hooks/square", "/hooks/square", "https://example.com/hooks/square"),
+        ("https://example.com/hooks/twilio", "/hooks/twilio?a=1&b=2",
+         "https://example.com/hooks/twilio?a=1&b=2"),
+        ("https://example.com/hooks/square/", "/hooks/square/",
+         "https://example.com/hooks/square/"),
+        ("https://example.com/app", "/hooks/x?y=1", "https://example.com/app/hooks/x?y=1"),
+        ("https://example.com/hooks/square", "/hooks/other",
+         "https://example.com/hooks/square/hooks/other"),
+        ("https://example.com/hooks/square", None, "https://example.com/hooks/square"),
+    ],
+)  # fmt: skip
+def test_public_url_rule(base: str, path: str | None, url: str) -> None:
+    """A base is joined with the path; a full URL whose path is the request's is used as is."""
+    assert PublicUrl(base).resolve(path, Headers()) == url
+
+
+def test_full_public_url_verifies_through_path() -> None:
+    """Square's full notification URL and the request path give the signed URL, not it twice."""
+    vector = provider_vector("Square")
+    path = urlsplit(vector["url"]).path
+    verifier = hooksig.Verifier("square", secret=vector["secret"], public_url=vector["url"])
+    body = vector["body"].encode()
+    assert verifier.verify(body, vector["headers"], path=path).key_id == "0"
+    base = vector["url"][: -len(path)]
+    joined = hooksig.Verifier("square", secret=vector["secret"], public_url=base)
+    assert joined.verify(body, vector["headers"], path=path).key_id == "0"
 
 
 @pytest.mark.parametrize(
@@ -132,17 +188,21 @@ def test_trusted_proxy_configuration() -> None:
         ("https://a.com:443/x", ("https://a.com:443/x", "https://a.com/x")),
         ("http://a.com/x", ("http://a.com/x", "http://a.com:80/x")),
         ("http://a.com:80/x", ("http://a.com:80/x", "http://a.com/x")),
-        ("https://a.com:8443/x", ("https://a.com:8443/x",)),
+        ("https://a.com:8443/x", ("https://a.com:8443/x", "https://a.com/x")),
+        ("http://a.com:8080/x?y=1", ("http://a.com:8080/x?y=1", "http://a.com/x?y=1")),
+        ("https://[::1]:8443/x", ("https://[::1]:8443/x", "https://[::1]/x")),
+        ("https://[::1]/x", ("https://[::1]/x", "https://[::1]:443/x")),
+        ("ftp://a.com:21/x", ("ftp://a.com:21/x",)),
         ("https://u:p@a.com/x", ("https://u:p@a.com/x", "https://u:p@a.com:443/x")),
         ("https://u:p@a.com:443/x", ("https://u:p@a.com:443/x", "https://u:p@a.com/x")),
     ],
 )
-def test_default_port_variants(url: str, variants: tuple[str, ...]) -> None:
-    """Twilio's URL is tried as given, then with the default port toggled."""
-    assert with_and_without_default_port(url) == variants
+def test_port_variants(url: str, variants: tuple[str, ...]) -> None:
+    """Twilio's URL is tried as given, then without its port (or with the default one)."""
+    assert with_and_without_port(url) == variants
 
 
 def test_bad_port_is_malformed() -> None:
     """A URL whose port is not a number is malformed, not an exception."""
     with pytest.raises(MalformedSignature):
-        with_and_without_default_port("https://a.com:99999999/x")
+        with_and_without_port("https://a.com:99999999/x")

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import math
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -188,6 +189,27 @@ class TestBody:
         with pytest.raises(PayloadTooLarge):
             verifier.verify(b"x" * 65, "not even headers")  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize("wrap", [bytearray, memoryview])
+    def test_oversized_buffer_is_refused_without_a_copy(self, wrap: Any) -> None:
+        """A 200 MiB bytearray or memoryview over the limit is refused before bytes() copies it."""
+        buffer = wrap(bytearray(200 * 1024 * 1024))
+        verifier = _github()  # the default 25 MiB limit
+        tracemalloc.start()
+        try:
+            with pytest.raises(PayloadTooLarge):
+                verifier.verify(buffer, _gh_header(BODY))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 1024 * 1024
+
+    def test_memoryview_size_is_in_bytes(self) -> None:
+        """A memoryview of wide items is measured in bytes, not items."""
+        wide = memoryview(bytearray(64)).cast("Q")  # 8 items, 64 bytes
+        with pytest.raises(PayloadTooLarge):
+            _github(max_body_size=63).verify(wide, _gh_header(bytes(64)))
+        assert _github(max_body_size=64).verify(wide, _gh_header(bytes(64))).body == bytes(64)
+
 
 class TestDowngrade:
     """The request never chooses the algorithm or version."""
@@ -280,10 +302,14 @@ class TestReplay:
         with pytest.raises(TimestampOutOfTolerance):
             verifier.verify(BODY, headers)
 
-    def test_untimestamped_scheme_ignores_tolerance(self) -> None:
-        """GitHub signs no timestamp: tolerance has nothing to check; Delivery.timestamp is None."""
-        delivery = _github(tolerance=1).verify(BODY, _gh_header(BODY))
+    def test_untimestamped_scheme_refuses_a_tolerance(self) -> None:
+        """GitHub signs no timestamp: a finite tolerance is refused, math.inf states the fact."""
+        for options in ({"tolerance": 1}, {"future_tolerance": 1}, {"tolerance": 0.5}):
+            with pytest.raises(ConfigurationError, match="signs no timestamp"):
+                _github(**options)
+        delivery = _github(tolerance=math.inf).verify(BODY, _gh_header(BODY))
         assert delivery.timestamp is None
+        assert _github(future_tolerance=math.inf).replay_window is None
 
 
 class TestResult:
@@ -329,7 +355,7 @@ class TestResult:
         scheme = hooksig.HmacScheme(
             name="acme", signature_header="X-Sig", content="{method}{url}{body}"
         )
-        verifier = Verifier(scheme, secret=SECRET)
+        verifier = Verifier(scheme, secret=SECRET, public_url=hooksig.PerCallUrl())
         headers = verifier.sign(BODY, url="https://example.com/h", method="put")
         mac = hmac.new(SECRET.encode(), b"PUThttps://example.com/h" + BODY, hashlib.sha256)
         assert headers == {"X-Sig": mac.hexdigest()}
@@ -404,7 +430,7 @@ class TestPublicUrl:
     @pytest.mark.parametrize("url", ["https://[::1/hook", "https://example.com:99999/hook"])
     def test_unparsable_url_is_malformed(self, url: str) -> None:
         """A URL Twilio could not have signed (bad IPv6, bad port) is MalformedSignature."""
-        verifier = Verifier("twilio", secret=SECRET)
+        verifier = Verifier("twilio", secret=SECRET, public_url=hooksig.PerCallUrl())
         signature = base64.b64encode(b"\x00" * 20).decode()
         with pytest.raises(MalformedSignature) as info:
             verifier.verify(b"{}", {"X-Twilio-Signature": signature}, url=url)
@@ -412,7 +438,7 @@ class TestPublicUrl:
 
     def test_url_without_default_port_variant(self) -> None:
         """A non-HTTP URL has no default-port variant: it is signed and checked as given."""
-        verifier = Verifier("twilio", secret=SECRET)
+        verifier = Verifier("twilio", secret=SECRET, public_url=hooksig.PerCallUrl())
         url = "ftp://example.com/hook"
         headers = verifier.sign(b"a=1", url=url)
         assert verifier.verify(b"a=1", headers, url=url).key_id == "0"

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from .scheme.protocol import ParsedSignature as ParsedSignature
     from .scheme.protocol import Request as Request
     from .scheme.protocol import Scheme as Scheme
+    from .url import PerCallUrl as PerCallUrl
     from .url import PublicUrl as PublicUrl
     from .url import TrustedProxy as TrustedProxy
     from .url import UrlPolicy as UrlPolicy
@@ -79,6 +80,7 @@ __all__ = [
     "Pairs",
     "ParsedSignature",
     "PayloadTooLarge",
+    "PerCallUrl",
     "Plain",
     "ProviderApiError",
     "PublicUrl",
@@ -137,6 +139,7 @@ _LAZY: dict[str, str] = {
     "Pairs": "scheme.formats",
     "ParsedSignature": "scheme.protocol",
     "Plain": "scheme.formats",
+    "PerCallUrl": "url",
     "PublicUrl": "url",
     "ReplayWindow": "replay",
     "Request": "scheme.protocol",

@@ -47,6 +47,8 @@ CONSTRUCTIONS: tuple[Construction, ...] = ("hmac", "secret-prefix", "token", "ba
 
 #: Shorter HMAC keys than this are accepted with an :class:`InsecureKeyWarning`.
 MIN_SECRET_BYTES = 16
+#: ASCII whitespace: a secret made only of these is refused as empty.
+ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
 
 # RFC 2104's inner and outer pads, as byte translation tables.
 _IPAD = bytes(byte ^ 0x36 for byte in range(256))
@@ -219,11 +221,22 @@ def load_secret(value: str | bytes, secret_format: SecretFormat) -> bytes:
     """
     Turn a provider secret into HMAC key bytes according to *secret_format*.
 
-    ``bytes`` are always taken as the raw key.
+    ``bytes`` are always taken as the raw key.  A secret that is empty once
+    ASCII whitespace is stripped (``"\\n"``, ``b" "``) is refused: it is what
+    an unset variable or an empty secrets file gives, and anyone could sign
+    with it.
 
     Raises:
-        ConfigurationError: the secret is empty or not in the format.
+        ConfigurationError: the secret is empty or blank, or not in the format.
     """
+    if isinstance(value, bytes):
+        blank = not value.strip(ASCII_WHITESPACE.encode("ascii"))
+    else:
+        blank = not value.strip(ASCII_WHITESPACE)
+    if blank:
+        raise ConfigurationError(
+            "the secret is empty or only whitespace: check the variable or file it comes from"
+        )
     if isinstance(value, bytes):
         key = value
     elif secret_format == "utf-8":
@@ -250,9 +263,7 @@ def load_secret(value: str | bytes, secret_format: SecretFormat) -> bytes:
             raise ConfigurationError(
                 f"the secret is not valid base64 (the {secret_format!r} format)"
             ) from None
-    if not key:
-        raise ConfigurationError("the secret is empty")
-    return key
+    return key  # never empty: blank text is refused above, and base64 of nothing too
 
 
 def hmac_ring(

@@ -6,13 +6,16 @@ is not the one the provider called (``https://example.com/hook``).  Taking
 the public one from ``Host`` or ``X-Forwarded-*`` would let any client
 choose the URL that is checked, so hooksig never does that by default: the
 URL comes from configuration (:class:`PublicUrl`, what
-``Verifier(public_url="https://example.com")`` builds) or from a
-:class:`TrustedProxy` policy you opt into, naming the hosts you serve.
+``Verifier(public_url="https://example.com")`` builds), from a
+:class:`TrustedProxy` policy you opt into, naming the hosts you serve, or
+from your own code on every call (:class:`PerCallUrl`, then
+``verify(url=...)``).  A verifier for a scheme that signs the URL refuses
+to be built without one of them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
@@ -54,25 +57,61 @@ def _check_base(base: str) -> str:
 @dataclass(frozen=True)
 class PublicUrl:
     """
-    A fixed public URL: the provider's URL is *base*, or *base* followed by the request path.
+    A fixed public URL, given as the site's base or as the webhook's whole URL.
 
-    ``PublicUrl("https://example.com")`` with the path ``/hooks/twilio?x=1``
-    gives ``https://example.com/hooks/twilio?x=1``; without a path, *base*
-    is the whole URL (Square's notification URL, Trello's callback URL).
+    One rule, the same for ``verify(path=...)`` and every adapter: when the
+    request path equals the path of *base*, *base* is the whole URL
+    (Square's notification URL, Trello's callback URL), followed by the
+    request's query string if it has one; otherwise the request path and
+    query are appended to *base*.  So ``PublicUrl("https://example.com")``
+    and ``PublicUrl("https://example.com/hooks/square")`` both give
+    ``https://example.com/hooks/square`` for the path ``/hooks/square``, and
+    ``PublicUrl("https://example.com/app")`` gives
+    ``https://example.com/app/hooks/square`` behind a proxy that strips
+    ``/app``.  Without a path, *base* is the whole URL.
 
     .. versionadded:: 0.1
     """
 
     base: str
+    _route: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_base(self.base)
+        route = urlsplit(self.base).path
+        object.__setattr__(self, "_route", "" if route in ("", "/") else route)
 
     def resolve(self, path: str | None, headers: Headers) -> str:
-        """Join *base* and *path*; the headers are never read."""
+        """Return *base* for its own path, else *base* joined with *path*; headers are unread."""
         if path is None:
             return self.base
-        return self.base.rstrip("/") + _check_path(path)
+        route, mark, query = _check_path(path).partition("?")
+        if route == self._route:
+            return self.base + mark + query
+        return self.base.rstrip("/") + path
+
+
+@dataclass(frozen=True)
+class PerCallUrl:
+    """
+    No configured URL: every ``verify()`` and ``sign()`` call passes ``url=``.
+
+    ``Verifier("twilio", secret=..., public_url=PerCallUrl())`` says you
+    compute the public URL yourself, as you would for a job that verifies
+    stored deliveries; a call without ``url=`` is a
+    :class:`~hooksig.ConfigurationError`.  The framework adapters pass only
+    the request path, so give them a :class:`PublicUrl` or a
+    :class:`TrustedProxy` instead.
+
+    .. versionadded:: 0.1
+    """
+
+    def resolve(self, path: str | None, headers: Headers) -> str:
+        """Refuse: this policy has no URL of its own."""
+        raise ConfigurationError(
+            "the scheme signs the URL, and this verifier takes it on every call "
+            "(PerCallUrl): pass url= to verify() and sign()"
+        )
 
 
 @dataclass(frozen=True)
@@ -140,5 +179,5 @@ def url_policy(value: str | UrlPolicy | None) -> UrlPolicy | None:
     raise ConfigurationError("public_url must be a URL string or a UrlPolicy")
 
 
-for _public in (UrlPolicy, PublicUrl, TrustedProxy):
+for _public in (UrlPolicy, PublicUrl, PerCallUrl, TrustedProxy):
     _public.__module__ = "hooksig"  # their public names: hooksig.UrlPolicy, ...

@@ -28,6 +28,7 @@ from .errors import (
 )
 from .keys import KeyRing, SecretLike
 from .replay import Clock, ReplayWindow
+from .scheme._body_fields import BODY_FIELD, place_body_fields
 from .scheme.protocol import CompilingScheme, ParsedSignature, Request, Scheme
 
 if TYPE_CHECKING:
@@ -67,13 +68,18 @@ class Verifier:
         clock: returns the current Unix time.
         max_body_size: larger bodies raise :class:`~hooksig.PayloadTooLarge` before hashing.
         public_url: for schemes that sign the URL (Twilio, Square, HubSpot,
-            Trello), where the provider calls you: a base URL such as
-            ``"https://example.com"`` joined with ``verify(path=...)``, a full
-            URL, or a :class:`~hooksig.UrlPolicy` (:class:`~hooksig.TrustedProxy`).
+            Trello), and required by them: where the provider calls you, as a
+            base URL such as ``"https://example.com"`` joined with
+            ``verify(path=...)``, the webhook's full URL (used as it is when
+            the request path is its path; see :class:`~hooksig.PublicUrl`),
+            or a :class:`~hooksig.UrlPolicy`: :class:`~hooksig.TrustedProxy`,
+            or :class:`~hooksig.PerCallUrl` to pass ``url=`` to every call.
             ``Host`` and ``X-Forwarded-*`` are never read otherwise.
 
     Raises:
-        ConfigurationError: unknown scheme, missing or malformed keys, bad options.
+        ConfigurationError: unknown scheme, missing, empty or malformed keys,
+            bad options, a scheme that signs the URL without *public_url*, or
+            a finite *tolerance* for a scheme that signs no timestamp.
 
     .. versionadded:: 0.1
     """
@@ -83,6 +89,7 @@ class Verifier:
         "_keys",
         "_max_body",
         "_scheme",
+        "_signs_url",
         "_url_policy",
         "_window",
         "clock",
@@ -103,11 +110,28 @@ class Verifier:
         public_url: str | UrlPolicy | None = None,
     ) -> None:
         self._scheme = _resolve(scheme)
+        name = self._scheme.name
+        # The URL is looked up only for a scheme that signs it.
+        self._signs_url = self._scheme.info.signs_url
         self._url_policy: UrlPolicy | None = None
         if public_url is not None:
             from .url import url_policy  # urllib.parse, loaded only for schemes that sign URLs
 
             self._url_policy = url_policy(public_url)
+        elif self._signs_url:
+            raise ConfigurationError(
+                f"the {name} scheme signs the URL the provider called: pass "
+                "public_url='https://your.host' (joined with each request path) or the "
+                "webhook's full URL, a hooksig.TrustedProxy, or hooksig.PerCallUrl() "
+                "to give url= to every verify()"
+            )
+        if self._scheme.default_tolerance is None and (
+            tolerance not in (None, math.inf) or future_tolerance not in (None, math.inf)
+        ):
+            raise ConfigurationError(
+                f"the {name} scheme signs no timestamp, so tolerance= has nothing to bound: "
+                "leave it out and rely on the idempotency guard"
+            )
         if secret is not None and secrets is not None:
             raise ConfigurationError("pass secret= or secrets=, not both")
         if isinstance(secrets, (str, bytes)):
@@ -250,7 +274,7 @@ class Verifier:
                 import asyncio
 
                 keys = await asyncio.to_thread(scheme.resolve_keys, parsed, request, self._keys)  # type: ignore[attr-defined]
-            return self._match(request, parsed, keys, current)
+            return self._match(request, parsed, keys, current, headers)
         except VerificationError as exc:
             exc.scheme = scheme.name
             raise
@@ -259,6 +283,10 @@ class Verifier:
         if not isinstance(body, bytes):
             if not isinstance(body, (bytearray, memoryview)):
                 raise MalformedPayload("the body must be the raw bytes received, not decoded text")
+            # The size first: an oversized buffer is refused without being copied.
+            size = body.nbytes if isinstance(body, memoryview) else len(body)
+            if size > self._max_body:
+                raise PayloadTooLarge(self._max_body)
             body = bytes(body)
         if len(body) > self._max_body:
             raise PayloadTooLarge(self._max_body)
@@ -286,7 +314,7 @@ class Verifier:
                 # a stale delivery never causes a fetch.
                 self._check_fresh(parsed, current)
                 keys = resolve(parsed, request, keys)
-            return self._match(request, parsed, keys, current)
+            return self._match(request, parsed, keys, current, headers)
         except VerificationError as exc:
             exc.scheme = scheme.name
             raise
@@ -301,8 +329,8 @@ class Verifier:
         current: float,
         path: str | None,
     ) -> tuple[Request, ParsedSignature]:
-        view = Headers(headers)
-        if url is None and self._url_policy is not None:
+        view = Headers.of(headers)
+        if url is None and self._url_policy is not None and self._signs_url:
             url = self._url_policy.resolve(path, view)
         request = Request(body, view, url, method, params, current)
         return request, self._scheme.parse(request)
@@ -312,7 +340,12 @@ class Verifier:
             self._window.check(parsed.timestamp, now=current, header=parsed.header)
 
     def _match(
-        self, request: Request, parsed: ParsedSignature, keys: KeyRing, current: float
+        self,
+        request: Request,
+        parsed: ParsedSignature,
+        keys: KeyRing,
+        current: float,
+        headers: HeadersInput,
     ) -> Delivery:
         scheme = self._scheme
         key_id = None
@@ -333,7 +366,7 @@ class Verifier:
             None if timestamp is None else int(timestamp),
             key_id,
             request.body,
-            request.headers,
+            headers,  # snapshotted as the compiled route's are, not the view read here
             id_source=reader,
         )
 
@@ -351,6 +384,11 @@ class Verifier:
         """
         Return the headers the provider would send with *body*, signed with the first key.
 
+        Every header the provider sends and its SDK reads is there (Box's
+        version and algorithm, Svix's ``svix-*`` names, ...).  A scheme that
+        carries its signature in the body (Mailgun) has no such headers: use
+        :meth:`signed_request`, which returns the body to send as well.
+
         Args:
             body: the body to sign.
             timestamp: Unix seconds to sign; defaults to the clock, for timestamped schemes.
@@ -360,13 +398,64 @@ class Verifier:
             params: form fields, for schemes that sign them (Twilio).
             path: the request path, joined to ``public_url``.
 
+        Raises:
+            ConfigurationError: the scheme carries its signature in the body.
+            MalformedPayload: *body* is not bytes.
+
         .. versionadded:: 0.1
         """
+        headers = self._signed(body, timestamp, id, url, method, params, path)
+        if any(name == "body" or name.startswith(BODY_FIELD) for name in headers):
+            raise ConfigurationError(
+                f"the {self._scheme.name} scheme carries its signature in the body: "
+                "use Verifier.signed_request(), which returns the body and the headers"
+            )
+        return headers
+
+    def signed_request(
+        self,
+        body: bytes,
+        timestamp: int | None = None,
+        id: str | None = None,
+        *,
+        url: str | None = None,
+        method: str = "POST",
+        params: Mapping[str, Sequence[str]] | None = None,
+        path: str | None = None,
+    ) -> tuple[bytes, dict[str, str]]:
+        """
+        Return ``(body, headers)`` as the provider would send them, signed with the first key.
+
+        For most schemes the body is *body* unchanged and the headers are
+        :meth:`sign`'s.  A scheme that carries its signature in JSON body
+        fields (Mailgun's ``signature`` object) gets them set in the body,
+        which is then serialized again.  Takes the arguments of :meth:`sign`.
+
+        Raises:
+            ConfigurationError: the signature goes in the body, and *body* is not a JSON object.
+            MalformedPayload: *body* is not bytes.
+
+        .. versionadded:: 0.1
+        """
+        signed = self._signed(body, timestamp, id, url, method, params, path)
+        return place_body_fields(body, signed)
+
+    def _signed(
+        self,
+        body: bytes,
+        timestamp: int | None,
+        id: str | None,
+        url: str | None,
+        method: str,
+        params: Mapping[str, Sequence[str]] | None,
+        path: str | None,
+    ) -> dict[str, str]:
+        # The scheme's sign(): headers, and body.* fields where the signature is in the body.
         if not isinstance(body, bytes):
             raise MalformedPayload("the body must be bytes")
         if timestamp is None:
             timestamp = int(self.clock())
-        if url is None and self._url_policy is not None:
+        if url is None and self._url_policy is not None and self._signs_url:
             url = self._url_policy.resolve(path, Headers())
         request = Request(body, Headers(), url, method, params)
         return self._scheme.sign(self._keys, request, timestamp=timestamp, id=id)
@@ -450,7 +539,7 @@ class Verifier:
         if hook is None or not isinstance(body, bytes) or len(body) > MAX_CHALLENGE_BODY:
             return None
         try:
-            view = Headers(headers)
+            view = Headers.of(headers)
             if url is None:
                 url = self._url_policy.resolve(path, view) if self._url_policy else path
             request = Request(body, view, url, method.upper(), params, self.clock())

@@ -6,6 +6,8 @@ import base64
 import json
 from collections.abc import Iterable, Mapping
 
+from hooksig.testing import Signer
+
 
 def http_capture(
     body: bytes,
@@ -50,3 +52,16 @@ def json_capture(
     except UnicodeDecodeError:
         document["body_base64"] = base64.b64encode(body).decode("ascii")
     return json.dumps(document).encode()
+
+
+def signed(
+    scheme: str,
+    body: bytes | None = None,
+    *,
+    secret: str | bytes | None = None,
+    timestamp: int,
+    id: str | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """The body and headers a provider would send, signed with *secret* (default TEST_SECRET)."""
+    delivery = Signer(scheme, secret=secret).delivery(body, timestamp=timestamp, id=id)
+    return delivery.body, delivery.headers

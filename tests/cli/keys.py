@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from hooksig import AsymmetricScheme, schemes
+from hooksig import schemes
 from tests.conftest import SECRET
 
 
@@ -44,40 +44,36 @@ def p256_pair() -> tuple[str, str]:
 
 def rsa_pem() -> str:
     """The toolkit's RSA test key (one per process), as PKCS #8 PEM."""
-    from hooksig.testing._signing import _rsa_private_key
+    from hooksig.testing._keys import _rsa_private_key
 
     return _rsa_private_key()
-
-
-_SECRET_TEXTS = {
-    "hex": lambda: SECRET.encode().hex(),
-    "base64": lambda: base64.b64encode(SECRET.encode()).decode("ascii"),
-    "whsec": lambda: "whsec_" + base64.b64encode(SECRET.encode()).decode("ascii"),
-}
-
-
-def _asymmetric_keys(scheme: AsymmetricScheme) -> CliKeys:
-    if scheme.algorithm == "ecdsa-p256":
-        pem, public = p256_pair()
-        return CliKeys(pem, public)
-    seed, public_raw = ed25519_pair()
-    if scheme.signing_key_format == "base64":  # Telnyx shows its keys in base64
-        encode = base64.b64encode
-        return CliKeys(encode(seed).decode(), encode(public_raw).decode())
-    return CliKeys(seed.hex(), public_raw.hex())
 
 
 def cli_keys(name: str) -> CliKeys:
     """The keys the CLI reads for scheme *name*, in that scheme's own text format."""
     scheme = schemes.get(name)
+    info = scheme.info
+    # Token and certificate schemes name the kind of key that signs for tests;
+    # they verify with its public half, as RSA schemes do.
     kind = getattr(scheme, "signing_key_type", None)
-    if kind == "rsa" or getattr(scheme, "algorithm", "").startswith("rsa-"):
-        return CliKeys(rsa_pem())  # verified with the public half of the same key
+    if kind == "rsa" or info.algorithm.startswith("rsa-"):
+        return CliKeys(rsa_pem())
     if kind == "ecdsa-p256":
         return CliKeys(p256_pair()[0])
-    if isinstance(scheme, AsymmetricScheme):
-        return _asymmetric_keys(scheme)
-    if getattr(scheme, "construction", None) == "basic":
+    if info.key_kinds == ("public-key",):
+        if info.algorithm == "ecdsa-p256":
+            pem, public = p256_pair()
+            return CliKeys(pem, public)
+        seed, public_raw = ed25519_pair()
+        if getattr(scheme, "signing_key_format", None) == "base64":  # Telnyx's keys
+            encode = base64.b64encode
+            return CliKeys(encode(seed).decode(), encode(public_raw).decode())
+        return CliKeys(seed.hex(), public_raw.hex())
+    if info.construction == "basic":
         return CliKeys("hooksig-user:" + SECRET)
-    text = _SECRET_TEXTS.get(getattr(scheme, "secret_format", None) or "")
-    return CliKeys(text() if text else SECRET)
+    in_format = {
+        "whsec": "whsec_" + base64.b64encode(SECRET.encode()).decode("ascii"),
+        "base64": base64.b64encode(SECRET.encode()).decode("ascii"),
+        "hex": SECRET.encode().hex(),
+    }
+    return CliKeys(in_format.get(info.secret_format or "", SECRET))

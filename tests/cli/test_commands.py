@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import hooksig
 from hooksig import schemes
-from hooksig.testing import TEST_URL, sample_body, signed_delivery
-from tests.cli.captures import http_capture, json_capture
+from hooksig.testing import TEST_URL, sample_body
+from tests.cli.captures import http_capture, json_capture, signed
 from tests.cli.conftest import Run
 from tests.cli.keys import cli_keys, ed25519_pair
 from tests.conftest import NOW, OTHER_SECRET, SECRET
@@ -34,12 +35,35 @@ def test_schemes_json_lists_every_registered_name(run: Run) -> None:
     assert rows["stripe"]["tolerance"] == 300
 
 
-def test_schemes_text_has_a_line_per_name(run: Run) -> None:
-    """Plain `schemes` prints one line per registry name."""
+def test_schemes_text_has_a_header_and_a_line_per_name(run: Run) -> None:
+    """Plain `schemes` prints a header row, then one line per registry name with its id source."""
     result = run("schemes")
     assert result.code == 0
-    assert len(result.out.splitlines()) == len(schemes.names())
-    assert any(line.startswith("stripe ") for line in result.out.splitlines())
+    header, *lines = result.out.splitlines()
+    assert header.split()[:2] == ["NAME", "ALGORITHM"]
+    assert "EVIDENCE" in header
+    assert header.endswith("ID FROM")
+    assert len(lines) == len(schemes.names())
+    github = next(line for line in lines if line.startswith("github "))
+    assert "vector" in github.split()
+    assert github.endswith(schemes.get("github").info.id_source.describe())  # type: ignore[union-attr]
+
+
+def test_schemes_json_has_id_source_and_evidence_for_every_scheme(run: Run) -> None:
+    """Every row says where the delivery id comes from and what the scheme is checked against."""
+    rows = run("schemes", "--json").json()["schemes"]
+    for row in rows:
+        info = schemes.get(row["name"]).info
+        assert row["id_source"] == ("none" if info.id_source is None else info.id_source.describe())
+        assert row["id_source"]
+        assert row["evidence"] in ("vector", "sdk", "both", "none"), row["name"]
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["stripe"]["id_source"].startswith("body field `id`")
+    assert by_name["stripe"]["evidence"] == "sdk"
+    assert "stripe-python" in by_name["stripe"]["evidence_against"]
+    assert "openai" in by_name["openai"]["evidence_against"].lower()  # the alias's own check
+    assert by_name["telegram"]["keys"] == "token"
+    assert by_name["telegram"]["algorithm"] == "token"
 
 
 @pytest.mark.parametrize("name", schemes.names())
@@ -91,7 +115,7 @@ def test_sign_body_field_scheme_needs_a_whole_request(run: Run, write: Write) ->
 
 def test_verify_refused_json(run: Run, write: Write) -> None:
     """A wrong secret gives exit 1 and the documented failure document."""
-    body, headers = signed_delivery("github", b"{}", secret=OTHER_SECRET, timestamp=NOW)
+    body, headers = signed("github", b"{}", secret=OTHER_SECRET, timestamp=NOW)
     capture = write("c.json", json_capture(body, headers))
     result = run("verify", "github", "--request", capture, "--json")
     assert result.code == 1
@@ -108,7 +132,7 @@ def test_verify_refused_json(run: Run, write: Write) -> None:
 
 def test_verify_stale_text(run: Run, write: Write) -> None:
     """A stale delivery is refused with its reason in the text output."""
-    body, headers = signed_delivery("stripe", b"{}", timestamp=NOW)
+    body, headers = signed("stripe", b"{}", timestamp=NOW)
     capture = write("c.http", http_capture(body, headers))
     result = run("verify", "stripe", "--request", capture, "--now", str(NOW + 3600))
     assert result.code == 1
@@ -117,14 +141,14 @@ def test_verify_stale_text(run: Run, write: Write) -> None:
 
 def test_verify_http_capture_with_lf_line_ends(run: Run, write: Write) -> None:
     """An HTTP capture with bare LF line ends verifies like a CRLF one."""
-    body, headers = signed_delivery("shopify", b'{"a":\r\n1}', timestamp=NOW)
+    body, headers = signed("shopify", b'{"a":\r\n1}', timestamp=NOW)
     capture = write("c.http", http_capture(body, headers, newline=b"\n"))
     assert run("verify", "shopify", "--request", capture).code == 0
 
 
 def test_verify_json_capture_with_header_pairs_and_base64_body(run: Run, write: Write) -> None:
     """A JSON capture with [name, value] pairs and a binary body verifies."""
-    body, headers = signed_delivery("github", b"\xff\x00binary", timestamp=NOW)
+    body, headers = signed("github", b"\xff\x00binary", timestamp=NOW)
     capture = write("c.json", json_capture(body, headers, as_pairs=True))
     assert b"body_base64" in Path(capture).read_bytes()
     assert run("verify", "github", "--request", capture).code == 0
@@ -132,7 +156,7 @@ def test_verify_json_capture_with_header_pairs_and_base64_body(run: Run, write: 
 
 def test_verify_extra_header_flag_adds_to_capture(run: Run, write: Write) -> None:
     """`-H` adds a header to a capture that lacks it."""
-    body, headers = signed_delivery("github", b"{}", timestamp=NOW)
+    body, headers = signed("github", b"{}", timestamp=NOW)
     capture = write("c.json", json_capture(body, {}))
     assert run("verify", "github", "--request", capture).code == 1
     line = f"X-Hub-Signature-256: {headers['X-Hub-Signature-256']}"
@@ -141,7 +165,7 @@ def test_verify_extra_header_flag_adds_to_capture(run: Run, write: Write) -> Non
 
 def test_verify_public_url_joins_capture_path(run: Run, write: Write) -> None:
     """`--public-url` is joined with the captured path for URL-signing schemes."""
-    body, headers = signed_delivery("twilio", timestamp=NOW)  # signed for TEST_URL
+    body, headers = signed("twilio", timestamp=NOW)  # signed for TEST_URL
     capture = write("c.http", http_capture(body, headers, target="/hooks", host="10.0.0.7"))
     ok = run("verify", "twilio", "--request", capture, "--public-url", "https://example.com")
     assert ok.code == 0, ok.out + ok.err
@@ -157,11 +181,11 @@ def test_verify_public_key_file_and_whsk_signing_key(
     seed, public = ed25519_pair()
     monkeypatch.setenv("HOOKSIG_SECRET", "whsk_" + base64.b64encode(seed + public).decode())
     body = write("body.json", b'{"type":"user.created"}')
-    signed = run("sign", "standard-webhooks", "--body", body, "--timestamp", str(NOW), "--json")
-    assert "v1a," in signed.json()["headers"]["webhook-signature"]
+    made = run("sign", "standard-webhooks", "--body", body, "--timestamp", str(NOW), "--json")
+    assert "v1a," in made.json()["headers"]["webhook-signature"]
     monkeypatch.delenv("HOOKSIG_SECRET")
     key = write("key.pub", "whpk_" + base64.b64encode(public).decode() + "\n")
-    capture = write("c.json", signed.out)
+    capture = write("c.json", made.out)
     args = ("verify", "svix", "--request", capture, "--now", str(NOW), "--public-key-file", key)
     assert run(*args).code == 0
 
@@ -169,7 +193,7 @@ def test_verify_public_key_file_and_whsk_signing_key(
 def test_verify_secret_file_and_hex_encoding(run: Run, write: Write) -> None:
     """`--secret-file` with `--secret-encoding hex` verifies a delivery keyed by raw bytes."""
     raw = bytes(range(32))
-    body, headers = signed_delivery("github", b"{}", secret=raw, timestamp=NOW)
+    body, headers = signed("github", b"{}", secret=raw, timestamp=NOW)
     capture = write("c.json", json_capture(body, headers))
     secret = write("secret", raw.hex() + "\n")
     args = ("verify", "github", "--request", capture, "--secret-file", secret)
@@ -219,3 +243,36 @@ def test_sign_json_never_contains_the_secret(run: Run, write: Write) -> None:
     result = run("sign", "stripe", "--body", body, "--json")
     assert SECRET not in result.out
     assert json.loads(result.out)["scheme"] == "stripe"
+
+
+def test_version(run: Run) -> None:
+    """`hooksig --version` prints the installed version and exits 0."""
+    result = run("--version")
+    assert result.code == 0
+    assert result.out.strip() == f"hooksig {hooksig.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("command", "typed", "suggested"),
+    [
+        (["sign"], "standard_webhooks", "did you mean standard-webhooks?"),
+        (["verify"], "Stripe", "did you mean stripe?"),
+        (["diagnose"], "githb", "did you mean github or gitlab?"),
+        (["send", "http://127.0.0.1:9/"], "lemon_squeezy", "did you mean lemon-squeezy?"),
+        (["verify"], "twillio", "did you mean twilio"),
+    ],
+)
+def test_unknown_scheme_gets_did_you_mean(
+    command: list[str], typed: str, suggested: str, run: Run
+) -> None:
+    """Every command that takes a scheme suggests the registered names a typo resembles."""
+    name, *rest = command
+    result = run(name, typed, *rest, "--body", "-", stdin=b"{}")
+    assert result.code == 2
+    assert f"unknown scheme {typed!r}; {suggested}" in result.err
+
+
+def test_unknown_scheme_with_nothing_close(run: Run) -> None:
+    """A name like no registered one gets no suggestion, only where to look."""
+    result = run("verify", "qqqqqq", "--body", "-", stdin=b"{}")
+    assert result.err.strip() == "hooksig: unknown scheme 'qqqqqq' (hooksig schemes lists them)"

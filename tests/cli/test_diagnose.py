@@ -5,14 +5,14 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+import subprocess
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from hooksig import Verifier
-from hooksig.testing import signed_delivery
-from tests.cli.captures import http_capture, json_capture
+from tests.cli.captures import http_capture, json_capture, signed
 from tests.cli.conftest import Result, Run
 from tests.cli.keys import ed25519_pair
 from tests.conftest import NOW, OTHER_SECRET, SECRET
@@ -54,7 +54,7 @@ def hmac_texts(key: bytes, content: bytes) -> list[str]:
 
 def test_json_reserialised_by_framework(run: Run, write: Write) -> None:
     """json.loads + json.dumps of a compact UTF-8 body is `body_reencoded_json`."""
-    body, headers = signed_delivery("stripe", COMPACT, timestamp=NOW)
+    body, headers = signed("stripe", COMPACT, timestamp=NOW)
     received = json.dumps(json.loads(body)).encode()
     result = diagnose(run, write, "stripe", json_capture(received, headers))
     assert result.code == 1
@@ -69,7 +69,7 @@ def test_json_reserialised_by_framework(run: Run, write: Write) -> None:
 
 def test_key_order_changed(run: Run, write: Write) -> None:
     """A proxy re-serialising with sort_keys=True is `body_key_order`."""
-    body, headers = signed_delivery("github", DEFAULT, timestamp=NOW)
+    body, headers = signed("github", DEFAULT, timestamp=NOW)
     received = json.dumps(json.loads(body), sort_keys=True).encode()
     result = diagnose(run, write, "github", http_capture(received, headers))
     assert codes(result) == ["body_key_order"]
@@ -78,7 +78,7 @@ def test_key_order_changed(run: Run, write: Write) -> None:
 def test_whitespace_pretty_printed(run: Run, write: Write) -> None:
     """A logger that pretty-prints ASCII JSON is `body_whitespace`."""
     ascii_body = json.dumps(EVENT, separators=(",", ":")).encode()
-    body, headers = signed_delivery("shopify", ascii_body, timestamp=NOW)
+    body, headers = signed("shopify", ascii_body, timestamp=NOW)
     received = json.dumps(json.loads(body), indent=2).encode()
     result = diagnose(run, write, "shopify", http_capture(received, headers))
     assert codes(result) == ["body_whitespace"]
@@ -87,7 +87,7 @@ def test_whitespace_pretty_printed(run: Run, write: Write) -> None:
 def test_unicode_escapes(run: Run, write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
     """Re-dumping with ensure_ascii=True in the same style is `body_unicode_escapes`."""
     original = json.dumps(EVENT, ensure_ascii=False).encode()
-    body, headers = signed_delivery("standard-webhooks", original, timestamp=NOW, id="msg_1")
+    body, headers = signed("standard-webhooks", original, timestamp=NOW, id="msg_1")
     received = json.dumps(json.loads(body)).encode()
     capture = json_capture(received, headers)
     unset = diagnose(run, write, "standard-webhooks", capture, "--secret-env", "SW")
@@ -102,7 +102,7 @@ def test_unicode_escapes(run: Run, write: Write, monkeypatch: pytest.MonkeyPatch
 def test_crlf_conversion(run: Run, write: Write) -> None:
     """LF line ends turned into CRLF by a capture tool are `body_crlf`."""
     pretty = json.dumps(EVENT, indent=2).encode()
-    body, headers = signed_delivery("paddle", pretty, timestamp=NOW)
+    body, headers = signed("paddle", pretty, timestamp=NOW)
     received = body.replace(b"\n", b"\r\n")
     result = diagnose(run, write, "paddle", http_capture(received, headers))
     assert codes(result) == ["body_crlf"]
@@ -110,21 +110,21 @@ def test_crlf_conversion(run: Run, write: Write) -> None:
 
 def test_bom_added(run: Run, write: Write) -> None:
     """A UTF-8 byte order mark in front of the body is `body_bom`."""
-    body, headers = signed_delivery("zendesk", COMPACT, timestamp=NOW)
+    body, headers = signed("zendesk", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "zendesk", http_capture(b"\xef\xbb\xbf" + body, headers))
     assert codes(result) == ["body_bom"]
 
 
 def test_trailing_newline_added(run: Run, write: Write) -> None:
     """A newline appended to the body (echo, editors) is `body_trailing_newline`."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "github", http_capture(body + b"\n", headers))
     assert codes(result) == ["body_trailing_newline"]
 
 
 def test_truncated_body_against_content_length(run: Run, write: Write) -> None:
     """A body shorter than its Content-Length is `body_truncated`."""
-    body, headers = signed_delivery("stripe", COMPACT, timestamp=NOW)
+    body, headers = signed("stripe", COMPACT, timestamp=NOW)
     capture = http_capture(body[:20], headers, content_length=len(body))
     result = diagnose(run, write, "stripe", capture)
     assert codes(result) == ["body_truncated"]
@@ -133,14 +133,14 @@ def test_truncated_body_against_content_length(run: Run, write: Write) -> None:
 
 def test_truncated_json_without_content_length(run: Run, write: Write) -> None:
     """JSON that ends mid-document is `body_truncated` even with no Content-Length."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "github", json_capture(body[:-7], headers))
     assert codes(result) == ["body_truncated"]
 
 
 def test_extra_bytes_after_content_length(run: Run, write: Write) -> None:
     """Bytes appended after Content-Length are `body_extra_bytes`."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     capture = http_capture(body + b"\x00\x00", headers, content_length=len(body))
     assert codes(diagnose(run, write, "github", capture)) == ["body_extra_bytes"]
 
@@ -167,28 +167,26 @@ def _signed_with_key(scheme: str, key: bytes, **options: Any) -> tuple[bytes, di
     return COMPACT, headers
 
 
+HEX = bytes(range(32)).hex()
+B64 = base64.b64encode(bytes(range(40))).decode()
+BARE = WHSEC.removeprefix("whsec_")
+
+
 @pytest.mark.parametrize(
     ("scheme", "configured", "sender_key", "code"),
     [
         ("standard-webhooks", WHSEC, WHSEC.encode(), "secret_whsec_not_decoded"),
+        ("standard-webhooks", WHSEC, BARE.encode(), "secret_base64_not_decoded"),
+        ("standard-webhooks", BARE, BARE.encode(), "secret_base64_not_decoded"),
         ("stripe", WHSEC, b"k" * 24, "secret_whsec_decoded"),
-        ("github", bytes(range(32)).hex(), bytes(range(32)), "secret_hex_decoded"),
-        (
-            "shopify",
-            base64.b64encode(bytes(range(40))).decode(),
-            bytes(range(40)),
-            "secret_base64_decoded",
-        ),
-        (
-            "standard-webhooks",
-            base64.b64encode(b"k" * 24).decode(),
-            base64.b64encode(b"k" * 24),
-            "secret_base64_not_decoded",
-        ),
+        ("stripe", WHSEC, BARE.encode(), "secret_whsec_prefix"),
+        ("github", HEX, bytes(range(32)), "secret_hex_decoded"),
+        ("github", f"'{HEX}' ", bytes(range(32)), "secret_hex_decoded"),
+        ("shopify", B64, bytes(range(40)), "secret_base64_decoded"),
         ("github", f'"{SECRET}"\n', SECRET.encode(), "secret_quotes_or_whitespace"),
     ],
 )
-def test_secret_in_wrong_form(
+def test_secret_in_wrong_form_and_its_fix(
     scheme: str,
     configured: str,
     sender_key: bytes,
@@ -197,19 +195,63 @@ def test_secret_in_wrong_form(
     write: Write,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A sender keyed with another form of the configured secret is named, the secret is not."""
+    """A sender keyed with another form of the secret is named, and the fix named verifies."""
     monkeypatch.setenv("HOOKSIG_SECRET", configured)
     body, headers = _signed_with_key(scheme, sender_key)
+    capture = write("capture", json_capture(body, headers))
     result = diagnose(run, write, scheme, json_capture(body, headers))
     assert result.code == 1
     assert codes(result) == [code]
-    assert configured.strip().strip('"') not in result.out
+    assert configured.strip().strip("'\"") not in result.out
+    change = result.json()["causes"][0]["details"]["change"]
+    fixed = configured
+    if change["remove_quotes"]:
+        fixed = fixed.strip().strip("'\"").strip()
+    if change["drop_prefix"]:
+        fixed = fixed.removeprefix("whsec_")
+    monkeypatch.setenv("HOOKSIG_SECRET", fixed)
+    args = ("--request", capture, "--now", str(NOW), "--secret-encoding", change["secret_encoding"])
+    assert run("verify", scheme, *args).code == 0
+    for step in ("quotes" if change["remove_quotes"] else None, change["secret_encoding"]):
+        if step and step != "scheme":
+            assert step in result.json()["causes"][0]["fix"]
+
+
+def _node_key(secret: str, expression: str) -> bytes:
+    """The key a Node.js sender derives from *secret* with *expression* (``secret`` in scope)."""
+    script = f"const secret = process.argv[1]; process.stdout.write(({expression}).toString('hex'))"
+    out = subprocess.run(
+        ["node", "-e", script, secret], capture_output=True, text=True, check=True
+    ).stdout
+    return bytes.fromhex(out)
+
+
+@pytest.mark.parametrize(
+    ("scheme", "right"),
+    [
+        ("standard-webhooks", 'Buffer.from(secret.slice(6), "base64")'),
+        ("stripe", "Buffer.from(secret)"),
+    ],
+)
+def test_node_buffer_from_whole_whsec_secret(
+    scheme: str, right: str, run: Run, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Node's Buffer.from("whsec_...", "base64") is named, and the sender fix it gives verifies."""
+    monkeypatch.setenv("HOOKSIG_SECRET", WHSEC)
+    body, headers = _signed_with_key(scheme, _node_key(WHSEC, 'Buffer.from(secret, "base64")'))
+    result = diagnose(run, write, scheme, json_capture(body, headers))
+    assert codes(result) == ["secret_whsec_prefix_decoded"]
+    cause = result.json()["causes"][0]
+    assert right in cause["fix"]
+    assert cause["details"]["fix_side"] == "sender"
+    body, headers = _signed_with_key(scheme, _node_key(WHSEC, right))
+    assert diagnose(run, write, scheme, json_capture(body, headers)).code == 0
 
 
 def test_other_provider_secret(run: Run, write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
     """The secret of another endpoint, given with --try-secret-env, is `wrong_secret:<VAR>`."""
     monkeypatch.setenv("GITHUB_SECRET", OTHER_SECRET)
-    body, headers = signed_delivery("stripe", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
+    body, headers = signed("stripe", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
     capture = json_capture(body, headers)
     result = diagnose(run, write, "stripe", capture, "--try-secret-env", "GITHUB_SECRET")
     assert codes(result) == ["wrong_secret:GITHUB_SECRET"]
@@ -219,7 +261,7 @@ def test_other_provider_secret(run: Run, write: Write, monkeypatch: pytest.Monke
 def test_other_secret_from_file(run: Run, write: Write) -> None:
     """--try-secret-file names the file that holds the matching secret."""
     path = write("old-secret", OTHER_SECRET + "\n")
-    body, headers = signed_delivery("github", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
+    body, headers = signed("github", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
     result = diagnose(run, write, "github", json_capture(body, headers), "--try-secret-file", path)
     assert codes(result) == [f"wrong_secret:{path}"]
 
@@ -229,7 +271,7 @@ def test_other_secret_from_file(run: Run, write: Write) -> None:
 
 def test_clock_skew_ahead(run: Run, write: Write) -> None:
     """A sender clock 15 minutes fast is `clock_skew` with the offset."""
-    body, headers = signed_delivery("slack", COMPACT, timestamp=NOW + 900)
+    body, headers = signed("slack", COMPACT, timestamp=NOW + 900)
     result = diagnose(run, write, "slack", http_capture(body, headers))
     assert codes(result) == ["clock_skew"]
     assert result.json()["causes"][0]["details"]["offset"] == 900
@@ -238,7 +280,7 @@ def test_clock_skew_ahead(run: Run, write: Write) -> None:
 
 def test_timestamp_in_milliseconds(run: Run, write: Write) -> None:
     """Milliseconds in a seconds timestamp are `timestamp_in_milliseconds`."""
-    body, headers = signed_delivery("stripe", COMPACT, timestamp=NOW * 1000)
+    body, headers = signed("stripe", COMPACT, timestamp=NOW * 1000)
     result = diagnose(run, write, "stripe", json_capture(body, headers))
     assert codes(result) == ["timestamp_in_milliseconds"]
 
@@ -255,7 +297,7 @@ def test_timestamp_in_seconds(run: Run, write: Write) -> None:
 
 def test_body_cause_reports_clock_too(run: Run, write: Write) -> None:
     """A re-encoded body that is also stale gets both causes, body first."""
-    body, headers = signed_delivery("stripe", COMPACT, timestamp=NOW - 3600)
+    body, headers = signed("stripe", COMPACT, timestamp=NOW - 3600)
     received = json.dumps(json.loads(body)).encode()
     result = diagnose(run, write, "stripe", json_capture(received, headers))
     assert codes(result) == ["body_reencoded_json", "clock_skew"]
@@ -266,7 +308,7 @@ def test_body_cause_reports_clock_too(run: Run, write: Write) -> None:
 
 def test_wrong_scheme_github_as_jira(run: Run, write: Write) -> None:
     """A GitHub delivery checked as Jira is `wrong_scheme:github`."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "jira", http_capture(body, headers))
     assert codes(result) == ["wrong_scheme:github"]
 
@@ -280,6 +322,32 @@ def test_wrong_scheme_svix_as_stripe(
     headers = {k.replace("webhook-", "svix-"): v for k, v in signer.sign(COMPACT, NOW).items()}
     result = diagnose(run, write, "stripe", json_capture(COMPACT, headers))
     assert codes(result) == ["wrong_scheme:standard-webhooks"]
+
+
+def test_github_legacy_sha1_header_only(run: Run, write: Write) -> None:
+    """Only GitHub's legacy X-Hub-Signature (SHA-1): the missing SHA-256 header is named."""
+    sha1 = hmac.new(SECRET.encode(), COMPACT, "sha1").hexdigest()
+    legacy = {"X-Hub-Signature": f"sha1={sha1}", "X-GitHub-Delivery": "d-1"}
+    result = diagnose(run, write, "github", http_capture(COMPACT, legacy))
+    assert result.code == 1
+    assert codes(result) == ["legacy_signature_only"]
+    cause = result.json()["causes"][0]
+    assert cause["details"] == {
+        "header": "X-Hub-Signature-256",
+        "present": "X-Hub-Signature",
+        "algorithm": "sha1",
+        "verifies_with": "intercom",
+    }
+    assert "X-Hub-Signature-256" in cause["fix"]
+    assert "Use the intercom scheme" not in cause["fix"]
+    assert "never accepts" in cause["explanation"]
+
+
+def test_weaker_scheme_configured_still_hears_of_the_stronger(run: Run, write: Write) -> None:
+    """A SHA-256 delivery checked with a SHA-1 scheme is plainly another scheme's."""
+    body, headers = signed("github", COMPACT, timestamp=NOW)
+    result = diagnose(run, write, "intercom", http_capture(body, headers))
+    assert codes(result) == ["wrong_scheme:github"]
 
 
 # -- URL changed by a proxy -------------------------------------------------------------
@@ -339,12 +407,33 @@ def test_url_not_configured(run: Run, write: Write) -> None:
     assert result.json()["causes"][0]["details"]["url"] == "https://example.com/hooks/square"
 
 
+def test_forwarded_port_ignored(run: Run, write: Write) -> None:
+    """A public URL lacking the port in X-Forwarded-Port is named, and the fix verifies."""
+    signed_url = "https://example.com:8443/hooks/square"
+    body, headers = _signed_for("square", signed_url)
+    proxy = [
+        ("X-Forwarded-Host", "example.com"),
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-Port", "8443"),
+    ]
+    capture = http_capture(body, headers, target="/hooks/square", host="10.0.0.7:8000", extra=proxy)
+    result = diagnose(run, write, "square", capture, "--public-url", "https://example.com")
+    assert result.code == 1
+    assert codes(result) == ["url_forwarded_port_ignored"]
+    cause = result.json()["causes"][0]
+    assert cause["details"] == {"url": signed_url, "port": 8443}
+    assert "--public-url https://example.com:8443" in cause["fix"]
+    path = write("fixed.http", capture)
+    fixed = ("verify", "square", "--request", path, "--public-url", "https://example.com:8443")
+    assert run(*fixed, "--now", str(NOW)).code == 0
+
+
 # -- outcomes ----------------------------------------------------------------------------
 
 
 def test_authentic_delivery_exits_0(run: Run, write: Write) -> None:
     """A delivery that verifies exits 0 with no causes."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     result = diagnose(run, write, "github", http_capture(body, headers))
     assert result.code == 0
     assert result.json() == {
@@ -354,18 +443,42 @@ def test_authentic_delivery_exits_0(run: Run, write: Write) -> None:
         "reason": None,
         "causes": [],
         "checked": [],
+        "hint": None,
     }
 
 
-def test_unexplained_exits_3(run: Run, write: Write) -> None:
-    """A forged signature that no known cause explains exits 3 and lists what was checked."""
-    headers = {"X-Hub-Signature-256": "sha256=" + "ab" * 32}
-    result = diagnose(run, write, "github", json_capture(COMPACT, headers))
+def test_unexplained_exits_3_with_a_wrong_secret_hint(run: Run, write: Write) -> None:
+    """A signature no known cause explains exits 3, lists the checks and hints at the secret."""
+    body, headers = signed("github", COMPACT, secret=OTHER_SECRET, timestamp=NOW)
+    result = diagnose(run, write, "github", json_capture(body, headers))
     assert result.code == 3
     assert result.json()["causes"] == []
     assert result.json()["checked"] == [
         "url", "body", "truncation", "secret_forms", "other_secrets", "schemes"
     ]  # fmt: skip
+    hint = result.json()["hint"]
+    assert hint["code"] == "key_probably_wrong"
+    assert "secret is probably not" in hint["explanation"]
+    assert "this endpoint's" in hint["fix"]
+    assert_no_secret(result, OTHER_SECRET)
+    assert not any(t in result.out for t in hmac_texts(SECRET.encode(), COMPACT))
+
+
+def test_wrong_public_key_hint(run: Run, write: Write) -> None:
+    """For a public-key scheme the hint names the public key."""
+    seed, _ = ed25519_pair()
+    _, other_public = ed25519_pair()
+    headers = Verifier("discord", signing_key=seed).sign(COMPACT, timestamp=NOW)
+    capture = json_capture(COMPACT, headers)
+    result = diagnose(run, write, "discord", capture, "--public-key", other_public.hex())
+    assert result.code == 3
+    assert result.json()["hint"]["details"] == {"key": "public_key"}
+
+
+def test_missing_header_gets_no_secret_hint(run: Run, write: Write) -> None:
+    """A missing signature header is a header cause, never a guess about the secret."""
+    result = diagnose(run, write, "github", json_capture(COMPACT, {"X-GitHub-Delivery": "d1"}))
+    assert result.json()["hint"] is None
 
 
 def test_missing_header_no_scheme_fits(run: Run, write: Write) -> None:
@@ -378,7 +491,7 @@ def test_missing_header_no_scheme_fits(run: Run, write: Write) -> None:
 
 def test_text_output_names_cause_and_fix(run: Run, write: Write) -> None:
     """Without --json the cause code, explanation and fix are printed."""
-    body, headers = signed_delivery("github", COMPACT, timestamp=NOW)
+    body, headers = signed("github", COMPACT, timestamp=NOW)
     path = write("c.http", http_capture(body + b"\n", headers))
     result = run("diagnose", "github", "--request", path)
     assert result.code == 1
@@ -395,3 +508,4 @@ def test_unexplained_text_output(run: Run, write: Write) -> None:
     result = run("diagnose", "github", "--request", path)
     assert result.code == 3
     assert "no known cause explains it; checked: url, body" in result.out
+    assert "hint: key_probably_wrong" in result.out

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from hooksig import VerificationError, Verifier
+from hooksig import PerCallUrl, VerificationError, Verifier
 from tests.cli.conftest import Run
 from tests.conftest import SECRET
 
@@ -87,7 +87,7 @@ def test_send_text_output_and_refusal(run: Run, receiver: Receiver) -> None:
 
 def test_send_url_signing_scheme_signs_the_target(run: Run, receiver: Receiver) -> None:
     """Twilio signs the URL it calls: `send` signs the target URL, form body and all."""
-    receiver.verifier = Verifier("twilio", secret=SECRET)
+    receiver.verifier = Verifier("twilio", secret=SECRET, public_url=PerCallUrl())
     url = receiver.base + "/voice?x=1"
     result = run("send", "twilio", url, "--body", "-", stdin=b"CallSid=CA1&From=%2B1")
     assert result.code == 0, result.out

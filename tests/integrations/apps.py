@@ -30,6 +30,9 @@ guard: ``/hooks/allowed`` (an allowlist the local client is not in, proxies
 (HTTPS only and an allowlist, 127.0.0.1 a trusted proxy), ``/hooks/limited``
 (5 per second, burst 5), ``/hooks/journaled`` (the journal), and
 ``/hooks/stripe`` (a Stripe endpoint, for reconciliation).
+
+The provider sample (`PROVIDERS`): ``/hooks/p/<name>`` for one scheme of each
+family, with the fixed keys of `tests.integrations.providers`, under the guard.
 """
 
 # No "from __future__ import annotations": FastAPI reads the annotations of
@@ -47,6 +50,16 @@ SLACK_SECRET = "slack-signing-secret-0123456789abcdef"
 STRIPE_SECRET = "whsec_e2e_stripe_endpoint_secret_0123456789"
 #: The address the allowlists of the routes around the receiver accept.
 ALLOWED = "198.51.100.7"
+
+#: One scheme of each family, served at /hooks/p/<name>: timestamped, hex, base64,
+#: Standard Webhooks (an alias), Ed25519, ECDSA, URL-signed with a form body, URL-signed
+#: JSON, signature fields in the body, Basic credentials, a batch (retries change a field).
+#: HOOKSIG_E2E_PROVIDERS=all (in the test's environment) serves every registry name instead.
+PROVIDERS = tuple(
+    hooksig.schemes.names() if os.environ.get("HOOKSIG_E2E_PROVIDERS") == "all" else
+    ("stripe", "github", "shopify", "svix", "discord", "sendgrid", "twilio", "square",
+     "mailgun", "basic-auth", "hubspot")
+)  # fmt: skip
 
 #: Django's URLconf: this module, filled in by django_app().
 urlpatterns: list[Any] = []
@@ -220,6 +233,15 @@ def around() -> dict[str, tuple[hooksig.Verifier, dict[str, Any]]]:
     }  # fmt: skip
 
 
+def webhooks() -> dict[str, tuple[hooksig.Verifier, dict[str, Any]]]:
+    """The routes around the receiver and the provider sample, on the shared guard."""
+    from tests.integrations.providers import matrix_path, provider
+
+    shared = {"idempotency": guard()}
+    sample = {matrix_path(name): (provider(name).verifier, shared) for name in PROVIDERS}
+    return {**around(), **sample}
+
+
 def fastapi_app() -> Any:
     """FastAPI with WebhookRoute, declared as the docs show (no install(), no HEAD listed)."""
     from fastapi import Depends, FastAPI
@@ -255,7 +277,7 @@ def fastapi_app() -> Any:
             return PlainTextResponse("handled")
 
         app.api_route(route, methods=["GET", "POST", "OPTIONS"])(hook)
-    for path, (verifier, options) in around().items():
+    for path, (verifier, options) in webhooks().items():
         app.post(path)(_fastapi_route(VerifiedDelivery(verifier, **options)))
     return app
 
@@ -290,7 +312,7 @@ def asgi_app() -> Any:
     routes: dict[str, Any] = {
         "/hooks/acme": acme,
         "/hooks/slack": Endpoint(slack, idempotency=None),
-        **{path: Endpoint(v, **options) for path, (v, options) in around().items()},
+        **{path: Endpoint(v, **options) for path, (v, options) in webhooks().items()},
         **{path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()},
     }
     return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
@@ -311,7 +333,7 @@ def wsgi_app() -> Any:
     routes: dict[str, Any] = {
         "/hooks/acme": acme,
         "/hooks/slack": Endpoint(slack, idempotency=None),
-        **{path: Endpoint(v, **options) for path, (v, options) in around().items()},
+        **{path: Endpoint(v, **options) for path, (v, options) in webhooks().items()},
         **{path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()},
     }
     return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
@@ -347,7 +369,7 @@ def flask_app() -> Any:
 
         view = webhook(verifier, idempotency=None)(hook)
         app.add_url_rule(route, route, view, methods=["GET", "POST", "OPTIONS"])
-    for path, (verifier, options) in around().items():
+    for path, (verifier, options) in webhooks().items():
         app.post(path, endpoint=path)(webhook(verifier, **options)(_flask_view))
     return app
 
@@ -357,26 +379,32 @@ def _flask_view(delivery: hooksig.Delivery) -> tuple[str, int]:
     return ("handled" if status == 200 else "failed"), status
 
 
-def django_app() -> Any:
-    """Django (WSGI) with @webhook_view, settings-driven guard and read timeout."""
+def configure_django(urlconf: str, **extra: Any) -> None:
+    """Settings for a one-module Django site whose URLconf is *urlconf*; CSRF on, no database."""
     import django
     from django.conf import settings
+
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="hooksig-e2e-" + "x" * 40,
+        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
+        ROOT_URLCONF=urlconf,
+        MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
+        INSTALLED_APPS=[],
+        DATABASES={},
+        **extra,
+    )
+    django.setup()
+
+
+def django_app() -> Any:
+    """Django (WSGI) with @webhook_view, settings-driven guard and read timeout."""
     from django.http import HttpResponse
     from django.urls import path
 
     acme, slack = verifiers()
     timeout = float(_env("HOOKSIG_E2E_TIMEOUT", "1.0"))
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="hooksig-e2e-" + "x" * 40,
-        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-        ROOT_URLCONF=__name__,
-        MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
-        INSTALLED_APPS=[],
-        DATABASES={},
-        HOOKSIG={"IDEMPOTENCY": guard(), "READ_TIMEOUT": timeout},
-    )
-    django.setup()
+    configure_django(__name__, HOOKSIG={"IDEMPOTENCY": guard(), "READ_TIMEOUT": timeout})
     from django.core.wsgi import get_wsgi_application
 
     from hooksig.integrations.django import webhook_view
@@ -409,7 +437,7 @@ def django_app() -> Any:
         *extra,
         *(
             path(route.lstrip("/"), webhook_view(verifier, **options)(view))
-            for route, (verifier, options) in around().items()
+            for route, (verifier, options) in webhooks().items()
         ),
     ]
     return get_wsgi_application()

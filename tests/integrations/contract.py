@@ -5,6 +5,12 @@ A subclass of `AdapterContract` says how to build its framework's app around
 a `Handler` (``build``) and gets every test below run through that
 framework's own test client: the outcome table, the claim settled by the
 handler's answer, handshakes, ``HEAD``, and the meaning of each option.
+
+It also says how to serve many routes in one app (``build_routes``), for
+the provider matrix: every name in the scheme registry, a delivery signed
+as that provider sends it (`tests.integrations.providers`), through the
+adapter with a guard: 2xx and one run, the provider's retry 2xx without a
+second run, a tampered copy 4xx.
 """
 
 from __future__ import annotations
@@ -24,8 +30,10 @@ from hooksig.gate import Allowlist, ProxyChain, RateLimit
 from hooksig.idempotency import Claim, Idempotency, MemoryStore
 from hooksig.integrations import Event, Outcomes
 from hooksig.journal import Journal
+from hooksig.testing import FrozenClock, SignedDelivery
 
 from .conftest import BODY, LIMIT, DownStore, Kit, assert_clean_logs, held, make_kit, reasons
+from .providers import check, matrix_path, provider, request_headers, variants
 
 
 @dataclass
@@ -54,6 +62,15 @@ class Handler:
 
     def __len__(self) -> int:
         return len(self.deliveries)
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One webhook route of an app built by `AdapterContract.build_routes`."""
+
+    verifier: hooksig.Verifier
+    handler: Handler
+    options: Mapping[str, Any]
 
 
 class Client:
@@ -122,10 +139,71 @@ class CompleteFails:
 ACME = "/hooks/acme"
 SLACK = "/hooks/slack"
 
+#: The provider matrix's clock: the retries are signed now, the first deliveries earlier.
+MATRIX_CLOCK = FrozenClock(1_700_000_000)
 
-class AdapterContract:
+
+class ProviderMatrix:
     """
-    The suite every adapter passes.  Subclasses implement `build`.
+    Every name in the scheme registry through one adapter, with a guard.
+
+    A subclass implements `build_routes`; `AdapterContract` includes this
+    suite, and a way of using an adapter that is not a whole contract of its
+    own (FastAPI's dependency without ``WebhookRoute``) joins it alone.
+    """
+
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """Build one app serving each path of *routes* as its `Hook` says."""
+        raise NotImplementedError
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def matrix(cls) -> tuple[Client, dict[str, Handler]]:
+        """One app for the class: a route per registry name, each with its own guard."""
+        handlers = {name: Handler() for name in hooksig.schemes.names()}
+        routes = {
+            matrix_path(name): Hook(
+                provider(name, MATRIX_CLOCK).verifier,
+                handler,
+                {"idempotency": Idempotency(MemoryStore())},
+            )
+            for name, handler in handlers.items()
+        }
+        return cls().build_routes(routes), handlers
+
+    @pytest.mark.parametrize(
+        ("name", "variant"),
+        [
+            pytest.param(name, variant, id=f"{name}-{variant}" if variant else name)
+            for name in hooksig.schemes.names()
+            for variant in variants(name)
+        ],
+    )
+    def test_every_provider_is_deduplicated(
+        self, name: str, variant: str, matrix: tuple[Client, dict[str, Handler]]
+    ) -> None:
+        """Genuine: 2xx, one run; the provider's retry: 2xx, no run; tampered: 4xx, no run."""
+        client, handlers = matrix
+        handler, path = handlers[name], matrix_path(name)
+
+        def post(delivery: SignedDelivery) -> tuple[int, bytes]:
+            # delivery.path: the route, with a secret the provider puts in its query (Event Grid)
+            reply = client.post(delivery.path, delivery.body, request_headers(delivery))
+            if reply.body == b"handled":  # the handler saw the exact bytes sent
+                assert handler.deliveries[-1].body == delivery.body
+            return reply.status, reply.body
+
+        sender = provider(name, MATRIX_CLOCK)
+        check(sender, path, post, lambda: len(handler), variant)
+        if sender.reads_provider_id:  # the provider's own id, not a digest of the body
+            assert handler.deliveries[-1].id is not None
+            assert not handler.deliveries[-1].id.startswith("body:"), handler.deliveries[-1].id
+
+
+class AdapterContract(ProviderMatrix):
+    """
+    The suite every adapter passes.  Subclasses implement `build`, and
+    `build_routes` for the provider matrix (`ProviderMatrix`).
 
     The app has a webhook at ``/hooks/acme`` (the kit's standard-webhooks
     verifier, with *options*) answered by *handler*, and a Slack one at
@@ -377,10 +455,13 @@ class AdapterContract:
         for n in range(3):
             assert client.post(ACME, BODY, self.kit.signed(id=f"f{n}")).body == b"handled"
 
-    def test_a_failure_is_a_dead_letter_replayed_once(self, tmp_path: Path) -> None:
+    def test_a_failure_is_a_dead_letter_replayed_once(
+        self, tmp_path: Path, request: pytest.FixtureRequest
+    ) -> None:
         """The journal keeps the failure; a replay through the guard runs the handler once."""
         guard = Idempotency(MemoryStore())
         journal = Journal(tmp_path / "journal.db")
+        request.addfinalizer(journal.close)
         client = self.client(idempotency=guard, journal=journal)
         self.handler.status = 500
         assert client.post(ACME, BODY, self.kit.signed(id="dead")).status == 500
@@ -448,6 +529,29 @@ class AdapterContract:
         assert client.post(ACME, BODY, self.kit.signed()).body == b"handled"
         assert client.post(ACME, BODY, self.kit.signed()).body == b"already handled"
         assert any("on_outcome hook raised" in r.getMessage() for r in caplog.records)
+
+
+def asgi_dispatch(routes: Mapping[str, Hook], key: str) -> Any:
+    """A bare ASGI app answering each path through its route's handler (delivery at *key*)."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        status, text = routes[scope["path"]].handler(scope["state"][key])
+        headers = [(b"content-type", b"text/plain")]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": text})
+
+    return app
+
+
+def wsgi_dispatch(routes: Mapping[str, Hook], key: str) -> Any:
+    """A bare WSGI app answering each path through its route's handler (delivery at *key*)."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        status, text = routes[environ["PATH_INFO"]].handler(environ[key])
+        start_response(f"{status} Answer", [("Content-Type", "text/plain")])
+        return [text]
+
+    return app
 
 
 def _reply(status: int, body: bytes, headers: Any) -> Reply:

@@ -64,10 +64,13 @@ def test_refusals_log_the_client(caplog: pytest.LogCaptureFixture) -> None:
     assert (record.hooksig_outcome, record.hooksig_client) == ("not_allowed", "203.0.113.5")
 
 
-def test_journaled_errors_never_show_the_secret_or_signature(tmp_path: Path) -> None:
+def test_journaled_errors_never_show_the_secret_or_signature(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """A handler error quoting the secret and the signature is stored scrubbed."""
     kit = make_kit()
     journal = Journal(tmp_path / "j.db")
+    request.addfinalizer(journal.close)
     endpoint = Endpoint(kit.verifier, journal=journal)
     headers = kit.signed()
     delivery = kit.verifier.verify(BODY, headers, now=1_700_000_000)
@@ -143,12 +146,16 @@ def test_wsgi_origin_trusts_the_socket_over_url_scheme() -> None:
     assert wsgi_origin({"wsgi.url_scheme": "https", "REMOTE_ADDR": 5}) == (None, "https", {})
 
 
-def test_endpoint_repr_and_replace_keep_the_options(tmp_path: Path) -> None:
+def test_endpoint_repr_and_replace_keep_the_options(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """The options around the receiver are options like the others: replace() and repr show them."""
     kit = make_kit()
     endpoint = Endpoint(kit.verifier, https_only=True)
     assert "https_only=True" in repr(endpoint)
-    journaled = endpoint.replace(journal=Journal(tmp_path / "j.db"))
+    journal = Journal(tmp_path / "j.db")
+    request.addfinalizer(journal.close)
+    journaled = endpoint.replace(journal=journal)
     assert journaled.journal is not None
     assert journaled.gate is not None
     assert journaled.gate.https_only

@@ -20,7 +20,7 @@ from hooksig.integrations import Endpoint
 from hooksig.integrations.asgi import DELIVERY_KEY, WebhookMiddleware
 
 from .conftest import BODY, LIMIT, Kit, make_kit
-from .contract import AdapterContract, Client, Handler, asgi_client
+from .contract import AdapterContract, Client, Handler, Hook, asgi_client, asgi_dispatch
 
 
 def starlette_app(handler: Handler, seen: dict[str, Any] | None = None) -> Starlette:
@@ -59,6 +59,11 @@ class TestContract(AdapterContract):
         """Route options on an Endpoint, app-wide ones on the middleware."""
         routes = {"/hooks/acme": Endpoint(kit.verifier, **options), "/hooks/slack": kit.slack}
         return asgi_client(WebhookMiddleware(starlette_app(handler), routes, **(app_wide or {})))
+
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """An Endpoint per path in front of a bare ASGI app."""
+        endpoints = {path: Endpoint(r.verifier, **r.options) for path, r in routes.items()}
+        return asgi_client(WebhookMiddleware(asgi_dispatch(routes, DELIVERY_KEY), endpoints))
 
 
 async def raw_call(

@@ -55,7 +55,7 @@ from .conftest import (
     make_kit,
     reasons,
 )
-from .contract import AdapterContract, Client, Handler, Reply
+from .contract import AdapterContract, Client, Handler, Hook, Reply
 
 KIT = make_kit()
 CALLS = Calls()
@@ -215,6 +215,14 @@ class TestSyncView(AdapterContract):
         urlconf = _urlconf(path("hooks/acme", acme), path("hooks/slack", slack))
         return _client(_app_wide(app_wide), urlconf)
 
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """A @webhook_view per path, under a throwaway URLconf."""
+        views = [
+            path(route_path.lstrip("/"), webhook_view(r.verifier, **r.options)(_view(r)))
+            for route_path, r in routes.items()
+        ]
+        return _client({}, _urlconf(*views))
+
 
 class TestAsyncView(AdapterContract):
     """The shared behaviour through an async @webhook_view, under Django's ASGI handler."""
@@ -238,22 +246,34 @@ class TestAsyncView(AdapterContract):
             return None
 
         urlconf = _urlconf(path("hooks/acme", acme), path("hooks/slack", slack))
-        setting = _app_wide(app_wide)
-        async_client = AsyncClient(raise_request_exception=False)
+        return _async_client(_app_wide(app_wide), urlconf)
 
-        def request(method: str, url: str, body: bytes, headers: Mapping[str, str]) -> Reply:
-            headers = dict(headers)
-            content_type = headers.pop("Content-Type", "application/json")
-            response = asyncio.run(
-                async_client.generic(method, url, body, content_type, headers=headers)
-            )
-            return Reply(
-                response.status_code,
-                response.content,
-                {name.lower(): value for name, value in response.headers.items()},
-            )
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """An async @webhook_view per path, under a throwaway URLconf."""
+        views = [
+            path(route_path.lstrip("/"), webhook_view(r.verifier, **r.options)(_async_view(r)))
+            for route_path, r in routes.items()
+        ]
+        return _async_client({}, _urlconf(*views))
 
-        return Client(request, lambda: override_settings(ROOT_URLCONF=urlconf, HOOKSIG=setting))
+
+def _async_client(setting: dict[str, Any], urlconf: str) -> Client:
+    """A contract Client over Django's AsyncClient, with these settings for each request."""
+    async_client = AsyncClient(raise_request_exception=False)
+
+    def request(method: str, url: str, body: bytes, headers: Mapping[str, str]) -> Reply:
+        headers = dict(headers)
+        content_type = headers.pop("Content-Type", "application/json")
+        response = asyncio.run(
+            async_client.generic(method, url, body, content_type, headers=headers)
+        )
+        return Reply(
+            response.status_code,
+            response.content,
+            {name.lower(): value for name, value in response.headers.items()},
+        )
+
+    return Client(request, lambda: override_settings(ROOT_URLCONF=urlconf, HOOKSIG=setting))
 
 
 class TestMiddlewareRoutes(AdapterContract):
@@ -280,6 +300,34 @@ class TestMiddlewareRoutes(AdapterContract):
         with override_settings(HOOKSIG=setting):
             django_adapter._routes()  # built as a deployment would: a bad option fails here
         return _client(setting, _urlconf())
+
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """Every path in HOOKSIG["ROUTES"], its options as its own keys."""
+        table = {
+            route_path: {"verifier": r.verifier, "handler": _view(r), **r.options}
+            for route_path, r in routes.items()
+        }
+        return _client({"ROUTES": table}, _urlconf())
+
+
+def _view(route: Hook) -> Any:
+    """A Django view answering through the route's handler."""
+
+    def view(request: HttpRequest, delivery: Delivery) -> HttpResponse:
+        status, text = route.handler(delivery)
+        return HttpResponse(text, status=status, content_type="text/plain")
+
+    return view
+
+
+def _async_view(route: Hook) -> Any:
+    """An async Django view answering through the route's handler."""
+
+    async def view(request: HttpRequest, delivery: Delivery) -> HttpResponse:
+        status, text = route.handler(delivery)
+        return HttpResponse(text, status=status, content_type="text/plain")
+
+    return view
 
 
 def test_declared_oversized_body_is_413_unread(client: DjangoClient) -> None:

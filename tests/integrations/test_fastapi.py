@@ -21,7 +21,7 @@ from hooksig.integrations import Event
 from hooksig.integrations.fastapi import VerifiedDelivery, WebhookRoute, install
 
 from .conftest import BODY, LIMIT, Kit, make_kit
-from .contract import AdapterContract, Client, Handler, asgi_client
+from .contract import AdapterContract, Client, Handler, Hook, ProviderMatrix, asgi_client
 
 
 def webhook_app(kit: Kit, handler: Handler, **options: Any) -> FastAPI:
@@ -56,6 +56,37 @@ class TestWebhookRoute(AdapterContract):
     ) -> Client | None:
         """The app of webhook_app, or None for app-wide options."""
         return None if app_wide is not None else asgi_client(webhook_app(kit, handler, **options))
+
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """One app, WebhookRoute on its router, a VerifiedDelivery dependency per path."""
+        app = FastAPI()
+        router = APIRouter(route_class=WebhookRoute)
+        for path, route in routes.items():
+            router.post(path)(_endpoint(route))
+        app.include_router(router)
+        return asgi_client(app)
+
+
+class TestDependencyMatrix(ProviderMatrix):
+    """Every provider through the dependency on plain routes (no WebhookRoute), as documented."""
+
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """One app, plain APIRoutes, a VerifiedDelivery dependency per path."""
+        app = FastAPI()
+        for path, route in routes.items():
+            app.post(path)(_endpoint(route))
+        return asgi_client(app)
+
+
+def _endpoint(route: Hook) -> Any:
+    """An endpoint answering through the route's handler, its delivery a dependency."""
+    verified = VerifiedDelivery(route.verifier, **route.options)
+
+    async def endpoint(delivery: Annotated[Delivery, Depends(verified)]) -> Response:
+        status, text = route.handler(delivery)
+        return PlainTextResponse(text, status)
+
+    return endpoint
 
 
 def test_route_class_on_the_app_router() -> None:

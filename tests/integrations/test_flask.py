@@ -18,7 +18,7 @@ from hooksig.integrations import Outcomes
 from hooksig.integrations.flask import HookSig, webhook
 
 from .conftest import BODY, READ_FAILURES, Calls, FakeSocket, Kit, Stalling, reasons
-from .contract import AdapterContract, Client, Handler, wsgi_client
+from .contract import AdapterContract, Client, Handler, Hook, wsgi_client
 
 
 class Exploding(io.RawIOBase):
@@ -85,6 +85,23 @@ class TestContract(AdapterContract):
     ) -> Client:
         """The app of contract_app, through Werkzeug's client."""
         return wsgi_client(contract_app(kit, handler, options, app_wide))
+
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """One Flask app, a @webhook view per path."""
+        app = Flask(__name__)
+        for path, route in routes.items():
+            app.post(path, endpoint=path)(webhook(route.verifier, **route.options)(_view(route)))
+        return wsgi_client(app)
+
+
+def _view(route: Hook) -> Any:
+    """A view answering through the route's handler."""
+
+    def view(delivery: Any) -> tuple[bytes, int]:
+        status, text = route.handler(delivery)
+        return text, status
+
+    return view
 
 
 def make_app(kit: Kit, calls: Calls, guard: Idempotency | None) -> Flask:

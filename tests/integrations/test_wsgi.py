@@ -27,7 +27,7 @@ from .conftest import (
     Stalling,
     reasons,
 )
-from .contract import AdapterContract, Client, Handler, wsgi_client
+from .contract import AdapterContract, Client, Handler, Hook, wsgi_client, wsgi_dispatch
 
 Result = tuple[int, dict[str, str], bytes]
 
@@ -110,6 +110,11 @@ class TestContract(AdapterContract):
         """Route options on an Endpoint, app-wide ones on the middleware."""
         routes = {"/hooks/acme": Endpoint(kit.verifier, **options), "/hooks/slack": kit.slack}
         return wsgi_client(WebhookMiddleware(make_app(handler), routes, **(app_wide or {})))
+
+    def build_routes(self, routes: Mapping[str, Hook]) -> Client:
+        """An Endpoint per path in front of a bare WSGI app."""
+        endpoints = {path: Endpoint(r.verifier, **r.options) for path, r in routes.items()}
+        return wsgi_client(WebhookMiddleware(wsgi_dispatch(routes, DELIVERY_KEY), endpoints))
 
 
 def wrap(kit: Kit, handler: Handler | None = None, **options: Any) -> WebhookMiddleware:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,9 +39,11 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def journal(tmp_path: Path, clock: Clock) -> Journal:
+def journal(tmp_path: Path, clock: Clock) -> Iterator[Journal]:
     """A journal on a fresh SQLite file, keeping X-GitHub-Event too."""
-    return Journal(SQLiteJournal(tmp_path / "j.db"), headers=["X-GitHub-Event"], clock=clock)
+    journal = Journal(SQLiteJournal(tmp_path / "j.db"), headers=["X-GitHub-Event"], clock=clock)
+    yield journal
+    journal.close()
 
 
 def github_delivery(ident: str = "72d3162e-cc78-11e3-81ab-4c9367dc0958") -> hooksig.Delivery:
@@ -63,10 +67,13 @@ def test_keeps_the_scheme_headers_and_never_the_signature(journal: Journal) -> N
     assert (stored.source, stored.key_id, stored.attempts) == ("webhook", "0", 1)
 
 
-def test_secret_and_signature_never_reach_the_rows(tmp_path: Path) -> None:
+def test_secret_and_signature_never_reach_the_rows(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """Grep every stored byte: no secret, no signature, no credential, even in the error."""
     path = tmp_path / "j.db"
     journal = Journal(path)
+    request.addfinalizer(journal.close)
     delivery = github_delivery()
     signature = delivery.headers["X-Hub-Signature-256"]
     stripe_body = b'{"id":"evt_1","object":"event"}'
@@ -77,7 +84,8 @@ def test_secret_and_signature_never_reach_the_rows(tmp_path: Path) -> None:
     journal.record(stripe_delivery, outcome="failed", error=ValueError("x"))
     journal.close()
     raw = b"".join(p.read_bytes() for p in path.parent.glob("j.db*"))  # the file and any WAL
-    rows = sqlite3.connect(path).execute("SELECT * FROM hooksig_journal").fetchall()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT * FROM hooksig_journal").fetchall()
     dumped = repr(rows).encode() + raw
     hex_part = signature.removeprefix("sha256=").encode()
     for forbidden in (SECRET.encode(), hex_part, b"secret-token-value", b"sid=abc",
@@ -96,7 +104,9 @@ def test_redaction_and_bounds() -> None:
     assert len(text) == 1000
 
 
-def test_header_names_refused_and_unknown_schemes(tmp_path: Path) -> None:
+def test_header_names_refused_and_unknown_schemes(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """Naming a signature or credential header fails at construction; a scheme of your own keeps
     only the headers you name."""
     for name in ("X-Hub-Signature-256", "authorization", "Cookie"):
@@ -111,6 +121,7 @@ def test_header_names_refused_and_unknown_schemes(tmp_path: Path) -> None:
     verifier = hooksig.Verifier(acme, secret=SECRET)
     delivery = verifier.verify(b"{}", verifier.sign(b"{}", id="a1", timestamp=NOW), now=NOW)
     journal = Journal(tmp_path / "acme.db", headers=["X-Extra"])
+    request.addfinalizer(journal.close)
     unknown = journal.record(delivery, outcome="handled")
     assert set(unknown.headers) == set()  # unregistered: its names are unknown
     named = journal.record(delivery, outcome="handled", key="acme:a2", scheme=acme)
@@ -162,10 +173,13 @@ def test_list_get_and_entry_json(journal: Journal, clock: Clock) -> None:
             journal.list(**bad)  # type: ignore[arg-type]
 
 
-def test_retention_by_age_and_count(tmp_path: Path, clock: Clock) -> None:
+def test_retention_by_age_and_count(
+    tmp_path: Path, clock: Clock, request: pytest.FixtureRequest
+) -> None:
     """Entries past max_age go, then the oldest beyond max_entries; pruning runs on write."""
     journal = Journal(tmp_path / "r.db", max_age=100, max_entries=3, prune_interval=10,
                       clock=clock)  # fmt: skip
+    request.addfinalizer(journal.close)
     for n in range(5):
         journal.record(github_delivery(f"g{n}"), outcome="handled")
     assert (
@@ -187,7 +201,9 @@ def test_options_checked(tmp_path: Path) -> None:
         Journal(tmp_path / "a.db", max_entries=0)
     with pytest.raises(ConfigurationError):
         Journal(tmp_path / "a.db", max_age=0)
-    assert "max_entries=100000" in repr(Journal(tmp_path / "a.db"))
+    journal = Journal(tmp_path / "a.db")
+    assert "max_entries=100000" in repr(journal)
+    journal.close()
 
 
 def test_replay_runs_once_through_the_guard(journal: Journal) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +33,8 @@ def test_shares_a_file_with_the_claims(tmp_path: Path) -> None:
     journal = SQLiteJournal(path)
     claims.claim("github:x", 30)
     journal.write(entry())
-    tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert {"hooksig_claims", "hooksig_journal"} <= tables
     assert "hooksig.db" in repr(journal)
     claims.close()
@@ -54,17 +56,22 @@ def test_a_broken_file_is_store_unavailable(tmp_path: Path) -> None:
     """A table dropped under the store turns every call into StoreUnavailable."""
     path = tmp_path / "journal.db"
     journal = SQLiteJournal(path)
-    sqlite3.connect(path).execute("DROP TABLE hooksig_journal")
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("DROP TABLE hooksig_journal")
     for call in (lambda: journal.write(entry()), lambda: journal.get("k"), journal.list,
                  lambda: journal.prune(before=0.0, keep=1)):  # fmt: skip
         with pytest.raises(StoreUnavailable):
             call()
+    journal.close()
 
 
 def test_open_store_names(tmp_path: Path) -> None:
     """open_store takes a path, with or without sqlite:, and refuses nothing at all."""
-    assert isinstance(open_store(tmp_path / "a.db"), SQLiteJournal)
-    assert open_store(f"sqlite:{tmp_path / 'b.db'}").path == str(tmp_path / "b.db")  # type: ignore[attr-defined]
+    opened = [open_store(tmp_path / "a.db"), open_store(f"sqlite:{tmp_path / 'b.db'}")]
+    assert all(isinstance(store, SQLiteJournal) for store in opened)
+    assert opened[1].path == str(tmp_path / "b.db")  # type: ignore[attr-defined]
+    for store in opened:
+        store.close()
     with pytest.raises(ConfigurationError):
         open_store("sqlite:")
 

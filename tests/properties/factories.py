@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 import hooksig
 from hooksig.testing import equivalent_bodies
-from hooksig.testing._signing import _rsa_private_key
+from hooksig.testing._keys import _rsa_private_key
 from hooksig.testing.strategies import bodies
 
 NOW = 1_700_000_000
@@ -136,7 +136,10 @@ def factories(name: str) -> list[Factory]:
 def build(name: str, factory: Factory) -> hooksig.Verifier:
     """Build the verifier for *name*, failing loudly when the factory table lacks it."""
     try:
-        return hooksig.Verifier(name, clock=lambda: float(NOW), **factory.keys)
+        # The URL is given per call (request's url=): say so where the scheme signs it.
+        per_call = hooksig.schemes.get(name).info.signs_url
+        url = {"public_url": hooksig.PerCallUrl()} if per_call else {}
+        return hooksig.Verifier(name, clock=lambda: float(NOW), **url, **factory.keys)
     except hooksig.ConfigurationError as exc:
         pytest.fail(
             f"scheme {name!r} cannot be built with {sorted(factory.keys)} ({exc}); "

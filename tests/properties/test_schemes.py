@@ -22,7 +22,7 @@ from hooksig import (
     VerificationError,
     WebhookError,
 )
-from hooksig.testing import SignedDelivery
+from hooksig.testing import SignedDelivery, Signer
 from hooksig.testing.strategies import (
     deliveries,
     malformed_deliveries,
@@ -225,9 +225,8 @@ def _refused(delivery: SignedDelivery) -> WebhookError:
 def test_toolkit_deliveries_round_trip(name: str, factory: Factory, data: st.DataObject) -> None:
     """hooksig.testing deliveries verify with the factory's keys, Mailgun's body-borne one too."""
     verifier = build(name, factory)
-    strategy = deliveries(
-        name, verifier=verifier, bodies=factory.bodies, timestamps=NOW, ids=ID, path=PATH
-    )
+    signer = Signer(name, verifier=verifier)
+    strategy = deliveries(signer, bodies=factory.bodies, timestamps=NOW, ids=ID, path=PATH)
     delivery = data.draw(strategy, label="delivery")
     assert delivery.request == dict(factory.request)
     result = _verify(verifier, factory, delivery.body, delivery.headers)
@@ -243,7 +242,9 @@ def test_toolkit_tampered_deliveries_are_refused(
 ) -> None:
     """Every tampered delivery the toolkit draws is a VerificationError, never accepted."""
     verifier = build(name, factory)
-    delivery = data.draw(tampered_deliveries(name, verifier=verifier, path=PATH), label="tampered")
+    delivery = data.draw(
+        tampered_deliveries(Signer(name, verifier=verifier), path=PATH), label="tampered"
+    )
     assert isinstance(_refused(delivery), VerificationError)
 
 
@@ -255,7 +256,9 @@ def test_toolkit_malformed_deliveries_are_refused(
 ) -> None:
     """Every broken signature or timestamp header the toolkit draws is a VerificationError."""
     verifier = build(name, factory)
-    delivery = data.draw(malformed_deliveries(name, verifier=verifier, path=PATH), label="bad")
+    delivery = data.draw(
+        malformed_deliveries(Signer(name, verifier=verifier), path=PATH), label="bad"
+    )
     assert isinstance(_refused(delivery), VerificationError)
 
 
@@ -267,7 +270,9 @@ def test_toolkit_stale_deliveries_are_refused(
 ) -> None:
     """An authentic delivery judged outside the window is TimestampOutOfTolerance, both ways."""
     verifier = build(name, factory)
-    delivery = data.draw(stale_deliveries(name, verifier=verifier, path=PATH), label="stale")
+    delivery = data.draw(
+        stale_deliveries(Signer(name, verifier=verifier), path=PATH), label="stale"
+    )
     error = _refused(delivery)
     assert isinstance(error, TimestampOutOfTolerance)
     assert error.reason == ("too_old" if delivery.now > delivery.timestamp else "too_new")
@@ -280,6 +285,6 @@ def test_toolkit_oversized_deliveries_are_refused(
     name: str, factory: Factory, data: st.DataObject
 ) -> None:
     """An authentic body over the limit is PayloadTooLarge, whatever the scheme."""
-    strategy = oversized_deliveries(name, max_body_size=256, **factory.keys)
+    strategy = oversized_deliveries(Signer(name, max_body_size=256, **factory.keys))
     delivery = data.draw(strategy, label="oversized")
     assert isinstance(_refused(delivery), PayloadTooLarge)

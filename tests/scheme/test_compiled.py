@@ -110,7 +110,6 @@ CUSTOM: list[str | HmacScheme] = [
         signature_header=("Acme-Sig", "X-Acme-Sig"),
         signature_format=Versioned(),
         encoding="base64",
-        timestamp_header="",
         content="{body}",
     ),
 ]

@@ -25,7 +25,7 @@ from hooksig import (
 )
 from hooksig.keys import KeyRing
 from hooksig.scheme import BodyField, FirstOf, HeaderField
-from hooksig.scheme.content import with_and_without_default_port
+from hooksig.scheme.content import with_and_without_port
 from tests.conftest import NOW, SECRET
 
 KEY = SECRET.encode()
@@ -65,6 +65,65 @@ class TestConstruction:
         """An unknown algorithm, encoding or timestamp unit is a ConfigurationError."""
         with pytest.raises(ConfigurationError):
             _scheme(**{option: value})
+
+    @pytest.mark.parametrize(
+        ("option", "value"),
+        [
+            ("signature_header", ""),
+            ("signature_header", ()),
+            ("timestamp_header", ""),
+            ("timestamp_header", ("X-Ts", "")),
+            ("id_header", ""),
+            ("id_header", ()),
+        ],
+    )
+    def test_a_header_option_names_a_header(self, option: str, value: object) -> None:
+        """timestamp_header="" (or any empty header name) is refused, not read as no header."""
+        with pytest.raises(ConfigurationError, match=f"{option}=.*names no header"):
+            _scheme(**{option: value})
+
+    @pytest.mark.parametrize(
+        "sent", [(("X-A",),), (("X-A", ""),), (("", "1"),), (("X-A", 1),), ("X-A",), "X-A: 1"]
+    )
+    def test_sent_headers_are_pairs_of_text(self, sent: Any) -> None:
+        """sent_headers= is (name, value) pairs of non-empty text."""
+        with pytest.raises(ConfigurationError, match="sent_headers"):
+            _scheme(sent_headers=sent)
+
+    def test_sent_headers_are_signed_along(self) -> None:
+        """A mapping or list is kept as pairs; sign() adds them; verify() never reads them."""
+        scheme = _scheme(sent_headers={"X-Version": "1"})
+        assert scheme.sent_headers == (("X-Version", "1"),)
+        assert _scheme(sent_headers=[("X-Version", "1")]) == scheme
+        verifier = hooksig.Verifier(scheme, secret=SECRET)
+        headers = verifier.sign(b"{}")
+        assert list(headers) == ["X-Acme-Signature", "X-Version"]
+        assert verifier.verify(b"{}", {**headers, "X-Version": "2"}).key_id == "0"
+
+    def test_tolerance_needs_a_timestamp(self) -> None:
+        """A declared tolerance without a signed timestamp is refused: it would bound nothing."""
+        with pytest.raises(ConfigurationError, match="needs a signed timestamp"):
+            _scheme(tolerance=300)
+        with pytest.raises(ConfigurationError, match="needs a signed timestamp"):
+            _scheme(signature_format=Pairs(timestamp_key=None), tolerance=60)
+        assert _scheme(timestamp_header="X-Ts", tolerance=60).default_tolerance == 60
+        assert _scheme(signature_format=Pairs(), tolerance=60).default_tolerance == 60
+
+    def test_signs_url(self) -> None:
+        """A {url} template, URL variants or a builder marked signs_url sign the URL."""
+        from hooksig.scheme.content import body_then_url, low_bytes, signs_url
+
+        assert not _scheme().signs_url
+        assert _scheme(content="{method}{url}{body}").signs_url
+        assert _scheme(content=body_then_url).signs_url
+        assert _scheme(content=low_bytes(body_then_url)).signs_url
+
+        def plain(parsed: ParsedSignature, request: Request) -> bytes:
+            return request.body
+
+        assert not _scheme(content=plain).signs_url
+        assert not _scheme(content=low_bytes(plain)).signs_url
+        assert _scheme(content=signs_url(plain)).signs_url
 
     def test_template_needs_body(self) -> None:
         """A content template without {body} would sign nothing of the delivery."""
@@ -113,7 +172,7 @@ class TestDefaultTolerance:
 
     def test_explicit(self) -> None:
         """An explicit tolerance wins."""
-        assert _scheme(tolerance=5).default_tolerance == 5
+        assert _scheme(timestamp_header="X-Ts", tolerance=5).default_tolerance == 5
 
 
 def _verifier(scheme: Scheme, **kwargs: Any) -> hooksig.Verifier:
@@ -395,7 +454,7 @@ def test_url_variants_share_one_built_content() -> None:
         name="acme",
         signature_header="X-Acme",
         content=url_then_body,
-        url_variants=with_and_without_default_port,
+        url_variants=with_and_without_port,
     )
     request = Request(b"payload", Headers(), url="https://example.com/hook")
     pieces = scheme.signed_contents(ParsedSignature(()), request)
@@ -412,7 +471,7 @@ def test_url_variants_with_a_template() -> None:
         name="acme",
         signature_header="X-Acme",
         content="{url}|{body}",
-        url_variants=with_and_without_default_port,
+        url_variants=with_and_without_port,
     )
     request = Request(b"payload", Headers(), url="https://example.com/hook")
     pieces = scheme.signed_contents(ParsedSignature(()), request)
@@ -432,9 +491,9 @@ def test_url_variants_with_content_not_led_by_the_url() -> None:
         name="acme",
         signature_header="X-Acme",
         content=body_then_url,
-        url_variants=with_and_without_default_port,
+        url_variants=with_and_without_port,
     )
-    verifier = hooksig.Verifier(scheme, secret=SECRET)
+    verifier = hooksig.Verifier(scheme, secret=SECRET, public_url=hooksig.PerCallUrl())
     headers = verifier.sign(b"payload", url="https://example.com:443/hook")
     delivery = verifier.verify(b"payload", headers, url="https://example.com/hook")
     assert delivery.body == b"payload"
@@ -450,6 +509,32 @@ def test_url_content_refuses_an_unparsable_url() -> None:
     with pytest.raises(hooksig.MalformedSignature) as info:
         url_and_sorted_params(ParsedSignature(()), request)
     assert info.value.reason == "bad_url"
+
+
+def test_builders_that_sign_the_url_need_one() -> None:
+    """Called without a URL, the URL builders say how to give one."""
+    from hooksig.scheme.content import body_then_url, url_and_sorted_params
+
+    for builder in (url_and_sorted_params, body_then_url):
+        with pytest.raises(ConfigurationError, match="public_url="):
+            builder(ParsedSignature(()), Request(b"a=1", Headers()))
+
+
+def test_url_variants_with_pieces_not_led_by_the_url() -> None:
+    """Content in pieces that does not start with the URL is built once per variant."""
+    from hooksig.scheme._pieces import Pieces
+
+    def url_last(parsed: ParsedSignature, request: Request) -> bytes | Pieces:
+        return Pieces(request.body, lambda: [(request.url or "").encode()])
+
+    scheme = HmacScheme(
+        name="acme", signature_header="X-Acme", content=url_last, url_variants=with_and_without_port
+    )
+    verifier = hooksig.Verifier(scheme, secret=SECRET, public_url=hooksig.PerCallUrl())
+    headers = verifier.sign(b"payload", url="https://example.com:443/hook")
+    assert verifier.verify(b"payload", headers, url="https://example.com/hook").body == b"payload"
+    with pytest.raises(hooksig.InvalidSignature):
+        verifier.verify(b"payload", headers, url="https://example.com/other")
 
 
 def test_body_shape_is_checked() -> None:

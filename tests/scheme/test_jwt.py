@@ -235,7 +235,9 @@ def test_signing_needs_a_key_and_tolerates_any_body() -> None:
         _scheme().sign(KeyRing((), None), request, timestamp=NOW, id=None)
     apple = Verifier("apple-app-store", signing_key=P256_PEM)
     for body in (b"not json", b"[1, 2]"):
-        assert "body.signedPayload" in apple.sign(body, timestamp=NOW)
+        signed, headers = apple.signed_request(body, timestamp=NOW)
+        assert headers == {}
+        assert set(json.loads(signed)) == {"signedPayload"}
 
 
 def test_the_default_rule_is_the_key_address() -> None:

@@ -2,16 +2,13 @@
 Helpers for the schemes whose keys are obtained at run time (issue #14).
 
 A recording fetch proves that no request left for a hostile delivery; test
-keys and certificates are made here with ``cryptography``; ``fold`` puts the
-fields a body-borne scheme's ``sign()`` returns into the body, as the
-provider sends them.
+keys and certificates are made here with ``cryptography``.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from hooksig import KeyUnavailable
 from hooksig._primitives import x509
 from hooksig.keysource import KeyRequest, KeySource
-from hooksig.testing._bodies import place_fields
-from hooksig.testing._signing import _rsa_private_key
+from hooksig.testing._keys import _rsa_private_key
 
 #: The toolkit's RSA test key (PEM) and a second one, for impostors.
 RSA_PEM = _rsa_private_key()
@@ -77,11 +73,6 @@ def certificate(
         dns_names=dns_names,
     )
     return x509.pem(made)
-
-
-def fold(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str]]:
-    """Put ``body.*`` fields (or a whole ``body``) from ``sign()`` into the body."""
-    return place_fields(body, dict(headers))
 
 
 def b64(data: bytes) -> str:

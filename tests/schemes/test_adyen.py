@@ -17,7 +17,7 @@ from hooksig import (
     Verifier,
 )
 from hooksig.schemes.adyen import signing_string
-from tests.schemes.fetching import dumps, fold
+from tests.schemes.fetching import dumps
 
 KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"
 ITEM = {
@@ -84,7 +84,7 @@ def test_the_key_is_hex() -> None:
 def test_any_body_is_signed_for_tests_as_one_item() -> None:
     """sign() wraps a body that is no notification batch into one signed item that verifies."""
     verifier = Verifier("adyen", secret=KEY)
-    body, headers = fold(b"not a batch", verifier.sign(b"not a batch", id="psp-1"))
+    body, headers = verifier.signed_request(b"not a batch", id="psp-1")
     delivery = verifier.verify(body, headers)
     assert delivery.key_id == "0"
     (item,) = [i["NotificationRequestItem"] for i in json.loads(body)["notificationItems"]]

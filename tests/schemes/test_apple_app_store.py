@@ -199,8 +199,10 @@ class TestAppleTokenShape:
     def test_sign_puts_the_token_in_signed_payload(self) -> None:
         """The body's fields ride in the JWS payload, with signedDate and notificationUUID."""
         verifier = Verifier(_scheme(), **self.keys)
-        headers = verifier.sign(b'{"notificationType": "TEST"}', timestamp=1_700_000_000, id="n-1")
-        token = headers["body.signedPayload"]
+        body, _ = verifier.signed_request(
+            b'{"notificationType": "TEST"}', timestamp=1_700_000_000, id="n-1"
+        )
+        token = json.loads(body)["signedPayload"]
         claims = pyjwt.decode(token, options={"verify_signature": False})
         assert claims["notificationType"] == "TEST"
         assert claims["signedDate"] == 1_700_000_000_000

@@ -66,3 +66,19 @@ def test_ten_minute_window() -> None:
     assert verifier.verify(BODY, headers, now=NOW + 600).timestamp == NOW
     with pytest.raises(Exception, match="old"):
         verifier.verify(BODY, headers, now=NOW + 601)
+
+
+def test_sign_sends_what_box_sends() -> None:
+    """sign() writes the version, the algorithm, and one signature per configured key."""
+    one = Verifier("box", secret=SECRET).sign(BODY, timestamp=NOW)
+    assert sorted(one) == [
+        "BOX-DELIVERY-TIMESTAMP",
+        "BOX-SIGNATURE-ALGORITHM",
+        "BOX-SIGNATURE-PRIMARY",
+        "BOX-SIGNATURE-VERSION",
+    ]
+    assert (one["BOX-SIGNATURE-VERSION"], one["BOX-SIGNATURE-ALGORITHM"]) == ("1", "HmacSHA256")
+    both = Verifier("box", secrets=[SECRET, OTHER_SECRET]).sign(BODY, timestamp=NOW)
+    stamp = both["BOX-DELIVERY-TIMESTAMP"]
+    assert both["BOX-SIGNATURE-PRIMARY"] == _signature(SECRET, stamp)
+    assert both["BOX-SIGNATURE-SECONDARY"] == _signature(OTHER_SECRET, stamp)

@@ -21,7 +21,7 @@ def test_box_sdk_accepts_hooksig_signatures() -> None:
 
     body = '{"id": "evt_box_1", "trigger": "FILE.UPLOADED", "name": "caf\u00e9"}'
     signed = Verifier("box", secret=SECRET).sign(body.encode(), timestamp=int(time.time()))
-    headers = _box_sdk_headers(signed)
+    headers = {name.lower(): value for name, value in signed.items()}  # nothing added
     assert WebhooksManager.validate_message(body, headers, SECRET)
     assert not WebhooksManager.validate_message(body, headers, OTHER_SECRET)
     assert not WebhooksManager.validate_message(body + " ", headers, SECRET)
@@ -41,3 +41,20 @@ def test_hooksig_accepts_box_sdk_signatures() -> None:
     delivery = Verifier("box", secret=SECRET).verify(body.encode(), headers, now=NOW)
     assert (delivery.id, delivery.timestamp) == ("evt_box_2", NOW)
     assert Verifier("box", secret=OTHER_SECRET).verify(body.encode(), headers, now=NOW)
+
+
+def test_box_sdk_accepts_both_signatures_as_signed() -> None:
+    """box_sdk_gen validates sign()'s headers as they are, with either key alone."""
+    import time
+
+    from box_sdk_gen.managers.webhooks import WebhooksManager
+
+    body = '{"id": "evt_box_3", "trigger": "FILE.UPLOADED", "name": "caf\u00e9"}'
+    signed = Verifier("box", secrets=[SECRET, OTHER_SECRET]).sign(
+        body.encode(), timestamp=int(time.time())
+    )
+    headers = {name.lower(): value for name, value in signed.items()}  # as a framework gives them
+    assert WebhooksManager.validate_message(body, headers, SECRET, secondary_key=OTHER_SECRET)
+    assert WebhooksManager.validate_message(body, headers, SECRET)
+    assert WebhooksManager.validate_message(body, headers, "wrong-key", secondary_key=OTHER_SECRET)
+    assert not WebhooksManager.validate_message(body, headers, "wrong-key")

@@ -38,7 +38,7 @@ def test_the_sdk_parses_what_hooksig_signs() -> None:
     )
     payload = sample["bt_payload"]
     body = urllib.parse.urlencode({"bt_payload": payload}).encode()
-    signed = urllib.parse.parse_qs(_verifier().sign(body)["body"])
+    signed = urllib.parse.parse_qs(_verifier().signed_request(body)[0].decode())
     notification = _gateway().webhook_notification.parse(signed["bt_signature"][0], payload)
     assert notification.kind == braintree.WebhookNotification.Kind.Check
 

@@ -18,6 +18,7 @@ from hooksig import (
     InvalidSignature,
     MalformedSignature,
     MissingSignature,
+    PerCallUrl,
     TimestampOutOfTolerance,
     Verifier,
 )
@@ -39,7 +40,7 @@ URL = "https://example.com/api/webhook?x=1&y=a b"
 
 def test_the_toolkits_vector() -> None:
     """The toolkit's signature verifies; changing a signed header or the body does not."""
-    verifier = Verifier("contentful", secret=SECRET)
+    verifier = Verifier("contentful", secret=SECRET, public_url=PerCallUrl())
     assert verifier.verify(b'{"a":1}', TOOLKIT, url=URL, now=1603379941.037).timestamp == 1603379941
     with pytest.raises(InvalidSignature):
         verifier.verify(b'{"a":1}', {**TOOLKIT, "X-Custom": "w"}, url=URL, now=1603379941)
@@ -72,7 +73,7 @@ def test_the_path_is_encoded_as_the_toolkit_encodes_it() -> None:
 def test_the_signed_header_list_is_strict(listed: str, error: type[Exception]) -> None:
     """A listed header that is absent (the toolkit skips it), malformed or repeated: refused."""
     with pytest.raises(error):
-        Verifier("contentful", secret=SECRET).verify(
+        Verifier("contentful", secret=SECRET, public_url=PerCallUrl()).verify(
             b'{"a":1}', {**TOOLKIT, "x-contentful-signed-headers": listed}, url=URL, now=1603379941
         )
 
@@ -84,6 +85,7 @@ class TestContentfulContract(SchemeContract):
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
     id_source = "derived"
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": "https://example.com/hooks/contentful?space=1"}
     optional_headers: ClassVar = frozenset()
 
@@ -99,5 +101,8 @@ def test_the_url_is_required() -> None:
     """Contentful signs the path: without url= or public_url= the verifier cannot check it."""
     from hooksig import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="path"):
-        Verifier("contentful", secret=SECRET).verify(b'{"a":1}', TOOLKIT, now=1603379941.037)
+    with pytest.raises(ConfigurationError, match="public_url"):
+        Verifier("contentful", secret=SECRET)
+    verifier = Verifier("contentful", secret=SECRET, public_url=PerCallUrl())
+    with pytest.raises(ConfigurationError, match="url="):
+        verifier.verify(b'{"a":1}', TOOLKIT, now=1603379941.037)

@@ -8,7 +8,7 @@ import pytest
 
 from hooksig import InvalidSignature, MalformedSignature, Verifier
 from hooksig.schemes.dropbox_sign import REPLY
-from tests.schemes.fetching import dumps, fold
+from tests.schemes.fetching import dumps
 
 API_KEY = "324e3b0840f065eb51f3fd63231d0d33daa35d4ed10d27718839e81737065782"
 EVENT = {"event_time": "1348177752", "event_type": "signature_request_sent", "event_metadata": {}}
@@ -17,7 +17,7 @@ EVENT = {"event_time": "1348177752", "event_type": "signature_request_sent", "ev
 def _signed() -> bytes:
     verifier = Verifier("dropbox-sign", secret=API_KEY)
     body = dumps({"event": EVENT, "signature_request": {"signature_request_id": "sr-1"}})
-    folded, _ = fold(body, verifier.sign(body, timestamp=1348177752))
+    folded, _ = verifier.signed_request(body, timestamp=1348177752)
     return folded
 
 
@@ -60,6 +60,6 @@ def test_the_expected_reply() -> None:
 def test_signing_for_tests_takes_any_body() -> None:
     """A body that is not JSON signs as a callback_test event, and verifies."""
     verifier = Verifier("dropbox-sign", secret=API_KEY)
-    body, headers = fold(b"{}", verifier.sign(b"not json", timestamp=1348177752))
+    body, headers = verifier.signed_request(b"not json", timestamp=1348177752)
     assert json.loads(body)["event"]["event_type"] == "callback_test"
     assert verifier.verify(body, headers).key_id == "0"

@@ -9,7 +9,14 @@ from typing import ClassVar
 
 import pytest
 
-from hooksig import ConfigurationError, InvalidSignature, MalformedSignature, Verifier
+from hooksig import (
+    ConfigurationError,
+    HmacScheme,
+    InvalidSignature,
+    MalformedSignature,
+    MissingSignature,
+    Verifier,
+)
 from hooksig._primitives import compare
 from tests.conftest import NOW, SECRET
 from tests.schemes.contract import BODY, SchemeContract, TokenContract
@@ -45,8 +52,20 @@ def test_token_is_the_header_value() -> None:
     for wrong in (SECRET[:-1], SECRET + "x", SECRET.upper(), "x"):
         with pytest.raises(InvalidSignature):
             verifier.verify(BODY, {"X-Gitlab-Token": wrong})
-    with pytest.raises(MalformedSignature):
+    with pytest.raises(MissingSignature):
         verifier.verify(BODY, {"X-Gitlab-Token": ""})
+
+
+def test_an_empty_token_after_a_prefix_is_malformed() -> None:
+    """A token scheme with a prefix refuses a header that holds the prefix alone."""
+    bearer = HmacScheme(
+        name="bearer", signature_header="Authorization", prefix="Bearer ", construction="token"
+    )
+    verifier = Verifier(bearer, secret=SECRET)
+    assert verifier.verify(BODY, {"Authorization": f"Bearer {SECRET}"}).key_id == "0"
+    with pytest.raises(MalformedSignature) as info:
+        verifier.verify(BODY, {"Authorization": "Bearer "})
+    assert info.value.reason == "empty"
 
 
 def test_token_is_compared_through_digests_in_constant_time(

@@ -95,7 +95,7 @@ def test_an_hs256_token_made_with_the_public_key_is_refused() -> None:
 def test_the_service_account_is_required() -> None:
     """Anyone can point a push subscription at your URL: without email= no verifier is built."""
     with pytest.raises(ConfigurationError, match="email"):
-        Verifier("google-pubsub")
+        Verifier("google-pubsub", public_url=hooksig.PerCallUrl())
     with pytest.raises(ConfigurationError):
         hooksig.schemes.configure("google-pubsub", nope=1)
 

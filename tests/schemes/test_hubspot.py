@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import pytest
 
-from hooksig import InvalidSignature, Verifier
+from hooksig import InvalidSignature, PerCallUrl, Verifier
 from tests.conftest import SECRET
 from tests.schemes.contract import SchemeContract
 from tests.vectors import provider_vector
@@ -21,6 +21,7 @@ class TestHubSpotV3(SchemeContract):
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
     id_source = "derived"
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": URL, "method": "POST"}
 
 
@@ -31,6 +32,7 @@ class TestHubSpotV2(SchemeContract):
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
     id_source = "derived"
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": URL, "method": "POST"}
 
 
@@ -51,7 +53,7 @@ class TestHubSpotV1(SchemeContract):
 def test_published_vectors(name: str, scheme: str) -> None:
     """hubspot-api-python's vectors verify, each under its configured version only."""
     vector = provider_vector(name)
-    verifier = Verifier(scheme, secret=vector["secret"])
+    verifier = Verifier(scheme, secret=vector["secret"], public_url=PerCallUrl())
     delivery = verifier.verify(
         vector["body"].encode(), vector["headers"], url=vector.get("url"), now=1693657560
     )
@@ -61,14 +63,14 @@ def test_published_vectors(name: str, scheme: str) -> None:
 def test_version_header_does_not_choose_the_recipe() -> None:
     """A v1 signature labelled v1 fails a verifier configured for v2."""
     vector = provider_vector("HubSpot v1")
-    verifier = Verifier("hubspot-v2", secret=vector["secret"])
+    verifier = Verifier("hubspot-v2", secret=vector["secret"], public_url=PerCallUrl())
     with pytest.raises(InvalidSignature):
         verifier.verify(vector["body"].encode(), vector["headers"], url="https://x.example/")
 
 
 def test_method_is_signed() -> None:
     """v3 signs the HTTP method: a POST signature fails as a PUT."""
-    verifier = Verifier("hubspot", secret=SECRET)
+    verifier = Verifier("hubspot", secret=SECRET, public_url=PerCallUrl())
     headers = verifier.sign(b"{}", timestamp=1_700_000_000, url=URL, method="POST")
     with pytest.raises(InvalidSignature):
         verifier.verify(b"{}", headers, url=URL, method="PUT", now=1_700_000_000)

@@ -7,7 +7,7 @@ import time
 import pytest
 from hubspot.utils.signature import Signature
 
-from hooksig import Verifier
+from hooksig import PerCallUrl, Verifier
 from tests.conftest import SECRET
 from tests.schemes.test_hubspot import URL
 
@@ -18,15 +18,20 @@ def test_hubspot_sdk_accepts_hooksig_signatures(version: str) -> None:
     scheme = {"v1": "hubspot-v1", "v2": "hubspot-v2", "v3": "hubspot"}[version]
     now = int(time.time())
     body = '{"objectId": 1, "name": "caf\u00e9"}'
-    headers = Verifier(scheme, secret=SECRET).sign(body.encode(), timestamp=now, url=URL)
+    headers = Verifier(scheme, secret=SECRET, public_url=PerCallUrl()).sign(
+        body.encode(), timestamp=now, url=URL
+    )
     signature = headers.get("X-HubSpot-Signature-v3") or headers["X-HubSpot-Signature"]
+    # The version the SDK is told is the one HubSpot sends (v1, v2), as sign() sends it.
+    sent_version = headers.get("X-HubSpot-Signature-Version", "v3")
+    assert sent_version == version
     assert Signature.is_valid(
         signature=signature,
         client_secret=SECRET,
         request_body=body,
         http_uri=URL,
         http_method="POST",
-        signature_version=version,
+        signature_version=sent_version,
         timestamp=headers.get("X-HubSpot-Request-Timestamp"),
     )
 
@@ -40,4 +45,9 @@ def test_hooksig_accepts_hubspot_sdk_signatures(version: str) -> None:
     signature = Signature.get_signature(SECRET, body, version, URL, "POST", timestamp)
     name = "X-HubSpot-Signature-v3" if version == "v3" else "X-HubSpot-Signature"
     headers = {name: signature, "X-HubSpot-Request-Timestamp": timestamp}
-    assert Verifier(scheme, secret=SECRET).verify(body.encode(), headers, url=URL).key_id == "0"
+    assert (
+        Verifier(scheme, secret=SECRET, public_url=PerCallUrl())
+        .verify(body.encode(), headers, url=URL)
+        .key_id
+        == "0"
+    )

@@ -10,7 +10,14 @@ from typing import Any, ClassVar
 
 import pytest
 
-from hooksig import Delivery, InvalidSignature, MalformedSignature, MissingSignature, Verifier
+from hooksig import (
+    ConfigurationError,
+    Delivery,
+    InvalidSignature,
+    MalformedSignature,
+    MissingSignature,
+    Verifier,
+)
 from tests.conftest import NOW, SECRET
 from tests.schemes.contract import BODY, BODY_ID, ID, SchemeContract
 
@@ -34,13 +41,29 @@ def fold(headers: Any, event: bytes) -> bytes:
     return b'{"signature": {' + ", ".join(fields).encode() + b'}, "event-data": ' + event + b"}"
 
 
+def _fields(body: bytes) -> dict[str, str]:
+    """The signature object of a Mailgun body, as body.signature.* pseudo-headers."""
+    return {PREFIX + name: value for name, value in json.loads(body)["signature"].items()}
+
+
 class TestMailgun(SchemeContract):
-    """Mailgun: the contract, sign() fields folded into the body before verify()."""
+    """Mailgun: the contract, with signed_request()'s fields folded into the body by verify()."""
 
     scheme = "mailgun"
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = True
     id_source = "signed-header"
+
+    def sign(
+        self, verifier: Verifier | None = None, body: bytes | None = None, **kwargs: Any
+    ) -> dict[str, str]:
+        """signed_request(), its body's signature object given back as pseudo-headers."""
+        kwargs.setdefault("timestamp", NOW)
+        kwargs.setdefault("id", ID)
+        signed, headers = (verifier or self.verifier()).signed_request(
+            self.body if body is None else body, **self.request, **kwargs
+        )
+        return {**headers, **_fields(signed)}
 
     def verify(
         self,
@@ -146,7 +169,32 @@ def test_bad_signature_objects(body: bytes, error: type[Exception]) -> None:
         Verifier("mailgun", secret=SECRET).verify(body, {}, now=NOW)
 
 
-def test_signed_fields_are_returned_for_the_body() -> None:
-    """sign() returns the three fields under their body.signature names."""
-    fields = Verifier("mailgun", secret=SECRET).sign(BODY, timestamp=NOW, id="tok")
-    assert set(fields) == {PREFIX + "signature", PREFIX + "timestamp", PREFIX + "token"}
+def test_signed_request_puts_the_signature_object_in_the_body() -> None:
+    """signed_request() returns Mailgun's body, signature object set, and no headers."""
+    verifier = Verifier("mailgun", secret=SECRET)
+    body, headers = verifier.signed_request(BODY, timestamp=NOW, id="tok")
+    document = json.loads(body)
+    assert headers == {}
+    assert document["data"] == json.loads(BODY)["data"]
+    assert sorted(document["signature"]) == ["signature", "timestamp", "token"]
+    assert (document["signature"]["timestamp"], document["signature"]["token"]) == (str(NOW), "tok")
+    assert verifier.verify(body, headers, now=NOW).id == "tok"
+
+
+def test_sign_refuses_a_scheme_signed_in_the_body() -> None:
+    """sign() returns headers only: for Mailgun it says to use signed_request() instead."""
+    with pytest.raises(ConfigurationError, match="signed_request"):
+        Verifier("mailgun", secret=SECRET).sign(BODY, timestamp=NOW)
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b"not json", b'{"signature": "a string"}'])
+def test_signed_request_needs_a_json_object_body(body: bytes) -> None:
+    """The fields go into a JSON object; another body is a ConfigurationError, not a crash."""
+    with pytest.raises(ConfigurationError, match="JSON object"):
+        Verifier("mailgun", secret=SECRET).signed_request(body, timestamp=NOW)
+
+
+def test_signed_request_of_a_header_scheme_is_sign() -> None:
+    """For a scheme signed in headers, signed_request() is the body unchanged and sign()."""
+    verifier = Verifier("github", secret=SECRET)
+    assert verifier.signed_request(BODY, id="d-1") == (BODY, verifier.sign(BODY, id="d-1"))

@@ -9,7 +9,7 @@ import json
 from hooksig import Verifier
 from tests.conftest import SECRET
 from tests.schemes.contract import BODY
-from tests.schemes.test_mailgun import PREFIX
+from tests.schemes.test_mailgun import PREFIX, _fields
 
 
 def test_mailgun_sdk_accepts_hooksig_signatures() -> None:
@@ -20,7 +20,8 @@ def test_mailgun_sdk_accepts_hooksig_signatures() -> None:
 
     token = "f" * 50
     now = str(int(time.time()))
-    fields = Verifier("mailgun", secret=SECRET).sign(BODY, timestamp=int(now), id=token)
+    body, _ = Verifier("mailgun", secret=SECRET).signed_request(BODY, timestamp=int(now), id=token)
+    fields = _fields(body)
     signature = fields[PREFIX + "signature"]
     assert fields[PREFIX + "timestamp"] == now
     assert SecurityGuard.verify_webhook(SECRET, token, now, signature)

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import pytest
 
-from hooksig import MalformedSignature, Verifier
+from hooksig import MalformedSignature, PerCallUrl, Verifier
 from tests.conftest import SECRET
 from tests.schemes.contract import SchemeContract
 
@@ -26,7 +26,7 @@ def test_the_recipe_recomputed_independently() -> None:
     signature = base64.b64encode(
         hmac.digest(SECRET.encode(), signed.encode(), hashlib.sha1)
     ).decode()
-    assert Verifier("mandrill", secret=SECRET).verify(
+    assert Verifier("mandrill", secret=SECRET, public_url=PerCallUrl()).verify(
         body, {"X-Mandrill-Signature": signature}, url=URL
     )
 
@@ -35,7 +35,9 @@ def test_a_field_sent_twice_is_refused() -> None:
     """How Mandrill signs a repeated field is unconfirmed: it is refused, not guessed."""
     headers = {"X-Mandrill-Signature": "A" * 27 + "="}
     with pytest.raises(MalformedSignature):
-        Verifier("mandrill", secret=SECRET).verify(b"a=1&a=2", headers, url=URL)
+        Verifier("mandrill", secret=SECRET, public_url=PerCallUrl()).verify(
+            b"a=1&a=2", headers, url=URL
+        )
 
 
 class TestMandrillContract(SchemeContract):
@@ -46,13 +48,16 @@ class TestMandrillContract(SchemeContract):
     signs_timestamp = False
     id_source = "derived"
     body = FORM
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": URL}
 
 
 def test_the_url_is_required() -> None:
-    """Mandrill signs the URL: without url= or public_url= the verifier cannot check it."""
+    """Mandrill signs the URL: a verifier needs public_url=, and PerCallUrl() a url= per call."""
     from hooksig import ConfigurationError
 
-    verifier = Verifier("mandrill", secret=SECRET)
-    with pytest.raises(ConfigurationError, match="URL"):
+    with pytest.raises(ConfigurationError, match="public_url"):
+        Verifier("mandrill", secret=SECRET)
+    verifier = Verifier("mandrill", secret=SECRET, public_url=PerCallUrl())
+    with pytest.raises(ConfigurationError, match="url="):
         verifier.verify(FORM, {"X-Mandrill-Signature": base64.b64encode(bytes(20)).decode()})

@@ -204,11 +204,11 @@ def test_the_validation_token_is_echoed_on_an_empty_post_only() -> None:
 def test_signing_writes_the_client_state_in_every_item() -> None:
     """sign() (tests) sets each item's clientState; the rest of the body is Graph's, unsigned."""
     verifier = Verifier("microsoft-graph", secret=CLIENT_STATE)
-    signed = verifier.sign(dumps({"value": [_item(clientState="x"), _item(clientState="y")]}))
-    assert [item["clientState"] for item in json.loads(signed["body"])["value"]] == [
-        CLIENT_STATE
-    ] * 2
-    wrapped = json.loads(verifier.sign(b"not json")["body"])
+    signed, _ = verifier.signed_request(
+        dumps({"value": [_item(clientState="x"), _item(clientState="y")]})
+    )
+    assert [item["clientState"] for item in json.loads(signed)["value"]] == [CLIENT_STATE] * 2
+    wrapped = json.loads(verifier.signed_request(b"not json")[0])
     assert wrapped["value"][0]["clientState"] == CLIENT_STATE
     assert time.time() > 0
 

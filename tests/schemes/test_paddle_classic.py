@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from hooksig import InvalidSignature, MalformedSignature, MissingSignature, Verifier
 from hooksig.scheme.fields import php_serialize
-from tests.schemes.fetching import RSA_PEM, fold, private
+from tests.schemes.fetching import RSA_PEM, private
 
 KEY = private(RSA_PEM)
 PUBLIC = KEY.public_key().public_bytes(
@@ -60,7 +60,7 @@ def test_sign_round_trips_and_sha256_is_not_sha1() -> None:
     """sign() writes p_signature; a SHA-256 signature does not pass as SHA-1."""
     verifier = Verifier("paddle-classic", signing_key=RSA_PEM)
     body = urllib.parse.urlencode(FIELDS).encode()
-    signed, _ = fold(body, verifier.sign(body))
+    signed, _ = verifier.signed_request(body)
     assert verifier.verify(signed, {})
     sha256 = KEY.sign(_php(FIELDS), padding.PKCS1v15(), hashes.SHA256())
     forged = urllib.parse.urlencode({**FIELDS, "p_signature": base64.b64encode(sha256).decode()})

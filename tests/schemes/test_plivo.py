@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import pytest
 
-from hooksig import MissingSignature, Verifier
+from hooksig import MissingSignature, PerCallUrl, Verifier
 from tests.conftest import SECRET
 from tests.schemes.contract import SchemeContract
 
@@ -21,10 +21,10 @@ def _params(body: bytes) -> dict[str, list[str]]:
 
 def test_a_missing_nonce_is_missing() -> None:
     """The nonce is signed: without it the delivery is MissingSignature."""
-    headers = Verifier("plivo", secret=SECRET).sign(FORM, url=URL, id="n")
+    headers = Verifier("plivo", secret=SECRET, public_url=PerCallUrl()).sign(FORM, url=URL, id="n")
     del headers["X-Plivo-Signature-V3-Nonce"]
     with pytest.raises(MissingSignature):
-        Verifier("plivo", secret=SECRET).verify(FORM, headers, url=URL)
+        Verifier("plivo", secret=SECRET, public_url=PerCallUrl()).verify(FORM, headers, url=URL)
 
 
 class TestPlivoV3(SchemeContract):
@@ -35,6 +35,7 @@ class TestPlivoV3(SchemeContract):
     signs_timestamp = False
     id_source = "signed-header"
     body = FORM
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": URL}
 
 
@@ -45,6 +46,7 @@ class TestPlivoV2(SchemeContract):
     keys: ClassVar = {"secret": SECRET}
     signs_timestamp = False
     id_source = "signed-header"
+    options: ClassVar = {"public_url": PerCallUrl()}
     request: ClassVar = {"url": URL}
 
     def signature_headers(self) -> set[str]:
@@ -65,10 +67,12 @@ def test_the_url_is_required_and_must_parse() -> None:
     """Plivo signs the URL: none is a ConfigurationError, a broken one a MalformedSignature."""
     from hooksig import ConfigurationError, MalformedSignature
 
-    verifier = Verifier("plivo", secret=SECRET)
+    with pytest.raises(ConfigurationError, match="public_url"):
+        Verifier("plivo", secret=SECRET)
+    verifier = Verifier("plivo", secret=SECRET, public_url=PerCallUrl())
     signature = "A" * 43 + "="  # the base64 of 32 bytes
     headers = {"X-Plivo-Signature-V3": signature, "X-Plivo-Signature-V3-Nonce": "12345"}
-    with pytest.raises(ConfigurationError, match="URL"):
+    with pytest.raises(ConfigurationError, match="url="):
         verifier.verify(FORM, headers)
     with pytest.raises(MalformedSignature) as info:
         verifier.verify(FORM, headers, url="http://[::1/answer")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import types
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -75,12 +76,36 @@ class TestBuiltins:
         for name in names:
             assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name), name
 
-    def test_aliases_are_their_scheme_itself(self) -> None:
-        """Each alias (svix, clerk, resend) is its canonical scheme object, not a copy."""
+    def test_aliases_are_their_scheme(self) -> None:
+        """An alias is its canonical scheme, or a declaration of it that spells the headers."""
         assert {"svix", "clerk", "resend"} <= set(registry.ALIASES)
         for alias, name in registry.ALIASES.items():
-            assert registry.get(alias) is registry.get(name), alias
             assert registry.get(alias).name == name, alias
+            if alias not in registry.SPELLINGS:
+                assert registry.get(alias) is registry.get(name), alias
+
+    def test_a_spelled_alias_differs_only_in_the_names_it_signs(self) -> None:
+        """svix, clerk and resend read both spellings as standard-webhooks does, sign svix-*."""
+        canonical = registry.get("standard-webhooks")
+        for alias in ("svix", "clerk", "resend"):
+            spelled = registry.get(alias)
+            assert spelled is registry.get("svix")
+            for option in ("signature_header", "timestamp_header", "id_header"):
+                names = getattr(spelled, option)
+                assert names[0].startswith("svix-")
+                assert set(names) == set(getattr(canonical, option))
+            assert replace(spelled, signature_header=canonical.signature_header,
+                           timestamp_header=canonical.timestamp_header,
+                           id_header=canonical.id_header, asymmetric=None) == replace(
+                canonical, asymmetric=None)  # fmt: skip
+
+    def test_a_spelling_that_is_not_its_scheme_is_refused(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A SPELLINGS entry naming another scheme's declaration is a ConfigurationError."""
+        monkeypatch.setitem(registry.SPELLINGS, "svix", "hooksig.schemes.stripe")
+        with pytest.raises(ConfigurationError, match="spelling"):
+            registry.get("svix")
 
     def test_builtin_entry_that_is_not_a_scheme(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A table entry whose SCHEME is not a Scheme is a ConfigurationError."""
@@ -282,5 +307,5 @@ def test_configure_checks_what_it_is_given() -> None:
         registry.configure(42)  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match="no setting 'nope'"):
         registry.configure("github", nope=1)
-    changed = registry.configure("github", tolerance=60)
-    assert (changed.name, changed.default_tolerance) == ("github", 60)
+    changed = registry.configure("stripe", tolerance=60)
+    assert (changed.name, changed.default_tolerance) == ("stripe", 60)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from hooksig import InvalidSignature, Secret, Verifier, schemes
+from hooksig import InvalidSignature, PerCallUrl, Secret, Verifier, schemes
 from tests.schemes.contract import SchemeContract
 
 APP_KEY = "669E367E-6BBA-48AB-AF15-266871C28135"
@@ -65,8 +65,10 @@ def test_the_url_is_required() -> None:
     """Sinch signs the path: without url= or public_url= the verifier cannot check it."""
     from hooksig import ConfigurationError
 
-    verifier = Verifier("sinch", secret=Secret(SECRET_B64, key_id=APP_KEY))
-    with pytest.raises(ConfigurationError, match="path"):
+    with pytest.raises(ConfigurationError, match="public_url"):
+        Verifier("sinch", secret=Secret(SECRET_B64, key_id=APP_KEY))
+    verifier = Verifier("sinch", secret=Secret(SECRET_B64, key_id=APP_KEY), public_url=PerCallUrl())
+    with pytest.raises(ConfigurationError, match="url="):
         verifier.verify(
             BODY,
             {

@@ -76,16 +76,22 @@ def test_standard_webhooks_vector_refuses_the_raw_secret() -> None:
 
 
 def test_svix_v1_vector_with_svix_headers() -> None:
-    """Svix's documented vector, sent with svix-* headers, verifies under the 'svix' alias."""
+    """Svix's documented vector verifies under 'svix', and sign() gives it back as Svix sends it."""
     vector, body, timestamp = _vector("Svix (v1)")
     assert "svix-signature" in vector["headers"]
     verifier = hooksig.Verifier("svix", secret=vector["secret"])
     delivery = verifier.verify(body, vector["headers"], now=timestamp)
     assert (delivery.scheme, delivery.id) == ("standard-webhooks", "msg_loFOjxBNrRLzqYUf")
-    assert (
-        verifier.sign(body, timestamp=timestamp, id=delivery.id)["webhook-signature"]
-        == (vector["expected"])
-    )
+    signed = verifier.sign(body, timestamp=timestamp, id=delivery.id)
+    assert signed == {
+        "svix-signature": vector["expected"],
+        "svix-timestamp": str(timestamp),
+        "svix-id": delivery.id,
+    }
+    webhook = hooksig.Verifier("standard-webhooks", secret=vector["secret"])
+    assert webhook.sign(body, timestamp=timestamp, id=delivery.id) == {
+        name.replace("svix-", "webhook-"): value for name, value in signed.items()
+    }
 
 
 def test_svix_and_webhook_headers_together() -> None:

@@ -20,7 +20,7 @@ from twilio.request_validator import (
     get_signature_algorithm,
 )
 
-from hooksig import InvalidSignature, MalformedSignature, Verifier, WebhookError
+from hooksig import InvalidSignature, MalformedSignature, PerCallUrl, Verifier, WebhookError
 from tests.conftest import SECRET
 
 URL = "https://example.com/hooks/twilio?account=1"
@@ -70,7 +70,7 @@ def test_hooksig_accepts_sdk_form_signatures(sdk: RequestValidator, form: bytes)
     """An SDK HMAC_SHA256 form signature verifies, with and without ``:443``."""
     signature = sdk.compute_signature(URL, _params(form), HMAC_SHA256)
     headers = {"X-Twilio-Signature": signature, **SETTINGS}
-    verifier = Verifier("twilio-sha256", secret=SECRET)
+    verifier = Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl())
     assert verifier.verify(form, headers, url=URL).key_id == "0"
     assert verifier.verify(form, headers, url=WITH_PORT).key_id == "0"
     public = Verifier("twilio-sha256", secret=SECRET, public_url="https://example.com")
@@ -81,13 +81,29 @@ def test_hooksig_accepts_sdk_json_signatures(sdk: RequestValidator) -> None:
     """An SDK HMAC_SHA256 signature of the bodySHA256 URL verifies the JSON body."""
     signature = sdk.compute_signature(JSON_URL, {}, HMAC_SHA256)
     headers = {"X-Twilio-Signature": signature, **SETTINGS}
-    assert Verifier("twilio-sha256", secret=SECRET).verify(JSON, headers, url=JSON_URL)
+    assert Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl()).verify(
+        JSON, headers, url=JSON_URL
+    )
+
+
+def test_sign_sends_the_settings_header_the_sdk_reads() -> None:
+    """sign() names the algorithm as Twilio does, so the SDK picks SHA-256 from the headers."""
+    verifier = Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl())
+    headers = verifier.sign(FORM, url=URL)
+    assert get_signature_algorithm(headers[SIGNATURE_SETTINGS_HEADER]) == HMAC_SHA256
+    sdk = RequestValidator(SECRET)
+    algorithm = get_signature_algorithm(headers.get(SIGNATURE_SETTINGS_HEADER))
+    assert sdk.validate(URL, _params(FORM), headers["X-Twilio-Signature"], algorithm)
+    sha1 = Verifier("twilio", secret=SECRET, public_url=PerCallUrl()).sign(FORM, url=URL)
+    assert SIGNATURE_SETTINGS_HEADER not in sha1
 
 
 @pytest.mark.parametrize("form", [FORM, REPEATED], ids=["form", "repeated"])
 def test_sdk_accepts_hooksig_form_signatures(sdk: RequestValidator, form: bytes) -> None:
     """What hooksig signs, the SDK validates under HMAC_SHA256, and not under SHA-1."""
-    signature = Verifier("twilio-sha256", secret=SECRET).sign(form, url=URL)["X-Twilio-Signature"]
+    signature = Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl()).sign(
+        form, url=URL
+    )["X-Twilio-Signature"]
     assert sdk.validate(URL, _params(form), signature, HMAC_SHA256)
     assert sdk.validate(WITH_PORT, _params(form), signature, HMAC_SHA256)
     assert not sdk.validate(URL, _params(form), signature, HMAC_SHA1)
@@ -95,7 +111,9 @@ def test_sdk_accepts_hooksig_form_signatures(sdk: RequestValidator, form: bytes)
 
 def test_sdk_accepts_hooksig_json_signatures(sdk: RequestValidator) -> None:
     """The SDK checks both bodySHA256 and the SHA-256 signature hooksig made."""
-    headers = Verifier("twilio-sha256", secret=SECRET).sign(JSON, url=JSON_URL)
+    headers = Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl()).sign(
+        JSON, url=JSON_URL
+    )
     assert sdk.validate(JSON_URL, JSON.decode(), headers["X-Twilio-Signature"], HMAC_SHA256)
 
 
@@ -104,7 +122,9 @@ def test_tampered_form_is_refused_by_both(sdk: RequestValidator) -> None:
     signature = sdk.compute_signature(URL, _params(FORM), HMAC_SHA256)
     headers = {"X-Twilio-Signature": signature, **SETTINGS}
     with pytest.raises(WebhookError):
-        Verifier("twilio-sha256", secret=SECRET).verify(_tampered(FORM), headers, url=URL)
+        Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl()).verify(
+            _tampered(FORM), headers, url=URL
+        )
     assert not sdk.validate(URL, _params(_tampered(FORM)), signature, HMAC_SHA256)
 
 
@@ -113,7 +133,9 @@ def test_tampered_json_is_refused_by_both(sdk: RequestValidator) -> None:
     signature = sdk.compute_signature(JSON_URL, {}, HMAC_SHA256)
     headers = {"X-Twilio-Signature": signature, **SETTINGS}
     with pytest.raises(InvalidSignature) as info:
-        Verifier("twilio-sha256", secret=SECRET).verify(_tampered(JSON), headers, url=JSON_URL)
+        Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl()).verify(
+            _tampered(JSON), headers, url=JSON_URL
+        )
     assert info.value.reason == "body_hash_mismatch"
     assert not sdk.validate(JSON_URL, _tampered(JSON).decode(), signature, HMAC_SHA256)
 
@@ -122,6 +144,6 @@ def test_sdk_sha1_signature_is_not_a_sha256_one(sdk: RequestValidator) -> None:
     """An Auth-Token SHA-1 signature from the SDK is refused by twilio-sha256."""
     signature = sdk.compute_signature(URL, _params(FORM), HMAC_SHA1)
     with pytest.raises(MalformedSignature):  # 20 bytes where 32 are expected
-        Verifier("twilio-sha256", secret=SECRET).verify(
+        Verifier("twilio-sha256", secret=SECRET, public_url=PerCallUrl()).verify(
             FORM, {"X-Twilio-Signature": signature}, url=URL
         )

@@ -69,10 +69,23 @@ def test_rfc3339_offsets(stamp: str, seconds: int) -> None:
         "2023-11-14T22:13:20+24:00",
         "\u0662023-11-14T22:13:20Z",
         "1700000000",
-        "",
     ],
 )
 def test_bad_timestamps_are_malformed(stamp: str) -> None:
     """Anything but a strict RFC 3339 date-time with an offset is MalformedSignature."""
     with pytest.raises(MalformedSignature):
         Verifier("twitch", secret=SECRET).verify(BODY, _headers(stamp), now=STAMP_SECONDS)
+
+
+def test_sign_sends_a_notification_and_a_challenge_when_asked() -> None:
+    """sign() writes the message type Twitch sends with events; a challenge sets its own."""
+    verifier = Verifier("twitch", secret=SECRET, clock=lambda: float(STAMP_SECONDS))
+    headers = verifier.sign(BODY, timestamp=STAMP_SECONDS, id="m-1")
+    assert headers["Twitch-Eventsub-Message-Type"] == "notification"
+    assert verifier.handshake(verifier.verify(BODY, headers)) is None
+    challenge = b'{"challenge": "pogchamp-kappa-360noscope-vohiyo"}'
+    signed = verifier.sign(challenge, timestamp=STAMP_SECONDS, id="m-2")
+    signed["Twitch-Eventsub-Message-Type"] = "webhook_callback_verification"
+    answer = verifier.handshake(verifier.verify(challenge, signed))
+    assert answer is not None
+    assert answer.body == b"pogchamp-kappa-360noscope-vohiyo"

@@ -297,10 +297,12 @@ class Server:
     log: Path
 
 
-def command(name: str, port: int, workers: int = 2) -> list[str]:
-    """The command line that serves *name* on *port*."""
+def command(
+    name: str, port: int, workers: int = 2, module: str = "tests.integrations.apps"
+) -> list[str]:
+    """The command line that serves *name* (its factory in *module*) on *port*."""
     server, factory = SERVERS[name]
-    target = f"tests.integrations.apps:{factory}"
+    target = f"{module}:{factory}"
     if server == "uvicorn":
         return [
             sys.executable,
@@ -349,14 +351,20 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path, limit: f
 
 
 @contextmanager
-def serve(name: str, env: Mapping[str, str], tmp: Path, workers: int = 2) -> Iterator[Server]:
-    """Run server *name* with *env* until the block ends; fail if it does not come up."""
+def serve(
+    name: str,
+    env: Mapping[str, str],
+    tmp: Path,
+    workers: int = 2,
+    module: str = "tests.integrations.apps",
+) -> Iterator[Server]:
+    """Run server *name* (its factory in *module*) with *env*; fail if it does not come up."""
     port = free_port()
     log = tmp / f"{name}-{port}.log"
     full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command(name, port, workers),
+            command(name, port, workers, module),
             cwd=ROOT,
             env=full_env,
             stdout=out,

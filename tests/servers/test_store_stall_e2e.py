@@ -1,5 +1,8 @@
 """A store that stalls (SIGSTOP) under every real server: 503 within its timeout, nothing lost.
 
+Both networked stores, each on a throwaway server: a redis-server, and a
+PostgreSQL cluster whose postmaster and backends are all stopped.
+
 The server answers 503 within the store's timeout, the handler never runs
 for the stalled request (not even after SIGCONT), and the provider's retry
 runs it once.  A claim the store carried out after the client was answered
@@ -11,8 +14,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import os
-import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,7 +23,15 @@ import httpx
 import pytest
 
 import hooksig
-from tests.servers.support import SERVERS, RedisServer, Server, ledger, serve
+from tests.servers.support import (
+    SERVERS,
+    PostgresCluster,
+    RedisServer,
+    Server,
+    ledger,
+    private_postgres,
+    serve,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -33,33 +42,67 @@ STORE_TIMEOUT = 1.0
 MARGIN = 3.0
 #: The guard's lease: how long a claim the store carried out late can hold the key.
 LEASE = 3.0
+#: Stop (True) or resume (False) the store's server.
+Stop = Callable[[bool], None]
 
 
-def _signal(process: object, sig: int) -> None:
-    pid = getattr(process, "pid", None)
-    if pid is not None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, sig)
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL cluster for the module (initdb costs seconds); a table per test."""
+    with private_postgres() as running:
+        yield running
 
 
-@pytest.fixture(params=sorted(SERVERS))
-def stalling(
-    request: pytest.FixtureRequest, tmp_path: Path, throwaway_redis: RedisServer
-) -> Iterator[tuple[Server, Callable[[int], None], Path]]:
-    """One server (one worker) guarded by a RedisStore on a throwaway redis-server."""
+@contextlib.contextmanager
+def _redis(request: pytest.FixtureRequest) -> Iterator[tuple[dict[str, str], Stop]]:
+    """A throwaway redis-server: the store's env, and how to stop (True) or resume it."""
+    server = RedisServer(request.getfixturevalue("tmp_path"))
+    server.start()
     env = {
-        "HOOKSIG_E2E_SECRET": SECRET,
-        "HOOKSIG_E2E_STORE": f"redis:{throwaway_redis.url}",
+        "HOOKSIG_E2E_STORE": f"redis:{server.url}",
         "HOOKSIG_E2E_TABLE": f"stall-{uuid.uuid4().hex[:10]}:",
-        "HOOKSIG_E2E_STORE_TIMEOUT": str(STORE_TIMEOUT),
-        "HOOKSIG_E2E_LEASE": str(LEASE),
-        "HOOKSIG_E2E_LEDGER": str(tmp_path / "ledger.txt"),
     }
-    with serve(request.param, env, tmp_path, workers=1) as server:
+    try:
+        yield env, lambda stop: server.pause() if stop else server.resume()
+    finally:
+        server.kill()
+
+
+@contextlib.contextmanager
+def _postgres(request: pytest.FixtureRequest) -> Iterator[tuple[dict[str, str], Stop]]:
+    """The module's PostgreSQL cluster: the store's env, and how to stop (True) or resume it."""
+    running: PostgresCluster = request.getfixturevalue("cluster")
+    env = {
+        "HOOKSIG_E2E_STORE": f"postgres:{running.dsn}",
+        "HOOKSIG_E2E_TABLE": f"stall_{uuid.uuid4().hex[:10]}",
+    }
+    try:
+        yield env, lambda stop: running.pause() if stop else running.resume()
+    finally:
+        running.resume()
+
+
+STORES = {"redis": _redis, "postgres": _postgres}
+
+
+@pytest.fixture(params=[(store, name) for store in STORES for name in sorted(SERVERS)],
+                ids="-".join)  # fmt: skip
+def stalling(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, Stop, Path]]:
+    """One server (one worker) guarded by a store on a throwaway server of its own."""
+    store, name = request.param
+    with STORES[store](request) as (store_env, stop):
+        env = {
+            **store_env,
+            "HOOKSIG_E2E_SECRET": SECRET,
+            "HOOKSIG_E2E_STORE_TIMEOUT": str(STORE_TIMEOUT),
+            "HOOKSIG_E2E_LEASE": str(LEASE),
+            "HOOKSIG_E2E_LEDGER": str(tmp_path / "ledger.txt"),
+        }
         try:
-            yield server, lambda sig: _signal(throwaway_redis.process, sig), tmp_path / "ledger.txt"
+            with serve(name, env, tmp_path, workers=1) as server:
+                yield server, stop, tmp_path / "ledger.txt"
         finally:
-            _signal(throwaway_redis.process, signal.SIGCONT)
+            stop(False)
 
 
 def _post(server: Server, ident: str) -> httpx.Response:
@@ -69,18 +112,20 @@ def _post(server: Server, ident: str) -> httpx.Response:
 
 
 def test_stalled_store_is_503_in_time_and_the_delivery_survives(
-    stalling: tuple[Server, Callable[[int], None], Path],
+    stalling: tuple[Server, Stop, Path],
+    record_property: Callable[[str, object], None],
 ) -> None:
     """SIGSTOP the store: 503 within its timeout, no late run after SIGCONT, the retry runs."""
-    server, send_signal, led = stalling
-    assert _post(server, "warm").text == "handled"  # connections and scripts ready
-    send_signal(signal.SIGSTOP)
+    server, stop, led = stalling
+    assert _post(server, "warm").text == "handled"  # connections, scripts and table ready
+    stop(True)
     try:
         started = time.monotonic()
         stalled = _post(server, "during-stall")
         elapsed = time.monotonic() - started
     finally:
-        send_signal(signal.SIGCONT)
+        stop(False)
+    record_property("seconds_to_answer", round(elapsed, 2))
     assert stalled.status_code == 503
     assert stalled.headers["retry-after"] == "30"
     assert elapsed < STORE_TIMEOUT + MARGIN

@@ -24,22 +24,9 @@ from hooksig.testing import (
     WebhookClient,
     equivalent_bodies,
     sample_body,
-    signed_delivery,
-    signing_verifier,
 )
 
 NAMES = hooksig.schemes.names()
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_signed_delivery_verifies_for_every_scheme(name: str) -> None:
-    """signed_delivery() with its verifier gives a body and headers that verify, for all schemes."""
-    verifier = signing_verifier(name)
-    body, headers = signed_delivery(name, timestamp=TEST_NOW, verifier=verifier)
-    # The URL the provider calls: TEST_URL, plus Event Grid's secret in its query.
-    url = Signer(name, verifier=verifier).delivery(body, timestamp=TEST_NOW).url
-    delivery = verifier.verify(body, headers, now=TEST_NOW, url=url)
-    assert delivery.body == body
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -52,17 +39,20 @@ def test_signer_round_trips_chosen_timestamp_for_every_scheme(name: str) -> None
     assert delivery.now == TEST_NOW
 
 
-def test_signed_delivery_defaults_to_the_test_secret() -> None:
-    """Without a secret, signed_delivery() signs with TEST_SECRET."""
-    body, headers = signed_delivery("github", b"{}", id="d-1")
-    assert hooksig.Verifier("github", secret=TEST_SECRET).verify(body, headers).id == "d-1"
+def test_signer_defaults_to_the_test_secret() -> None:
+    """Without a secret, a Signer signs with TEST_SECRET."""
+    delivery = Signer("github").delivery(b"{}", id="d-1")
+    assert (
+        hooksig.Verifier("github", secret=TEST_SECRET).verify(delivery.body, delivery.headers).id
+        == "d-1"
+    )
 
 
-def test_signed_delivery_uses_the_given_secret() -> None:
+def test_signer_uses_the_given_secret() -> None:
     """A delivery signed with one secret is refused by a verifier holding another."""
-    body, headers = signed_delivery("github", b"{}", secret="another-secret-0123456789abcdef")
+    delivery = Signer("github", secret="another-secret-0123456789abcdef").delivery(b"{}")
     with pytest.raises(hooksig.InvalidSignature):
-        hooksig.Verifier("github", secret=TEST_SECRET).verify(body, headers)
+        hooksig.Verifier("github", secret=TEST_SECRET).verify(delivery.body, delivery.headers)
 
 
 def test_whsec_secret_is_used_as_given() -> None:
@@ -117,7 +107,7 @@ def test_signer_with_an_app_verifier_signs_for_it() -> None:
 
 def test_signer_refuses_verifier_with_key_options() -> None:
     """A verifier together with a secret is refused: one of them would be ignored."""
-    verifier = signing_verifier("github")
+    verifier = Signer("github").verifier
     with pytest.raises(hooksig.ConfigurationError):
         Signer("github", verifier=verifier, secret=TEST_SECRET)
 
@@ -125,7 +115,7 @@ def test_signer_refuses_verifier_with_key_options() -> None:
 def test_signer_refuses_a_verifier_of_another_scheme() -> None:
     """A verifier for another scheme is refused."""
     with pytest.raises(hooksig.ConfigurationError, match="github"):
-        Signer("stripe", verifier=signing_verifier("github"))
+        Signer("stripe", verifier=Signer("github").verifier)
 
 
 def test_url_for_joins_the_public_url_as_the_verifier_does() -> None:
@@ -136,6 +126,36 @@ def test_url_for_joins_the_public_url_as_the_verifier_does() -> None:
     assert delivery.path == "/hooks/twilio?x=1"
     app = hooksig.Verifier("twilio", secret=TEST_SECRET, public_url="https://example.com")
     assert app.verify(delivery.body, delivery.headers, path=delivery.path).body == delivery.body
+
+
+@pytest.mark.parametrize("name", ["twilio", "twilio-sha256", "square", "hubspot", "trello"])
+def test_signer_path_replaces_the_test_url_path(name: str) -> None:
+    """delivery(path=...) signs the origin of TEST_URL plus the path, not the two joined."""
+    delivery = Signer(name).delivery({"Body": "hi"}, timestamp=TEST_NOW, path="/hooks/sms")
+    assert delivery.url == "https://example.com/hooks/sms"
+    assert delivery.path == "/hooks/sms"
+    assert delivery.verify().body == delivery.body
+
+
+@pytest.mark.parametrize("name", ["twilio", "square", "hubspot-v2"])
+def test_signer_verifier_rebuilds_the_signed_url_from_the_path(name: str) -> None:
+    """signer.verifier, handed to an adapter, rebuilds the signed URL from the request path."""
+    signer = Signer(name)
+    for path in (None, "/hooks/sms?x=1"):
+        delivery = signer.delivery({"Body": "hi"}, timestamp=TEST_NOW, path=path)
+        verified = signer.verifier.verify(
+            delivery.body, delivery.headers, path=delivery.path, now=TEST_NOW
+        )
+        assert verified.body == delivery.body
+
+
+@pytest.mark.parametrize("name", ["twilio", "square"])
+def test_signer_for_an_app_with_a_base_public_url(name: str) -> None:
+    """An application verifier with a base public_url accepts what its Signer signs for a path."""
+    app = hooksig.Verifier(name, secret=TEST_SECRET, public_url="https://shop.example")
+    delivery = Signer(name, verifier=app).delivery({"Body": "hi"}, path="/hooks/sms")
+    assert delivery.url == "https://shop.example/hooks/sms"
+    assert app.verify(delivery.body, delivery.headers, path="/hooks/sms", now=delivery.now)
 
 
 def test_url_for_replaces_the_path_of_an_explicit_url() -> None:

@@ -5,14 +5,24 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import urllib.parse
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hooksig
-from hooksig.testing import TEST_NOW, SignedDelivery, equivalent_bodies
+from hooksig.testing import (
+    TEST_NOW,
+    TEST_SECRET,
+    FrozenClock,
+    SignedDelivery,
+    Signer,
+    WebhookClient,
+    equivalent_bodies,
+)
 from hooksig.testing.strategies import (
     bodies,
     deliveries,
@@ -127,21 +137,17 @@ def test_fixed_body_timestamp_and_id(delivery: SignedDelivery) -> None:
 
 @SMALL
 @given(st.data())
-def test_strategies_take_a_verifier(data: st.DataObject) -> None:
-    """With verifier=, deliveries are signed for and judged by that verifier."""
+def test_strategies_take_a_signer_with_an_app_verifier(data: st.DataObject) -> None:
+    """A Signer around the app's verifier signs for it; stale draws lie beyond its window."""
     verifier = hooksig.Verifier("stripe", secret="my-own-stripe-secret-0123456789", tolerance=10)
-    genuine = data.draw(deliveries("stripe", verifier=verifier))
+    signer = Signer("stripe", verifier=verifier)
+    genuine = data.draw(deliveries(signer))
     assert genuine.verifier is verifier
-    assert verifier.verify(genuine.body, genuine.headers, now=genuine.now).body == genuine.body
-    stale = data.draw(stale_deliveries("stripe", verifier=verifier))
+    assert verifier.verify(genuine.body, genuine.headers).body == genuine.body
+    stale = data.draw(stale_deliveries(signer))
     assert abs(stale.now - stale.timestamp) > 10
-
-
-def test_verifier_with_key_options_is_refused() -> None:
-    """verifier= together with a secret is a ConfigurationError."""
-    verifier = hooksig.Verifier("stripe", secret="my-own-stripe-secret-0123456789")
-    with pytest.raises(hooksig.ConfigurationError):
-        deliveries("stripe", verifier=verifier, secret="x" * 32)
+    with pytest.raises(hooksig.TimestampOutOfTolerance):
+        verifier.verify(stale.body, stale.headers)
 
 
 def test_no_stale_deliveries_without_a_signed_timestamp() -> None:
@@ -153,11 +159,11 @@ def test_no_stale_deliveries_without_a_signed_timestamp() -> None:
 def test_no_stale_deliveries_without_a_window() -> None:
     """A verifier without a replay window has no stale deliveries either."""
     with pytest.raises(hooksig.ConfigurationError, match="cannot be stale"):
-        stale_deliveries("stripe", tolerance=float("inf"))
+        stale_deliveries(Signer("stripe", tolerance=float("inf")))
 
 
 @SMALL
-@given(stale_deliveries("stripe", tolerance=60, future_tolerance=5))
+@given(stale_deliveries(Signer("stripe", tolerance=60, future_tolerance=5)))
 def test_stale_deliveries_follow_the_configured_window(delivery: SignedDelivery) -> None:
     """Stale deliveries lie beyond the configured past and future bounds."""
     age = delivery.now - delivery.timestamp
@@ -240,3 +246,120 @@ def test_missing_hypothesis_is_an_extra_not_installed() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["hypothesis", "True", "True"]
+
+
+# --- property tests against an application on the real clock ------------------------------------
+
+#: URL-signing and body-timestamped schemes besides the header-timestamped ones.
+REAL_CLOCK = sorted({*TIMESTAMPED, "twilio", "square"})
+
+
+def _flask_receiver(verifier: hooksig.Verifier) -> object:
+    """A Flask application whose /hooks view answers 200 to what *verifier* accepts."""
+    from flask import Flask
+
+    from hooksig.integrations.flask import webhook
+
+    app = Flask(__name__)
+
+    @app.post("/hooks")
+    @webhook(verifier, idempotency=None)
+    def receive(delivery: hooksig.Delivery) -> str:
+        return "ok"
+
+    return app
+
+
+@pytest.mark.parametrize("name", REAL_CLOCK)
+def test_property_tests_against_a_real_clock_app_are_not_vacuous(name: str) -> None:
+    """On an app whose verifier reads the real clock, every genuine draw gets 200, bad ones 403."""
+    signer = Signer(name)
+    assert signer.verifier.clock is time.time
+    client = WebhookClient(_flask_receiver(signer.verifier))
+
+    @SMALL
+    @given(
+        genuine=deliveries(signer, path="/hooks"), forged=tampered_deliveries(signer, path="/hooks")
+    )
+    def check(genuine: SignedDelivery, forged: SignedDelivery) -> None:
+        assert client.post(genuine).status_code == 200, genuine
+        assert client.post(forged).status_code == 403, forged
+
+    check()
+
+
+@pytest.mark.parametrize("name", TIMESTAMPED)
+def test_stale_draws_are_stale_for_a_real_clock_app(name: str) -> None:
+    """Stale draws are refused by the app on the real clock, which accepts what is signed now."""
+    signer = Signer(name)
+    client = WebhookClient(_flask_receiver(signer.verifier))
+
+    @SMALL
+    @given(stale_deliveries(signer, path="/hooks"))
+    def check(stale: SignedDelivery) -> None:
+        assert client.post(stale).status_code == 403, stale
+        assert client.post(signer.delivery(path="/hooks")).status_code == 200
+
+    check()
+
+
+@SMALL
+@given(deliveries("stripe"))
+def test_asgi_app_on_the_real_clock_accepts_every_genuine_draw(delivery: SignedDelivery) -> None:
+    """The same holds through an ASGI application: a genuine draw is accepted at post time."""
+    from hooksig.integrations.asgi import WebhookMiddleware
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    verifier = hooksig.Verifier("stripe", secret=TEST_SECRET)
+    with WebhookClient(WebhookMiddleware(app, {"/hooks": verifier})) as client:
+        assert client.post(delivery).status_code == 204
+
+
+@SMALL
+@given(deliveries(Signer("slack", clock=FrozenClock(TEST_NOW))))
+def test_draws_follow_a_frozen_clock(delivery: SignedDelivery) -> None:
+    """With a frozen clock, draws are fresh at its time and now is its reading."""
+    assert delivery.now == TEST_NOW
+    assert abs(delivery.timestamp - TEST_NOW) <= 300
+    assert delivery.verifier.verify(delivery.body, delivery.headers).timestamp == delivery.timestamp
+
+
+def _user_form_scheme() -> hooksig.HmacScheme:
+    """A form-bodied, URL-signing scheme of a user's own: the toolkit knows it only by its info."""
+    from hooksig.scheme.content import url_and_sorted_params
+
+    return hooksig.HmacScheme(
+        name="acme-forms",
+        signature_header="X-Acme-Signature",
+        algorithm="sha256",
+        encoding="base64",
+        content=url_and_sorted_params,
+        body_shape="form",
+    )
+
+
+def test_a_user_declared_form_scheme_needs_no_toolkit_edit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The toolkit reads body shape and URL signing from SchemeInfo: a user's form scheme works."""
+    monkeypatch.setattr(hooksig.schemes, "_registered", {})
+    hooksig.schemes.register(_user_form_scheme())
+    signer = Signer("acme-forms", url="https://example.com/hooks/acme")
+    delivery = signer.delivery({"b": "2", "a": "1"})
+    assert urllib.parse.parse_qsl(delivery.body.decode("ascii")) == [("b", "2"), ("a", "1")]
+    assert delivery.verify().body == delivery.body
+    # The scheme signs sorted form fields, so reordered fields are the same delivery.
+    assert equivalent_bodies("acme-forms", b"a=1&b=2", b"b=2&a=1")
+    assert not equivalent_bodies("acme-forms", b"a=1&b=2", b"a=1&b=3")
+
+    @SMALL
+    @given(deliveries(signer), tampered_deliveries(signer))
+    def check(genuine: SignedDelivery, tampered: SignedDelivery) -> None:
+        urllib.parse.parse_qsl(genuine.body.decode(), keep_blank_values=True)
+        assert genuine.verify().body == genuine.body
+        _refused(tampered)
+
+    check()

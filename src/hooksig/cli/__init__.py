@@ -25,6 +25,7 @@ from typing import Any
 from .. import schemes
 from ..errors import ConfigurationError, VerificationError, WebhookError
 from ..scheme import BODY_FIELD
+from ..url import PerCallUrl
 from ..verifier import Verifier
 from . import _args, _around, _io
 from ._io import UsageError as _UsageError
@@ -41,38 +42,62 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
 
 
 def _verifier(args: argparse.Namespace, *, signing: bool) -> Verifier:
-    """The Verifier the command-line flags describe."""
+    """The Verifier the command-line flags describe; each command passes the URL itself."""
     tolerance = getattr(args, "tolerance", None)
-    return Verifier(args.scheme, tolerance=tolerance, **_io.keys(args, signing=signing))
+    keys = _io.keys(args, signing=signing)
+    return Verifier(args.scheme, tolerance=tolerance, public_url=PerCallUrl(), **keys)
 
 
 def _scheme_row(name: str) -> dict[str, Any]:
-    """One row of `hooksig schemes`."""
-    from .diagnose.url import signs_url
-
+    """One row of `hooksig schemes`, read from the scheme's :class:`~hooksig.scheme.SchemeInfo`."""
     scheme = schemes.get(name)
-    asymmetric = getattr(scheme, "asymmetric", None)
-    public = type(scheme).__name__ == "AsymmetricScheme"
+    info = scheme.info
+    evidence = info.evidence_for(name)  # an alias may be checked against its own SDK
+    unsigned = info.construction in ("token", "basic")  # the request carries the secret
     return {
         "name": name,
         "scheme": scheme.name,
-        "algorithm": getattr(scheme, "algorithm", "?"),
-        "encoding": getattr(scheme, "encoding", "?"),
-        "keys": "public-key" if public else "secret" if asymmetric is None else "secret|public-key",
-        "secret_format": getattr(scheme, "secret_format", None),
-        "signs_url": signs_url(scheme),
-        "tolerance": scheme.default_tolerance,
-        "docs": getattr(scheme, "docs_url", ""),
+        "algorithm": info.construction if unsigned else info.algorithm or "?",
+        "encoding": None if unsigned else info.encoding or "?",
+        "keys": "|".join(info.key_kinds),
+        "secret_format": info.secret_format,
+        "signs_url": info.signs_url,
+        "tolerance": info.tolerance,
+        "id_source": "none" if info.id_source is None else info.id_source.describe(),
+        "evidence": None if evidence is None else evidence.kind,
+        "evidence_against": None if evidence is None else evidence.against,
+        "docs": info.docs_url,
     }
 
 
+#: The columns of plain `hooksig schemes`: heading, row key, width (the last is unpadded).
+_SCHEME_COLUMNS = (
+    ("NAME", "name", 22),
+    ("ALGORITHM", "algorithm", 10),
+    ("ENCODING", "encoding", 9),
+    ("KEYS", "keys", 17),
+    ("WINDOW", "tolerance", 7),
+    ("EVIDENCE", "evidence", 9),
+    ("ID FROM", "id_source", 0),
+)
+
+
+def _scheme_cell(row: dict[str, Any], key: str) -> str:
+    value = row[key]
+    if key == "tolerance":
+        return "-" if value is None else f"{int(value)}s"
+    return "-" if value is None else str(value)
+
+
 def cmd_schemes(args: argparse.Namespace) -> int:
-    """List every scheme the registry knows, with its recipe."""
+    """List every scheme the registry knows, with its recipe, id source and evidence."""
     rows = [_scheme_row(name) for name in schemes.names()]
+    lines = [[heading for heading, _, _ in _SCHEME_COLUMNS]]
+    lines += [[_scheme_cell(row, key) for _, key, _ in _SCHEME_COLUMNS] for row in rows]
+    widths = [width for _, _, width in _SCHEME_COLUMNS]
     text = "\n".join(
-        f"{r['name']:<22} {r['algorithm']:<10} {r['encoding']:<9} {r['keys']:<17} "
-        f"{'-' if r['tolerance'] is None else int(r['tolerance'])!s:<6} {r['docs']}"
-        for r in rows
+        " ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
     )
     _emit(args, {"schemes": rows}, text)
     return EXIT_OK
@@ -85,8 +110,9 @@ def _signed(
     verifier = _verifier(args, signing=True)
     body = _io.read_bytes(args.body, "body")
     stamp = int(time.time()) if args.timestamp is None else args.timestamp
-    headers = verifier.sign(body, timestamp=stamp, id=args.id, url=url, method=method)
-    body, headers = _io.place_body_fields(body, headers)
+    body, headers = verifier.signed_request(
+        body, timestamp=stamp, id=args.id, url=url, method=method
+    )
     url, headers = _io.place_query_fields(url, headers)
     return body, headers, url
 
@@ -194,6 +220,9 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         lines += [f"cause: {cause.code}", f"  {cause.explanation}", f"  fix: {cause.fix}"]
     if not result.causes:
         lines.append(f"no known cause explains it; checked: {', '.join(result.checked)}")
+    if result.hint is not None:
+        hint = result.hint
+        lines += [f"hint: {hint.code}", f"  {hint.explanation}", f"  fix: {hint.fix}"]
     _emit(args, result.as_json(), "\n".join(lines))
     return EXIT_REFUSED if result.causes else EXIT_UNEXPLAINED
 
@@ -254,6 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not math.isfinite(getattr(args, "now", None) or 0.0):
             raise _UsageError("--now must be a finite number of seconds")
+        if hasattr(args, "scheme"):
+            _io.check_scheme(args.scheme)
         return _COMMANDS[args.command](args)
     except (_UsageError, ConfigurationError) as exc:
         print(f"hooksig: {exc}", file=sys.stderr)

@@ -11,6 +11,14 @@ import argparse
 from . import _around
 from ._io import DEFAULT_SECRET_ENV
 
+
+def _version() -> str:
+    """The installed hooksig version."""
+    import hooksig
+
+    return str(hooksig.__version__)
+
+
 DESCRIPTION = "List schemes, sign, verify, diagnose and send webhook deliveries."
 
 
@@ -87,6 +95,7 @@ def _signing(p: argparse.ArgumentParser) -> None:
 def build() -> argparse.ArgumentParser:
     """The ``hooksig`` parser with its subcommands."""
     parser = argparse.ArgumentParser(prog="hooksig", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"hooksig {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, text: str) -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -21,9 +22,7 @@ from typing import Any
 from .. import schemes
 from .._primitives.headers import Headers
 from ..errors import ConfigurationError, WebhookError
-from ..scheme import HmacScheme, Scheme
-from ..scheme import place_body_fields as place_fields
-from ..scheme.asymmetric import AsymmetricScheme
+from ..scheme import Scheme
 from ..url import PublicUrl
 from . import _capture
 
@@ -83,6 +82,26 @@ def scheme_of(args: argparse.Namespace) -> Scheme:
     return schemes.get(args.scheme)
 
 
+def check_scheme(name: str) -> None:
+    """
+    Refuse an unknown scheme name, suggesting the registered names it resembles.
+
+    Raises:
+        UsageError: *name* is not registered; the message says which names are close.
+    """
+    try:
+        schemes.get(name)
+    except ConfigurationError:
+        pass
+    else:
+        return
+    names = schemes.names()
+    spelled = name.strip().lower().replace("_", "-").replace(" ", "-")
+    close = [spelled] if spelled in names else difflib.get_close_matches(spelled, names, n=3)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise UsageError(f"unknown scheme {name!r}{hint} (hooksig schemes lists them)")
+
+
 def _secret_text(args: argparse.Namespace) -> str | None:
     """The secret text from --secret-file, else from the environment."""
     if args.secret_file:
@@ -90,8 +109,8 @@ def _secret_text(args: argparse.Namespace) -> str | None:
     return os.environ.get(args.secret_env)
 
 
-def _decode_secret(text: str, encoding: str) -> str | bytes:
-    """Apply --secret-encoding: the scheme's format (str) or raw key bytes."""
+def decode_secret(text: str, encoding: str) -> str | bytes:
+    """Apply ``--secret-encoding``: the text in the scheme's format (str), or raw key bytes."""
     if encoding == "scheme":
         return text
     if encoding == "raw":
@@ -120,22 +139,20 @@ def keys(args: argparse.Namespace, *, signing: bool) -> dict[str, Any]:
         public_key = read_text(args.public_key_file, "public key file")
     found: dict[str, Any] = {"secret": None, "public_key": None, "signing_key": None}
     if public_key is not None and not signing:
-        if isinstance(scheme, HmacScheme) and scheme.asymmetric is None:
+        if "public-key" not in scheme.info.key_kinds:
             raise UsageError(f"the {scheme.name} scheme uses a shared secret, not a public key")
         found["public_key"] = public_key  # the secret source is not read
         return found
     text = _secret_text(args)
-    public_only = hasattr(scheme, "secret_format") and scheme.secret_format is None
-    private = (
-        isinstance(scheme, AsymmetricScheme) or public_only or (text or "").startswith("whsk_")
-    )
+    # A public-key-only scheme signs with a private key; a whsk_ secret is one too.
+    private = scheme.info.key_kinds == ("public-key",) or (text or "").startswith("whsk_")
     if text is None:
         hint = " (or --public-key)" if not signing else ""
         raise UsageError(f"no secret: set ${args.secret_env} or pass --secret-file{hint}")
     if private:
         found["signing_key"] = text
     else:
-        found["secret"] = _decode_secret(text, getattr(args, "secret_encoding", "scheme"))
+        found["secret"] = decode_secret(text, getattr(args, "secret_encoding", "scheme"))
     return found
 
 
@@ -195,14 +212,6 @@ def incoming(args: argparse.Namespace) -> Incoming:
     body = read_bytes(args.body, "body")
     url = resolve_url(args, args.path, None)
     return Incoming(body, tuple(extra), args.method or "POST", url, args.path)
-
-
-def place_body_fields(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
-    """Put ``body.*`` signature fields (Mailgun) into the JSON body, as the provider sends them."""
-    try:
-        return place_fields(body, headers)
-    except ConfigurationError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def place_query_fields(

@@ -3,7 +3,7 @@
 
 The CLI signs the body as the provider would and this module POSTs it,
 without following redirects (a provider does not either), and returns the
-receiver's answer for the CLI to print.
+receiver's reply for the CLI to print.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ class SendError(Exception):
 
 
 @dataclass(frozen=True)
-class Answer:
-    """The receiver's answer."""
+class Reply:
+    """What the receiver sent back: status, reason, headers and (the start of) the body."""
 
     status: int
     reason: str
@@ -47,7 +47,7 @@ def check_url(url: str) -> tuple[str, str, int | None, str]:
 
 def send(
     url: str, method: str, body: bytes, headers: list[tuple[str, str]], timeout: float
-) -> Answer:
+) -> Reply:
     """
     Send one request and read the answer (at most :data:`MAX_ANSWER` bytes of body).
 
@@ -68,7 +68,7 @@ def send(
         connection.endheaders(body)
         response = connection.getresponse()
         answer = response.read(MAX_ANSWER)
-        return Answer(response.status, response.reason, tuple(response.getheaders()), answer)
+        return Reply(response.status, response.reason, tuple(response.getheaders()), answer)
     except (OSError, http.client.HTTPException) as exc:  # TimeoutError is an OSError
         raise SendError(f"no answer from {host}: {exc}") from None
     finally:

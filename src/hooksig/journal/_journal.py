@@ -87,22 +87,23 @@ class Journal:
         prune_interval: float = 300.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if isinstance(store, str | os.PathLike):
-            from .sqlite import SQLiteJournal
-
-            store = SQLiteJournal(store)
-        if not isinstance(store, JournalStore):
+        # Every option is checked before a path is opened: a refused journal leaves no file open.
+        if not isinstance(store, (str, os.PathLike, JournalStore)):
             raise ConfigurationError("store must be a JournalStore or an SQLite path")
         if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
             raise ConfigurationError("max_entries must be a positive whole number")
         if isinstance(headers, str):
             raise ConfigurationError("headers must be a list of header names, not a str")
-        self.store = store
         self.max_age = check_seconds("max_age", max_age)
         self.max_entries = max_entries
         self._extra = tuple(headers)
         kept_headers(None, self._extra)  # refuse a signature or credential name now
         self._interval = check_seconds("prune_interval", prune_interval)
+        if isinstance(store, str | os.PathLike):
+            from .sqlite import SQLiteJournal
+
+            store = SQLiteJournal(store)
+        self.store = store
         self._clock = clock
         self._lock = threading.Lock()
         self._next_prune = 0.0

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .content import body_then_url as body_then_url
     from .content import low_bytes as low_bytes
     from .content import url_and_sorted_params as url_and_sorted_params
-    from .content import with_and_without_default_port as with_and_without_default_port
+    from .content import with_and_without_port as with_and_without_port
     from .formats import Groups as Groups
     from .formats import Listed as Listed
     from .formats import Pairs as Pairs
@@ -94,7 +94,7 @@ __all__ = [
     "numbered_headers",
     "place_body_fields",
     "url_and_sorted_params",
-    "with_and_without_default_port",
+    "with_and_without_port",
 ]
 
 #: Public name -> the module defining it.  A name loads its module on first
@@ -137,7 +137,7 @@ _LAZY: dict[str, str] = {
     "numbered_headers": "formats",
     "place_body_fields": "_body_fields",
     "url_and_sorted_params": "content",
-    "with_and_without_default_port": "content",
+    "with_and_without_port": "content",
 }
 
 

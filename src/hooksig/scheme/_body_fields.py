@@ -58,15 +58,15 @@ class BodyOrHeaders:
         self._loaded = False
 
     def first_of(self, names: tuple[str, ...]) -> tuple[str, str] | None:
-        """Like :meth:`hooksig.Headers.first_of`; a body field that is absent is ``None``."""
+        """Like :meth:`hooksig.Headers.first_of`; a body field absent or empty is ``None``."""
         if not names[0].startswith(BODY_FIELD):
             return self._request.headers.first_of(names)
         if not self._loaded:
             self._body = load_json(self._request.body)
             self._loaded = True
         node = strict_json.field(self._body, names[0][len(BODY_FIELD) :].split("."))
-        if node is None:
-            return None
+        if node is None or node == "":
+            return None  # an empty field is absent, as an empty header is
         if isinstance(node, int) and not isinstance(node, bool):
             node = str(node)  # Linear's webhookTimestamp is a JSON number
         if not isinstance(node, str) or len(node) > MAX_HEADER_VALUE:
@@ -112,6 +112,6 @@ def place_body_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, d
         for parent in parents:
             node = node.setdefault(parent, {})
             if not isinstance(node, dict):
-                raise ConfigurationError(f"the body's {parent!r} field is not an object")
+                raise ConfigurationError(f"the body's {parent!r} field is not a JSON object")
         node[leaf] = value
     return json.dumps(document).encode("utf-8"), rest

@@ -14,13 +14,14 @@ same grammar checks as a header.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._primitives.encoding import ENCODINGS, Encoding, decode, encode
 from ..errors import ConfigurationError, MissingSignature
 from ._body_fields import BODY_FIELD, BodyOrHeaders, names
+from ._pieces import Pieces
 from .formats import (
     Groups,
     Listed,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ContentBuilder", "UrlVariants", "_TemplateScheme"]
 
-ContentBuilder = Callable[[ParsedSignature, Request], bytes]
+ContentBuilder = Callable[[ParsedSignature, Request], "bytes | Pieces"]
 UrlVariants = Callable[[str], tuple[str, ...]]
 
 
@@ -74,12 +75,26 @@ class _TemplateScheme:
     handshake: Handshake | None = None
     challenge: Challenge | None = None
     secret_hint: str = ""
+    sent_headers: tuple[tuple[str, str], ...] = ()
     evidence: Evidence | None = None
     alias_evidence: Mapping[str, Evidence] | None = field(default=None, compare=False)
     _parts: tuple[bytes | str, ...] = field(init=False, repr=False, compare=False)
     _id_reader: IdSource | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        for option in ("signature_header", "timestamp_header", "id_header"):
+            value = getattr(self, option)
+            if value is not None and (not value or not all(names(value))):
+                raise ConfigurationError(
+                    f"{option}={value!r} names no header: name one, or leave it out"
+                )
+        sent = self.sent_headers
+        if not isinstance(sent, (tuple, str)):  # a mapping or a list: kept as pairs
+            sent = tuple(sent.items() if isinstance(sent, Mapping) else sent)
+            object.__setattr__(self, "sent_headers", sent)
+        pairs = [pair for pair in sent if isinstance(pair, tuple) and len(pair) == 2]
+        if len(pairs) != len(sent) or not all(isinstance(x, str) and x for p in pairs for x in p):
+            raise ConfigurationError("sent_headers are (name, value) pairs of non-empty text")
         if self.signature_format is None:
             object.__setattr__(self, "signature_format", Plain(self.prefix))
         in_body = names(self.signature_header)[0].startswith(BODY_FIELD)
@@ -98,6 +113,11 @@ class _TemplateScheme:
             # Only an id the provider signs is read before verification.
             raise ConfigurationError(
                 "an unsigned id in the body is read after verification: use id_field="
+            )
+        if self.tolerance is not None and not self.signs_timestamp:
+            raise ConfigurationError(
+                f"tolerance= needs a signed timestamp, and the {self.name} scheme declares "
+                "none: set timestamp_header= or a format's timestamp_key, or leave tolerance out"
             )
         object.__setattr__(self, "_id_reader", self._reader())
 
@@ -119,13 +139,25 @@ class _TemplateScheme:
         return FirstOf(HeaderField(*id_names), body) if id_names else body
 
     @property
+    def signs_timestamp(self) -> bool:
+        """Whether a timestamp is signed: a timestamp header, or one in the signature header."""
+        return bool(self.timestamp_header or self._timestamp_key)
+
+    @property
+    def signs_url(self) -> bool:
+        """Whether the signed content includes the URL: a verifier then needs a URL policy."""
+        return (
+            "url" in self._parts
+            or self.url_variants is not None
+            or getattr(self.content, "signs_url", False) is True
+        )
+
+    @property
     def default_tolerance(self) -> float | None:
         """300 seconds when the scheme signs a timestamp, unless configured."""
         if self.tolerance is not None:
             return self.tolerance
-        if self.timestamp_header or self._timestamp_key:
-            return 300.0
-        return None
+        return 300.0 if self.signs_timestamp else None
 
     @property
     def _timestamp_key(self) -> str | None:
@@ -242,7 +274,9 @@ class _TemplateScheme:
         """
         Every content the provider may have signed, in pieces: one per URL variant (Twilio's port).
 
-        The body is a piece of its own, never joined to a copy.
+        The body is a piece of its own, never joined to a copy; a content
+        builder may return its content as ``Pieces`` (Twilio's streamed
+        form), never joined at all.
         """
         if self.url_variants is None or request.url is None:
             return [self._pieces(parsed, request)]
@@ -252,7 +286,10 @@ class _TemplateScheme:
             # build it once, and sign each variant's URL before the same rest.
             content = self.content(parsed, request)
             url = request.url.encode("utf-8")
-            if content.startswith(url):
+            if isinstance(content, Pieces):
+                if content.head == url:
+                    return [content.with_head(variant.encode("utf-8")) for variant in variants]
+            elif content.startswith(url):
                 rest = memoryview(content)[len(url) :]
                 return [[variant.encode("utf-8"), rest] for variant in variants]
         return [self._pieces(parsed, replace(request, url=url)) for url in variants]
@@ -260,12 +297,15 @@ class _TemplateScheme:
     def signed_content(self, parsed: ParsedSignature, request: Request) -> bytes:
         """The content template filled with the exact bytes received, joined (for signing)."""
         pieces = self._pieces(parsed, request)
+        if isinstance(pieces, Pieces):
+            return bytes(pieces)
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
-    def _pieces(self, parsed: ParsedSignature, request: Request) -> list[bytes]:
+    def _pieces(self, parsed: ParsedSignature, request: Request) -> list[bytes] | Pieces:
         # The signed content in order, as the pieces it is hashed in.
         if not isinstance(self.content, str):
-            return [self.content(parsed, request)]
+            content = self.content(parsed, request)
+            return content if isinstance(content, Pieces) else [content]
         out: list[bytes] = []
         for part in self._parts:
             if isinstance(part, bytes):
@@ -409,7 +449,8 @@ class _TemplateScheme:
             "timestamp_unit": self.timestamp_unit if timestamped else None,
             "tolerance": self.default_tolerance,
             "signed_content": self._describe_content(),
-            "signs_url": callable(self.content) or "url" in self._parts,
+            "signs_url": self.signs_url,
+            "url_variants": self.url_variants is not None,
             "body_shape": self.body_shape or ("json" if body_fields else "bytes"),
             "body_fields": body_fields,
             "id_source": id_source,
@@ -417,6 +458,7 @@ class _TemplateScheme:
             "handshake": self.handshake is not None,
             "docs_url": self.docs_url,
             "secret_hint": self.secret_hint,
+            "sent_headers": self.sent_headers,
             "evidence": self.evidence,
             "alias_evidence": tuple(sorted((self.alias_evidence or {}).items())),
         }
@@ -425,9 +467,8 @@ class _TemplateScheme:
 
     # -- signing ---------------------------------------------------------------------------------
 
-    def _format_headers(
-        self, signature: bytes, request: Request, timestamp: int | None, delivery_id: str | None
-    ) -> dict[str, str]:
+    def _signature_text(self, signature: bytes, timestamp: int | None) -> str:
+        # One signature as the signature header carries it, in the declared format.
         text = encode(signature, self.encoding)
         fmt = self.signature_format
         if isinstance(fmt, Groups):
@@ -449,11 +490,26 @@ class _TemplateScheme:
             value = f"{self._label},{text}"
         else:
             value = f"{self._label}{text}"
-        name = names(self.signature_header)[0]
+        return value
+
+    def _format_headers(
+        self,
+        signature: bytes,
+        request: Request,
+        timestamp: int | None,
+        delivery_id: str | None,
+        more: Iterable[bytes] = (),
+    ) -> dict[str, str]:
+        # *more*: the signatures of the ring's other keys, one per further name of
+        # all_signature_headers (Box's secondary).  sent_headers follow the ones signed.
+        signature_names = names(self.signature_header)
+        name = signature_names[0]
         # A signature carried in the body (Mailgun) comes back as its ``body.`` fields,
         # for the caller to place in the body; other schemes' body fields are the caller's.
         in_body = name.startswith(BODY_FIELD)
-        headers = {name: value}
+        headers = {name: self._signature_text(signature, timestamp)}
+        for other, extra in zip(signature_names[1:], more, strict=False):  # no more than both
+            headers[other] = self._signature_text(extra, timestamp)
         if self.timestamp_header is not None and timestamp is not None:
             ts_name = names(self.timestamp_header)[0]
             if in_body or not ts_name.startswith(BODY_FIELD):
@@ -465,6 +521,7 @@ class _TemplateScheme:
             and (in_body or not id_names[0].startswith(BODY_FIELD))
         ):
             headers[id_names[0]] = delivery_id
+        headers.update(self.sent_headers)
         return headers
 
     def _id_names(self) -> Sequence[str]:

@@ -124,9 +124,19 @@ def sign_token(
     material: Any = signer.material
     token = jwt.encode(claims, material, algorithm=scheme.algorithm, headers=headers)
     if scheme.token_field is not None:
+        if not isinstance(_object(request.body), dict):  # no object to write it into
+            return {"body": json.dumps({scheme.token_field: token})}
         return {f"body.{scheme.token_field}": token}
     value = f"Bearer {token}" if scheme.bearer else token
     return {scheme.token_header: value}
+
+
+def _object(body: bytes) -> object:
+    """*body* parsed as JSON, or None when it is not JSON."""
+    try:
+        return json.loads(body) if body else {}
+    except ValueError:
+        return None
 
 
 def _claims(scheme: JwtScheme, request: Request, issued: int, id: str | None) -> dict[str, Any]:

@@ -8,26 +8,40 @@ parameters, Trello's 8-bit strings) get a builder here, written once and
 named in their provider module.  Every builder reads only the raw body and
 the configured URL, and maps malformed input to a hooksig error.
 
-A URL variant function (:func:`with_and_without_default_port`) gives the
+A URL variant function (:func:`with_and_without_port`) gives the
 URLs to try for one configured URL, for providers whose signer is not
-consistent about it (Twilio's default port).
+consistent about it (Twilio's port).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from .._primitives.compare import bytes_eq
 from ..errors import ConfigurationError, InvalidSignature, MalformedSignature
 from ..url import DEFAULT_PORTS
+from ._form import MAX_FORM_FIELDS, FormFields, sorted_params
+from ._pieces import Pieces
 from .protocol import ParsedSignature, Request
 
-#: More form fields than this is refused before sorting.
-MAX_FORM_FIELDS = 1000
+# A content builder: the signed bytes, or Pieces where they must not be joined.
+Builder = Callable[[ParsedSignature, Request], "bytes | Pieces"]
 
-Builder = Callable[[ParsedSignature, Request], bytes]
+
+def signs_url(builder: Builder) -> Builder:
+    """
+    Mark a content *builder* that signs ``request.url``.
+
+    A :class:`~hooksig.Verifier` for a scheme whose content is such a
+    builder (or a template with ``{url}``) refuses to be built without a
+    URL policy (``public_url=``), instead of failing on the first delivery.
+
+    .. versionadded:: 0.1
+    """
+    builder.signs_url = True  # type: ignore[attr-defined]
+    return builder
 
 
 def _url(request: Request) -> str:
@@ -53,33 +67,17 @@ def _form(text: str) -> list[tuple[str, str]]:
         raise MalformedSignature("the form fields are malformed", reason="bad_form") from None
 
 
-def form_params(request: Request) -> Mapping[str, Sequence[str]]:
-    """
-    The POST parameters: ``request.params`` if the adapter gave them, else the form body.
-
-    Raises:
-        MalformedSignature: the body is not UTF-8 ``application/x-www-form-urlencoded``.
-    """
-    if request.params is not None:
-        return request.params
-    try:
-        text = request.body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise MalformedSignature("the form body is not UTF-8", reason="bad_form") from None
-    params: dict[str, list[str]] = {}
-    for name, value in _form(text):
-        params.setdefault(name, []).append(value)
-    return params
-
-
-def url_and_sorted_params(parsed: ParsedSignature, request: Request) -> bytes:
+@signs_url
+def url_and_sorted_params(parsed: ParsedSignature, request: Request) -> bytes | Pieces:
     """
     Twilio: the URL, then every POST parameter as ``name || value``, sorted by name.
 
     The values of a repeated name are sorted and de-duplicated, as the
     Twilio SDKs do (twilio-python ``RequestValidator.compute_signature``).
     When the URL carries ``bodySHA256`` (JSON bodies), that must be the hex
-    SHA-256 of the raw body and the URL alone is signed.
+    SHA-256 of the raw body and the URL alone is signed.  Fields read from
+    the body are decoded and sorted as they stream into the HMAC, so a
+    large form is never copied.
 
     Raises:
         InvalidSignature: ``bodySHA256`` does not match the body.
@@ -97,13 +95,9 @@ def url_and_sorted_params(parsed: ParsedSignature, request: Request) -> bytes:
                 "the body does not match the URL's bodySHA256", reason="body_hash_mismatch"
             )
         return url.encode("utf-8")
-    params = form_params(request)
-    parts = [url]
-    for name in sorted(set(params)):
-        values = params[name]
-        for value in sorted({values} if isinstance(values, str) else set(values)):
-            parts.append(name + value)
-    return "".join(parts).encode("utf-8")
+    if request.params is None:
+        return FormFields(request.body).sorted_after(url.encode("utf-8"))
+    return sorted_params(url.encode("utf-8"), request.params)
 
 
 def low_bytes(builder: Builder) -> Builder:
@@ -117,27 +111,34 @@ def low_bytes(builder: Builder) -> Builder:
 
     def build(parsed: ParsedSignature, request: Request) -> bytes:
         try:
-            text = builder(parsed, request).decode("utf-8")
+            text = bytes(builder(parsed, request)).decode("utf-8")
         except UnicodeDecodeError:
             raise MalformedSignature("the body is not UTF-8", reason="bad_body") from None
         return text.encode("utf-16-le", "surrogatepass")[::2]
 
     inner = (builder.__doc__ or builder.__name__).strip().splitlines()[0].rstrip(".")
     build.__doc__ = f"{inner}, as an 8-bit string (the low byte of each UTF-16 unit)."
-    return build
+    return signs_url(build) if getattr(builder, "signs_url", False) else build
 
 
+@signs_url
 def body_then_url(parsed: ParsedSignature, request: Request) -> bytes:
     """The raw body followed by the URL (Trello's callback URL)."""
     return request.body + _url(request).encode("utf-8")
 
 
-def with_and_without_default_port(url: str) -> tuple[str, ...]:
+def with_and_without_port(url: str) -> tuple[str, ...]:
     """
-    Return *url* as given, then with its default port removed or added.
+    Return *url* as given, then without its port, or with the default port if it had none.
 
-    Twilio's signer is inconsistent about ``:443``/``:80``, and its SDKs
-    accept either form (twilio-python ``RequestValidator.validate``).
+    Twilio's signer is inconsistent about ports: a callback on
+    ``https://host:8443/...`` may be signed as ``https://host/...``, and one
+    on ``https://host/...`` as ``https://host:443/...``.  Its SDKs try the URL
+    with its port (the default one added when absent) and without any port
+    (twilio-python ``RequestValidator.validate``, twilio-node ``validateRequest``),
+    and so does this.
+
+    .. versionadded:: 0.1
     """
     try:
         parts = urlsplit(url)
@@ -147,14 +148,6 @@ def with_and_without_default_port(url: str) -> tuple[str, ...]:
     default = DEFAULT_PORTS.get(parts.scheme)
     if default is None or not parts.hostname:
         return (url,)
-    userinfo, _, _ = parts.netloc.rpartition("@")
-    host = parts.netloc.rpartition("@")[2]
-    if port is None:
-        netloc = f"{host}:{default}"
-    elif port == default:
-        netloc = host.rsplit(":", 1)[0]
-    else:
-        return (url,)
-    if userinfo:
-        netloc = f"{userinfo}@{netloc}"
-    return (url, urlunsplit(parts._replace(netloc=netloc)))
+    userinfo, at, host = parts.netloc.rpartition("@")
+    netloc = f"{host}:{default}" if port is None else host.rsplit(":", 1)[0]
+    return (url, urlunsplit(parts._replace(netloc=userinfo + at + netloc)))

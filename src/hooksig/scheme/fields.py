@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import MalformedSignature, MissingSignature
 from ._body_fields import load_json
-from .content import form_params
+from .content import _form
 from .protocol import Request
 
 __all__ = [
@@ -115,7 +115,16 @@ def form_fields(request: Request) -> Mapping[str, Sequence[str]]:
     Raises:
         MalformedSignature: the body is not a UTF-8 form (``reason="bad_form"``).
     """
-    return form_params(request)
+    if request.params is not None:
+        return request.params
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedSignature("the form body is not UTF-8", reason="bad_form") from None
+    params: dict[str, list[str]] = {}
+    for name, value in _form(text):
+        params.setdefault(name, []).append(value)
+    return params
 
 
 def single(fields: Mapping[str, Sequence[str]], name: str, *, signature: bool = False) -> str:

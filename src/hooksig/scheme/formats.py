@@ -332,12 +332,20 @@ def format_rfc3339(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+#: Characters no delivery id holds, whatever the scheme: WSGI servers and
+#: Django join a repeated header into ``a,b``, so an id with a comma is two ids.
+ID_NEVER = ","
+
+
 def check_id(text: str, header: str, forbidden: str) -> str:
     """
     Accept a delivery id of printable ASCII, bounded, free of *forbidden* characters.
 
-    *forbidden* holds the separators of the signed content: an id that
-    contained one could shift bytes between fields of the signed message.
+    The grammar: 1 to :data:`MAX_ID_LENGTH` printable ASCII characters, no
+    space, no ``,`` (:data:`ID_NEVER`: a repeated id header that a server
+    joined), and none of *forbidden*, the separators of the signed content:
+    an id that contained one could shift bytes between fields of the
+    signed message.
     """
     if id_grammar(forbidden).fullmatch(text) is None:
         raise _malformed(header, "id is not printable ASCII without separators", "bad_id")
@@ -346,8 +354,9 @@ def check_id(text: str, header: str, forbidden: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def id_grammar(forbidden: str) -> re.Pattern[str]:
-    """check_id() as one pattern: printable ASCII, no space, none of *forbidden*, bounded."""
-    allowed = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in forbidden)
+    """check_id() as one pattern: printable ASCII, no space or comma, none of *forbidden*."""
+    never = forbidden + ID_NEVER
+    allowed = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in never)
     # A template whose literals use every printable character leaves no id possible.
     return re.compile(f"[{re.escape(allowed)}]{{1,{MAX_ID_LENGTH}}}" if allowed else "(?!)")
 

@@ -87,9 +87,11 @@ class HmacScheme(_TemplateScheme):
             time and without revealing their length.
         all_signature_headers: read every name of *signature_header*, each
             carrying candidates (Box's primary and secondary signatures);
-            otherwise they are alternative spellings of one header.
+            otherwise they are alternative spellings of one header.  ``sign()``
+            writes the first with the first key and each further name with the
+            next key of the ring, when there is one.
         url_variants: the URLs to try for one configured URL (Twilio's
-            default port, :func:`hooksig.scheme.content.with_and_without_default_port`).
+            port, :func:`hooksig.scheme.content.with_and_without_port`).
             With a content function whose content starts with the URL, the
             function runs once and each variant URL is signed before the rest.
         handshake: answers the provider's endpoint check, used by
@@ -103,6 +105,9 @@ class HmacScheme(_TemplateScheme):
         evidence: what the scheme is checked against (:class:`~hooksig.scheme.Evidence`).
         alias_evidence: alias -> :class:`~hooksig.scheme.Evidence`, for a registry
             alias checked against its own provider's vector or SDK.
+        sent_headers: ``(name, value)`` pairs the provider sends, unsigned and
+            always the same, that its SDK needs and ``sign()`` adds (Box's
+            ``BOX-SIGNATURE-VERSION: 1``); verification never reads them.
 
     A header name starting with ``body.`` names a field of the JSON body
     (Mailgun's ``body.signature.token``, Linear's ``body.webhookTimestamp``).
@@ -237,7 +242,16 @@ class HmacScheme(_TemplateScheme):
             return headers
         content = self.signed_content(parsed, request)
         signature = KeyedMac(key.material, self.algorithm, self.construction).digest([content])
-        return self._format_headers(signature, request, timestamp, id)
+        # Each further signature header carries the next key's (Box's secondary).
+        more = (
+            [
+                KeyedMac(material, self.algorithm, self.construction).digest([content])
+                for _, material in keys.hmac_keys()[1:]
+            ]
+            if self.all_signature_headers
+            else []
+        )
+        return self._format_headers(signature, request, timestamp, id, more)
 
 
 for _public in (HmacScheme,):

@@ -312,6 +312,8 @@ class JwtScheme:
             timestamp_unit=None if self.tolerance is None else self.timestamp_unit,
             tolerance=self.tolerance,
             signed_content=self.content_text,
+            # The token's audience is the URL called, where no audience is configured.
+            signs_url=self.audience_from_url and not self.audience,
             body_shape="json" if self.token_field or self.id_field else "bytes",
             id_source=self.ids,
             docs_url=self.docs_url,

@@ -10,7 +10,7 @@ parties may implement :class:`Scheme` directly; they need not inherit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol, Union, runtime_checkable
 
@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from .handshake import Handshake
     from .ids import IdSource
 
-#: One signed content, in the pieces it is hashed in (a body is never joined).
-Content = Sequence[Union[bytes, memoryview]]  # noqa: UP007 - a runtime alias on Python 3.10
+#: One signed content, in the pieces it is hashed in (a body is never joined):
+#: iterable again for each key (a list, or a builder's re-iterable pieces).
+Content = Iterable[Union[bytes, memoryview]]  # noqa: UP007 - a runtime alias on Python 3.10
 
 #: A scheme's compiled route: ``(body, headers, now, clock, window)`` to a
 #: :class:`~hooksig.Delivery`, or ``None`` where the general route must decide.
@@ -134,6 +135,8 @@ class SchemeInfo:
         tolerance: the default replay window in seconds, or ``None``.
         signed_content: what is signed, as a template (``{timestamp}.{body}``) or a sentence.
         signs_url: the signed content includes the URL: the verifier needs ``public_url=``.
+        url_variants: the signed URL is tried in more than one form (Twilio's,
+            with and without its port).
         body_shape: see :data:`BodyShape`.
         body_fields: the ``body.`` names read from the JSON body before verification.
         id_source: where :attr:`hooksig.Delivery.id` comes from (``describe()`` says it).
@@ -143,6 +146,8 @@ class SchemeInfo:
             :meth:`hooksig.Verifier.handshake` answers.
         docs_url: the provider's page for the recipe.
         secret_hint: what the key is, in the provider's words.
+        sent_headers: ``(name, value)`` headers ``sign()`` adds, as the provider
+            sends them, which verification never reads (Box's ``BOX-SIGNATURE-VERSION``).
         evidence: what the scheme is checked against, if stated.
         alias_evidence: ``(alias, evidence)`` for each registry alias checked
             against its own provider's vector or SDK (OpenAI's for ``openai``).
@@ -163,6 +168,7 @@ class SchemeInfo:
     tolerance: float | None = None
     signed_content: str = ""
     signs_url: bool = False
+    url_variants: bool = False
     body_shape: BodyShape = "bytes"
     body_fields: tuple[str, ...] = ()
     id_source: IdSource | None = None
@@ -170,6 +176,7 @@ class SchemeInfo:
     handshake: bool = False
     docs_url: str = ""
     secret_hint: str = ""
+    sent_headers: tuple[tuple[str, str], ...] = ()
     evidence: Evidence | None = None
     alias_evidence: tuple[tuple[str, Evidence], ...] = ()
 

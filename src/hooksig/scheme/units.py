@@ -108,6 +108,8 @@ class UnitScheme:
         timestamp_headers: where the signed time is (a header, or a ``body.`` field).
         timestamp_unit: ``s``, ``ms`` or ``rfc3339``; ``None`` when no time is signed.
         body_shape: what the body is (``json``, ``form``), for the toolkit and the docs.
+        signs_url: the signed content includes the URL (Sinch's path): a verifier
+            then needs a URL policy (``public_url=``).
         id_source: where :attr:`hooksig.Delivery.id` comes from (:mod:`hooksig.scheme.ids`),
             where the units give none.
         evidence: what the scheme is checked against.
@@ -131,6 +133,7 @@ class UnitScheme:
     timestamp_headers: tuple[str, ...] = ()
     timestamp_unit: str | None = None
     body_shape: BodyShape = "json"
+    signs_url: bool = False
     id_source: IdSource | None = None
     evidence: Evidence | None = None
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -190,6 +193,7 @@ class UnitScheme:
             timestamp_unit=self.timestamp_unit,
             tolerance=self.tolerance,
             signed_content=self.content_text,
+            signs_url=self.signs_url,
             body_shape=self.body_shape,
             id_source=self.id_source,
             handshake=self.handshake is not None,

@@ -142,6 +142,15 @@ ALIASES: dict[str, str] = {
     "whatsapp": "meta",
 }
 
+#: Aliases whose provider sends the headers under other names: the declaration
+#: (``module:ATTRIBUTE``) that spells them so.  It has the scheme's name and reads
+#: every spelling, as the scheme does; only ``sign()`` writes the alias's own.
+SPELLINGS: dict[str, str] = {
+    "clerk": "hooksig.schemes.standard_webhooks:SVIX",  # Clerk's SDK reads svix-* only
+    "resend": "hooksig.schemes.standard_webhooks:SVIX",
+    "svix": "hooksig.schemes.standard_webhooks:SVIX",
+}
+
 ENTRY_POINT_GROUP = "hooksig.schemes"
 
 _registered: dict[str, Scheme] = {}
@@ -182,14 +191,19 @@ def get(name: str) -> Scheme:
     """
     if not isinstance(name, str):
         raise ConfigurationError("a scheme name is a string")
+    spelled = SPELLINGS.get(name)
+    if spelled is not None:
+        scheme = _declared(spelled)
+        if not isinstance(scheme, Scheme) or scheme.name != ALIASES[name]:
+            raise ConfigurationError(f"the {name!r} spelling is not a {ALIASES[name]!r} scheme")
+        return scheme
     name = ALIASES.get(name, name)
     found = _registered.get(name)
     if found is not None:
         return found
     module_name = BUILTINS.get(name)
     if module_name is not None:
-        module_name, _, attribute = module_name.partition(":")
-        scheme: object = getattr(importlib.import_module(module_name), attribute or "SCHEME")
+        scheme = _declared(module_name)
     else:
         plugin = _load_plugins().get(name)
         if plugin is None:
@@ -232,6 +246,12 @@ def configure(scheme: str | Scheme, /, **settings: Any) -> Scheme:
     if unknown:
         raise ConfigurationError(f"the {base.name} scheme has no setting {unknown[0]!r}")
     return dataclasses.replace(base, **settings)  # type: ignore[type-var]
+
+
+def _declared(entry: str) -> object:
+    """The object a ``module`` or ``module:ATTRIBUTE`` table entry names (``SCHEME`` by default)."""
+    module_name, _, attribute = entry.partition(":")
+    return getattr(importlib.import_module(module_name), attribute or "SCHEME")
 
 
 def _load_plugins() -> dict[str, EntryPoint]:

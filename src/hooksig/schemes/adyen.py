@@ -69,6 +69,19 @@ def _items(document: object) -> list[dict[str, Any]]:
     return items  # type: ignore[return-value]
 
 
+def _test_item(reference: str, body: bytes) -> dict[str, Any]:
+    """A notification item for tests, with *body* as its unsigned additional data."""
+    return {
+        "pspReference": reference,
+        "merchantAccountCode": "HooksigTest",
+        "merchantReference": "hooksig-test",
+        "amount": {"value": 1130, "currency": "EUR"},
+        "eventCode": "AUTHORISATION",
+        "success": "true",
+        "additionalData": {"hooksig.body": body.decode("utf-8", "replace")},
+    }
+
+
 @dataclass(frozen=True, kw_only=True)
 class AdyenScheme(UnitScheme):
     """Adyen's notification items, each signed on its own."""
@@ -96,19 +109,16 @@ class AdyenScheme(UnitScheme):
             document = None
         if not isinstance(document, dict) or "notificationItems" not in document:
             # Any other body rides along, unsigned, as Adyen's free-form additional data.
-            fallback: dict[str, Any] = {
-                "pspReference": id or "7914073381342284",
-                "merchantAccountCode": "HooksigTest",
-                "merchantReference": "hooksig-test",
-                "amount": {"value": 1130, "currency": "EUR"},
-                "eventCode": "AUTHORISATION",
-                "success": "true",
-                "additionalData": {"hooksig.body": request.body.decode("utf-8", "replace")},
-            }
+            fallback = _test_item(id or "7914073381342284", request.body)
             document = {
                 "live": "false",
                 "notificationItems": [{"NotificationRequestItem": fallback}],
             }
+        for entry in document["notificationItems"]:
+            given = entry.get("NotificationRequestItem") if isinstance(entry, dict) else None
+            if isinstance(entry, dict) and isinstance(given, str):
+                # An item that names only its reference (a test's id): a whole test item.
+                entry["NotificationRequestItem"] = _test_item(given, b"")
         for item in _items(document):
             signature = self._signature(keys, signing_string(item))
             item.setdefault("additionalData", {})["hmacSignature"] = base64.b64encode(

@@ -179,9 +179,9 @@ class SnsScheme(UnitScheme):
         import uuid
 
         try:
-            given = json.loads(request.body) if request.body else {}
+            given = json.loads(request.body)
         except ValueError:
-            given = {}
+            given = None
         message = {
             "Type": "Notification",
             "MessageId": id or str(uuid.uuid4()),
@@ -202,6 +202,8 @@ class SnsScheme(UnitScheme):
             Signature=base64.b64encode(signature).decode("ascii"),
             SigningCertURL=self._certificate_url(keys),
         )
+        if not isinstance(given, dict):  # no object to write the fields into: the whole message
+            return {"body": json.dumps({name: str(value) for name, value in message.items()})}
         return {f"body.{name}": str(value) for name, value in message.items()}
 
     @staticmethod

@@ -8,8 +8,13 @@ Box signs each delivery twice, with the app's primary key into
 ``BOX-SIGNATURE-PRIMARY`` and with the secondary key into
 ``BOX-SIGNATURE-SECONDARY``, so either key can be rotated; the delivery is
 valid if either matches.  Pass both: ``Verifier("box", secrets=[primary,
-secondary])``.  The timestamp is RFC 3339 and Box rejects deliveries older
-than ten minutes.
+secondary])``; ``sign()`` then writes both headers, as Box does.  The
+timestamp is RFC 3339 and Box rejects deliveries older than ten minutes.
+Box also sends ``BOX-SIGNATURE-VERSION: 1`` and
+``BOX-SIGNATURE-ALGORITHM: HmacSHA256``; Box's SDKs refuse a delivery
+without them (box-python-sdk-gen ``compute_webhook_signature``), so
+``sign()`` sends them too, while verification never lets them choose the
+algorithm.
 
 Delivery id: the body's ``id``, which stays the same across retries while
 ``BOX-DELIVERY-ID`` changes on each (https://developer.box.com/guides/webhooks/v2/);
@@ -29,6 +34,7 @@ SCHEME = HmacScheme(
     tolerance=600,
     content="{body}{timestamp}",
     id_source=FirstOf(BodyField("id"), BodyDigest()),
+    sent_headers=(("BOX-SIGNATURE-VERSION", "1"), ("BOX-SIGNATURE-ALGORITHM", "HmacSHA256")),
     secret_hint="the primary and secondary signature keys, as text: secrets=[primary, secondary]",
     docs_url="https://developer.box.com/guides/webhooks/v2/signatures-v2",
     evidence=Evidence(

@@ -30,6 +30,7 @@ from hooksig._primitives.headers import Headers
 from hooksig.errors import ConfigurationError, MalformedSignature
 from hooksig.keys import KeyRing
 from hooksig.scheme import BodyDigest, Evidence, HmacScheme, ParsedSignature, Request
+from hooksig.scheme.content import signs_url
 
 SIGNED_HEADERS = "x-contentful-signed-headers"
 TIMESTAMP = "x-contentful-timestamp"
@@ -44,6 +45,7 @@ def encoded_path(target: str) -> str:
     return quote(joined, safe=";,/?:@&=+$!*'()#")
 
 
+@signs_url
 def canonical_request(parsed: ParsedSignature, request: Request) -> bytes:
     """Contentful: ``METHOD\\npath\\nname:value;...\\nbody`` over the listed headers."""
     if request.url is None:

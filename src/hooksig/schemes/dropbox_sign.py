@@ -72,11 +72,14 @@ class DropboxSignScheme(UnitScheme):
         try:
             document = json.loads(request.body)
         except ValueError:
-            document = {}
+            document = None
         event = document.get("event") if isinstance(document, dict) else None
         kind = str((event or {}).get("event_type", "callback_test"))
         stamp = str(timestamp or 0)
         digest = hmac.new(keys.signing_key.material, (stamp + kind).encode(), "sha256").hexdigest()
+        if not isinstance(document, dict):  # no object to write the fields into: a whole event
+            fields = {"event_time": stamp, "event_type": kind, "event_hash": digest}
+            return {"body": json.dumps({"event": fields})}
         return {
             "body.event.event_time": stamp,
             "body.event.event_type": kind,

@@ -8,13 +8,17 @@ and hubspot-api-python ``hubspot/utils/signature.py``.
 ``hubspot`` (v3): ``X-HubSpot-Signature-v3 = base64(HMAC-SHA256(client_secret,
 method + uri + body + X-HubSpot-Request-Timestamp))``; the timestamp is in
 milliseconds and deliveries older than five minutes are refused.  The URI
-is the public URL HubSpot called: configure ``public_url=`` or pass ``url=``.
+is the public URL HubSpot called: configure ``public_url=``, your site's
+base URL (joined with the request path and query) or the webhook's full URL.
 HubSpot's rules for decoding the URI are UNCONFIRMED; the URL is signed as given.
 
 ``hubspot-v1`` and ``hubspot-v2`` (``X-HubSpot-Signature``, chosen here by
 configuration, never by ``X-HubSpot-Signature-Version``): a plain SHA-256,
 not an HMAC, of ``client_secret + body`` (v1) or
 ``client_secret + method + uri + body`` (v2), hex.  These sign no timestamp.
+HubSpot sends ``X-HubSpot-Signature-Version: v1`` (or ``v2``) with them, which
+hubspot-api-client's ``Signature.is_valid(signature_version=...)`` is given,
+so ``sign()`` sends it too.
 
 Delivery id: HubSpot sends none.  A delivery is a JSON array of up to 100
 notifications, retried up to ten times over 24 hours, each carrying an
@@ -73,6 +77,13 @@ V1 = HmacScheme(
     secret_hint="the app's client secret, as text",
     docs_url=_URL,
     evidence=_evidence("v1"),
+    sent_headers=(("X-HubSpot-Signature-Version", "v1"),),
 )
 
-V2 = replace(V1, name="hubspot-v2", content="{method}{url}{body}", evidence=_evidence("v2"))
+V2 = replace(
+    V1,
+    name="hubspot-v2",
+    content="{method}{url}{body}",
+    evidence=_evidence("v2"),
+    sent_headers=(("X-HubSpot-Signature-Version", "v2"),),
+)

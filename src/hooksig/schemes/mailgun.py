@@ -6,9 +6,10 @@ Source: https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/secu
 Recipe: the body is ``{"signature": {"timestamp": ..., "token": ...,
 "signature": hex(HMAC-SHA256(webhook_signing_key, timestamp + token))},
 "event-data": {...}}``.  The signature is read from the body (hooksig's
-``body.`` fields); ``sign()`` returns the three fields under their
-``body.signature.*`` names for you to place in the body.  Mailgun's
-tolerance is UNCONFIRMED; hooksig's 300-second default applies.
+``body.`` fields), and Mailgun sends no signature header: ``sign()`` refuses
+the scheme, and ``Verifier.signed_request(body)`` returns the body with its
+``signature`` object set, as Mailgun sends it.  Mailgun's tolerance is
+UNCONFIRMED; hooksig's 300-second default applies.
 
 Security note: Mailgun signs only the timestamp and the token, not the
 event data, so the signature proves the token is Mailgun's but not that

@@ -18,9 +18,11 @@ guard (each event has an ``_id``).  Mandrill publishes no vector.
 
 from hooksig.errors import MalformedSignature
 from hooksig.scheme import BodyDigest, Evidence, HmacScheme, ParsedSignature, Request
+from hooksig.scheme.content import signs_url
 from hooksig.scheme.fields import form_fields
 
 
+@signs_url
 def url_and_fields(parsed: ParsedSignature, request: Request) -> bytes:
     """Mandrill: the configured URL, then each POST field as ``name || value``, sorted by name."""
     if request.url is None:
@@ -49,6 +51,7 @@ SCHEME = HmacScheme(
     algorithm="sha1",
     encoding="base64",
     content=url_and_fields,
+    body_shape="form",
     secret_hint="the webhook's authentication key (not the API key), as text",
     docs_url="https://mandrill.zendesk.com/hc/en-us/articles/360039232513-How-to-Authenticate-Webhook-Requests",
     id_source=BodyDigest(),

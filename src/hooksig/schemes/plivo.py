@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from hooksig.errors import ConfigurationError, MalformedSignature, MissingSignature
 from hooksig.scheme import Evidence, HmacScheme, ParsedSignature, Request
+from hooksig.scheme.content import signs_url
 from hooksig.scheme.fields import form_fields
 from hooksig.scheme.formats import Listed
 
@@ -58,6 +59,7 @@ def _nonce(parsed: ParsedSignature, header: str) -> str:
     return parsed.id
 
 
+@signs_url
 def v3_content(parsed: ParsedSignature, request: Request) -> bytes:
     """Plivo V3: the URL with its sorted query, the sorted POST fields, ``.``, the nonce."""
     nonce = _nonce(parsed, "X-Plivo-Signature-V3-Nonce")
@@ -75,6 +77,7 @@ def v3_content(parsed: ParsedSignature, request: Request) -> bytes:
     return f"{signed}.{nonce}".encode()
 
 
+@signs_url
 def v2_content(parsed: ParsedSignature, request: Request) -> bytes:
     """Plivo V2: the URL without its query, then the nonce."""
     nonce = _nonce(parsed, "X-Plivo-Signature-V2-Nonce")
@@ -93,6 +96,7 @@ SCHEME = HmacScheme(
     encoding="base64",
     id_header="X-Plivo-Signature-V3-Nonce",
     content=v3_content,
+    body_shape="form",
     secret_hint="the account's (or sub-account's) Auth Token, as text",
     docs_url="https://www.plivo.com/docs/voice/concepts/signature-validation",
     evidence=Evidence(
@@ -112,6 +116,7 @@ V2 = replace(
     signature_format=None,
     id_header="X-Plivo-Signature-V2-Nonce",
     content=v2_content,
+    body_shape="bytes",
     evidence=Evidence(
         kind="both",
         against="plivo-python's V2 test vector and `validate_signature`",

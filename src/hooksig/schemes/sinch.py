@@ -59,6 +59,7 @@ class SinchScheme(UnitScheme):
     """
 
     labels: tuple[str, ...] = ("application", "service")
+    signs_url: bool = True  # the path is signed
 
     def signed_body_part(self, body: bytes) -> object:
         """The body itself: Sinch signs its MD5."""

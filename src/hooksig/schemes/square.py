@@ -6,7 +6,9 @@ Source: https://developer.squareup.com/docs/webhooks/step2subscribe
 
 The key is the subscription's signature key as text.  The URL must be the
 notification URL configured for the subscription, exactly: pass it as
-``public_url=`` (a full URL) or ``url=``; it is never read from the request.
+``public_url=``, whole (``https://example.com/hooks/square``, used as it is
+for requests to its path) or as your site's base URL (joined with the
+request path); it is never read from the request.
 Square signs no timestamp.
 
 Delivery id: the body's ``event_id``, which Square names as the value to

@@ -8,8 +8,16 @@ Signed content is ``<webhook-id>.<webhook-timestamp>.<body>``.  ``v1`` is
 HMAC-SHA256 keyed with the *base64-decoded* part of the ``whsec_`` secret;
 ``v1a`` is Ed25519 with ``whpk_``/``whsk_`` keys (the ``crypto`` extra).
 A verifier with a secret checks the ``v1`` items and one with a public key
-the ``v1a`` items, so a header carrying both verifies with either.  Svix
-sends the same headers as ``svix-*``; both spellings are read.
+the ``v1a`` items, so a header carrying both verifies with either.
+
+Svix sends the same headers as ``svix-id``, ``svix-timestamp`` and
+``svix-signature`` ("white-labelled" accounts get the ``webhook-`` names),
+and so do Clerk (https://clerk.com/docs/webhooks/sync-data, whose
+``verifyWebhook()`` reads the ``svix-*`` names only) and Resend
+(https://resend.com/docs/webhooks/verify-webhooks-requests).  Every name
+verifies both spellings (two that disagree are refused); ``sign()`` writes
+``svix-*`` for the ``svix``, ``clerk`` and ``resend`` names, as those
+providers send them, and ``webhook-*`` for the others.
 
 Delivery id: ``webhook-id`` (``svix-id``), which is signed; the spec makes
 it the idempotency key and keeps it on every retry, while the timestamp
@@ -36,34 +44,15 @@ from hooksig.scheme import AsymmetricScheme, Evidence, HmacScheme, Versioned
 
 _URL = "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
 
-#: What ``v1`` and ``v1a`` share: declared once, so the two cannot drift apart.
-_SHARED: dict[str, Any] = {
-    "name": "standard-webhooks",
-    "signature_header": ("webhook-signature", "svix-signature"),
-    "timestamp_header": ("webhook-timestamp", "svix-timestamp"),
-    "id_header": ("webhook-id", "svix-id"),
-    "signature_format": Versioned(),
-    "encoding": "base64",
-    "content": "{id}.{timestamp}.{body}",
-    "tolerance": 300,
-    "docs_url": _URL,
-}
-
-SCHEME = HmacScheme(
-    **_SHARED,
-    version="v1",
-    algorithm="sha256",
-    secret_format="whsec",
-    asymmetric=AsymmetricScheme(
-        **_SHARED, version="v1a", public_key_format="whpk", signing_key_format="whsk"
-    ),
-    evidence=Evidence(
+#: What the scheme is checked against, under its own name and its aliases'.
+_EVIDENCE: dict[str, Any] = {
+    "evidence": Evidence(
         kind="both",
         against="the specification's test vectors and the standardwebhooks and svix "
         "libraries, both ways",
         tests=("tests/schemes/test_standard_webhooks.py",),
     ),
-    alias_evidence={
+    "alias_evidence": {
         "anthropic": Evidence(
             kind="sdk",
             against="anthropic 2.17.0 (`beta.webhooks.unwrap`, via the standardwebhooks library), "
@@ -109,4 +98,37 @@ SCHEME = HmacScheme(
             ),
         ),
     },
-)
+}
+
+
+def _declare(first: str, then: str) -> HmacScheme:
+    """The scheme whose headers are read under both prefixes and signed under *first*."""
+    headers = {
+        f"{option}_header": (f"{first}-{option}", f"{then}-{option}")
+        for option in ("signature", "timestamp", "id")
+    }
+    # What v1 and v1a share: declared once, so the two cannot drift apart.
+    shared: dict[str, Any] = {
+        "name": "standard-webhooks",
+        **headers,
+        "signature_format": Versioned(),
+        "encoding": "base64",
+        "content": "{id}.{timestamp}.{body}",
+        "tolerance": 300,
+        "docs_url": _URL,
+    }
+    return HmacScheme(
+        **shared,
+        version="v1",
+        algorithm="sha256",
+        secret_format="whsec",
+        asymmetric=AsymmetricScheme(
+            **shared, version="v1a", public_key_format="whpk", signing_key_format="whsk"
+        ),
+        **_EVIDENCE,
+    )
+
+
+SCHEME = _declare("webhook", "svix")
+#: The names Svix, Clerk and Resend send: the same scheme, signed under ``svix-*``.
+SVIX = _declare("svix", "webhook")

@@ -6,7 +6,8 @@ Source: https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/
 
 The key is the application's OAuth secret; the callback URL must be the
 one given when the webhook was created, "exactly": configure it as
-``public_url=`` (a full URL) or pass ``url=``.  Trello's quirk: "the
+``public_url=``, whole (used as it is for requests to its path) or as your
+site's base URL (joined with the request path).  Trello's quirk: "the
 payloads that we sign are treated as binary strings, not utf-8", so each
 UTF-16 code unit of body and URL is cut to its low byte (U+2013 becomes
 0x13) before hashing; hooksig reproduces it.  No timestamp is signed.

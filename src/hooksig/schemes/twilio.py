@@ -11,10 +11,16 @@ repeated name sorted and de-duplicated, as the SDKs do).  For JSON bodies
 Twilio adds ``bodySHA256=<hex SHA-256 of the body>`` to the URL and signs
 the URL alone; both the hash and the signature are checked.
 
-The URL is yours, not the request's: configure ``public_url=`` (or pass
-``url=``); Host and X-Forwarded-* are never trusted.  Twilio's signer is
-inconsistent about the default port, so the URL is tried with and without
-``:443``/``:80``, as the SDKs do.
+The URL is yours, not the request's: a verifier needs ``public_url=``,
+either your site's base URL (joined with each request's path and query) or
+the webhook's full URL (used as it is when the request path is its path,
+the query string appended); Host and X-Forwarded-* are never trusted.
+Twilio's signer is inconsistent about ports, so the URL is tried as
+configured and without its port (or with ``:443``/``:80`` added when it
+has none), as twilio-python's ``RequestValidator`` and twilio-node's
+``validateRequest`` do: a callback on ``https://host:8443/sms`` that Twilio
+signed as ``https://host/sms`` verifies.  Repeated form fields are sorted
+by their decoded text in code point order, as twilio-python sorts them.
 
 Two registry names, because the algorithm is configuration, never a header:
 ``twilio`` (HMAC-SHA1 keyed with the account auth token) and
@@ -39,7 +45,7 @@ key.
 from dataclasses import replace
 
 from hooksig.scheme import BodyDigest, Evidence, FirstOf, HeaderField, HmacScheme
-from hooksig.scheme.content import url_and_sorted_params, with_and_without_default_port
+from hooksig.scheme.content import url_and_sorted_params, with_and_without_port
 
 SCHEME = HmacScheme(
     name="twilio",
@@ -47,7 +53,7 @@ SCHEME = HmacScheme(
     algorithm="sha1",
     encoding="base64",
     content=url_and_sorted_params,
-    url_variants=with_and_without_default_port,
+    url_variants=with_and_without_port,
     body_shape="form",
     id_source=FirstOf(HeaderField("I-Twilio-Idempotency-Token"), BodyDigest()),
     secret_hint="the account Auth Token, as text",
@@ -66,6 +72,9 @@ SHA256 = replace(
     SCHEME,
     name="twilio-sha256",
     algorithm="sha256",
+    # twilio-python's get_signature_algorithm() reads the algorithm from it; the
+    # key= part Twilio also sends names your shared key and is yours to add.
+    sent_headers=(("X-Twilio-Webhooks-Signature-Settings", "algorithm=HMAC_SHA256"),),
     secret_hint="the Webhooks Setting's SharedKey, as text",
     docs_url="https://www.twilio.com/docs/usage/webhooks/webhook-shared-keys",
     evidence=Evidence(

@@ -15,6 +15,9 @@ applies.
 
 Handshake: ``webhook_callback_verification`` is answered with the body's
 ``challenge`` as text/plain by :meth:`hooksig.Verifier.handshake`.
+``sign()`` writes a ``notification`` (``Twitch-Eventsub-Message-Type``), as
+Twitch sends events; set that header to ``webhook_callback_verification``
+to sign a challenge.
 
 Delivery id: ``Twitch-Eventsub-Message-Id``, which is signed; notifications
 are sent at least once, and a resend keeps the message id
@@ -37,6 +40,7 @@ SCHEME = HmacScheme(
     handshake=echo_challenge(
         header=("Twitch-Eventsub-Message-Type", "webhook_callback_verification")
     ),
+    sent_headers=(("Twitch-Eventsub-Message-Type", "notification"),),
     secret_hint="the subscription's secret (10 to 100 characters), as text",
     docs_url="https://dev.twitch.tv/docs/eventsub/handling-webhook-events",
     evidence=Evidence(

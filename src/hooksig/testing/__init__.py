@@ -14,11 +14,13 @@ a verifier::
 
 What is here:
 
-- :class:`Signer`, :class:`SignedDelivery`, :func:`signing_verifier`,
-  :func:`signed_delivery` and :func:`sample_body` build deliveries (body,
-  headers, and the URL where the scheme signs it) with the timestamp, id
-  and key you choose.  Public-key schemes get a fresh key pair (the
-  ``crypto`` extra); schemes that sign the URL get :data:`TEST_URL`.
+- :class:`Signer` signs deliveries as a provider would, and each
+  :class:`SignedDelivery` it makes holds the body, the headers, the URL
+  where the scheme signs it and the verifier that accepts it, with the
+  timestamp, id and key you choose.  Public-key schemes get a fresh key
+  pair (the ``crypto`` extra); schemes that sign the URL get
+  :data:`TEST_URL` or the request path you give.  :func:`sample_body`
+  makes a plausible body for any scheme.
 - :class:`FrozenClock` is a clock for ``Verifier(clock=...)`` that moves
   only when you say.
 - :class:`WebhookClient` posts deliveries to a Flask, Django, FastAPI,
@@ -41,13 +43,11 @@ from ._bodies import equivalent_bodies as equivalent_bodies
 from ._bodies import sample_body as sample_body
 from ._client import WebhookClient as WebhookClient
 from ._clock import FrozenClock as FrozenClock
+from ._keys import TEST_SECRET as TEST_SECRET
 from ._signing import TEST_NOW as TEST_NOW
-from ._signing import TEST_SECRET as TEST_SECRET
 from ._signing import TEST_URL as TEST_URL
 from ._signing import SignedDelivery as SignedDelivery
 from ._signing import Signer as Signer
-from ._signing import signed_delivery as signed_delivery
-from ._signing import signing_verifier as signing_verifier
 
 __all__ = [
     "TEST_NOW",
@@ -60,8 +60,6 @@ __all__ = [
     "WebhookClient",
     "equivalent_bodies",
     "sample_body",
-    "signed_delivery",
-    "signing_verifier",
 ]
 
 for _obj in (FrozenClock, SignedDelivery, Signer, WebhookClient):

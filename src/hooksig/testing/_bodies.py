@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Union
 
 from .. import schemes
-from ..scheme import BODY_FIELD, place_body_fields
+from ..scheme import BODY_FIELD
 from ..scheme.formats import format_rfc3339
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "content_type",
     "encode",
     "equivalent_bodies",
-    "place_fields",
     "sample_body",
     "shape",
 ]
@@ -46,45 +45,15 @@ BODY_PREFIX = BODY_FIELD
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
-# Providers whose signed content is not the body's bytes, by canonical scheme name.
-_FORM_SCHEMES = frozenset(
-    {"braintree", "mandrill", "paddle-classic", "plivo", "twilio", "twilio-sha256"}
-)
-_TEXT_SCHEMES = frozenset({"trello"})
-
-
-def _names(value: object) -> tuple[str, ...]:
-    """The field names in a scheme attribute that holds one name or a tuple of them."""
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, tuple):
-        return tuple(item for item in value if isinstance(item, str))
-    return ()
-
 
 def body_fields(name: str) -> tuple[str, ...]:
     """The ``body.*`` names the scheme reads from the JSON body (Mailgun, Linear)."""
-    scheme = schemes.get(name)
-    found: list[str] = []
-    for attribute in ("signature_header", "timestamp_header", "id_header"):
-        found += [
-            field
-            for field in _names(getattr(scheme, attribute, None))
-            if field.startswith(BODY_PREFIX)
-        ]
-    return tuple(found)
+    return schemes.get(name).info.body_fields
 
 
 def shape(name: str) -> Shape:
-    """The shape of body scheme *name* can sign (see :data:`Shape`)."""
-    canonical = schemes.get(name).name
-    if canonical in _FORM_SCHEMES:
-        return "form"
-    if canonical in _TEXT_SCHEMES:
-        return "text"
-    if body_fields(name):
-        return "json"
-    return "bytes"
+    """The shape of body scheme *name* can sign (see :data:`Shape`), as its SchemeInfo says."""
+    return schemes.get(name).info.body_shape
 
 
 def content_type(name: str) -> str:
@@ -94,7 +63,7 @@ def content_type(name: str) -> str:
 
 def _timestamp_value(name: str, timestamp: int) -> object:
     """*timestamp* in the unit the scheme reads from its body (seconds, ms, RFC 3339)."""
-    unit = getattr(schemes.get(name), "timestamp_unit", "s")
+    unit = schemes.get(name).info.timestamp_unit
     if unit == "ms":
         return timestamp * 1000
     if unit == "rfc3339":
@@ -132,26 +101,13 @@ def encode(name: str, value: Payload, *, timestamp: int) -> bytes:
         return urllib.parse.urlencode(list(pairs), doseq=True).encode("ascii")
     if isinstance(value, Mapping):
         document = dict(value)
-        timestamp_field = getattr(schemes.get(name), "timestamp_header", None)
-        if isinstance(timestamp_field, str) and timestamp_field.startswith(BODY_PREFIX):
-            leaf = timestamp_field[len(BODY_PREFIX) :]
+        where = schemes.get(name).info.timestamp_headers
+        if len(where) == 1 and where[0].startswith(BODY_PREFIX):
+            leaf = where[0][len(BODY_PREFIX) :]
             if "." not in leaf:
                 document.setdefault(leaf, _timestamp_value(name, timestamp))
         value = document
     return json.dumps(value).encode("utf-8")
-
-
-def place_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str]]:
-    """
-    Move the ``body.*`` fields that ``sign()`` returned (Mailgun) into the JSON body.
-
-    A ``body`` entry is the whole body the scheme signed (Adyen's items,
-    Braintree's form): it replaces *body*.
-
-    Raises:
-        ConfigurationError: the scheme signs body fields and *body* is not a JSON object.
-    """
-    return place_body_fields(body, headers)
 
 
 def sample_body(name: str, *, timestamp: int) -> bytes:
@@ -200,10 +156,8 @@ def _field_values(name: str, body: bytes) -> list[object] | None:
         document = json.loads(body)
     except ValueError:
         return None
-    scheme = schemes.get(name)
-    # Signatures after the first, where each is optional (Mailgun's parent-signature).
-    every = getattr(scheme, "all_signature_headers", False)
-    optional = _names(getattr(scheme, "signature_header", None))[1:] if every else ()
+    # Signature fields after the first are each optional (Mailgun's parent-signature).
+    optional = schemes.get(name).info.signature_headers[1:]
     values: list[object] = []
     for field in body_fields(name):
         node: object = document
@@ -251,8 +205,9 @@ def equivalent_bodies(name: str, one: bytes, two: bytes) -> bool:
         # Schemes that sign fields or a digest of the body say which part they cover.
         part = signed_part(one)
         return part is not None and part == signed_part(two)
+    info = scheme.info
     content = getattr(scheme, "content", "{body}")
-    if getattr(scheme, "construction", "hmac") in ("token", "basic") or (
+    if info.construction in ("token", "basic") or (
         callable(content) and getattr(content, "reads_body", True) is False
     ):
         return True  # a token, or a builder that signs no part of the body (Plivo V2)
@@ -263,7 +218,8 @@ def equivalent_bodies(name: str, one: bytes, two: bytes) -> bool:
     if kind == "text":
         low = _low_bytes(one)
         return low is not None and low == _low_bytes(two)
-    if isinstance(content, str) and "{body}" not in content:
+    if info.body_fields and "{body}" not in info.signed_content:
+        # The scheme signs fields read from the body, not the body (Mailgun).
         values = _field_values(name, one)
         return values is not None and values == _field_values(name, two)
     return one == two

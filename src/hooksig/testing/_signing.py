@@ -1,12 +1,9 @@
 """
-Signing side of the toolkit: verifiers that can sign, `Signer`, and the `SignedDelivery` it makes.
+Signing side of the toolkit: `Signer`, and the `SignedDelivery` it makes.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
-import time
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,147 +11,32 @@ from typing import Any
 from .. import schemes
 from .._primitives.headers import Headers
 from ..delivery import Delivery
-from ..errors import ConfigurationError, ExtraNotInstalled, WebhookError
-from ..keys import Secret, SecretLike
+from ..errors import ConfigurationError, WebhookError
+from ..keys import SecretLike
 from ..replay import Clock
 from ..url import PublicUrl, UrlPolicy
 from ..verifier import Verifier
-from ._bodies import Payload, content_type, encode, place_fields, sample_body
+from ._bodies import Payload, content_type, encode, sample_body
+from ._keys import signing_verifier
 
 __all__ = [
     "TEST_NOW",
-    "TEST_SECRET",
     "TEST_URL",
     "SignedDelivery",
     "Signer",
-    "signed_delivery",
-    "signing_verifier",
 ]
 
-#: A fixed 32-byte secret for tests (long enough to raise no warning).
-TEST_SECRET = "hooksig-test-secret-0123456789ab"
-#: The public URL given to schemes that sign the URL (Twilio, Square, HubSpot, ...).
+#: The URL a :class:`Signer` signs for schemes that sign the URL (Twilio, Square,
+#: HubSpot, ...) when you give it no URL; a request path replaces its path.
 TEST_URL = "https://example.com/hooks"
 #: A fixed "now" for reproducible tests: 2023-11-14T22:13:20Z.
 TEST_NOW = 1_700_000_000
-#: Another secret of the same length, for deliveries signed with the wrong key.
-OTHER_SECRET = "hooksig-other-secret-0123456789a"
 
 
-def _key_options(
-    name: str, secret: SecretLike | None, signing_key: object | None, *, forger: bool = False
-) -> dict[str, Any]:
-    """The Verifier key arguments for *name*: the secret in the scheme's format, or a key."""
-    scheme = schemes.get(name)
-    if signing_key is not None:
-        return {"signing_key": signing_key}
-    secret_format = getattr(scheme, "secret_format", None)
-    if secret_format in {"whsec", "base64"}:
-        if isinstance(secret, Secret) or (
-            secret_format == "whsec" and isinstance(secret, str) and secret.startswith("whsec_")
-        ):
-            return {"secret": secret}
-        raw = secret.encode() if isinstance(secret, str) else (secret or TEST_SECRET.encode())
-        prefix = "whsec_" if secret_format == "whsec" else ""
-        return {"secret": prefix + base64.b64encode(raw).decode("ascii")}
-    if secret_format is not None:
-        return {"secret": _plain_secret(scheme, secret)}
-    return {"signing_key": _fresh_private_key(scheme, forger=forger)}
-
-
-def _plain_secret(scheme: object, secret: SecretLike | None) -> SecretLike:
-    """*secret* (default :data:`TEST_SECRET`) as a hex, Basic or text scheme reads it."""
-    if isinstance(secret, Secret):
-        return secret
-    if getattr(scheme, "secret_format", None) == "hex":
-        return (
-            secret.encode() if isinstance(secret, str) else secret or TEST_SECRET.encode()
-        ).hex()
-    if getattr(scheme, "construction", None) == "basic":
-        # Basic credentials are user:password: a bare test secret becomes the password.
-        text = TEST_SECRET if secret is None else secret
-        text = text if isinstance(text, str) else text.decode("latin-1")
-        return text if ":" in text else "hooksig-test:" + text
-    return secret if secret is not None else TEST_SECRET
-
-
-@functools.lru_cache(maxsize=2)
-def _rsa_private_key(index: int = 0) -> str:
-    """RSA keys made once per process (generating 2048-bit keys is slow); *index* picks one."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return pem.decode("ascii")
-
-
-def _fresh_private_key(scheme: object, *, forger: bool = False) -> str | bytes:
-    """
-    A private key for a public-key scheme: PEM for ECDSA P-256 and RSA, a raw seed for Ed25519.
-
-    ECDSA and Ed25519 keys are fresh; the RSA key is made once per process.
-    """
-    try:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-    except ImportError:
-        raise ExtraNotInstalled("crypto", "cryptography") from None
-
-    algorithm = getattr(scheme, "algorithm", None)
-    kind = getattr(scheme, "signing_key_type", None) or algorithm
-    if kind == "rsa" or (isinstance(algorithm, str) and algorithm.startswith("rsa")):
-        return _rsa_private_key(1 if forger else 0)
-    if kind == "ecdsa-p256":
-        pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        return pem.decode("ascii")
-    return ed25519.Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-
-
-def signing_verifier(
-    name: str,
-    *,
-    secret: SecretLike | None = None,
-    signing_key: object | None = None,
-    **options: Any,
-) -> Verifier:
-    """
-    Return a :class:`~hooksig.Verifier` for *name* that can sign as well as verify.
-
-    HMAC schemes get *secret* (default :data:`TEST_SECRET`), put in the
-    scheme's own format: a raw secret is base64-encoded (with ``whsec_``)
-    for Standard Webhooks, while a ``whsec_...`` string or a
-    :class:`~hooksig.Secret` is used as it is.  Public-key schemes get
-    *signing_key*, or a fresh key pair (this needs the ``crypto`` extra).
-    Every verifier gets ``public_url=TEST_URL`` unless *options* say
-    otherwise.
-
-    Args:
-        name: a registered scheme name (``"stripe"``).
-        secret: the shared secret for HMAC schemes.
-        signing_key: the private key for public-key schemes (an Ed25519
-            seed, or a PEM for ECDSA); also signs Standard Webhooks' ``v1a``.
-        options: any other :class:`~hooksig.Verifier` option (``clock``,
-            ``tolerance``, ``max_body_size``, ``public_url``, ...).
-
-    Raises:
-        hooksig.ConfigurationError: unknown scheme or unusable key.
-        hooksig.ExtraNotInstalled: a public-key scheme without ``cryptography``.
-
-    .. versionadded:: 0.1
-    """
-    options.setdefault("public_url", TEST_URL)
-    return Verifier(name, **_key_options(name, secret, signing_key), **options)
+def _origin(url: str) -> str:
+    """The scheme and host of *url*: what a verifier joins request paths to."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -266,9 +148,9 @@ class Signer:
     """
     Sign deliveries as provider *scheme* would send them, for your tests.
 
-    A signer holds a :class:`~hooksig.Verifier` that can sign (built by
-    :func:`signing_verifier`, or yours) and makes a :class:`SignedDelivery`
-    per call, with the body, timestamp, id and request path you choose::
+    A signer holds a :class:`~hooksig.Verifier` that can sign (built here,
+    or yours) and makes a :class:`SignedDelivery` per call, with the body,
+    timestamp, id and request path you choose::
 
         >>> from hooksig.testing import FrozenClock, Signer
         >>> signer = Signer("stripe", clock=FrozenClock(1_700_000_000))
@@ -283,23 +165,37 @@ class Signer:
     verifier=app_verifier)``.  A public-key scheme's verifier built here
     holds a fresh private key and verifies with its public half.
 
+    For schemes that sign the URL, the URL signed for a request *path* is
+    the one the verifier rebuilds from that path, so a delivery posted to
+    *path* verifies through any adapter: a verifier built here joins its
+    ``public_url`` (the scheme and host of *url*) with the path; yours
+    applies its own ``public_url`` rule.
+
     Args:
         scheme: a registered scheme name; it also decides what sample bodies
             look like (a form for Twilio, JSON otherwise).
-        secret: the shared secret (default :data:`TEST_SECRET`).
-        signing_key: the private key, for public-key schemes (default: fresh).
+        secret: the shared secret (default :data:`TEST_SECRET`), in the
+            scheme's own format: a ``whsec_...`` string or a
+            :class:`~hooksig.Secret` is used as it is, while a raw secret is
+            base64-encoded (with ``whsec_``) for schemes whose secrets are.
+        signing_key: the private key, for public-key schemes (an Ed25519
+            seed, or a PEM for ECDSA); default: a fresh key pair, which
+            needs the ``crypto`` extra.
         verifier: sign with this verifier instead of building one; then
             pass no key, clock or option.
         clock: the time used for timestamps (a :class:`FrozenClock` in tests);
             ``time.time()`` by default.
-        url: the public URL to sign, for schemes that sign it; by default
-            the verifier's ``public_url`` (:data:`TEST_URL` when built here).
+        url: the URL to sign when no request path is given (default
+            :data:`TEST_URL`); a path given to :meth:`delivery` replaces its
+            path and query.  With your own verifier or ``public_url=``, the
+            verifier's rule is used instead unless you pass *url*.
         options: more :class:`~hooksig.Verifier` options (``tolerance``,
             ``max_body_size``, ``public_url``, ...).
 
     Raises:
         hooksig.ConfigurationError: unknown scheme, an unusable key, or
             *verifier* together with key or verifier options.
+        hooksig.ExtraNotInstalled: a public-key scheme without ``cryptography``.
 
     .. versionadded:: 0.1
     """
@@ -328,7 +224,11 @@ class Signer:
         else:
             if clock is not None:
                 options["clock"] = clock
-            verifier = signing_verifier(scheme, secret=secret, signing_key=signing_key, **options)
+            if "public_url" not in options:
+                # A base URL: the verifier rebuilds url_for(path) from any request path.
+                url = TEST_URL if url is None else url
+                options["public_url"] = _origin(url)
+            verifier = signing_verifier(scheme, secret, signing_key, **options)
         self._name = scheme
         self._verifier = verifier
         self._url = url
@@ -367,10 +267,10 @@ class Signer:
         """
         Return the public URL a request to *path* is signed with.
 
-        It is the URL your verifier rebuilds for that path: its
-        ``public_url`` joined with *path* (see :class:`~hooksig.PublicUrl`).
-        With ``url=`` given to the signer, or a verifier with another URL
-        policy, *path* replaces the path and query of that URL.
+        With a URL of the signer's own (*url*, or :data:`TEST_URL` for a
+        verifier built here), *path* replaces its path and query.
+        Otherwise it is the URL your verifier rebuilds for *path* from its
+        ``public_url`` (see :class:`~hooksig.PublicUrl`).
 
         Args:
             path: the request path and query string (``"/hooks/twilio?x=1"``).
@@ -420,8 +320,7 @@ class Signer:
             else encode(self._name, body, timestamp=stamp)
         )
         url = self.url_for(path)
-        headers = self._verifier.sign(data, timestamp=stamp, id=id, url=url)
-        data, headers = place_fields(data, headers)
+        data, headers = self._verifier.signed_request(data, timestamp=stamp, id=id, url=url)
         url, headers = _place_query(url, headers)
         if path is not None and url != self.url_for(path):
             path = _path_of(url)
@@ -437,59 +336,3 @@ class Signer:
             path=_path_of(url) if path is None else path,
             content_type=content_type(self._name),
         )
-
-    def headers(
-        self, body: bytes, *, timestamp: int | None = None, id: str | None = None
-    ) -> dict[str, str]:
-        """
-        Return only the headers that sign *body* (as :meth:`~hooksig.Verifier.sign` does).
-
-        Args:
-            body: the exact body bytes.
-            timestamp: the Unix seconds to sign; the clock's time by default.
-            id: the delivery id to sign or send.
-
-        .. versionadded:: 0.1
-        """
-        return self.delivery(body, timestamp=timestamp, id=id).headers
-
-
-def signed_delivery(
-    name: str,
-    body: bytes | None = None,
-    *,
-    secret: str | bytes | None = None,
-    timestamp: int | None = None,
-    id: str | None = None,
-    verifier: Verifier | None = None,
-) -> tuple[bytes, dict[str, str]]:
-    """
-    Return ``(body, headers)`` signed as provider *name* would send them.
-
-    A shortcut for ``Signer(name, ...).delivery(body, ...)`` when the body
-    and headers are all you need::
-
-        >>> from hooksig.testing import signed_delivery
-        >>> body, headers = signed_delivery("github", b'{"zen": "hi"}', secret="s" * 32)
-        >>> sorted(headers)
-        ['X-GitHub-Delivery', 'X-Hub-Signature-256']
-
-    Args:
-        name: a registered scheme name.
-        body: the body to sign; :func:`sample_body` when omitted.  Mailgun's
-            signature fields are placed into it, so the returned body may differ.
-        secret: the shared secret (default :data:`TEST_SECRET`).
-        timestamp: the Unix seconds to sign; now by default.
-        id: the delivery id to sign or send.
-        verifier: sign with this verifier instead of a fresh
-            :func:`signing_verifier` (then *secret* is not used).
-
-    .. versionadded:: 0.1
-    """
-    if verifier is not None:
-        signer = Signer(name, verifier=verifier)
-    else:
-        signer = Signer(name, secret=secret)
-    stamp = int(time.time()) if timestamp is None else timestamp
-    delivery = signer.delivery(body, timestamp=stamp, id=id)
-    return delivery.body, delivery.headers

@@ -12,11 +12,7 @@ never reports the secret or the expected signature.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import contextlib
 import math
-import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -26,16 +22,19 @@ from ... import schemes
 from ...errors import (
     ConfigurationError,
     HooksigWarning,
+    InvalidSignature,
     MalformedSignature,
     MissingSignature,
     TimestampOutOfTolerance,
     WebhookError,
 )
-from ...keys import load_secret
+from ...scheme import Scheme
+from ...url import PerCallUrl
 from ...verifier import Verifier
 from . import causes as text
 from .body import body_repairs, truncation
 from .causes import Cause
+from .secrets import guesses, key_of
 from .url import signs_url, url_repairs
 
 __all__ = ["Case", "Cause", "Diagnosis", "diagnose"]  # Cause comes from causes
@@ -43,7 +42,14 @@ __all__ = ["Case", "Cause", "Diagnosis", "diagnose"]  # Cause comes from causes
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """The outcome: verified, or the causes found (none when nothing explains it)."""
+    """
+    The outcome: verified, or the causes found (none when nothing explains it).
+
+    Attributes:
+        hint: when no cause is found for a signature that does not match, the
+            likeliest one left (a key that is not this endpoint's): a guess by
+            elimination, which no repair has confirmed.
+    """
 
     verified: bool
     scheme: str
@@ -51,6 +57,7 @@ class Diagnosis:
     reason: str | None = None
     causes: tuple[Cause, ...] = ()
     checked: tuple[str, ...] = ()
+    hint: Cause | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The ``--json`` document (see docs/cli.md)."""
@@ -59,11 +66,9 @@ class Diagnosis:
             "scheme": self.scheme,
             "error": self.error,
             "reason": self.reason,
-            "causes": [
-                {"code": c.code, "explanation": c.explanation, "fix": c.fix, "details": c.details}
-                for c in self.causes
-            ],
+            "causes": [cause.as_json() for cause in self.causes],
             "checked": list(self.checked),
+            "hint": None if self.hint is None else self.hint.as_json(),
         }
 
 
@@ -110,6 +115,7 @@ def build(
                 public_key=public_key,
                 signing_key=signing_key,
                 tolerance=tolerance,
+                public_url=PerCallUrl(),  # each probe passes its URL
             )
         except ConfigurationError:
             return None
@@ -140,7 +146,7 @@ def diagnose(case: Case) -> Diagnosis:
         ConfigurationError: the scheme or keys of *case* cannot be configured at all.
     """
     keys = _keys(case)
-    primary = Verifier(case.scheme, tolerance=case.tolerance, **keys)
+    primary = Verifier(case.scheme, tolerance=case.tolerance, public_url=PerCallUrl(), **keys)
     name = primary.scheme.name
     try:
         primary.verify(case.body, case.headers, url=case.url, method=case.method, now=case.now)
@@ -159,7 +165,7 @@ def diagnose(case: Case) -> Diagnosis:
         ("truncation", lambda: _truncation(case)),
         ("secret_forms", lambda: _secret_forms(case, primary)),
         ("other_secrets", lambda: _other_secrets(case)),
-        ("schemes", lambda: _other_schemes(case, name)),
+        ("schemes", lambda: _other_schemes(case, primary, failure)),
     ]
     if isinstance(failure, (MissingSignature, MalformedSignature)):
         finders.insert(0, finders.pop())  # the headers may be another provider's: schemes first
@@ -172,7 +178,10 @@ def diagnose(case: Case) -> Diagnosis:
     if isinstance(failure, ConfigurationError) and signs_url(primary.scheme):
         last = text.url_not_configured(None)
     causes = () if last is None else (last,)
-    return Diagnosis(False, name, error, reason, causes, tuple(checked))
+    hint = None
+    if isinstance(failure, InvalidSignature):
+        hint = text.key_probably_wrong(case.public_key is not None)
+    return Diagnosis(False, name, error, reason, causes, tuple(checked), hint)
 
 
 def _urls(case: Case, lenient: Verifier | None) -> Iterator[tuple[Case, Cause]]:
@@ -226,7 +235,7 @@ def _freshness(repaired: Case) -> list[Cause]:
 
 def _clock(verifier: Verifier, exc: TimestampOutOfTolerance) -> Cause:
     """Milliseconds for seconds (or the reverse), else clock skew, from the signed time."""
-    unit = getattr(verifier.scheme, "timestamp_unit", "s")
+    unit = verifier.scheme.info.timestamp_unit or "s"
     bound = verifier.scheme.default_tolerance or 300.0
     if unit == "s" and abs(exc.timestamp / 1000 - exc.now) <= bound:
         return text.milliseconds(exc.timestamp, exc.now)
@@ -237,67 +246,22 @@ def _clock(verifier: Verifier, exc: TimestampOutOfTolerance) -> Cause:
 
 # -- secrets -----------------------------------------------------------------------------
 
-_HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
-
-
-def _base64(value: str) -> bytes | None:
-    """Decode standard or URL-safe base64, padding optional; None if it is not."""
-    padded = value + "=" * (-len(value) % 4)
-    for alphabet in (padded, padded.replace("-", "+").replace("_", "/")):
-        try:
-            return base64.b64decode(alphabet.encode("ascii"), validate=True) or None
-        except (binascii.Error, UnicodeEncodeError):
-            continue
-    return None
-
-
-def secret_guesses(secret: str, secret_format: str) -> Iterator[tuple[bytes, str]]:
-    """The raw keys a sender may have used instead, each with the code naming the mistake."""
-    bare = secret.strip().strip("'\"").strip()
-    if bare != secret and bare:
-        with contextlib.suppress(ConfigurationError):
-            yield load_secret(bare, secret_format), "secret_quotes_or_whitespace"  # type: ignore[arg-type]
-        for key, _ in _forms(bare, secret_format):
-            yield key, "secret_quotes_or_whitespace"
-    yield from _forms(secret, secret_format)
-
-
-def _forms(secret: str, secret_format: str) -> Iterator[tuple[bytes, str]]:
-    """The other keys a sender may derive from *secret*, with their codes."""
-    rest = secret.removeprefix("whsec_")
-    if secret_format == "utf-8":
-        if secret.startswith("whsec_") and (decoded := _base64(rest)):
-            yield decoded, "secret_whsec_decoded"
-        if _HEX.fullmatch(secret):
-            yield bytes.fromhex(secret), "secret_hex_decoded"
-        if (decoded := _base64(secret)) and not secret.startswith("whsec_"):
-            yield decoded, "secret_base64_decoded"
-        if secret.startswith("whsec_"):
-            yield rest.encode(), "secret_whsec_prefix"
-        return
-    prefixed = secret.startswith("whsec_")
-    code = "secret_whsec_not_decoded" if prefixed else "secret_base64_not_decoded"
-    yield secret.encode(), code
-    if rest != secret:
-        yield rest.encode(), code
-    if _HEX.fullmatch(rest):
-        yield bytes.fromhex(rest), "secret_hex_decoded"
-
 
 def _secret_forms(case: Case, primary: Verifier) -> Iterator[tuple[Case, Cause]]:
-    """The configured secret in another form."""
+    """The configured secret read another way."""
     if not isinstance(case.secret, str):
         return
-    secret_format = getattr(primary.scheme, "secret_format", None)
+    secret_format = primary.scheme.info.secret_format
     if secret_format is None:
         return
-    seen: set[bytes] = set()
-    for key, code in secret_guesses(case.secret, secret_format):
-        if key in seen:
+    seen = {key_of(case.secret, secret_format)}
+    for value, cause in guesses(case.secret, secret_format):
+        key = key_of(value, secret_format)
+        if key is None or key in seen:
             continue
         seen.add(key)
         if passes(build(case.scheme, secret=key, tolerance=math.inf), case):
-            yield replace(case, secret=key), text.secret_cause(code, secret_format)
+            yield replace(case, secret=key), cause
 
 
 def _other_secrets(case: Case) -> Iterator[tuple[Case, Cause]]:
@@ -324,12 +288,57 @@ def _distinct_schemes(primary: str) -> Sequence[str]:
     return found
 
 
-def _other_schemes(case: Case, primary: str) -> Iterator[tuple[Case, Cause]]:
-    """Every other scheme, with each key given."""
+#: How strong each algorithm is, for telling a downgrade from another provider.
+_STRENGTH = {"sha1": 1, "sha256": 2, "sha512": 3}
+
+
+def _strength(scheme: Scheme) -> int:
+    """How strong the hash *scheme* signs with is; public-key schemes count as SHA-256."""
+    return _STRENGTH.get(scheme.info.algorithm, 2)
+
+
+def _other_schemes(
+    case: Case, primary: Verifier, failure: WebhookError
+) -> Iterator[tuple[Case, Cause]]:
+    """
+    Every other scheme, with each key given.
+
+    A scheme that verifies only with a weaker hash is not advice to follow:
+    switching to it would accept the downgrade the configured scheme refuses
+    (GitHub's legacy SHA-1 header, for one).  It is named only when no
+    scheme as strong verifies, and as a signature the capture lacks.
+    """
     none: dict[str, Any] = {"secret": None, "public_key": None, "signing_key": None}
     keys = [{**none, kind: value} for kind, value in _keys(case).items() if value is not None]
-    for name in _distinct_schemes(primary):
+    weaker: tuple[Case, Cause] | None = None
+    for name in _distinct_schemes(primary.scheme.name):
         for key in keys:
-            if passes(build(name, tolerance=math.inf, **key), case):
-                yield replace(case, scheme=name, **key), text.wrong_scheme(name, primary)
+            verifier = build(name, tolerance=math.inf, **key)
+            if not passes(verifier, case):
+                continue
+            repaired = replace(case, scheme=name, **key)
+            assert verifier is not None  # noqa: S101 - passes() is False for None
+            if _strength(verifier.scheme) >= _strength(primary.scheme):
+                yield repaired, text.wrong_scheme(name, primary.scheme.name)
                 return
+            if weaker is None:
+                weaker = repaired, _legacy(primary, verifier, failure)
+    if weaker is not None:
+        yield weaker
+
+
+def _legacy(primary: Verifier, other: Verifier, failure: WebhookError) -> Cause:
+    """The capture carries only a weaker signature, which *other* verifies."""
+    return text.legacy_signature_only(
+        scheme=primary.scheme.name,
+        wanted=getattr(failure, "header", None) or _first(primary.scheme),
+        algorithm=primary.scheme.info.algorithm,
+        present=_first(other.scheme),
+        weaker=other.scheme.info.algorithm,
+        verifies_with=other.scheme.name,
+    )
+
+
+def _first(scheme: Scheme) -> str:
+    """The first signature header a scheme reads."""
+    return next(iter(scheme.info.signature_headers), "")

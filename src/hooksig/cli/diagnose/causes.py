@@ -8,9 +8,13 @@ signature; URLs and header names are not secret and are named.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ...errors import MalformedSignature, MissingSignature, WebhookError
+
+if TYPE_CHECKING:
+    from .secrets import SecretChange
 
 #: Why the raw body matters, said once for every body cause.
 _RAW = (
@@ -28,6 +32,15 @@ class Cause:
     explanation: str
     fix: str
     details: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The cause in the ``--json`` document."""
+        return {
+            "code": self.code,
+            "explanation": self.explanation,
+            "fix": self.fix,
+            "details": self.details,
+        }
 
 
 _BODY: dict[str, str] = {
@@ -93,6 +106,22 @@ def url_changed(how: str, url: str) -> Cause:
     )
 
 
+def forwarded_port_ignored(port: int, url: str) -> Cause:
+    """The provider called a non-default port, which only ``X-Forwarded-Port`` kept."""
+    parts = urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}"
+    return Cause(
+        "url_forwarded_port_ignored",
+        f"this scheme signs the URL, and the provider called port {port}: your proxy says so "
+        f"in X-Forwarded-Port, but the URL checked has no port. The signature matches for "
+        f"{url}.",
+        f"Put the port in your public URL: --public-url {base} (in code, "
+        f'Verifier(public_url="{base}")); with TrustedProxy, have the proxy send the port in '
+        "X-Forwarded-Host and list the host with its port.",
+        {"url": url, "port": port},
+    )
+
+
 def url_not_configured(url: str | None) -> Cause:
     """A URL-signing scheme with no URL to check."""
     found = "" if url is None else f" The signature matches for {url}."
@@ -105,46 +134,72 @@ def url_not_configured(url: str | None) -> Cause:
     )
 
 
+#: (what happened, what to weigh before accepting it) per secret cause.
 _SECRET: dict[str, tuple[str, str]] = {
     "secret_whsec_decoded": (
         "the sender used the base64-decoded bytes of the whsec_ secret as the key, as "
         "Standard Webhooks does, but this scheme uses the whsec_ text itself",
-        "If the deliveries are Standard Webhooks (Svix, Clerk, Resend), use that scheme; if "
-        "you sign them yourself, sign with the text, as the provider does.",
+        "If the deliveries are Standard Webhooks (Svix, Clerk, Resend), use that scheme; "
+        "if you sign them yourself, sign with the text. To accept them as they are",
     ),
     "secret_whsec_not_decoded": (
         "the sender used the whsec_ text itself as the key, but this scheme base64-decodes "
         "the part after whsec_ (Standard Webhooks)",
-        "If the provider uses the text as the key (Stripe does), use its scheme; otherwise "
-        "pass --secret-encoding raw (in code, the secret's UTF-8 bytes as secret=).",
+        "If the provider uses the text as the key (Stripe does), use its scheme. "
+        "To accept them as they are",
+    ),
+    "secret_base64_not_decoded": (
+        "the sender used the base64 text of the secret (without any whsec_ prefix) as the "
+        "key, without decoding it, but this scheme decodes it",
+        "To accept them as they are",
     ),
     "secret_whsec_prefix": (
-        "the sender used the secret without its whsec_ prefix as the key",
-        "Use the secret as the provider shows it, or pass the key the sender uses as bytes.",
+        "the sender used the secret without its whsec_ prefix",
+        "To accept them as they are",
     ),
     "secret_hex_decoded": (
         "the secret is hex, and the sender used the decoded bytes as the key",
-        "Pass --secret-encoding hex (in code, secret=bytes.fromhex(text)).",
+        "To use the same key",
     ),
     "secret_base64_decoded": (
         "the secret is base64, and the sender used the decoded bytes as the key",
-        "Pass --secret-encoding base64 (in code, secret=base64.b64decode(text)).",
-    ),
-    "secret_base64_not_decoded": (
-        "the sender used the secret's text as the key, but this scheme base64-decodes it",
-        "Pass --secret-encoding raw (in code, secret=text.encode()).",
+        "To use the same key",
     ),
     "secret_quotes_or_whitespace": (
         "the configured secret carries quotes or whitespace the sender's does not",
-        "Remove the quotes and spaces around the secret in your environment or secret file.",
+        "To use the sender's secret",
     ),
 }
 
 
-def secret_cause(code: str, secret_format: str) -> Cause:
-    """The secret in another form verifies (the form is named, the secret never)."""
-    what, fix = _SECRET[code]
-    return Cause(code, f"{what}.", fix, {"secret_format": secret_format})
+def secret_cause(code: str, secret_format: str, change: SecretChange) -> Cause:
+    """The secret read another way verifies (the way is named, the secret never)."""
+    what, advice = _SECRET[code]
+    steps = change.steps()
+    if change.unquote and code != "secret_quotes_or_whitespace":
+        what += ", and the configured secret also carries quotes or whitespace"
+    edited = "the edited text" if change.unquote or change.drop_prefix else "the text"
+    fix = f"{advice}: {', then '.join(steps)} (in code, {change.in_code()} with {edited})."
+    details = {"secret_format": secret_format, "change": change.as_json()}
+    return Cause(code, f"{what}.", fix, details)
+
+
+def secret_node_decoded(secret_format: str) -> Cause:
+    """The sender base64-decoded a whole ``whsec_`` secret, prefix included (Node's mistake)."""
+    right = (
+        "decode only the part after whsec_, as the Standard Webhooks libraries do: "
+        'Buffer.from(secret.slice(6), "base64")'
+        if secret_format != "utf-8"
+        else "use the whsec_ text itself as the key, as this scheme does: Buffer.from(secret)"
+    )
+    return Cause(
+        "secret_whsec_prefix_decoded",
+        "the sender base64-decoded the whole whsec_ secret, prefix included: Node's "
+        'Buffer.from(secret, "base64") does so without an error, reading "whsec_" as base64 '
+        "digits, so the key is neither the text nor its decoded part.",
+        f"Fix the sender: {right}. No receiver setting gives that garbled key.",
+        {"secret_format": secret_format, "fix_side": "sender"},
+    )
 
 
 def wrong_secret(label: str) -> Cause:
@@ -165,6 +220,44 @@ def wrong_scheme(name: str, configured: str) -> Cause:
         f"the delivery verifies with the {name} scheme, not {configured}.",
         f"Use the {name} scheme (hooksig verify {name} ..., Verifier({name!r}, ...)).",
         {"scheme": name},
+    )
+
+
+def legacy_signature_only(
+    *, scheme: str, wanted: str, algorithm: str, present: str, weaker: str, verifies_with: str
+) -> Cause:
+    """Only a weaker signature came through, and the configured scheme rightly refuses it."""
+    return Cause(
+        "legacy_signature_only",
+        f"the capture carries no valid {wanted}, the {algorithm.upper()} signature header the "
+        f"{scheme} scheme reads; it carries only {present}, a legacy {weaker.upper()} "
+        f"signature, which the {scheme} scheme never accepts. That one verifies (by the "
+        f"{verifies_with} recipe), so the sender holds your secret: its {wanted} header was "
+        "lost on the way or never sent.",
+        f"Check what the capture lacks: the {scheme} provider sends {wanted} with each "
+        f"delivery, so capture the request before any proxy and find what removes it. Do not "
+        f"switch to a scheme that accepts {present}: that would accept a downgrade.",
+        {
+            "header": wanted,
+            "present": present,
+            "algorithm": weaker,
+            "verifies_with": verifies_with,
+        },
+    )
+
+
+def key_probably_wrong(public_key: bool) -> Cause:
+    """Nothing explains a signature that does not match: the key is the likeliest cause left."""
+    key = "public key" if public_key else "secret"
+    return Cause(
+        "key_probably_wrong",
+        "no change of body, URL, time or secret format makes the signature verify, and no "
+        f"other scheme does, so the {key} is probably not the one this delivery was signed "
+        "with.",
+        f"Check that the {key} is this endpoint's, in this environment (test and live "
+        "secrets differ), and copy it again from the provider's dashboard; pass an older or "
+        "another endpoint's secret with --try-secret-env or --try-secret-file to check it.",
+        {"key": key.replace(" ", "_")},
     )
 
 

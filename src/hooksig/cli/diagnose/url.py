@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
+from ...scheme import Scheme
 from ...url import DEFAULT_PORTS
 from . import causes as text
 from .causes import Cause
@@ -25,12 +26,9 @@ _HOST = re.compile(r"[A-Za-z0-9.\-]{1,253}(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}
 _PARTS = ("scheme", "host", "port", "trailing_slash")
 
 
-def signs_url(scheme: object) -> bool:
-    """True when *scheme*'s signed content includes the URL (or may: a content function)."""
-    content = getattr(scheme, "content", None)
-    if isinstance(content, str):
-        return "{url}" in content
-    return callable(content)
+def signs_url(scheme: Scheme) -> bool:
+    """True when *scheme*'s signed content includes the URL, as its SchemeInfo declares."""
+    return scheme.info.signs_url
 
 
 def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
@@ -54,6 +52,14 @@ def forwarded_hosts(headers: Sequence[tuple[str, str]]) -> list[str]:
     return [host.lower() for host in found if _HOST.fullmatch(host)]
 
 
+def forwarded_port(headers: Sequence[tuple[str, str]]) -> int | None:
+    """The port in ``X-Forwarded-Port`` (the first, for a chain of proxies), if it is one."""
+    value = (_header(headers, "x-forwarded-port") or "").split(",")[0].strip()
+    if value.isascii() and value.isdigit() and 0 < int(value) < 65536:
+        return int(value)
+    return None
+
+
 def _split_host(netloc: str) -> tuple[str, int | None]:
     """Host name and port of a Host-header value."""
     parts = urlsplit(f"//{netloc}")
@@ -73,7 +79,7 @@ def candidates(url: str, headers: Sequence[tuple[str, str]]) -> list[tuple[str, 
     if parts.scheme not in DEFAULT_PORTS or not host:
         return []
     hosts = [host] + [h for h, _ in map(_split_host, forwarded_hosts(headers)) if h]
-    ports: list[int | None] = [port, None, 443, 80]
+    ports: list[int | None] = [port, None, 443, 80, forwarded_port(headers)]
     ports += [p for _, p in map(_split_host, forwarded_hosts(headers)) if p]
     path = parts.path or "/"
     toggled = path[:-1] if path.endswith("/") and len(path) > 1 else path + "/"
@@ -117,7 +123,11 @@ def url_repairs(
                 yield guess, text.url_not_configured(guess)
                 return
         return
+    given = forwarded_port(headers)
     for candidate, changed in candidates(url, headers):
         if ok(candidate):
-            yield candidate, text.url_changed("+".join(changed), candidate)
+            if given is not None and changed == ("port",) and urlsplit(candidate).port == given:
+                yield candidate, text.forwarded_port_ignored(given, candidate)
+            else:
+                yield candidate, text.url_changed("+".join(changed), candidate)
             return

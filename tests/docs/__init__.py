@@ -1,0 +1,1 @@
+"""Every Python code block in docs/ and README.md, run as written."""
