@@ -26,13 +26,35 @@ from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 CHALLENGE = "hook_secret(accept)"
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = """
+EXAMPLE = '''
+import os
+
 import hooksig
 from hooksig.scheme.challenge import hook_secret
 
+registering = {"open": False, "secret": None}
+
+
+def store_while_registering(secret: str) -> bool:
+    """Keep the secret Asana sends while your create-webhook call is in flight."""
+    if registering["open"]:
+        registering["secret"] = secret
+    return bool(registering["open"])
+
+
 scheme = hooksig.schemes.configure("asana", challenge=hook_secret(store_while_registering))
-verifier = hooksig.Verifier(scheme, secret=stored_hook_secret)
-"""
+verifier = hooksig.Verifier(scheme, secret=os.environ["ASANA_WEBHOOK_SECRET"])  # the stored secret
+
+
+def receive(
+    body: bytes, headers, method: str, path: str
+) -> hooksig.Delivery | hooksig.HandshakeResponse:
+    """Answer the endpoint check, or verify one delivery (path: as received, with its query)."""
+    answer = verifier.challenge(body, headers, method=method, path=path)
+    if answer is not None:
+        return answer  # send its status, headers and body back as they are
+    return verifier.verify(body, headers)
+'''
 
 SCHEME = HmacScheme(
     name="asana",

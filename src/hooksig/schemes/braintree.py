@@ -90,13 +90,26 @@ class BraintreeScheme(UnitScheme):
 CHALLENGE = "bt_challenge()"
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = """
+EXAMPLE = '''
+import os
+
 import hooksig
 from hooksig.scheme.challenge import bt_challenge
 
 scheme = hooksig.schemes.configure("braintree", challenge=bt_challenge())
-verifier = hooksig.Verifier(scheme, secret=hooksig.Secret("<private key>", key_id="<public key>"))
-"""
+secret = hooksig.Secret(os.environ["BRAINTREE_WEBHOOK_SECRET"], key_id="your-public-key")
+verifier = hooksig.Verifier(scheme, secret=secret)
+
+
+def receive(
+    body: bytes, headers, method: str, path: str
+) -> hooksig.Delivery | hooksig.HandshakeResponse:
+    """Answer the endpoint check, or verify one delivery (path: as received, with its query)."""
+    answer = verifier.challenge(body, headers, method=method, path=path)
+    if answer is not None:
+        return answer  # send its status, headers and body back as they are
+    return verifier.verify(body, headers)
+'''
 
 SCHEME = BraintreeScheme(
     name="braintree",

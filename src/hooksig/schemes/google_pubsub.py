@@ -32,16 +32,21 @@ from hooksig.scheme import Evidence
 from hooksig.scheme.jwt import JwtScheme
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = """
+EXAMPLE = '''
 import hooksig
 
 scheme = hooksig.schemes.configure(
-    "google-pubsub", email="push@my-project.iam.gserviceaccount.com", audience="https://example.com/push"
+    "google-pubsub",
+    email="push@my-project.iam.gserviceaccount.com",
+    audience="https://example.com/push",
 )
 verifier = hooksig.Verifier(scheme)  # Google's keys are fetched from its fixed address
-delivery = verifier.verify(raw_body, request_headers)
-handle(delivery.json(), idempotency_key=delivery.id)
-"""
+
+
+def receive(body: bytes, headers) -> hooksig.Delivery:
+    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""
+    return verifier.verify(body, headers)  # .json(), and .id
+'''
 
 SCHEME = JwtScheme(
     name="google-pubsub",

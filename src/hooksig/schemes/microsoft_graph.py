@@ -259,19 +259,28 @@ class GraphScheme(Unsigned):
 CHALLENGE = "validation_token()"
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = """
+EXAMPLE = '''
+import os
+
 import hooksig
 from hooksig.scheme.challenge import validation_token
 
 scheme = hooksig.schemes.configure(
-    "microsoft-graph", app_ids=("<your application id>",), challenge=validation_token()
+    "microsoft-graph", app_ids=("your-application-id",), challenge=validation_token()
 )
-verifier = hooksig.Verifier(scheme, secret="<the subscription's clientState>")
-answer = verifier.challenge(raw_body, request_headers, method=method, path=path_and_query)
-if answer is not None:
-    return answer.status, answer.headers, answer.body
-delivery = verifier.verify(raw_body, request_headers)
-"""
+# The secret: the subscription's clientState.
+verifier = hooksig.Verifier(scheme, secret=os.environ["MICROSOFT_GRAPH_WEBHOOK_SECRET"])
+
+
+def receive(
+    body: bytes, headers, method: str, path: str
+) -> hooksig.Delivery | hooksig.HandshakeResponse:
+    """Answer the endpoint check, or verify one delivery (path: as received, with its query)."""
+    answer = verifier.challenge(body, headers, method=method, path=path)
+    if answer is not None:
+        return answer  # send its status, headers and body back as they are
+    return verifier.verify(body, headers)
+'''
 
 SCHEME = GraphScheme(
     name="microsoft-graph",
