@@ -56,10 +56,8 @@ def cli_keys(name: str) -> CliKeys:
     # Token and certificate schemes name the kind of key that signs for tests;
     # they verify with its public half, as RSA schemes do.
     kind = getattr(scheme, "signing_key_type", None)
-    if kind == "rsa" or info.algorithm.startswith("rsa-"):
-        return CliKeys(rsa_pem())
-    if kind == "ecdsa-p256":
-        return CliKeys(p256_pair()[0])
+    if kind is not None or info.algorithm.startswith("rsa-"):
+        return CliKeys(rsa_pem() if kind != "ecdsa-p256" else p256_pair()[0])
     if info.key_kinds == ("public-key",):
         if info.algorithm == "ecdsa-p256":
             pem, public = p256_pair()

@@ -101,7 +101,10 @@ def _set(claims: dict[str, Any], path: str, value: object) -> None:
     *parents, leaf = path.split(".")
     node = claims
     for part in parents:
-        node = node.setdefault(part, {})
+        child = node.get(part)
+        if not isinstance(child, dict):  # the body's own value there gives way to the claim
+            child = node[part] = {}
+        node = child
     node[leaf] = value
 
 
