@@ -129,8 +129,11 @@ def body_for(name: str) -> bytes:
 
 
 def signs_in_body(scheme: object) -> bool:
-    """True when a signature, timestamp or id field lives in the JSON body (Mailgun, Linear)."""
-    return any(name.startswith("body.") for name in header_names(scheme))
+    """
+    True when a signature, timestamp or id field lives outside the headers: in the
+    JSON body (Mailgun, Linear), the form (Braintree) or the URL's query (Event Grid).
+    """
+    return any(name.startswith(("body.", "form.", "query.")) for name in header_names(scheme))
 
 
 @cache

@@ -24,6 +24,7 @@ __all__ = [
     "InsecureKeyWarning",
     "InsecureTransport",
     "InvalidSignature",
+    "KeyUnavailable",
     "MalformedPayload",
     "MalformedSignature",
     "MissingSignature",
@@ -128,6 +129,24 @@ class InvalidSignature(VerificationError):
     """
 
     default_reason = "no_match"
+
+
+class KeyUnavailable(VerificationError):
+    """
+    The key that would verify the delivery could not be obtained.
+
+    A provider's key or certificate is fetched at run time (AWS SNS, PayPal,
+    Google, Microsoft, Plaid), and the fetch failed: the server did not
+    answer in time, answered with an error or a redirect, or sent more than
+    the size limit.  The delivery is neither accepted nor judged forged:
+    the adapters answer 503, so the provider retries later.  A key URL that
+    breaks the provider's rule is not this error but
+    :class:`~hooksig.MalformedSignature`: nothing is fetched for it.
+
+    .. versionadded:: 0.1
+    """
+
+    default_reason = "key_unavailable"
 
 
 class TimestampOutOfTolerance(VerificationError):

@@ -26,10 +26,10 @@ from .errors import (
     PayloadTooLarge,
     VerificationError,
 )
-from .keys import SecretLike
+from .keys import KeyRing, SecretLike
 from .replay import Clock, ReplayWindow
 from .scheme._body_fields import BODY_FIELD, place_body_fields
-from .scheme.protocol import CompilingScheme, Request, Scheme
+from .scheme.protocol import CompilingScheme, ParsedSignature, Request, Scheme
 
 if TYPE_CHECKING:
     from .scheme.handshake import HandshakeResponse
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 #: Default body limit: GitHub caps payloads at 25 MB, and most providers far lower.
 DEFAULT_MAX_BODY = 25 * 1024 * 1024
+#: The largest body an endpoint check may have (Event Grid's validation event is ~1 KB).
+MAX_CHALLENGE_BODY = 64 * 1024
 
 
 def _resolve(scheme: str | Scheme) -> Scheme:
@@ -147,10 +149,12 @@ class Verifier:
             else ReplayWindow(bound, future_tolerance, clock)
         )
         # The scheme's own compiled route, if it offers one (never with a URL policy:
-        # a compiled route signs no URL).
+        # a compiled route signs no URL; never where keys depend on the delivery).
         self._compiled: CompiledRoute | None = (
             self._scheme.compile(self._keys)
-            if isinstance(self._scheme, CompilingScheme) and self._url_policy is None
+            if isinstance(self._scheme, CompilingScheme)
+            and self._url_policy is None
+            and getattr(self._scheme, "resolve_keys", None) is None
             else None
         )
 
@@ -227,6 +231,55 @@ class Verifier:
                 raise
             if found is not None:
                 return found
+        return self._verify(self._checked(body), headers, url, method, params, now, path)
+
+    async def verify_async(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        *,
+        url: str | None = None,
+        method: str = "POST",
+        params: Mapping[str, Sequence[str]] | None = None,
+        now: float | None = None,
+        path: str | None = None,
+    ) -> Delivery:
+        """
+        :meth:`verify` for an event loop: a key fetch is awaited, never blocking the loop.
+
+        For a scheme whose keys depend on the delivery (a certificate URL, a
+        key id), the fetch goes through the scheme's ``resolve_keys_async``
+        (the :class:`~hooksig.keysource.KeySource` ``fetch_async``, else the
+        blocking fetch in a worker thread).  Every other scheme verifies
+        exactly as :meth:`verify` does, on the calling thread: hashing a
+        body is not I/O.  Takes and raises what :meth:`verify` does, and
+        :class:`~hooksig.KeyUnavailable` when a needed key cannot be fetched.
+
+        .. versionadded:: 0.1
+        """
+        scheme = self._scheme
+        resolve = getattr(scheme, "resolve_keys_async", None)
+        if resolve is None and getattr(scheme, "resolve_keys", None) is None:
+            return self.verify(
+                body, headers, url=url, method=method, params=params, now=now, path=path
+            )
+        body = self._checked(body)
+        current = self.clock() if now is None else now
+        try:
+            request, parsed = self._parse(body, headers, url, method, params, current, path)
+            self._check_fresh(parsed, current)
+            if resolve is not None:
+                keys = await resolve(parsed, request, self._keys)
+            else:
+                import asyncio
+
+                keys = await asyncio.to_thread(scheme.resolve_keys, parsed, request, self._keys)  # type: ignore[attr-defined]
+            return self._match(request, parsed, keys, current, headers)
+        except VerificationError as exc:
+            exc.scheme = scheme.name
+            raise
+
+    def _checked(self, body: object) -> bytes:
         if not isinstance(body, bytes):
             if not isinstance(body, (bytearray, memoryview)):
                 raise MalformedPayload("the body must be the raw bytes received, not decoded text")
@@ -237,7 +290,7 @@ class Verifier:
             body = bytes(body)
         if len(body) > self._max_body:
             raise PayloadTooLarge(self._max_body)
-        return self._verify(body, headers, url, method, params, now, path)
+        return body
 
     def _verify(
         self,
@@ -251,35 +304,68 @@ class Verifier:
     ) -> Delivery:
         # The general route: every step through the scheme's Protocol methods.
         scheme = self._scheme
+        current = self.clock() if now is None else now  # the clock may be replaced
         try:
-            view = Headers.of(headers)
-            if url is None and self._url_policy is not None and self._signs_url:
-                url = self._url_policy.resolve(path, view)
-            request = Request(body, view, url, method, params)
-            parsed = scheme.parse(request)
-            key_id = None
-            for content in scheme.signed_contents(parsed, request):
-                found = scheme.match(self._keys, content, parsed)
-                key_id = key_id if key_id is not None else found
-            if key_id is None:
-                raise InvalidSignature(
-                    f"no configured key matches the signature in {parsed.header}",
-                    header=parsed.header,
-                )
-            timestamp = parsed.timestamp
-            if timestamp is not None and self._window is not None:
-                current = self.clock() if now is None else now  # the clock may be replaced
-                self._window.check(timestamp, now=current, header=parsed.header)
+            request, parsed = self._parse(body, headers, url, method, params, current, path)
+            keys = self._keys
+            resolve = getattr(scheme, "resolve_keys", None)
+            if resolve is not None:
+                # Keys that depend on the delivery: judged fresh first, so that
+                # a stale delivery never causes a fetch.
+                self._check_fresh(parsed, current)
+                keys = resolve(parsed, request, keys)
+            return self._match(request, parsed, keys, current, headers)
         except VerificationError as exc:
             exc.scheme = scheme.name
             raise
+
+    def _parse(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        url: str | None,
+        method: str,
+        params: Mapping[str, Sequence[str]] | None,
+        current: float,
+        path: str | None,
+    ) -> tuple[Request, ParsedSignature]:
+        view = Headers.of(headers)
+        if url is None and self._url_policy is not None and self._signs_url:
+            url = self._url_policy.resolve(path, view)
+        request = Request(body, view, url, method, params, current)
+        return request, self._scheme.parse(request)
+
+    def _check_fresh(self, parsed: ParsedSignature, current: float) -> None:
+        if parsed.timestamp is not None and self._window is not None:
+            self._window.check(parsed.timestamp, now=current, header=parsed.header)
+
+    def _match(
+        self,
+        request: Request,
+        parsed: ParsedSignature,
+        keys: KeyRing,
+        current: float,
+        headers: HeadersInput,
+    ) -> Delivery:
+        scheme = self._scheme
+        key_id = None
+        for content in scheme.signed_contents(parsed, request):
+            found = scheme.match(keys, content, parsed)
+            key_id = key_id if key_id is not None else found
+        if key_id is None:
+            raise InvalidSignature(
+                f"no configured key matches the signature in {parsed.header}",
+                header=parsed.header,
+            )
+        self._check_fresh(parsed, current)
+        timestamp = parsed.timestamp
         reader = parsed.id_source
         return Delivery(
             scheme.name,
             None if reader is not None else parsed.id,
             None if timestamp is None else int(timestamp),
             key_id,
-            body,
+            request.body,
             headers,  # snapshotted as the compiled route's are, not the view read here
             id_source=reader,
         )
@@ -319,7 +405,7 @@ class Verifier:
         .. versionadded:: 0.1
         """
         headers = self._signed(body, timestamp, id, url, method, params, path)
-        if any(name.startswith(BODY_FIELD) for name in headers):
+        if any(name == "body" or name.startswith(BODY_FIELD) for name in headers):
             raise ConfigurationError(
                 f"the {self._scheme.name} scheme carries its signature in the body: "
                 "use Verifier.signed_request(), which returns the body and the headers"
@@ -393,6 +479,74 @@ class Verifier:
             raise ConfigurationError("handshake() takes a Delivery this verifier returned")
         hook = self._scheme.handshake
         return None if hook is None else hook(delivery, self._keys)
+
+    async def handshake_async(self, delivery: Delivery) -> HandshakeResponse | None:
+        """
+        :meth:`handshake` for an event loop: a handshake that makes a request awaits it.
+
+        Amazon SNS's subscription confirmation visits ``SubscribeURL``; the
+        scheme's ``handshake_async`` awaits that visit.  Other handshakes
+        compute their answer, so this returns what :meth:`handshake` does.
+
+        Raises:
+            ConfigurationError: *delivery* was verified by another scheme.
+
+        .. versionadded:: 0.1
+        """
+        hook = getattr(self._scheme, "handshake_async", None)
+        if hook is None:
+            return self.handshake(delivery)
+        if not isinstance(delivery, Delivery) or delivery.scheme != self._scheme.name:
+            raise ConfigurationError("handshake() takes a Delivery this verifier returned")
+        answer: HandshakeResponse | None = await hook(delivery, self._keys)
+        return answer
+
+    def challenge(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        *,
+        method: str = "GET",
+        url: str | None = None,
+        path: str | None = None,
+        params: Mapping[str, Sequence[str]] | None = None,
+    ) -> HandshakeResponse | None:
+        """
+        Return the answer to an unsigned endpoint check, or ``None`` to verify as usual.
+
+        Some providers check a new endpoint with a request that carries no
+        signature by design: Meta's ``GET ?hub.challenge=``, Microsoft
+        Graph's ``?validationToken=``, Azure Event Grid's validation event,
+        Asana's ``X-Hook-Secret``, X's CRC, Braintree's ``bt_challenge``.
+        Call this before :meth:`verify` with the request as received; it
+        answers only when the scheme has a challenge configured and the
+        request follows the provider's rule (a verify token, a reply that is
+        itself a MAC).  The adapters do this for you; the handler never sees
+        a challenge.
+
+        Args:
+            body: the raw body (checks with a body are small; a larger one is no check).
+            headers: the request headers.
+            method: the HTTP method.
+            url: the full URL called, if known.
+            path: the request target as received (path and query string);
+                joined to ``public_url`` when one is configured.
+            params: form fields, if the framework parsed them.
+
+        .. versionadded:: 0.1
+        """
+        hook = getattr(self._scheme, "challenge", None)
+        if hook is None or not isinstance(body, bytes) or len(body) > MAX_CHALLENGE_BODY:
+            return None
+        try:
+            view = Headers.of(headers)
+            if url is None:
+                url = self._url_policy.resolve(path, view) if self._url_policy else path
+            request = Request(body, view, url, method.upper(), params, self.clock())
+            answer: HandshakeResponse | None = hook(request, self._keys)
+        except VerificationError:
+            return None  # not a well-formed check: verify it as a delivery, and refuse it
+        return answer
 
 
 for _public in (Verifier,):

@@ -42,14 +42,30 @@ def p256_pair() -> tuple[str, str]:
     return pem, base64.b64encode(der).decode("ascii")
 
 
+def rsa_pem() -> str:
+    """The toolkit's RSA test key (one per process), as PKCS #8 PEM."""
+    from hooksig.testing._keys import _rsa_private_key
+
+    return _rsa_private_key()
+
+
 def cli_keys(name: str) -> CliKeys:
     """The keys the CLI reads for scheme *name*, in that scheme's own text format."""
-    info = schemes.get(name).info
+    scheme = schemes.get(name)
+    info = scheme.info
+    # Token and certificate schemes name the kind of key that signs for tests;
+    # they verify with its public half, as RSA schemes do.
+    kind = getattr(scheme, "signing_key_type", None)
+    if kind is not None or info.algorithm.startswith("rsa-"):
+        return CliKeys(rsa_pem() if kind != "ecdsa-p256" else p256_pair()[0])
     if info.key_kinds == ("public-key",):
         if info.algorithm == "ecdsa-p256":
             pem, public = p256_pair()
             return CliKeys(pem, public)
         seed, public_raw = ed25519_pair()
+        if getattr(scheme, "signing_key_format", None) == "base64":  # Telnyx's keys
+            encode = base64.b64encode
+            return CliKeys(encode(seed).decode(), encode(public_raw).decode())
         return CliKeys(seed.hex(), public_raw.hex())
     if info.construction == "basic":
         return CliKeys("hooksig-user:" + SECRET)

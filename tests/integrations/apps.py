@@ -1,7 +1,10 @@
 """Receivers served by real servers in tests/servers (uvicorn, gunicorn), configured by env.
 
 Each factory builds one app with a webhook at ``/hooks/acme`` (standard-webhooks)
-and a Slack one at ``/hooks/slack``, declared as the docs show.  The handler
+and a Slack one at ``/hooks/slack``, declared as the docs show, one route per
+provider whose endpoint check comes unsigned (`challenged`: Meta, Graph,
+Event Grid, Asana, X, Braintree), and, when a key server is given, Google
+Pub/Sub routes whose keys are fetched (`fetched`).  The handler
 appends ``"<id> <pid>\\n"`` to the ledger file, so a test can count handler
 runs across processes, then answers through `answer`: a body holding
 ``"fail":"status"`` or ``"fail":"raise"`` makes the first run of its id
@@ -16,6 +19,7 @@ Environment:
     HOOKSIG_E2E_TIMEOUT  the read timeout in seconds of the middlewares, FastAPI, Flask and Django
     HOOKSIG_E2E_STORE_TIMEOUT  the Redis or PostgreSQL store's timeout in seconds (default 5)
     HOOKSIG_E2E_LEASE    the guard's lease in seconds (default 30)
+    HOOKSIG_E2E_KEYS     ``<port> <CA PEM>``: the HTTPS key server of the Pub/Sub routes
     HOOKSIG_E2E_JOURNAL  the SQLite journal of /hooks/journaled (default: beside the ledger)
     HOOKSIG_E2E_LIMIT_REDIS  a Redis URL (and key prefix, after a space) sharing /hooks/limited's
                          rate limit across workers; in process when unset
@@ -75,6 +79,85 @@ def verifiers() -> tuple[hooksig.Verifier, hooksig.Verifier]:
         "standard-webhooks", secret=_env("HOOKSIG_E2E_SECRET"), max_body_size=limit
     )
     return acme, hooksig.Verifier("slack", secret=SLACK_SECRET)
+
+
+#: The keys of the challenged routes (tests/servers/test_challenges_e2e.py).
+META_SECRET = "meta-app-secret-0123456789abcdef"
+META_VERIFY_TOKEN = "meta-verify-token-e2e"
+GRAPH_CLIENT_STATE = "graph-client-state-0123456789"
+GRID_SECRET = "grid-secret-0123456789abcdef"
+ASANA_HOOK_SECRET = "asana-hook-secret-0123456789abcdef"
+X_SECRET = "x-consumer-secret-0123456789abcdef"
+BRAINTREE_KEY = hooksig.Secret("braintree-private-key-0123456789", key_id="braintree-public")
+PUBSUB_AUDIENCE = "https://example.com/hooks/pubsub"
+PUBSUB_EMAIL = "push@hooksig-e2e.iam.gserviceaccount.com"
+
+
+def challenged() -> dict[str, hooksig.Verifier]:
+    """One verifier per provider whose endpoint check comes unsigned, its challenge configured."""
+    from hooksig.scheme.challenge import (
+        bt_challenge,
+        crc_challenge,
+        hook_secret,
+        hub_challenge,
+        validation_token,
+    )
+    from hooksig.schemes import azure_event_grid, configure
+
+    def scheme(name: str, challenge: Any, **settings: Any) -> Any:
+        return configure(name, challenge=challenge, **settings)
+
+    graph = scheme("microsoft-graph", validation_token(), app_ids=("e2e-app",))
+    grid = scheme("azure-event-grid", azure_event_grid.validation())
+    return {
+        "/hooks/meta": hooksig.Verifier(
+            scheme("meta", hub_challenge(META_VERIFY_TOKEN)), secret=META_SECRET
+        ),
+        "/hooks/graph": hooksig.Verifier(graph, secret=GRAPH_CLIENT_STATE),
+        "/hooks/grid": hooksig.Verifier(grid, secret=GRID_SECRET, public_url="http://127.0.0.1"),
+        "/hooks/asana": hooksig.Verifier(
+            scheme("asana", hook_secret(lambda secret: secret == ASANA_HOOK_SECRET)),
+            secret=ASANA_HOOK_SECRET,
+        ),
+        "/hooks/x": hooksig.Verifier(scheme("x", crc_challenge()), secret=X_SECRET),
+        "/hooks/braintree": hooksig.Verifier(
+            scheme("braintree", bt_challenge()), secret=BRAINTREE_KEY
+        ),
+    }
+
+
+def fetched() -> dict[str, hooksig.Verifier]:
+    """Google Pub/Sub verifiers whose keys come from the test key server (none without one)."""
+    given = os.environ.get("HOOKSIG_E2E_KEYS")
+    if not given:
+        return {}
+    import ssl
+
+    from hooksig.keysource import HttpsFetch, KeySource, UrlRule
+
+    port, _, ca = given.partition(" ")
+    context = ssl.create_default_context(cadata=ca)
+    routes = {}
+    for path, keys in (
+        ("/hooks/pubsub", "/certs"),
+        ("/hooks/pubsub-down", "/down/certs"),
+        ("/hooks/pubsub-slow", "/slow/certs"),
+    ):
+        scheme = hooksig.schemes.configure(
+            "google-pubsub",
+            email=PUBSUB_EMAIL,
+            audience=PUBSUB_AUDIENCE,
+            keys_url=f"https://127.0.0.1:{port}{keys}",
+            key_rule=UrlRule(host=r"127\.0\.0\.1", path=keys, port=int(port)),
+        )
+        source = KeySource(fetch=HttpsFetch(timeout=5.0, ssl_context=context))
+        routes[path] = hooksig.Verifier(scheme, public_key=source)
+    return routes
+
+
+def extra_routes() -> dict[str, hooksig.Verifier]:
+    """The challenged and fetched-key routes every factory serves besides acme and slack."""
+    return {**challenged(), **fetched()}
 
 
 def guard() -> Idempotency:
@@ -184,6 +267,16 @@ def fastapi_app() -> Any:
 
     app.post("/hooks/acme")(acme_hook)
     app.post("/hooks/slack")(slack_hook)
+    for route, verifier in extra_routes().items():
+        dependency = VerifiedDelivery(verifier)
+
+        async def hook(
+            delivery: Annotated[hooksig.Delivery, Depends(dependency)],
+        ) -> PlainTextResponse:
+            record(delivery)
+            return PlainTextResponse("handled")
+
+        app.api_route(route, methods=["GET", "POST", "OPTIONS"])(hook)
     for path, (verifier, options) in webhooks().items():
         app.post(path)(_fastapi_route(VerifiedDelivery(verifier, **options)))
     return app
@@ -220,6 +313,7 @@ def asgi_app() -> Any:
         "/hooks/acme": acme,
         "/hooks/slack": Endpoint(slack, idempotency=None),
         **{path: Endpoint(v, **options) for path, (v, options) in webhooks().items()},
+        **{path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()},
     }
     return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
 
@@ -240,6 +334,7 @@ def wsgi_app() -> Any:
         "/hooks/acme": acme,
         "/hooks/slack": Endpoint(slack, idempotency=None),
         **{path: Endpoint(v, **options) for path, (v, options) in webhooks().items()},
+        **{path: Endpoint(v, idempotency=None) for path, v in extra_routes().items()},
     }
     return WebhookMiddleware(app, routes, idempotency=guard(), read_timeout=timeout)
 
@@ -266,6 +361,14 @@ def flask_app() -> Any:
     def slack_hook(delivery: hooksig.Delivery) -> str:
         return "not a handshake"
 
+    for route, verifier in extra_routes().items():
+
+        def hook(delivery: hooksig.Delivery) -> str:
+            record(delivery)
+            return "handled"
+
+        view = webhook(verifier, idempotency=None)(hook)
+        app.add_url_rule(route, route, view, methods=["GET", "POST", "OPTIONS"])
     for path, (verifier, options) in webhooks().items():
         app.post(path, endpoint=path)(webhook(verifier, **options)(_flask_view))
     return app
@@ -319,9 +422,22 @@ def django_app() -> Any:
         status = answer(delivery)
         return HttpResponse("handled" if status == 200 else "failed", status=status)
 
+    def hook(request: Any, delivery: hooksig.Delivery) -> HttpResponse:
+        record(delivery)
+        return HttpResponse("handled")
+
+    extra = [
+        path(route.lstrip("/"), webhook_view(verifier, idempotency=None)(hook))
+        for route, verifier in extra_routes().items()
+    ]
     global urlpatterns  # noqa: PLW0603 - Django reads the URLconf module
-    urlpatterns = [path("hooks/acme", acme_hook), path("hooks/slack", slack_hook)] + [
-        path(route.lstrip("/"), webhook_view(verifier, **options)(view))
-        for route, (verifier, options) in webhooks().items()
+    urlpatterns = [
+        path("hooks/acme", acme_hook),
+        path("hooks/slack", slack_hook),
+        *extra,
+        *(
+            path(route.lstrip("/"), webhook_view(verifier, **options)(view))
+            for route, (verifier, options) in webhooks().items()
+        ),
     ]
     return get_wsgi_application()

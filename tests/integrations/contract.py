@@ -187,7 +187,8 @@ class ProviderMatrix:
         handler, path = handlers[name], matrix_path(name)
 
         def post(delivery: SignedDelivery) -> tuple[int, bytes]:
-            reply = client.post(path, delivery.body, request_headers(delivery))
+            # delivery.path: the route, with a secret the provider puts in its query (Event Grid)
+            reply = client.post(delivery.path, delivery.body, request_headers(delivery))
             if reply.body == b"handled":  # the handler saw the exact bytes sent
                 assert handler.deliveries[-1].body == delivery.body
             return reply.status, reply.body

@@ -45,6 +45,7 @@ from hooksig.scheme import (
     RandomId,
 )
 from hooksig.testing import SignedDelivery, Signer, equivalent_bodies
+from tests.integrations.fixed_keys import RSA_PEMS
 
 SECRET = "hooksig-matrix-secret-0123456789ab"
 OTHER_SECRET = "hooksig-matrix-other-0123456789abc"
@@ -73,10 +74,21 @@ def matrix_path(name: str) -> str:
 
 def signer(name: str, *, other: bool = False, clock: Callable[[], float] | None = None) -> Signer:
     """A signer for *name* with the fixed key (or the other fixed key), on *clock*."""
-    info = hooksig.schemes.get(name).info
+    scheme = hooksig.schemes.get(name)
+    info = scheme.info
     index = 1 if other else 0
     if info.secret_format is None:  # a public-key scheme: a fixed key pair
-        key: object = P256_PEMS[index] if info.algorithm == "ecdsa-p256" else ED25519_SEEDS[index]
+        # Token and certificate schemes name the kind of key that signs for tests
+        # (RSA for SNS, PayPal, Plaid...); with it the verifier checks that key's
+        # public half instead of fetching the provider's keys.
+        kind = getattr(scheme, "signing_key_type", None) or info.algorithm
+        key: object = (
+            RSA_PEMS[index]
+            if kind.startswith("rsa")
+            else P256_PEMS[index]
+            if kind == "ecdsa-p256"
+            else ED25519_SEEDS[index]
+        )
         return Signer(name, signing_key=key, clock=clock)
     return Signer(name, secret=OTHER_SECRET if other else SECRET, clock=clock)
 

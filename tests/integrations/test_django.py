@@ -37,11 +37,12 @@ from django.test import AsyncClient, override_settings
 from django.test import Client as DjangoClient
 from django.urls import path
 
-from hooksig import Delivery
+from hooksig import Delivery, Verifier, schemes
 from hooksig.errors import ConfigurationError
 from hooksig.idempotency import Idempotency
 from hooksig.integrations import django as django_adapter
 from hooksig.integrations.django import webhook_view
+from hooksig.scheme.challenge import hub_challenge
 
 from .conftest import (
     BODY,
@@ -58,6 +59,10 @@ from .contract import AdapterContract, Client, Handler, Hook, Reply
 
 KIT = make_kit()
 CALLS = Calls()
+META_SECRET = "meta-app-secret-for-django-tests"
+META = Verifier(
+    schemes.configure("meta", challenge=hub_challenge("django-token")), secret=META_SECRET
+)
 
 
 @webhook_view(KIT.verifier)
@@ -107,7 +112,21 @@ async def routed_async(request: HttpRequest, delivery: Delivery) -> HttpResponse
     return HttpResponse("routed async")
 
 
+@webhook_view(META, idempotency=None)
+def meta(request: HttpRequest, delivery: Delivery) -> None:
+    """Record the delivery (a challenge never gets here)."""
+    CALLS.deliveries.append(delivery)
+
+
+@webhook_view(META, idempotency=None)
+async def meta_async(request: HttpRequest, delivery: Delivery) -> None:
+    """Record the delivery (a challenge never gets here)."""
+    CALLS.deliveries.append(delivery)
+
+
 urlpatterns = [
+    path("hooks/meta", meta),
+    path("hooks/meta-async", meta_async),
     path("hooks/acme", acme),
     path("hooks/acme-async", acme_async),
     path("hooks/slack", slack),
@@ -485,3 +504,44 @@ def test_bad_read_timeout_is_refused(client: DjangoClient, guard: Idempotency, v
     ):
         post(client, "/hooks/acme", BODY, KIT.signed())
     assert len(CALLS) == 0
+
+
+CHECK = "hub.mode=subscribe&hub.verify_token=django-token&hub.challenge=4242"
+
+
+def test_a_challenge_is_answered_before_the_view(client: Client) -> None:
+    """Meta's GET check, sync view: echoed with the right token, 405 otherwise, view never run."""
+    answer = client.get(f"/hooks/meta?{CHECK}")
+    assert (answer.status_code, answer.content) == (200, b"4242")
+    assert answer["X-Content-Type-Options"] == "nosniff"
+    wrong = CHECK.replace("django-token", "guess")
+    assert client.get(f"/hooks/meta?{wrong}").status_code == 405
+    assert client.get(f"/hooks/acme?{CHECK}").status_code == 405  # no challenge on this route
+    assert len(CALLS) == 0
+    body = b'{"object": "page"}'
+    signed = META.sign(body)
+    assert post(client, "/hooks/meta", body, signed).status_code == 200
+    assert len(CALLS) == 1
+
+
+def test_async_views_answer_challenges_and_verify_asynchronously() -> None:
+    """The async view: the check answered, an unsigned POST 403, a signed one verified."""
+
+    async def main() -> list[Any]:
+        browser = AsyncClient()
+        body = b'{"object": "page"}'
+        return [
+            await browser.get(f"/hooks/meta-async?{CHECK}"),
+            await browser.get("/hooks/meta-async?hub.challenge=1"),
+            await browser.generic("POST", "/hooks/meta-async", body, "application/json"),
+            await browser.generic(
+                "POST", "/hooks/meta-async", body, "application/json", headers=META.sign(body)
+            ),
+        ]
+
+    check, refused, unsigned, signed = asyncio.run(main())
+    assert (check.status_code, check.content) == (200, b"4242")
+    assert refused.status_code == 405
+    assert unsigned.status_code == 403
+    assert signed.status_code == 200
+    assert len(CALLS) == 1

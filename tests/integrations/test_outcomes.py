@@ -10,10 +10,11 @@ import sys
 
 import pytest
 
-from hooksig import Delivery
+from hooksig import Delivery, Verifier, schemes
 from hooksig.errors import (
     ConfigurationError,
     DuplicateDelivery,
+    KeyUnavailable,
     PayloadTooLarge,
     VerificationError,
 )
@@ -65,6 +66,10 @@ def test_refuse_maps_errors_to_outcomes(kit: Kit) -> None:
     assert endpoint.refuse(DuplicateDelivery("in_progress"), route="/x").status == 409
     assert endpoint.refuse(PayloadTooLarge(10), route="/x").status == 413
     assert endpoint.refuse(Refused("timeout", "read_timeout"), route="/x").status == 408
+    # A key that cannot be fetched says nothing of authenticity yet: the retry decides.
+    unavailable = endpoint.refuse(KeyUnavailable("down", reason="key_fetch_failed"), route="/x")
+    assert unavailable.status == 503
+    assert dict(unavailable.headers)["Retry-After"] == "30"
     with pytest.raises(TypeError):
         endpoint.refuse(ValueError("not ours"), route="/x")
 
@@ -99,6 +104,7 @@ def test_request_targets() -> None:
     assert wsgi_target({"PATH_INFO": "/a b", "QUERY_STRING": "x=1"}) == "/a%20b?x=1"
     assert asgi_target({"path": "/a b", "raw_path": b"/a%20b", "query_string": b"x"}) == "/a%20b?x"
     assert asgi_target({"path": "/é"}) == "/%C3%A9"
+    assert asgi_target({"path": "/a", "query_string": "x=1"}) == "/a?x=1"  # Django's AsyncClient
 
 
 def test_importing_integrations_imports_no_framework() -> None:
@@ -191,3 +197,32 @@ def test_unprintable_ids_are_left_out(kit: Kit) -> None:
         endpoint.report("/x", None, "accepted", None, 200, delivery)
     assert [e.delivery_id for e in events] == ["ok-1", None, None]
     assert all(e.duration >= 0 for e in events)
+
+
+def test_challenge_methods_go_on_only_where_a_challenge_is_configured(kit: Kit) -> None:
+    """GET and OPTIONS reach challenge() on a challenged route; elsewhere they are 405."""
+    from hooksig.scheme.challenge import crc_challenge
+
+    events: list[Event] = []
+    plain = Endpoint(kit.verifier)
+    scheme = schemes.configure("x", challenge=crc_challenge())
+    challenged = Endpoint(
+        Verifier(scheme, secret="x-consumer-secret-0123456789"), on_outcome=events.append
+    )
+    assert plain.method("GET", route="/x") is not None
+    assert plain.challenge(b"", {}, method="GET", path="/x?crc_token=t", route="/x") is None
+    assert challenged.method("GET", route="/x") is None
+    assert challenged.method("OPTIONS", route="/x") is None
+    assert challenged.method("PUT", route="/x") is not None
+    answer = challenged.challenge(b"", {}, method="GET", path="/x?crc_token=t", route="/x")
+    assert answer is not None
+    assert answer.status == 200
+    refused = challenged.challenge(b"", {}, method="GET", path="/x", route="/x")
+    assert refused is not None
+    assert refused.status == 405
+    assert challenged.challenge(b"{}", {}, method="POST", path="/x", route="/x") is None
+    assert [event.outcome for event in events] == [
+        "method_not_allowed",
+        "challenge",
+        "method_not_allowed",
+    ]

@@ -8,7 +8,13 @@ Each file under ``tests/vectors/providers/official/`` is a list of entries::
      "secret": "...", "headers": {...}, "body": "...",
      "now": 1565125718,              # optional: the clock the vector was made at
      "public_url": "https://...",    # optional: for schemes that sign a URL
+     "public_key": "..." or {url: certificate},  # optional: a key, or documents served offline
+     "settings": {...},              # optional: hooksig.schemes.configure() settings
+     "tamper": ["old", "new"],       # optional: the signed bytes to change (default: middle byte)
+     "id": "...",                    # optional: the Delivery.id expected
      "valid": true}                  # false: the provider's own negative case
+
+``secret`` may be ``{"value": ..., "key_id": ...}`` for a secret whose key id is signed.
 
 A valid entry must verify exactly as published, and stop verifying when one body
 byte changes; an invalid one must be refused with a WebhookError.
@@ -22,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from hooksig import InsecureKeyWarning, Verifier, WebhookError
+from hooksig import InsecureKeyWarning, Secret, Verifier, WebhookError, schemes
 from tests.vectors import VECTORS
 
 OFFICIAL = VECTORS / "providers" / "official"
@@ -37,13 +43,40 @@ def _entries() -> list[Any]:
 
 
 def _verifier(entry: dict[str, Any]) -> Verifier:
-    options: dict[str, Any] = {"secret": entry["secret"]}
+    options: dict[str, Any] = {}
+    secret = entry.get("secret")
+    if isinstance(secret, dict):  # a secret with its key id (Sinch's application key)
+        options["secret"] = Secret(secret["value"], key_id=secret["key_id"])
+    elif secret is not None:
+        options["secret"] = secret
+    if "public_key" in entry:  # a PEM key, or {key URL: document} served offline
+        options["public_key"] = entry["public_key"]
     if "public_url" in entry:
         options["public_url"] = entry["public_url"]
+    scheme = schemes.configure(entry["scheme"], **_settings(entry))
     with warnings.catch_warnings():
         # Published examples use short demo secrets; the warning is for real ones.
         warnings.simplefilter("ignore", InsecureKeyWarning)
-        return Verifier(entry["scheme"], **options)
+        return Verifier(scheme, **options)
+
+
+def _settings(entry: dict[str, Any]) -> dict[str, Any]:
+    """The scheme's settings (``configure()``); JSON lists become the tuples schemes take."""
+    return {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in entry.get("settings", {}).items()
+    }
+
+
+def _tampered(entry: dict[str, Any], body: bytes) -> bytes:
+    """The body with one signed byte changed: ``tamper`` names one, else the middle byte."""
+    if "tamper" in entry:
+        old, new = (part.encode("utf-8") for part in entry["tamper"])
+        assert body.count(old) == 1, f"tamper {old!r} must occur once in the body"
+        return body.replace(old, new)
+    tampered = bytearray(body)
+    tampered[len(tampered) // 2] ^= 0x01
+    return bytes(tampered)
 
 
 def _body(entry: dict[str, Any]) -> bytes:
@@ -63,10 +96,10 @@ def test_official_vector(entry: dict[str, Any]) -> None:
         return
     delivery = verifier.verify(body, entry["headers"], now=now)
     assert delivery.body == body
-    tampered = bytearray(body)
-    tampered[len(tampered) // 2] ^= 0x01
+    if "id" in entry:
+        assert delivery.id == entry["id"]
     with pytest.raises(WebhookError):
-        verifier.verify(bytes(tampered), entry["headers"], now=now)
+        verifier.verify(_tampered(entry, body), entry["headers"], now=now)
 
 
 def test_every_official_file_names_its_source_and_scheme() -> None:

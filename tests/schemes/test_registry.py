@@ -299,3 +299,13 @@ def test_every_builtin_scheme_says_what_it_is_checked_against() -> None:
         if name in on_node:
             assert evidence.kind in {"sdk", "both"}, name
     assert official <= stated, "an official vector file has no evidence"
+
+
+def test_configure_checks_what_it_is_given() -> None:
+    """configure() takes a name or a Scheme, and only settings the scheme has."""
+    with pytest.raises(ConfigurationError, match="registry name or a Scheme"):
+        registry.configure(42)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="no setting 'nope'"):
+        registry.configure("github", nope=1)
+    changed = registry.configure("stripe", tolerance=60)
+    assert (changed.name, changed.default_tolerance) == ("stripe", 60)

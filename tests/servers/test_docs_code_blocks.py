@@ -56,6 +56,18 @@ GITHUB_WEBHOOK_SECRET = {TEST_SECRET!r}
 """
 
 
+def _public_pem(private_pem: str) -> str:
+    """The public half of a PKCS #8 private key, as SubjectPublicKeyInfo PEM."""
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(private_pem.encode(), None)
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
 def _scheme_keys() -> dict[str, str]:
     """``<NAME>_WEBHOOK_SECRET`` (or ``_PUBLIC_KEY``) for every registered scheme name."""
     found: dict[str, str] = {}
@@ -64,6 +76,9 @@ def _scheme_keys() -> dict[str, str]:
         keys = cli_keys(name)
         if keys.public_key is None:
             found[f"{prefix}_WEBHOOK_SECRET"] = keys.secret
+            if keys.secret.startswith("-----BEGIN PRIVATE KEY-----"):
+                # A scheme that verifies with the public half (Paddle Classic's vendor key).
+                found[f"{prefix}_PUBLIC_KEY"] = _public_pem(keys.secret)
         else:
             found[f"{prefix}_PUBLIC_KEY"] = keys.public_key
             found[f"{prefix}_SIGNING_KEY"] = keys.secret

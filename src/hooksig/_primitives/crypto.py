@@ -1,5 +1,5 @@
 """
-Public-key verification, and the only module that imports ``cryptography``.
+Public-key verification; with :mod:`.x509`, the only code that imports ``cryptography``.
 
 The import happens when a public-key scheme is configured, never at
 ``import hooksig``; without the ``crypto`` extra that construction raises
@@ -15,10 +15,16 @@ the backend would say.
 ECDSA P-256 (SendGrid) keys must be on the P-256 curve; signatures, DER or
 raw ``r || s``, must have ``0 < r, s < n`` and, for DER, the one canonical
 encoding.
+
+RSA (Wise, AWS SNS, PayPal, Paddle Classic) is PKCS #1 v1.5 only, with a
+modulus of at least 2048 bits and a public exponent of 65537 or more; a
+signature must be exactly as long as the modulus.  SHA-1 is only used where
+a scheme names it (SNS signature version 1, Paddle Classic).
 """
 
 from __future__ import annotations
 
+import functools
 from types import ModuleType
 from typing import Any, Literal
 
@@ -26,6 +32,10 @@ from ..errors import ConfigurationError, ExtraNotInstalled
 
 #: How an ECDSA signature is serialised: ASN.1 DER, or the fixed-width ``r || s`` of IEEE P1363.
 EcdsaEncoding = Literal["der", "raw"]
+#: The digest of an RSA PKCS #1 v1.5 signature; ``sha1`` only where a provider still requires it.
+RsaHash = Literal["sha256", "sha1"]
+#: The smallest RSA modulus accepted, in bits.
+MIN_RSA_BITS = 2048
 
 _P = 2**255 - 19
 _D = (-121665 * pow(121666, _P - 2, _P)) % _P
@@ -177,19 +187,23 @@ def ecdsa_p256_public_key(data: bytes) -> Any:
     return _check_p256(key, ec, ec.EllipticCurvePublicKey, "public key")
 
 
-def ecdsa_p256_private_key(data: bytes) -> Any:
-    """Load a P-256 signing key from PKCS #8 / SEC 1 PEM or DER (unencrypted)."""
-    ec = _ec()
+def _load_private_key(data: bytes, kind: str) -> Any:
+    """A PKCS #8 (or SEC 1 / PKCS #1) private key from unencrypted PEM or DER."""
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
 
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
-            key = serialization.load_pem_private_key(data, password=None)
-        else:
-            key = serialization.load_der_private_key(data, password=None)
+            return serialization.load_pem_private_key(data, password=None)
+        return serialization.load_der_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
-        raise ConfigurationError("the signing key is not a readable P-256 key") from None
+        raise ConfigurationError(f"the signing key is not a readable {kind} key") from None
+
+
+def ecdsa_p256_private_key(data: bytes) -> Any:
+    """Load a P-256 signing key from PKCS #8 / SEC 1 PEM or DER (unencrypted)."""
+    ec = _ec()
+    key = _load_private_key(data, "P-256")
     return _check_p256(key, ec, ec.EllipticCurvePrivateKey, "signing key")
 
 
@@ -246,4 +260,99 @@ def ecdsa_p256_sign(private_key: Any, message: bytes, encoding: EcdsaEncoding) -
 
 def ecdsa_p256_public_of(private_key: Any) -> Any:
     """The public key of a P-256 signing key."""
+    return private_key.public_key()
+
+
+def _rsa() -> ModuleType:
+    """cryptography's ``rsa`` module, or :class:`ExtraNotInstalled`."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+    except ImportError:  # pragma: no cover - exercised by the no-extras test run
+        raise ExtraNotInstalled("crypto", "cryptography") from None
+    return rsa
+
+
+def check_rsa_public(key: Any, what: str = "public key") -> Any:
+    """
+    Return *key* if it is an RSA public key fit for verifying.
+
+    Raises:
+        ConfigurationError: another key type, a modulus under 2048 bits, or a small exponent.
+    """
+    rsa = _rsa()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise ConfigurationError(f"the {what} is not an RSA key")
+    if key.key_size < MIN_RSA_BITS or key.public_numbers().e < 65537:
+        raise ConfigurationError(f"the {what} is a weak RSA key (under {MIN_RSA_BITS} bits)")
+    return key
+
+
+def rsa_public_key(data: bytes) -> Any:
+    """
+    Load an RSA public key from PEM or DER SubjectPublicKeyInfo.
+
+    Raises:
+        ConfigurationError: unreadable, another key type, or too weak.
+        ExtraNotInstalled: ``cryptography`` is missing.
+    """
+    _rsa()
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        if data.lstrip().startswith(b"-----BEGIN"):
+            key = serialization.load_pem_public_key(data)
+        else:
+            key = serialization.load_der_public_key(data)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise ConfigurationError("the public key is not a readable RSA key") from None
+    return check_rsa_public(key)
+
+
+@functools.lru_cache(maxsize=16)
+def rsa_private_key(data: bytes) -> Any:
+    """
+    Load an RSA signing key from PKCS #8 / PKCS #1 PEM or DER (unencrypted).
+
+    Loading checks the key's consistency, which takes tens of milliseconds:
+    the loaded key (immutable) is kept for the next verifier given the same bytes.
+    """
+    rsa = _rsa()
+    key = _load_private_key(data, "RSA")
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ConfigurationError("the signing key is not an RSA key")
+    check_rsa_public(key.public_key(), "signing key")
+    return key
+
+
+def _hash(name: RsaHash) -> Any:
+    from cryptography.hazmat.primitives import hashes
+
+    return hashes.SHA1() if name == "sha1" else hashes.SHA256()  # noqa: S303 - opt-in per scheme
+
+
+def rsa_verify(public_key: Any, signature: bytes, message: bytes, digest: RsaHash) -> bool:
+    """Verify an RSA PKCS #1 v1.5 signature; any refusal is ``False``, never an exception."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    if len(signature) != (public_key.key_size + 7) // 8:
+        return False
+    try:
+        public_key.verify(signature, message, padding.PKCS1v15(), _hash(digest))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def rsa_sign(private_key: Any, message: bytes, digest: RsaHash) -> bytes:
+    """Sign *message* with RSA PKCS #1 v1.5; deterministic, so the result is reproducible."""
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    signature: bytes = private_key.sign(message, padding.PKCS1v15(), _hash(digest))
+    return signature
+
+
+def public_key_of(private_key: Any) -> Any:
+    """The public key of any signing key."""
     return private_key.public_key()

@@ -112,12 +112,18 @@ def cmd_schemes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _signed(args: argparse.Namespace, url: str | None, method: str) -> tuple[bytes, dict[str, str]]:
-    """Read --body and sign it: the body to send and the headers."""
+def _signed(
+    args: argparse.Namespace, url: str | None, method: str
+) -> tuple[bytes, dict[str, str], str | None]:
+    """Read --body and sign it: the body to send, the headers, and the URL (its query may grow)."""
     verifier = _verifier(args, signing=True)
     body = _io.read_bytes(args.body, "body")
     stamp = int(time.time()) if args.timestamp is None else args.timestamp
-    return verifier.signed_request(body, timestamp=stamp, id=args.id, url=url, method=method)
+    body, headers = verifier.signed_request(
+        body, timestamp=stamp, id=args.id, url=url, method=method
+    )
+    url, headers = _io.place_query_fields(url, headers)
+    return body, headers, url
 
 
 def _http_text(method: str, url: str | None, path: str | None, headers: dict[str, str]) -> str:
@@ -138,7 +144,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
     method = args.method or "POST"
     if args.emit == "headers" and not args.json and _body_signed(args):
         raise _UsageError(f"{args.scheme} signs fields of the body: use --emit http or --json")
-    body, headers = _signed(args, url, method)
+    body, headers, url = _signed(args, url, method)
     if args.json:
         target = {"url": url} if url else {"path": args.path} if args.path else {}
         data = {"scheme": args.scheme, "method": method, **target, "headers": headers}
@@ -234,11 +240,12 @@ def cmd_send(args: argparse.Namespace) -> int:
     """Sign a body as the provider would and send it; print the receiver's answer."""
     from ._send import SendError, send
 
-    body, headers = _signed(args, args.signed_url or args.target, args.method)
+    body, headers, signed = _signed(args, args.signed_url or args.target, args.method)
+    target = args.target if args.signed_url else signed or args.target
     sent = [("Content-Type", _io.content_type(args, body)), *headers.items()]
     sent += _parse_headers(args.header, None)
     try:
-        answer = send(args.target, args.method, body, sent, args.timeout)
+        answer = send(target, args.method, body, sent, args.timeout)
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
     except SendError as exc:

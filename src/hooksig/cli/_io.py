@@ -214,6 +214,24 @@ def incoming(args: argparse.Namespace) -> Incoming:
     return Incoming(body, tuple(extra), args.method or "POST", url, args.path)
 
 
+def place_query_fields(
+    url: str | None, headers: dict[str, str]
+) -> tuple[str | None, dict[str, str]]:
+    """Put ``query.*`` fields (Event Grid's secret) into the URL the provider calls."""
+    fields = {k[len("query.") :]: v for k, v in headers.items() if k.startswith("query.")}
+    if not fields:
+        return url, headers
+    if url is None:
+        raise UsageError("this scheme puts a secret in the URL's query: give --url or --public-url")
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    pairs = [p for p in parse_qsl(parts.query, keep_blank_values=True) if p[0] not in fields]
+    query = urlencode(pairs + list(fields.items()))
+    rest = {k: v for k, v in headers.items() if not k.startswith("query.")}
+    return urlunsplit(parts._replace(query=query)), rest
+
+
 def content_type(args: argparse.Namespace, body: bytes) -> str:
     """``--content-type``, else a guess from the scheme and the body."""
     if args.content_type:

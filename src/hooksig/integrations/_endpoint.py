@@ -1,10 +1,10 @@
 """
 One webhook endpoint: its options, and the request steps every adapter runs, in order.
 
-Method, admission, body limit, verification, handshake, claim, handler,
-settlement, journal: an adapter reads the request, calls these steps, and
-sends back what they return.  Each step that ends a request reports it
-(:mod:`._events`).
+Method, admission, body limit, challenge, verification, handshake, claim,
+handler, settlement, journal: an adapter reads the request, calls these
+steps, and sends back what they return.  Each step that ends a request
+reports it (:mod:`._events`).
 
 The options (``idempotency``, ``outcomes``, ``key``, ``read_timeout``,
 ``on_outcome``, and around the delivery ``allowlist``, ``https_only``,
@@ -23,7 +23,7 @@ import operator
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from .._primitives.headers import HeadersInput
 from ..delivery import Delivery
@@ -42,6 +42,9 @@ from ._around import AROUND, check_around, gate_of, redactions
 from ._events import OnOutcome, emit, log, quiet
 from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, outcome_of
 
+if TYPE_CHECKING:
+    from ..scheme.handshake import HandshakeResponse
+
 __all__ = [
     "DEFAULT_TIMEOUT",
     "OPTIONS",
@@ -58,6 +61,9 @@ T = TypeVar("T")
 
 #: The read timeout, in seconds, of an adapter given none anywhere.
 DEFAULT_TIMEOUT = 10.0
+
+#: The methods an endpoint challenge may use besides POST (Meta's GET, CloudEvents' OPTIONS).
+_CHALLENGE_METHODS = frozenset({"GET", "OPTIONS"})
 
 #: The options every adapter takes, by name.
 OPTIONS = ("idempotency", "outcomes", "key", "read_timeout", "on_outcome", *AROUND)
@@ -316,14 +322,55 @@ class Endpoint:
         """
         Return the answer for a method other than ``POST`` (``HEAD``: 200), or ``None`` to go on.
 
+        Where the scheme has an endpoint challenge, ``GET`` and ``OPTIONS``
+        go on too: :meth:`challenge` answers them, or refuses them.
+
         .. versionadded:: 0.1
         """
-        if method == "POST":
+        if method == "POST" or (method in _CHALLENGE_METHODS and self._challenged):
             return None
         outcome = "head" if method == "HEAD" else "method_not_allowed"
         answer = self.outcomes.answer(outcome)
         self.report(route, started, outcome, None, answer.status)
         return answer
+
+    @property
+    def _challenged(self) -> bool:
+        return getattr(self.verifier.scheme, "challenge", None) is not None
+
+    def challenge(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        *,
+        method: str,
+        path: str | Callable[[], str],
+        route: str,
+        started: float | None = None,
+    ) -> Answer | None:
+        """
+        Return the answer to an unsigned endpoint check, or ``None`` to verify the delivery.
+
+        Call it with the body read and before :meth:`verify`.  It answers a
+        check that follows the provider's rule (Meta's ``hub.challenge``,
+        Graph's ``validationToken``; see :meth:`hooksig.Verifier.challenge`),
+        and refuses any other ``GET`` or ``OPTIONS`` as a method not allowed.
+        The handler never runs for either.
+
+        .. versionadded:: 0.1
+        """
+        if not self._challenged:
+            return None
+        target = path() if callable(path) else path
+        reply = self.verifier.challenge(body, headers, method=method, path=target)
+        if reply is None:
+            if method == "POST":
+                return None
+            answer = self.outcomes.answer("method_not_allowed")
+            self.report(route, started, "method_not_allowed", None, answer.status)
+            return answer
+        self.report(route, started, "challenge", None, reply.status)
+        return Answer(reply.status, reply.body, tuple(reply.headers.items()))
 
     def verify(
         self, body: bytes, headers: HeadersInput, *, path: str | Callable[[], str]
@@ -343,6 +390,14 @@ class Endpoint:
             return verifier.verify(body, headers, method="POST")
         target = path if isinstance(path, str) else path()
         return verifier.verify(body, headers, method="POST", path=target)
+
+    async def verify_async(self, body: bytes, headers: HeadersInput, *, path: str) -> Delivery:
+        """
+        :meth:`verify` for an event loop: a key fetch is awaited (``Verifier.verify_async``).
+
+        .. versionadded:: 0.1
+        """
+        return await self.verifier.verify_async(body, headers, method="POST", path=path)
 
     def refuse(
         self,
@@ -446,7 +501,28 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        reply = self.verifier.handshake(delivery) if self._handshakes else None
+        if not self._handshakes:
+            return None
+        return self._handshake(self.verifier.handshake(delivery), delivery, route, started)
+
+    async def handshake_async(
+        self, delivery: Delivery, *, route: str, started: float | None = None
+    ) -> Answer | None:
+        """
+        :meth:`handshake` for an event loop: a handshake that makes a request awaits it.
+
+        .. versionadded:: 0.1
+        """
+        reply = await self.verifier.handshake_async(delivery)
+        return self._handshake(reply, delivery, route, started)
+
+    def _handshake(
+        self,
+        reply: HandshakeResponse | None,
+        delivery: Delivery,
+        route: str,
+        started: float | None,
+    ) -> Answer | None:
         if reply is None:
             return None
         self.report(route, started, "handshake", None, reply.status, delivery)

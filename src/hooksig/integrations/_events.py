@@ -27,6 +27,7 @@ logging.getLogger("hooksig").addHandler(logging.NullHandler())
 _LEVELS = {
     "accepted": logging.INFO,
     "handshake": logging.INFO,
+    "challenge": logging.INFO,
     "head": logging.INFO,
     "duplicate": logging.INFO,
     "in_progress": logging.INFO,
@@ -48,7 +49,8 @@ class Event:
             else ``None`` (never anything unverified).
         outcome: ``"accepted"`` (your handler answered below 500 and the claim
             was completed), ``"failed"`` (it raised or answered 5xx and the
-            claim was released), ``"handshake"``, ``"head"``, or a row of
+            claim was released), ``"handshake"``, ``"challenge"`` (an
+            unsigned endpoint check answered), ``"head"``, or a row of
             :class:`~hooksig.integrations.Outcomes`: ``"invalid"``,
             ``"too_large"``, ``"duplicate"``, ``"in_progress"``,
             ``"unavailable"``, ``"bad_request"``, ``"length_required"``,

@@ -15,6 +15,7 @@ from ..errors import (
     ConfigurationError,
     DuplicateDelivery,
     InsecureTransport,
+    KeyUnavailable,
     PayloadTooLarge,
     RateLimited,
     RequestRefused,
@@ -80,12 +81,15 @@ class Outcomes:
         too_large: the body is over ``Verifier.max_body_size``.
         duplicate: the delivery was already handled: a 2xx, so the provider stops retrying.
         in_progress: another worker is handling it: a non-2xx, so the provider retries later.
-        unavailable: the idempotency store cannot be reached.
+        unavailable: the idempotency store cannot be reached, or a key the
+            delivery needs cannot be fetched (:class:`~hooksig.KeyUnavailable`):
+            a non-2xx, so the provider retries later.
         bad_request: an unreadable ``Content-Length``, or a client that vanished.
         length_required: a chunked body on a WSGI server that does not terminate it.
         timeout: the client stalled while sending the body (ASGI, and WSGI
             where the server lets hooksig time the read).
-        method_not_allowed: any method but ``POST`` and ``HEAD``.
+        method_not_allowed: any method but ``POST`` and ``HEAD`` (and the
+            ``GET`` or ``OPTIONS`` of a configured endpoint challenge).
         head: ``HEAD``, which some providers send to check that the URL exists.
         not_allowed: the client address is outside the endpoint's allowlist
             (``allowlist=``); answered before the body is read.
@@ -155,14 +159,16 @@ def outcome_of(error: BaseException) -> tuple[str, str]:
     Raises:
         TypeError: *error* is not one the outcome table answers.
     """
+    if isinstance(error, (KeyUnavailable, StoreUnavailable)):
+        # A key that cannot be fetched leaves authenticity unknown: the retry decides.
+        reason = error.reason if isinstance(error, KeyUnavailable) else "store_unavailable"
+        return "unavailable", reason
     if isinstance(error, VerificationError):
         return "invalid", error.reason
     if isinstance(error, PayloadTooLarge):
         return "too_large", "body_too_large"
     if isinstance(error, DuplicateDelivery):
         return ("duplicate" if error.state == "done" else "in_progress"), error.state
-    if isinstance(error, StoreUnavailable):
-        return "unavailable", "store_unavailable"
     if isinstance(error, Refused):
         return error.outcome, error.reason
     if isinstance(error, RequestRefused):

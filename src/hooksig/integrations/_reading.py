@@ -488,4 +488,7 @@ def asgi_target(scope: Mapping[str, object]) -> str:
         else quote(path.encode("utf-8"), safe="/:@!$&'()*+,;=-._~%")
     )
     query = scope.get("query_string")
-    return f"{target}?{query.decode('latin-1')}" if isinstance(query, bytes) and query else target
+    if isinstance(query, bytes):
+        query = query.decode("latin-1")
+    # Django's AsyncClient gives a str, as Django itself accepts.
+    return f"{target}?{query}" if isinstance(query, str) and query else target

@@ -83,7 +83,8 @@ async def receive_delivery(
     endpoint: Endpoint, route: str, started: float, scope: Scope, receive: Receive
 ) -> tuple[Delivery, bytes, Permit] | Answer:
     """
-    Take one ASGI request up to a new delivery: method, gate, body, verification, handshake.
+    Take one ASGI request up to a new delivery: method, gate, body, challenge,
+    verification (a key fetch awaited), handshake.
 
     Returns the verified delivery, its body and the gate's permit (release
     it once the answer is sent), or the answer that ends the request here
@@ -91,7 +92,8 @@ async def receive_delivery(
 
     .. versionadded:: 0.1
     """
-    early = endpoint.method(scope["method"], route=route, started=started)
+    method = scope["method"]
+    early = endpoint.method(method, route=route, started=started)
     if early is not None:
         return early
     permit = (
@@ -106,14 +108,20 @@ async def receive_delivery(
         headers, length = asgi_headers(scope["headers"])
         declared = declared_length(length, limit)
         body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
-        delivery = endpoint.verify(body, headers, path=lambda: asgi_target(scope))
+        target = asgi_target(scope)
+        checked = endpoint.challenge(
+            body, headers, method=method, path=target, route=route, started=started
+        )
+        if checked is not None:
+            return checked
+        delivery = await endpoint.verify_async(body, headers, path=target)
+        reply = await endpoint.handshake_async(delivery, route=route, started=started)
     except ANSWERED as error:
         permit.release()
         return endpoint.refuse(error, route=route, started=started)
     except BaseException:
         permit.release()
         raise
-    reply = endpoint.handshake(delivery, route=route, started=started)
     if reply is not None:
         permit.release()
         return reply

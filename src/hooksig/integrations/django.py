@@ -176,33 +176,25 @@ def _read_body(request: HttpRequest, timeout: float | None) -> bytes:
     return body
 
 
-def _prepare(
+def _admit(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
-) -> tuple[Delivery, Permit] | HttpResponse:
+) -> Permit | HttpResponse:
+    """Method and gate: the gate's permit, or the answer that ends the request."""
     early = endpoint.method(request.method or "GET", route=route, started=started)
     if early is not None:
         return _response(early)
-    permit: Permit | Answer = UNCOUNTED
-    if endpoint.gate is not None:
-        scope = getattr(request, "scope", None)  # ASGIRequest: the server's own view of it
-        origin = scope_origin(scope) if isinstance(scope, Mapping) else wsgi_origin(request.META)
-        permit = endpoint.admit(*origin, route=route, started=started)
-    if isinstance(permit, Answer):
-        return _response(permit)
-    try:
-        prepared = _read(endpoint, request, route, started)
-    except BaseException:
-        permit.release()
-        raise
-    if isinstance(prepared, HttpResponse):
-        permit.release()
-        return prepared
-    return prepared, permit
+    if endpoint.gate is None:
+        return UNCOUNTED  # no origin worked out without a gate
+    scope = getattr(request, "scope", None)  # ASGIRequest: the server's own view of it
+    origin = scope_origin(scope) if isinstance(scope, Mapping) else wsgi_origin(request.META)
+    permit = endpoint.admit(*origin, route=route, started=started)
+    return _response(permit) if isinstance(permit, Answer) else permit
 
 
-def _read(
+def _intake(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
-) -> Delivery | HttpResponse:
+) -> tuple[bytes, dict[str, str], str] | HttpResponse:
+    """Body and challenge: the body, headers and target to verify, or the answer."""
     meta = request.META
     try:
         declared = declared_length(meta.get("CONTENT_LENGTH"), endpoint.limit)
@@ -210,15 +202,85 @@ def _read(
         if declared is None and chunked and not hasattr(request, "scope"):
             # Django's WSGI request reads no body without a Content-Length.
             raise Refused("length_required", "chunked_body_unsupported")
-        delivery = endpoint.verify(
-            check_complete(_read_body(request, endpoint.read_timeout), declared),
-            environ_headers(meta),
-            path=lambda: _target(request),
+        body = check_complete(_read_body(request, endpoint.read_timeout), declared)
+        headers, target = environ_headers(meta), _target(request)
+        reply = endpoint.challenge(
+            body,
+            headers,
+            method=request.method or "GET",
+            path=target,
+            route=route,
+            started=started,
         )
     except ANSWERED as error:
         return _response(endpoint.refuse(error, route=route, started=started))
-    reply = endpoint.handshake(delivery, route=route, started=started)
-    return delivery if reply is None else _response(reply)
+    return (body, headers, target) if reply is None else _response(reply)
+
+
+def _taken(
+    endpoint: Endpoint, request: HttpRequest, route: str, started: float
+) -> tuple[Permit, bytes, dict[str, str], str] | HttpResponse:
+    """Method, gate, body and challenge: what to verify under its permit, or the answer."""
+    permit = _admit(endpoint, request, route, started)
+    if isinstance(permit, HttpResponse):
+        return permit
+    try:
+        taken = _intake(endpoint, request, route, started)
+    except BaseException:
+        permit.release()
+        raise
+    if isinstance(taken, HttpResponse):
+        permit.release()
+        return taken
+    return (permit, *taken)
+
+
+def _kept(
+    permit: Permit, delivery: Delivery, reply: Answer | None
+) -> tuple[Delivery, Permit] | HttpResponse:
+    """The delivery under its permit, or the handshake's answer (the permit released)."""
+    if reply is None:
+        return delivery, permit
+    permit.release()
+    return _response(reply)
+
+
+def _prepare(
+    endpoint: Endpoint, request: HttpRequest, route: str, started: float
+) -> tuple[Delivery, Permit] | HttpResponse:
+    taken = _taken(endpoint, request, route, started)
+    if isinstance(taken, HttpResponse):
+        return taken
+    permit, body, headers, target = taken
+    try:
+        delivery = endpoint.verify(body, headers, path=target)
+        reply = endpoint.handshake(delivery, route=route, started=started)
+    except ANSWERED as error:
+        permit.release()
+        return _response(endpoint.refuse(error, route=route, started=started))
+    except BaseException:
+        permit.release()
+        raise
+    return _kept(permit, delivery, reply)
+
+
+async def _prepare_async(
+    endpoint: Endpoint, request: HttpRequest, route: str, started: float
+) -> tuple[Delivery, Permit] | HttpResponse:
+    taken = _taken(endpoint, request, route, started)
+    if isinstance(taken, HttpResponse):
+        return taken
+    permit, body, headers, target = taken
+    try:
+        delivery = await endpoint.verify_async(body, headers, path=target)
+        reply = await endpoint.handshake_async(delivery, route=route, started=started)
+    except ANSWERED as error:
+        permit.release()
+        return _response(endpoint.refuse(error, route=route, started=started))
+    except BaseException:
+        permit.release()
+        raise
+    return _kept(permit, delivery, reply)
 
 
 def _status(response: HttpResponseBase) -> int:
@@ -244,7 +306,10 @@ def webhook_view(
 
     The view is called as ``view(request, delivery, *args, **kwargs)`` and
     returns an ``HttpResponse``, or ``None`` for an empty 200.  ``async def``
-    views are awaited and claim through the guard's asyncio interface.  A
+    views are awaited, verify with :meth:`hooksig.Verifier.verify_async` (a
+    key fetch never blocks the event loop) and claim through the guard's
+    asyncio interface.  A provider's endpoint challenge is answered without
+    calling the view.  A
     view that raises, or answers 5xx, releases its claim so that the
     provider's retry runs it again.
 
@@ -307,7 +372,7 @@ def webhook_view(
             async def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
                 started = time.perf_counter()
                 endpoint, route = current(), _route(request)
-                prepared = _prepare(endpoint, request, route, started)
+                prepared = await _prepare_async(endpoint, request, route, started)
                 if isinstance(prepared, HttpResponseBase):
                     return prepared
                 delivery, permit = prepared

@@ -16,11 +16,14 @@ FastAPI: ``WebhookRoute`` runs each webhook route's whole flow; ``VerifiedDelive
 A :class:`WebhookRoute` finds the ``VerifiedDelivery`` among its endpoint's
 parameters (or its ``dependencies=``) and answers the request itself until
 the delivery is authentic and claimed, exactly as the ASGI middleware does:
-``HEAD`` 200, handshakes with their exact bodies, refusals from the outcome
-table.  Then FastAPI runs your endpoint, with the delivery handed over
-without its dependency machinery; the status of your response settles the
-claim (a 5xx, returned or raised, releases it).  Routes without a
-``VerifiedDelivery`` are plain ``APIRoute`` routes.
+``HEAD`` 200, endpoint challenges and handshakes with their exact bodies
+(route the methods the provider checks with, ``GET`` for Meta, X and
+Braintree: ``@router.api_route(path, methods=["GET", "POST"])``), a key
+fetch awaited, refusals from the outcome table.  Then FastAPI runs your
+endpoint, with the delivery handed over without its dependency machinery;
+the status of your response settles the claim (a 5xx, returned or raised,
+releases it).  Routes without a ``VerifiedDelivery`` are plain ``APIRoute``
+routes.
 
 Without ``WebhookRoute``, ``Depends(VerifiedDelivery(...))`` still works as
 a dependency with ``yield``: slower, and blind to a 5xx your endpoint
@@ -213,14 +216,26 @@ class VerifiedDelivery:
                 if "consumed" not in str(exc):
                     raise
                 body = b""
-            return endpoint.verify(
-                check_complete(body, declared),
+            body, target = check_complete(body, declared), asgi_target(request.scope)
+            checked = endpoint.challenge(
+                body,
                 request.headers.raw,
-                path=lambda: asgi_target(request.scope),
+                method=request.method,
+                path=target,
+                route=route,
+                started=started,
             )
+            if checked is None:
+                delivery = await endpoint.verify_async(body, request.headers.raw, path=target)
+                reply = await endpoint.handshake_async(delivery, route=route, started=started)
         except ANSWERED as error:
             answer = endpoint.refuse(error, route=route, started=started)
             raise _answer(request, answer) from None
+        if checked is not None:
+            raise _answer(request, checked)
+        if reply is not None:
+            raise _answer(request, reply)
+        return delivery
 
     async def __call__(self, request: Request) -> AsyncIterator[Delivery]:
         """
@@ -239,9 +254,6 @@ class VerifiedDelivery:
             raise _answer(request, permit)
         try:
             delivery = await self._verify(request, route, started)
-            reply = endpoint.handshake(delivery, route=route, started=started)
-            if reply is not None:
-                raise _answer(request, reply)
             lease = await endpoint.claim_async(delivery, route=route, started=started)
             if isinstance(lease, Answer):
                 raise _answer(request, lease)

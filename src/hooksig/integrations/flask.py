@@ -243,8 +243,10 @@ def webhook(
     The view is called as ``view(delivery, **url_values)`` and may return
     anything Flask accepts, or ``None`` for an empty 200.  ``HEAD`` is
     answered 200 (the route need not list it) and other methods but ``POST``
-    405, without calling it.  A view that raises, or answers 5xx, releases
-    its claim so that the provider's retry runs it again.
+    405, without calling it; a provider's endpoint challenge (the scheme's
+    ``challenge``, which may come as ``GET``: add that method to the route)
+    is answered without calling it either.  A view that raises, or answers
+    5xx, releases its claim so that the provider's retry runs it again.
 
     Every option left out takes the app's config key (``HOOKSIG_IDEMPOTENCY``
     and so on, see :class:`HookSig`), else its default; ``None`` turns it off.
@@ -331,12 +333,15 @@ def webhook(
             environ = req.environ
             try:
                 body = _read_body(req, endpoint.limit, endpoint.read_timeout)
-                delivery = endpoint.verify(
-                    body, environ_headers(environ), path=lambda: wsgi_target(environ)
+                headers, target = environ_headers(environ), wsgi_target(environ)
+                reply = endpoint.challenge(
+                    body, headers, method=req.method, path=target, route=route, started=started
                 )
+                if reply is None:
+                    delivery = endpoint.verify(body, headers, path=target)
+                    reply = endpoint.handshake(delivery, route=route, started=started)
             except ANSWERED as error:
                 return _response(app, endpoint.refuse(error, route=route, started=started))
-            reply = endpoint.handshake(delivery, route=route, started=started)
             if reply is not None:
                 return _response(app, reply)
             # Flask's ensure_sync() wraps an async view; a sync one is returned as it is.

@@ -161,7 +161,8 @@ class WebhookMiddleware(RoutesOverride):
         if endpoint is None:
             return self.app(environ, start_response)
         started = time.perf_counter()
-        early = endpoint.method(environ.get("REQUEST_METHOD", "GET"), route=path, started=started)
+        method = environ.get("REQUEST_METHOD", "GET")
+        early = endpoint.method(method, route=path, started=started)
         if early is not None:
             return _send(early, start_response)
         permit = (
@@ -184,12 +185,20 @@ class WebhookMiddleware(RoutesOverride):
     ) -> Iterable[bytes]:
         try:
             body = _read(environ, endpoint.limit, endpoint.read_timeout)
-            delivery = endpoint.verify(
-                body, environ_headers(environ), path=lambda: wsgi_target(environ)
+            headers, target = environ_headers(environ), wsgi_target(environ)
+            reply = endpoint.challenge(
+                body,
+                headers,
+                method=environ.get("REQUEST_METHOD", "GET"),
+                path=target,
+                route=path,
+                started=started,
             )
+            if reply is None:
+                delivery = endpoint.verify(body, headers, path=target)
+                reply = endpoint.handshake(delivery, route=path, started=started)
         except ANSWERED as error:
             return _send(endpoint.refuse(error, route=path, started=started), start_response)
-        reply = endpoint.handshake(delivery, route=path, started=started)
         if reply is not None:
             return _send(reply, start_response)
         _replay(environ, body, delivery)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ._body_fields import BODY_FIELD as BODY_FIELD
     from ._body_fields import place_body_fields as place_body_fields
     from .asymmetric import AsymmetricScheme as AsymmetricScheme
+    from .challenge import Challenge as Challenge
     from .content import body_then_url as body_then_url
     from .content import low_bytes as low_bytes
     from .content import url_and_sorted_params as url_and_sorted_params
@@ -45,18 +46,22 @@ if TYPE_CHECKING:
     from .ids import IdSource as IdSource
     from .ids import Joined as Joined
     from .ids import RandomId as RandomId
+    from .jwt import JwtScheme as JwtScheme
     from .protocol import CompilingScheme as CompilingScheme
     from .protocol import Evidence as Evidence
     from .protocol import ParsedSignature as ParsedSignature
     from .protocol import Request as Request
     from .protocol import Scheme as Scheme
     from .protocol import SchemeInfo as SchemeInfo
+    from .units import Unit as Unit
+    from .units import UnitScheme as UnitScheme
 
 __all__ = [
     "BODY_FIELD",
     "AsymmetricScheme",
     "BodyDigest",
     "BodyField",
+    "Challenge",
     "CompilingScheme",
     "EachItem",
     "Evidence",
@@ -68,6 +73,7 @@ __all__ = [
     "HmacScheme",
     "IdSource",
     "Joined",
+    "JwtScheme",
     "Listed",
     "Pairs",
     "ParsedSignature",
@@ -76,6 +82,8 @@ __all__ = [
     "Request",
     "Scheme",
     "SchemeInfo",
+    "Unit",
+    "UnitScheme",
     "Versioned",
     "body_then_url",
     "echo_challenge",
@@ -96,6 +104,7 @@ _LAZY: dict[str, str] = {
     "AsymmetricScheme": "asymmetric",
     "BodyDigest": "ids",
     "BodyField": "ids",
+    "Challenge": "challenge",
     "CompilingScheme": "protocol",
     "EachItem": "ids",
     "Evidence": "protocol",
@@ -107,6 +116,7 @@ _LAZY: dict[str, str] = {
     "HmacScheme": "hmac",
     "IdSource": "ids",
     "Joined": "ids",
+    "JwtScheme": "jwt",
     "Listed": "formats",
     "Pairs": "formats",
     "ParsedSignature": "protocol",
@@ -115,6 +125,8 @@ _LAZY: dict[str, str] = {
     "Request": "protocol",
     "Scheme": "protocol",
     "SchemeInfo": "protocol",
+    "Unit": "units",
+    "UnitScheme": "units",
     "Versioned": "formats",
     "body_then_url": "content",
     "echo_challenge": "handshake",

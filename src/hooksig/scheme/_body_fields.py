@@ -34,6 +34,21 @@ def names(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else value
 
 
+def load_json(body: bytes) -> object:
+    """
+    Parse *body* as strict JSON, for a scheme whose signature is carried in it.
+
+    Raises:
+        MalformedSignature: the body is not JSON (``reason="bad_body"``).
+    """
+    try:
+        return strict_json.loads(body)
+    except (ValueError, RecursionError):
+        raise MalformedSignature(
+            "the body is not the JSON that carries the signature", reason="bad_body"
+        ) from None
+
+
 class BodyOrHeaders:
     """Header lookups where a ``body.a.b`` name reads a field of the JSON body."""
 
@@ -47,12 +62,7 @@ class BodyOrHeaders:
         if not names[0].startswith(BODY_FIELD):
             return self._request.headers.first_of(names)
         if not self._loaded:
-            try:
-                self._body = strict_json.loads(self._request.body)
-            except (ValueError, RecursionError):
-                raise MalformedSignature(
-                    "the body is not the JSON that carries the signature", reason="bad_body"
-                ) from None
+            self._body = load_json(self._request.body)
             self._loaded = True
         node = strict_json.field(self._body, names[0][len(BODY_FIELD) :].split("."))
         if node is None or node == "":
@@ -72,6 +82,8 @@ def place_body_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, d
 
     Returns the body to send, re-serialised with the fields in place, and
     the headers left; without such fields, *body* and the headers as given.
+    A ``body`` entry is a whole body the scheme signed in place of *body*
+    (Adyen's notification items, whose signatures sit inside them).
 
     Raises:
         ConfigurationError: there are such fields and *body* is not a JSON
@@ -79,6 +91,9 @@ def place_body_fields(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, d
 
     .. versionadded:: 0.1
     """
+    if "body" in headers:
+        rest = {name: value for name, value in headers.items() if name != "body"}
+        return headers["body"].encode("utf-8"), rest
     fields = {name: value for name, value in headers.items() if name.startswith(BODY_FIELD)}
     rest = {name: value for name, value in headers.items() if name not in fields}
     if not fields:

@@ -40,6 +40,7 @@ from .protocol import BodyShape, Content, Evidence, ParsedSignature, Request, Sc
 if TYPE_CHECKING:
     from ..keys import KeyRing
     from ._compiled import RoutePlan
+    from .challenge import Challenge
     from .handshake import Handshake
     from .ids import IdSource
     from .protocol import CompiledRoute
@@ -72,6 +73,7 @@ class _TemplateScheme:
     all_signature_headers: bool = False
     url_variants: UrlVariants | None = None
     handshake: Handshake | None = None
+    challenge: Challenge | None = None
     secret_hint: str = ""
     sent_headers: tuple[tuple[str, str], ...] = ()
     evidence: Evidence | None = None

@@ -4,9 +4,11 @@ The building block for public-key providers: :class:`AsymmetricScheme`.
 The provider signs with a private key and you verify with its public key,
 so there is no secret to protect on your side and no constant-time
 requirement; the risks are weak or malformed keys and malleable
-signatures, which :mod:`hooksig._primitives.crypto` refuses.  Two algorithms:
-Ed25519 (Discord, Standard Webhooks ``v1a``) and ECDSA P-256 with SHA-256
-(SendGrid), its signatures in DER or raw ``r || s`` as the provider sends them.
+signatures, which :mod:`hooksig._primitives.crypto` refuses.  Three algorithms:
+Ed25519 (Discord, Standard Webhooks ``v1a``, Telnyx), ECDSA P-256 with SHA-256
+(SendGrid), its signatures in DER or raw ``r || s`` as the provider sends them,
+and RSA PKCS #1 v1.5 with SHA-256 (Wise), or with SHA-1 where a provider
+still signs that way and its scheme names ``rsa-sha1``.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class AsymmetricScheme(_TemplateScheme):
     :class:`~hooksig.HmacScheme`, plus:
 
     Args:
-        algorithm: ``"ed25519"`` or ``"ecdsa-p256"`` (ECDSA with SHA-256).
+        algorithm: ``"ed25519"``, ``"ecdsa-p256"`` (ECDSA with SHA-256),
+            ``"rsa-sha256"`` or ``"rsa-sha1"`` (RSA PKCS #1 v1.5).
         ecdsa_encoding: ``"der"`` or ``"raw"`` (``r || s``): how the provider
             serialises ECDSA signatures; never taken from the request.
         public_key_format: how a ``str`` public key is read (:data:`KeyFormat`).
@@ -73,19 +76,23 @@ class AsymmetricScheme(_TemplateScheme):
     .. versionadded:: 0.1
     """
 
-    algorithm: Literal["ed25519", "ecdsa-p256"] = "ed25519"
+    algorithm: Literal["ed25519", "ecdsa-p256", "rsa-sha256", "rsa-sha1"] = "ed25519"
     ecdsa_encoding: EcdsaEncoding = "der"
     public_key_format: KeyFormat = "hex"
     signing_key_format: KeyFormat = "hex"
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.algorithm not in ("ed25519", "ecdsa-p256"):
-            raise ConfigurationError("algorithm must be ed25519 or ecdsa-p256")
+        if self.algorithm not in ("ed25519", "ecdsa-p256", "rsa-sha256", "rsa-sha1"):
+            raise ConfigurationError(
+                "algorithm must be ed25519, ecdsa-p256, rsa-sha256 or rsa-sha1"
+            )
         if self.ecdsa_encoding not in ("der", "raw"):
             raise ConfigurationError("ecdsa_encoding must be der or raw")
 
     def _signature_size(self, label: str) -> int | None:
+        if self.algorithm.startswith("rsa"):
+            return None  # the modulus's length, checked when verifying
         if self.algorithm == "ecdsa-p256":
             # DER length varies with the integers (at most 72 bytes for P-256).
             return 64 if self.ecdsa_encoding == "raw" else None
@@ -103,6 +110,8 @@ class AsymmetricScheme(_TemplateScheme):
             raise ConfigurationError(f"the {self.name} scheme uses public keys, not a secret")
         if self.algorithm == "ecdsa-p256":
             return self._ecdsa_keys(public_key, signing_key)
+        if self.algorithm.startswith("rsa"):
+            return self._rsa_keys(public_key, signing_key)
         keys: list[Key] = []
         signer: Key | None = None
         if signing_key is not None:
@@ -140,8 +149,29 @@ class AsymmetricScheme(_TemplateScheme):
             raise ConfigurationError(f"the {self.name} scheme needs public_key= or signing_key=")
         return KeyRing(tuple(keys), signer)
 
+    def _rsa_keys(self, public_key: object | None, signing_key: object | None) -> KeyRing:
+        """Load the RSA public key and signing key (PEM, or base64 DER for ``pem``)."""
+        signer: Key | None = None
+        keys: list[Key] = []
+        if signing_key is not None:
+            raw = _key_bytes(signing_key, self.signing_key_format, "signing key")
+            signer = Key("0", "rsa-private", crypto.rsa_private_key(raw))
+            if public_key is None:
+                keys.append(Key("0", "rsa", crypto.public_key_of(signer.material)))
+        if public_key is not None:
+            raw = _key_bytes(public_key, self.public_key_format, "public key")
+            keys.append(Key("0", "rsa", crypto.rsa_public_key(raw)))
+        if not keys:
+            raise ConfigurationError(f"the {self.name} scheme needs public_key= or signing_key=")
+        return KeyRing(tuple(keys), signer)
+
+    def _digest(self) -> crypto.RsaHash:
+        return "sha1" if self.algorithm == "rsa-sha1" else "sha256"
+
     def _verify_one(self, key: object, signature: bytes, content: bytes) -> bool:
         """Verify one candidate with one key, with the configured algorithm."""
+        if self.algorithm.startswith("rsa"):
+            return crypto.rsa_verify(key, signature, content, self._digest())
         if self.algorithm == "ecdsa-p256":
             return crypto.ecdsa_p256_verify(key, signature, content, self.ecdsa_encoding)
         return crypto.ed25519_verify(key, signature, content)
@@ -187,7 +217,9 @@ class AsymmetricScheme(_TemplateScheme):
             raise ConfigurationError("signing needs signing_key=")
         parsed, timestamp, id = self._signing_fields(request, timestamp, id)
         content = self.signed_content(parsed, request)
-        if self.algorithm == "ecdsa-p256":
+        if self.algorithm.startswith("rsa"):
+            signature = crypto.rsa_sign(keys.signing_key.material, content, self._digest())
+        elif self.algorithm == "ecdsa-p256":
             signature = crypto.ecdsa_p256_sign(
                 keys.signing_key.material, content, self.ecdsa_encoding
             )

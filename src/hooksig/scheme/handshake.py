@@ -34,6 +34,8 @@ class HandshakeResponse:
         status: the HTTP status code (200).
         content_type: the ``Content-Type`` of ``body``.
         body: the exact bytes to send.
+        extra_headers: other headers the provider expects (Asana's
+            ``X-Hook-Secret``, Event Grid's ``WebHook-Allowed-Origin``).
 
     .. versionadded:: 0.1
     """
@@ -41,11 +43,12 @@ class HandshakeResponse:
     status: int
     content_type: str
     body: bytes
+    extra_headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def headers(self) -> dict[str, str]:
         """Response headers to send, such as ``{"Content-Type": ...}``."""
-        return {"Content-Type": self.content_type}
+        return {"Content-Type": self.content_type, **dict(self.extra_headers)}
 
 
 HandshakeResponse.__module__ = "hooksig"  # its public name, hooksig.HandshakeResponse

@@ -96,6 +96,9 @@ class HmacScheme(_TemplateScheme):
             function runs once and each variant URL is signed before the rest.
         handshake: answers the provider's endpoint check, used by
             :meth:`hooksig.Verifier.handshake` (see :mod:`hooksig.scheme.handshake`).
+        challenge: answers an endpoint check the provider sends unsigned,
+            before any delivery, used by :meth:`hooksig.Verifier.challenge`
+            (see :mod:`hooksig.scheme.challenge`); ``None`` unless you configure one.
         secret_hint: what the secret is, in the provider's words, for the docs.
         body_shape: what bodies look like (``bytes``, ``json``, ``form``, ``text``);
             derived when omitted (``json`` where fields are read from the body).

@@ -50,6 +50,10 @@ class Request:
     """
     A delivery as received: raw body and headers, plus URL and method for schemes that sign them.
 
+    ``now`` is the time the verifier judges the delivery at (Unix seconds):
+    schemes that check a certificate's dates or a token's lifetime read it
+    instead of a clock of their own.
+
     .. versionadded:: 0.1
     """
 
@@ -58,6 +62,7 @@ class Request:
     url: str | None = None
     method: str = "POST"
     params: Mapping[str, Sequence[str]] | None = None
+    now: float | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,29 @@ class Scheme(Protocol):
     asked.  Every method raises only :class:`~hooksig.WebhookError`
     subclasses.  A scheme may also offer a compiled route: see
     :class:`~hooksig.scheme.CompilingScheme`.
+
+    Optional members, read when present:
+
+    ``resolve_keys(parsed, request, keys) -> KeyRing`` (with
+    ``resolve_keys_async``, its coroutine form): for providers whose key
+    depends on the delivery (a certificate URL, a key id).  The verifier
+    calls it after :meth:`parse` and after the replay window, so a stale or
+    malformed delivery never causes a fetch, and passes its result to
+    :meth:`match`.  :meth:`hooksig.Verifier.verify_async` awaits the
+    coroutine form, so a fetch never blocks an event loop.
+
+    ``handshake(delivery, keys)`` (with ``handshake_async``): the answer
+    to a signed handshake delivery (:meth:`hooksig.Verifier.handshake`);
+    the coroutine form awaits any request the answer needs (SNS's
+    subscription confirmation).
+
+    ``challenge``: ``None``, or a callable ``(request, keys) ->
+    HandshakeResponse | None`` answering an endpoint check the provider
+    sends *unsigned*, before any delivery (Meta's ``hub.challenge``, Graph's
+    ``validationToken``).  :meth:`hooksig.Verifier.challenge` calls it, and
+    the adapters call that before verifying; it answers only under the
+    provider's own rule, and a scheme has none until you configure one
+    (see :mod:`hooksig.scheme.challenge`).
 
     .. versionadded:: 0.1
     """

@@ -12,23 +12,31 @@ neither registered nor built in.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import threading
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any
 
 from hooksig.errors import ConfigurationError
 from hooksig.scheme import Scheme
 
-__all__ = ["get", "names", "register"]
+__all__ = ["configure", "get", "names", "register"]
 
 #: Built-in providers: registry name -> module defining ``SCHEME``
 #: (or ``module:ATTRIBUTE`` where one module declares a provider's variants).
 BUILTINS: dict[str, str] = {
+    "adyen": "hooksig.schemes.adyen",
     "airtable": "hooksig.schemes.airtable",
+    "apple-app-store": "hooksig.schemes.apple_app_store",
+    "asana": "hooksig.schemes.asana",
     "auth0": "hooksig.schemes.auth0",
+    "aws-sns": "hooksig.schemes.aws_sns",
+    "azure-event-grid": "hooksig.schemes.azure_event_grid",
     "basic-auth": "hooksig.schemes.basic_auth",
     "bitbucket": "hooksig.schemes.bitbucket",
     "box": "hooksig.schemes.box",
+    "braintree": "hooksig.schemes.braintree",
     "cal-com": "hooksig.schemes.cal_com",
     "calendly": "hooksig.schemes.calendly",
     "cashfree": "hooksig.schemes.cashfree",
@@ -36,16 +44,19 @@ BUILTINS: dict[str, str] = {
     "clickup": "hooksig.schemes.clickup",
     "cloudflare": "hooksig.schemes.cloudflare",
     "coinbase-commerce": "hooksig.schemes.coinbase_commerce",
+    "contentful": "hooksig.schemes.contentful",
     "discord": "hooksig.schemes.discord",
     "dixa": "hooksig.schemes.dixa",
     "docusign": "hooksig.schemes.docusign",
     "dropbox": "hooksig.schemes.dropbox",
+    "dropbox-sign": "hooksig.schemes.dropbox_sign",
     "easypost": "hooksig.schemes.easypost",
     "figma": "hooksig.schemes.figma",
     "github": "hooksig.schemes.github",
     "gitlab": "hooksig.schemes.gitlab",
     "gitlab-signed": "hooksig.schemes.gitlab:SIGNED",
     "gocardless": "hooksig.schemes.gocardless",
+    "google-pubsub": "hooksig.schemes.google_pubsub",
     "grafana": "hooksig.schemes.grafana",
     "grafana-timestamped": "hooksig.schemes.grafana:TIMESTAMPED",
     "hubspot": "hooksig.schemes.hubspot",
@@ -57,14 +68,22 @@ BUILTINS: dict[str, str] = {
     "line": "hooksig.schemes.line",
     "linear": "hooksig.schemes.linear",
     "mailgun": "hooksig.schemes.mailgun",
+    "mandrill": "hooksig.schemes.mandrill",
+    "meta": "hooksig.schemes.meta",
+    "microsoft-graph": "hooksig.schemes.microsoft_graph",
     "mollie": "hooksig.schemes.mollie",
     "mux": "hooksig.schemes.mux",
     "notion": "hooksig.schemes.notion",
     "okta": "hooksig.schemes.okta",
     "onfido": "hooksig.schemes.onfido",
     "paddle": "hooksig.schemes.paddle",
+    "paddle-classic": "hooksig.schemes.paddle_classic",
+    "paypal": "hooksig.schemes.paypal",
     "paystack": "hooksig.schemes.paystack",
     "persona": "hooksig.schemes.persona",
+    "plaid": "hooksig.schemes.plaid",
+    "plivo": "hooksig.schemes.plivo",
+    "plivo-v2": "hooksig.schemes.plivo:V2",
     "polar": "hooksig.schemes.polar",
     "razorpay": "hooksig.schemes.razorpay",
     "recurly": "hooksig.schemes.recurly",
@@ -74,6 +93,7 @@ BUILTINS: dict[str, str] = {
     "sendgrid": "hooksig.schemes.sendgrid",
     "sentry": "hooksig.schemes.sentry",
     "shopify": "hooksig.schemes.shopify",
+    "sinch": "hooksig.schemes.sinch",
     "slack": "hooksig.schemes.slack",
     "square": "hooksig.schemes.square",
     "square-sha1": "hooksig.schemes.square:SHA1",
@@ -82,15 +102,19 @@ BUILTINS: dict[str, str] = {
     "supabase": "hooksig.schemes.supabase",
     "supabase-db": "hooksig.schemes.supabase_db",
     "telegram": "hooksig.schemes.telegram",
+    "telnyx": "hooksig.schemes.telnyx",
     "trello": "hooksig.schemes.trello",
     "twilio": "hooksig.schemes.twilio",
     "twilio-sha256": "hooksig.schemes.twilio:SHA256",
     "twitch": "hooksig.schemes.twitch",
     "typeform": "hooksig.schemes.typeform",
     "vercel": "hooksig.schemes.vercel",
+    "vonage": "hooksig.schemes.vonage",
     "webflow": "hooksig.schemes.webflow",
+    "wise": "hooksig.schemes.wise",
     "woocommerce": "hooksig.schemes.woocommerce",
     "workos": "hooksig.schemes.workos",
+    "x": "hooksig.schemes.x",
     "xero": "hooksig.schemes.xero",
     "zendesk": "hooksig.schemes.zendesk",
     "zoom": "hooksig.schemes.zoom",
@@ -104,7 +128,9 @@ ALIASES: dict[str, str] = {
     "clerk": "standard-webhooks",
     "customer-io-cdp": "segment",
     "dodo-payments": "standard-webhooks",
+    "instagram": "meta",
     "mailjet": "basic-auth",
+    "messenger": "meta",
     "openai": "standard-webhooks",
     "pipedrive": "basic-auth",
     "postmark": "basic-auth",
@@ -113,6 +139,7 @@ ALIASES: dict[str, str] = {
     "resend": "standard-webhooks",
     "sparkpost": "basic-auth",
     "svix": "standard-webhooks",
+    "whatsapp": "meta",
 }
 
 #: Aliases whose provider sends the headers under other names: the declaration
@@ -186,6 +213,39 @@ def get(name: str) -> Scheme:
         raise ConfigurationError(f"the {name!r} entry is not a hooksig.Scheme")
     with _lock:
         return _registered.setdefault(name, scheme)
+
+
+def configure(scheme: str | Scheme, /, **settings: Any) -> Scheme:
+    """
+    Return *scheme* (a name or a Scheme) with *settings* changed: a provider's options.
+
+    Some providers need settings beyond a key: Google Pub/Sub the service
+    account its tokens name (``email=``), Apple the app (``bundle_id=``),
+    AWS SNS the topics you expect (``topics=``), and a scheme answers an
+    unsigned endpoint check only once given a ``challenge=``.  The result is
+    a new scheme under the same name; pass it to :class:`hooksig.Verifier`.
+
+    Raises:
+        ConfigurationError: unknown scheme, or a setting it does not have.
+
+    .. versionadded:: 0.1
+    """
+    base = get(scheme) if isinstance(scheme, str) else scheme
+    if not isinstance(base, Scheme):
+        raise ConfigurationError("configure() takes a registry name or a Scheme")
+    hook = getattr(base, "configured", None)
+    if hook is not None:
+        configured: Scheme = hook(**settings)
+        return configured
+    known: set[str] = (
+        {f.name for f in dataclasses.fields(base) if f.init}
+        if dataclasses.is_dataclass(base)
+        else set()
+    )
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ConfigurationError(f"the {base.name} scheme has no setting {unknown[0]!r}")
+    return dataclasses.replace(base, **settings)  # type: ignore[type-var]
 
 
 def _declared(entry: str) -> object:

@@ -46,7 +46,6 @@ FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
 
-# Providers whose signed content is not the body's bytes, by canonical scheme name.
 def body_fields(name: str) -> tuple[str, ...]:
     """The ``body.*`` names the scheme reads from the JSON body (Mailgun, Linear)."""
     return schemes.get(name).info.body_fields
@@ -200,9 +199,18 @@ def equivalent_bodies(name: str, one: bytes, two: bytes) -> bool:
 
     .. versionadded:: 0.1
     """
-    info = schemes.get(name).info
-    if info.construction in ("token", "basic"):
-        return True
+    scheme = schemes.get(name)
+    signed_part = getattr(scheme, "signed_body_part", None)
+    if signed_part is not None:
+        # Schemes that sign fields or a digest of the body say which part they cover.
+        part = signed_part(one)
+        return part is not None and part == signed_part(two)
+    info = scheme.info
+    content = getattr(scheme, "content", "{body}")
+    if info.construction in ("token", "basic") or (
+        callable(content) and getattr(content, "reads_body", True) is False
+    ):
+        return True  # a token, or a builder that signs no part of the body (Plivo V2)
     kind = shape(name)
     if kind == "form":
         fields = _form(one)

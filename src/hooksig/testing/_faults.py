@@ -15,7 +15,7 @@ from ..errors import VerificationError
 from ._bodies import Payload, equivalent_bodies, shape
 from ._fields import field, signature_fields, timestamp_fields, with_field
 from ._keys import OTHER_SECRET, TEST_SECRET
-from ._signing import SignedDelivery, Signer
+from ._signing import SignedDelivery, Signer, _path_of, _place_query
 
 __all__ = ["malformed", "padded", "tampered"]
 
@@ -72,11 +72,15 @@ def tampered(
                 forged, rest = other.verifier.signed_request(
                     body, timestamp=delivery.timestamp, id=delivery.id, url=delivery.url
                 )
-                if rest != delivery.headers or forged != body:
+                # A secret in the URL's query (Event Grid) is placed there, as sent.
+                url, rest = _place_query(delivery.url, rest)
+                if rest != delivery.headers or forged != body or url != delivery.url:
                     return dataclasses.replace(
                         delivery,
                         body=forged,
                         headers=rest,
+                        url=url,
+                        path=delivery.path if url == delivery.url else _path_of(url),
                         fault="signed with another key",
                         error=VerificationError,
                     )

@@ -1,8 +1,9 @@
 """
 The fields of a `SignedDelivery` that carry its signature and signed time, read and rewritten.
 
-A field is a header, or a ``body.a.b`` field of the JSON body for schemes
-that carry their signature there (Mailgun).  The fault strategies change
+A field is a header, a ``body.a.b`` field of the JSON body for schemes
+that carry their signature there (Mailgun), or a ``form.*`` field of a form
+body or a ``query.*`` parameter of the URL (Event Grid's secret).  The fault strategies change
 one field at a time; this module finds which fields to change and does
 the change, with no Hypothesis involved.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import urllib.parse
 
 from .. import schemes
 from ..errors import WebhookError
@@ -20,8 +22,17 @@ from ._signing import TEST_NOW, SignedDelivery, Signer
 __all__ = ["field", "signature_fields", "timestamp_fields", "with_field"]
 
 
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """The fields of a form or query string, in order."""
+    return urllib.parse.parse_qsl(text, keep_blank_values=True)
+
+
 def field(delivery: SignedDelivery, name: str) -> str | None:
-    """The value of header or ``body.*`` field *name*, or None."""
+    """The value of header, ``body.*``, ``form.*`` or ``query.*`` field *name*, or None."""
+    query = urllib.parse.urlsplit(delivery.url).query
+    for prefix, text in (("form.", delivery.body.decode("latin-1")), ("query.", query)):
+        if name.startswith(prefix):
+            return dict(_pairs(text)).get(name[len(prefix) :])
     if not name.startswith(BODY_PREFIX):
         return delivery.headers.get(name)
     node: object = json.loads(delivery.body)
@@ -39,9 +50,28 @@ def with_field(
     fault: str,
     error: type[WebhookError],
 ) -> SignedDelivery:
-    """*delivery* with header or ``body.*`` field *name* set to *value* (None: removed)."""
+    """*delivery* with field *name* (see :func:`field`) set to *value* (None: removed)."""
     body, headers = delivery.body, dict(delivery.headers)
-    if not name.startswith(BODY_PREFIX):
+    if name.startswith(("form.", "query.")):
+        prefix, key = name.split(".", 1)
+        url = urllib.parse.urlsplit(delivery.url)
+        text = body.decode("latin-1") if prefix == "form" else url.query
+        pairs = [pair for pair in _pairs(text) if pair[0] != key]
+        pairs += [] if value is None else [(key, value)]
+        encoded = urllib.parse.urlencode(pairs)
+        if prefix == "form":
+            body = encoded.encode("ascii")
+        else:
+            new_url = urllib.parse.urlunsplit(url._replace(query=encoded))
+            path = urllib.parse.urlsplit(new_url)
+            return dataclasses.replace(
+                delivery,
+                url=new_url,
+                path=path.path + (f"?{path.query}" if path.query else ""),
+                fault=fault,
+                error=error,
+            )
+    elif not name.startswith(BODY_PREFIX):
         if value is None:
             del headers[name]
         else:

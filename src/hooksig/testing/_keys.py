@@ -5,6 +5,7 @@ Keys for tests: fixed secrets, and a verifier holding a key in its scheme's own 
 from __future__ import annotations
 
 import base64
+import functools
 from typing import Any
 
 from .. import schemes
@@ -39,7 +40,7 @@ def _key_options(
         return {"secret": prefix + base64.b64encode(raw).decode("ascii")}
     if secret_format is not None:
         return {"secret": _plain_secret(scheme, secret)}
-    return {"signing_key": _fresh_private_key(scheme)}
+    return {"signing_key": _fresh_private_key(scheme, secret)}
 
 
 def _plain_secret(scheme: Scheme, secret: SecretLike | None) -> SecretLike:
@@ -58,15 +59,39 @@ def _plain_secret(scheme: Scheme, secret: SecretLike | None) -> SecretLike:
     return secret if secret is not None else TEST_SECRET
 
 
-def _fresh_private_key(scheme: Scheme) -> str | bytes:
-    """A new private key for a public-key scheme: PEM for ECDSA P-256, a raw seed for Ed25519."""
+@functools.lru_cache(maxsize=2)
+def _rsa_private_key(index: int = 0) -> str:
+    """RSA keys made once per process (generating 2048-bit keys is slow); *index* picks one."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return pem.decode("ascii")
+
+
+def _fresh_private_key(scheme: Scheme, secret: SecretLike | None = None) -> str | bytes:
+    """
+    A private key for a public-key scheme: PEM for ECDSA P-256 and RSA, a raw seed for Ed25519.
+
+    ECDSA and Ed25519 keys are fresh.  RSA keys are made once per process:
+    a signer given :data:`OTHER_SECRET` (a forger) signs with the second one.
+    """
     try:
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import ec, ed25519
     except ImportError:
         raise ExtraNotInstalled("crypto", "cryptography") from None
 
-    if scheme.info.algorithm == "ecdsa-p256":
+    # Token and certificate schemes name the kind of key that signs for tests.
+    kind = getattr(scheme, "signing_key_type", None) or scheme.info.algorithm
+    if kind == "rsa" or kind.startswith("rsa"):
+        return _rsa_private_key(1 if secret == OTHER_SECRET else 0)
+    if kind == "ecdsa-p256":
         pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,

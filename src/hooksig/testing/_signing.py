@@ -126,6 +126,18 @@ def _url_with_path(base: str, path: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=new.path, query=new.query))
 
 
+def _place_query(url: str, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Move ``query.*`` entries of ``sign()`` (Event Grid's secret) into the URL's query."""
+    fields = {name[len("query.") :]: v for name, v in headers.items() if name.startswith("query.")}
+    if not fields:
+        return url, headers
+    parts = urllib.parse.urlsplit(url)
+    pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    pairs = [pair for pair in pairs if pair[0] not in fields] + list(fields.items())
+    rest = {name: value for name, value in headers.items() if not name.startswith("query.")}
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(pairs))), rest
+
+
 def _path_of(url: str) -> str:
     """The path and query string of *url*."""
     parts = urllib.parse.urlsplit(url)
@@ -309,6 +321,9 @@ class Signer:
         )
         url = self.url_for(path)
         data, headers = self._verifier.signed_request(data, timestamp=stamp, id=id, url=url)
+        url, headers = _place_query(url, headers)
+        if path is not None and url != self.url_for(path):
+            path = _path_of(url)
         return SignedDelivery(
             scheme=self._name,
             verifier=self._verifier,

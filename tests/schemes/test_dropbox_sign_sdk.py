@@ -1,0 +1,33 @@
+"""Dropbox Sign against its SDK's EventCallbackHelper, both ways."""
+
+from __future__ import annotations
+
+import json
+
+from dropbox_sign import EventCallbackHelper
+from dropbox_sign.models.event_callback_request import EventCallbackRequest
+
+from hooksig import Verifier
+from tests.schemes.test_dropbox_sign import API_KEY, _signed
+
+
+def test_the_sdk_accepts_what_hooksig_signs() -> None:
+    """EventCallbackHelper.is_valid accepts the event_hash sign() writes."""
+    document = json.loads(_signed())
+    assert EventCallbackHelper.is_valid(API_KEY, EventCallbackRequest.init(document))
+
+
+def test_hooksig_accepts_the_sdks_hash() -> None:
+    """The SDK's own recipe (checked with is_valid) verifies here, also as multipart/form-data."""
+    body = _signed()
+    assert EventCallbackHelper.is_valid(API_KEY, EventCallbackRequest.init(json.loads(body)))
+    verifier = Verifier("dropbox-sign", secret=API_KEY)
+    assert verifier.verify(body, {}).timestamp == 1348177752
+    boundary = "hooksigboundary"
+    multipart = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="json"\r\n\r\n'.encode()
+        + body
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    assert verifier.verify(multipart, headers).timestamp == 1348177752
