@@ -13,6 +13,12 @@ knows it: anyone who sees one request can forge any body and replay any
 old one.  hooksig compares it exactly as configured, in constant time,
 through SHA-256 digests.  The verification GET carries the same header, so
 :meth:`hooksig.Verifier.handshake` answers it only after that check.
+
+Not yet through the adapters: they answer ``GET`` with 405 before verifying,
+so Okta's one-time verification request does not reach the handshake.  Until
+they do, answer it in a ``GET`` route of your own: verify the request with
+:meth:`hooksig.Verifier.verify` and send back what
+:meth:`hooksig.Verifier.handshake` returns for that delivery.
 Okta's ``X-Okta-Request-Id`` header names each request (not stable across
 retries); events in ``data.events[]`` carry their own ``uuid``.
 
