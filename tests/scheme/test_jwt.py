@@ -200,6 +200,15 @@ def test_verify_async_fetches_the_key_set_by_awaiting() -> None:
     assert synced.verify(b"{}", headers, now=NOW).key_id == "k1"
 
 
+def test_a_token_naming_its_key_is_checked_by_that_key_alone() -> None:
+    """Two keys in Google's map, both able to verify: a token with kid k1 is k1's."""
+    cert = certificate(private(RSA_PEM), subject="google").decode()
+    both = dumps({"k0": cert, "k1": cert})
+    verifier = _pubsub(Recorder({CERTS_URL: both}).source())
+    headers = {"Authorization": f"Bearer {_pubsub_token('k1')}"}
+    assert verifier.verify(b"{}", headers, now=NOW).key_id == "k1"
+
+
 def test_test_keys_resolve_to_themselves_asynchronously() -> None:
     """A verifier built with signing_key= has no key source: its own public half verifies."""
     verifier = Verifier(
