@@ -144,6 +144,15 @@ def _env(name: str, what: str) -> str:
     return f'os.environ["{name.upper().replace("-", "_")}_{what}"]'
 
 
+def _signature(line: str) -> list[str]:
+    """A ``def`` line, its parameters one per line where it is longer than 88 characters."""
+    if len(line) <= 88:
+        return [line]
+    head, _, rest = line.partition("(")
+    params, _, tail = rest.rpartition(")")
+    return [f"{head}(", *(f"    {param.strip()}," for param in params.split(",")), f"){tail}"]
+
+
 def _example(info: SchemeInfo, name: str, module_path: str) -> str:
     """A complete example: imports, the verifier, and a function that verifies one delivery."""
     example = getattr(importlib.import_module(module_path), "EXAMPLE", None)
@@ -157,10 +166,11 @@ def _example(info: SchemeInfo, name: str, module_path: str) -> str:
         key = f"secret={_env(name, 'WEBHOOK_SECRET')}"
     url = f', public_url="https://example.com/hooks/{name}"' if info.signs_url else ""
     params = "body: bytes, headers, path: str" if info.signs_url else "body: bytes, headers"
+    if info.challenge:
+        params += ', method: str = "POST"'
     path = ", path=path" if info.signs_url else ""
-    result = (
-        "hooksig.Delivery | hooksig.HandshakeResponse" if info.handshake else "hooksig.Delivery"
-    )
+    answers = info.handshake or info.challenge
+    result = "hooksig.Delivery | hooksig.HandshakeResponse" if answers else "hooksig.Delivery"
     construct = f'verifier = hooksig.Verifier("{name}", {key}{url})'
     if len(construct) > 88:
         arguments = [f'"{name}"', key, *([url.lstrip(", ")] if url else [])]
@@ -175,11 +185,17 @@ def _example(info: SchemeInfo, name: str, module_path: str) -> str:
         construct,
         "",
         "",
-        f"def receive({params}) -> {result}:",
+        *_signature(f"def receive({params}) -> {result}:"),
         '    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""',
     ]
     if info.signs_url:
         lines.append("    # path: the request path and query string, as received")
+    if info.challenge:
+        lines += [
+            f"    check = verifier.challenge(body, headers, method=method{path})",
+            "    if check is not None:  # the provider's endpoint check, answered",
+            "        return check",
+        ]
     if info.handshake:
         lines += [
             f"    delivery = verifier.verify(body, headers{path})",
@@ -195,7 +211,12 @@ def _example(info: SchemeInfo, name: str, module_path: str) -> str:
 def _handshake(info: SchemeInfo, module_path: str) -> str:
     parts = ["answered by `Verifier.handshake()`"] if info.handshake else []
     challenge = getattr(importlib.import_module(module_path), "CHALLENGE", None)
-    if challenge is not None:
+    if info.challenge:
+        parts.append(
+            "checked and answered by default by `Verifier.challenge()`, and by every adapter "
+            "before your handler (declare the route for `GET` and `POST`)"
+        )
+    elif challenge is not None:
         parts.append(f"unsigned check answered by `Verifier.challenge()` with `{challenge}`")
     return "; ".join(parts) or "none"
 

@@ -12,10 +12,11 @@ and leaves everything else to the general route.
 
 from __future__ import annotations
 
+import base64
 import math
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ._primitives.headers import Headers, HeadersInput
 from .delivery import Delivery
@@ -33,7 +34,7 @@ from .scheme.protocol import CompilingScheme, ParsedSignature, Request, Scheme
 
 if TYPE_CHECKING:
     from .scheme.handshake import HandshakeResponse
-    from .scheme.protocol import CompiledRoute
+    from .scheme.protocol import AsyncKeyResolver, CompiledRoute, KeyResolver
     from .url import UrlPolicy
 
 #: Default body limit: GitHub caps payloads at 25 MB, and most providers far lower.
@@ -88,6 +89,8 @@ class Verifier:
         "_compiled",
         "_keys",
         "_max_body",
+        "_resolve",
+        "_resolve_async",
         "_scheme",
         "_signs_url",
         "_url_policy",
@@ -148,13 +151,18 @@ class Verifier:
             if bound is None or (bound == math.inf and future_tolerance in (None, math.inf))
             else ReplayWindow(bound, future_tolerance, clock)
         )
+        # Keys that depend on the delivery: the scheme's optional resolvers.
+        self._resolve: KeyResolver | None = getattr(self._scheme, "resolve_keys", None)
+        self._resolve_async: AsyncKeyResolver | None = getattr(
+            self._scheme, "resolve_keys_async", None
+        )
         # The scheme's own compiled route, if it offers one (never with a URL policy:
         # a compiled route signs no URL; never where keys depend on the delivery).
         self._compiled: CompiledRoute | None = (
             self._scheme.compile(self._keys)
             if isinstance(self._scheme, CompilingScheme)
             and self._url_policy is None
-            and getattr(self._scheme, "resolve_keys", None) is None
+            and self._resolve is None
             else None
         )
 
@@ -258,8 +266,8 @@ class Verifier:
         .. versionadded:: 0.1
         """
         scheme = self._scheme
-        resolve = getattr(scheme, "resolve_keys_async", None)
-        if resolve is None and getattr(scheme, "resolve_keys", None) is None:
+        resolve, resolve_async = self._resolve, self._resolve_async
+        if resolve is None and resolve_async is None:
             return self.verify(
                 body, headers, url=url, method=method, params=params, now=now, path=path
             )
@@ -268,12 +276,14 @@ class Verifier:
         try:
             request, parsed = self._parse(body, headers, url, method, params, current, path)
             self._check_fresh(parsed, current)
-            if resolve is not None:
-                keys = await resolve(parsed, request, self._keys)
+            if resolve_async is not None:
+                keys = await resolve_async(parsed, request, self._keys)
             else:
                 import asyncio
 
-                keys = await asyncio.to_thread(scheme.resolve_keys, parsed, request, self._keys)  # type: ignore[attr-defined]
+                # resolve_keys alone: the blocking fetch, in a worker thread.
+                blocking = cast("KeyResolver", resolve)
+                keys = await asyncio.to_thread(blocking, parsed, request, self._keys)
             return self._match(request, parsed, keys, current, headers)
         except VerificationError as exc:
             exc.scheme = scheme.name
@@ -308,7 +318,7 @@ class Verifier:
         try:
             request, parsed = self._parse(body, headers, url, method, params, current, path)
             keys = self._keys
-            resolve = getattr(scheme, "resolve_keys", None)
+            resolve = self._resolve
             if resolve is not None:
                 # Keys that depend on the delivery: judged fresh first, so that
                 # a stale delivery never causes a fetch.
@@ -460,6 +470,25 @@ class Verifier:
         request = Request(body, Headers(), url, method, params)
         return self._scheme.sign(self._keys, request, timestamp=timestamp, id=id)
 
+    def redactions(self, delivery: Delivery) -> list[str]:
+        """
+        Return the texts a report about *delivery* must never show.
+
+        They are the values of its signature headers and this verifier's
+        shared secrets (as text, hex and base64): scrub them from an error
+        message before it is logged or stored, as the journal does.
+
+        .. versionadded:: 0.1
+        """
+        texts = [
+            value
+            for name in self._scheme.info.signature_headers
+            if (value := delivery.headers.get(name)) is not None
+        ]
+        for _, key in self._keys.hmac_keys():
+            texts += [key.hex(), base64.b64encode(key).decode(), key.decode("utf-8", "replace")]
+        return texts
+
     def handshake(self, delivery: Delivery) -> HandshakeResponse | None:
         """
         Return the answer to a provider's handshake, or ``None`` for an ordinary delivery.
@@ -517,12 +546,13 @@ class Verifier:
         Some providers check a new endpoint with a request that carries no
         signature by design: Meta's ``GET ?hub.challenge=``, Microsoft
         Graph's ``?validationToken=``, Azure Event Grid's validation event,
-        Asana's ``X-Hook-Secret``, X's CRC, Braintree's ``bt_challenge``.
-        Call this before :meth:`verify` with the request as received; it
-        answers only when the scheme has a challenge configured and the
-        request follows the provider's rule (a verify token, a reply that is
-        itself a MAC).  The adapters do this for you; the handler never sees
-        a challenge.
+        Asana's ``X-Hook-Secret``, X's CRC, Braintree's ``bt_challenge``;
+        Okta's verification ``GET`` carries only its token.  Call this
+        before :meth:`verify` with the request as received; it answers only
+        when the scheme has a challenge (Okta's by default, the unsigned
+        ones once configured) and the request follows the provider's rule
+        (a verify token, a reply that is itself a MAC).  The adapters do
+        this for you; the handler never sees a challenge.
 
         Args:
             body: the raw body (checks with a body are small; a larger one is no check).

@@ -88,6 +88,7 @@ GRAPH_CLIENT_STATE = "graph-client-state-0123456789"
 GRID_SECRET = "grid-secret-0123456789abcdef"
 ASANA_HOOK_SECRET = "asana-hook-secret-0123456789abcdef"
 X_SECRET = "x-consumer-secret-0123456789abcdef"
+OKTA_SECRET = "okta-event-hook-secret-e2e"
 BRAINTREE_KEY = hooksig.Secret("braintree-private-key-0123456789", key_id="braintree-public")
 PUBSUB_AUDIENCE = "https://example.com/hooks/pubsub"
 PUBSUB_EMAIL = "push@hooksig-e2e.iam.gserviceaccount.com"
@@ -120,6 +121,8 @@ def challenged() -> dict[str, hooksig.Verifier]:
             secret=ASANA_HOOK_SECRET,
         ),
         "/hooks/x": hooksig.Verifier(scheme("x", crc_challenge()), secret=X_SECRET),
+        # Okta's check carries the token: answered by default, with nothing configured.
+        "/hooks/okta": hooksig.Verifier("okta", secret=OKTA_SECRET),
         "/hooks/braintree": hooksig.Verifier(
             scheme("braintree", bt_challenge()), secret=BRAINTREE_KEY
         ),

@@ -35,6 +35,7 @@ from tests.integrations.apps import (
     GRID_SECRET,
     META_SECRET,
     META_VERIFY_TOKEN,
+    OKTA_SECRET,
     PUBSUB_AUDIENCE,
     PUBSUB_EMAIL,
     X_SECRET,
@@ -186,6 +187,26 @@ def test_x_crc(server: Server) -> None:
     assert answer.json() == {"response_token": "sha256=" + base64.b64encode(digest).decode()}
     assert httpx.get(f"{server.url}/hooks/x").status_code == 405
     assert _runs(server) == runs
+
+
+def test_okta_verification_request(server: Server) -> None:
+    """Okta's one-time GET: echoed as JSON when Authorization carries the secret; 405 otherwise."""
+    runs = _runs(server)
+    url = f"{server.url}/hooks/okta"
+    check = {"X-Okta-Verification-Challenge": "okta-chal-9c2f"}
+    answer = httpx.get(url, headers={**check, "Authorization": OKTA_SECRET})
+    assert answer.status_code == 200
+    assert answer.json() == {"verification": "okta-chal-9c2f"}
+    assert answer.headers["content-type"] == "application/json"
+    assert httpx.get(url, headers={**check, "Authorization": "guess"}).status_code == 405
+    assert httpx.get(url, headers=check).status_code == 405
+    assert httpx.get(url, headers={"Authorization": OKTA_SECRET}).status_code == 405
+    assert _runs(server) == runs
+    body = b'{"eventId":"okta-e2e-1","eventType":"com.okta.event_hook","data":{}}'
+    event = httpx.post(url, content=body, headers={"Authorization": OKTA_SECRET})
+    assert (event.status_code, event.text) == (200, "handled")
+    assert _runs(server) == runs + 1
+    assert httpx.post(url, content=body, headers={"Authorization": "guess"}).status_code == 403
 
 
 def test_braintree_challenge(server: Server) -> None:

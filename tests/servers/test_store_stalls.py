@@ -340,14 +340,14 @@ def test_postgres_stalled_in_the_first_use_transaction(
     """First use creates the table inside a transaction; stuck there, a call still fails in time."""
     import psycopg
 
-    from hooksig.idempotency._postgres_sql import _DDL_LOCK
+    from hooksig.idempotency._postgres_sql import DDL_LOCK
 
     with ExitStack() as stack, psycopg.connect(cluster.dsn, autocommit=True) as blocker:
         store = sync_store("dsn", cluster.dsn, table, stack)
-        blocker.execute("SELECT pg_advisory_lock(%s)", (_DDL_LOCK,))
+        blocker.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK,))
         with unavailable_in_time("claim during table creation"):
             store.claim("k", 30.0)
-        blocker.execute("SELECT pg_advisory_unlock(%s)", (_DDL_LOCK,))
+        blocker.execute("SELECT pg_advisory_unlock(%s)", (DDL_LOCK,))
         works_again(store, "first-use")
 
 

@@ -57,6 +57,21 @@ def match_key(expected: Sequence[tuple[str, bytes]], candidates: Sequence[bytes]
     return found
 
 
+def token_digest(text: str) -> bytes:
+    """
+    SHA-256 of a token as sent in a header, compared as a digest so its length does not show.
+
+    Header text usually arrives latin-1 decoded from the wire, so its latin-1
+    bytes are the token's UTF-8; text some framework already decoded is re-encoded.
+    """
+    try:
+        raw = text.encode("latin-1")
+        raw.decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = text.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(raw).digest()
+
+
 def credential_digests(credentials: bytes) -> bytes:
     """
     SHA-256 of the user and of the password in ``user:password`` *credentials*.

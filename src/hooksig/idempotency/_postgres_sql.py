@@ -20,7 +20,7 @@ ACQUIRED, IN_PROGRESS, DONE = 0, 1, 2
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 # Any constant works; it only has to be the same in every process.
-_DDL_LOCK = 0x686F6F6B736967
+DDL_LOCK = 0x686F6F6B736967
 
 _CREATE = """
 CREATE TABLE IF NOT EXISTS {table} (
@@ -104,7 +104,7 @@ class Queries:
         self.release = compose(_RELEASE)
         self.renew = compose(_RENEW)
         self.purge = compose(_PURGE)
-        self.lock = sql.SQL("SELECT pg_advisory_xact_lock({})").format(sql.Literal(_DDL_LOCK))
+        self.lock = sql.SQL("SELECT pg_advisory_xact_lock({})").format(sql.Literal(DDL_LOCK))
 
 
 def import_psycopg() -> tuple[Any, Any]:

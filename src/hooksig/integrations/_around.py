@@ -11,19 +11,16 @@ looks at: the socket's peer, the connection's scheme, the forwarding headers.
 
 from __future__ import annotations
 
-import base64
 import ssl
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..delivery import Delivery
 from ..errors import ConfigurationError
 from ..gate import Allowlist, Gate, Limiter, ProxyChain
 from ..journal import Journal
-from ..verifier import Verifier
 from ._reading import SOCKET_KEYS
 
-__all__ = ["AROUND", "check_around", "gate_of", "redactions", "scope_origin", "wsgi_origin"]
+__all__ = ["AROUND", "check_around", "gate_of", "scope_origin", "wsgi_origin"]
 
 #: The options of this module, by name.
 AROUND = ("allowlist", "https_only", "proxies", "rate_limit", "journal")
@@ -103,20 +100,3 @@ def wsgi_origin(environ: Mapping[str, Any]) -> Origin:
     forwarding = {name: environ[key] for key, name in _FORWARDING.items() if key in environ}
     peer = environ.get("REMOTE_ADDR")
     return (peer if isinstance(peer, str) else None), scheme, forwarding
-
-
-def redactions(verifier: Verifier, delivery: Delivery) -> list[str]:
-    """
-    Return the texts a journaled error must never show: the delivery's signature
-    headers and the verifier's HMAC keys (as text, hex and base64).
-    """
-    names = getattr(verifier.scheme, "signature_header", ())
-    texts = [
-        value
-        for name in ((names,) if isinstance(names, str) else names)
-        if (value := delivery.headers.get(name)) is not None
-    ]
-    ring = getattr(verifier, "_keys", None)  # the verifier's own keys, never exposed
-    for _, key in ring.hmac_keys() if ring is not None else ():
-        texts += [key.hex(), base64.b64encode(key).decode(), key.decode("utf-8", "replace")]
-    return texts

@@ -38,7 +38,7 @@ from ..gate import Allowlist, Gate, Limiter, Permit, ProxyChain
 from ..idempotency import AsyncLease, Idempotency, Lease
 from ..journal import Journal
 from ..verifier import Verifier
-from ._around import AROUND, check_around, gate_of, redactions
+from ._around import AROUND, check_around, gate_of
 from ._events import OnOutcome, emit, log, quiet
 from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, outcome_of
 
@@ -471,7 +471,7 @@ class Endpoint:
             "key": None if self.key is None else self.key(delivery),
             "error": error if failed else None,
             "scheme": self.verifier.scheme,
-            "redact": redactions(self.verifier, delivery) if failed else (),
+            "redact": self.verifier.redactions(delivery) if failed else (),
         }
 
     def _journal(

@@ -17,8 +17,8 @@ A :class:`WebhookRoute` finds the ``VerifiedDelivery`` among its endpoint's
 parameters (or its ``dependencies=``) and answers the request itself until
 the delivery is authentic and claimed, exactly as the ASGI middleware does:
 ``HEAD`` 200, endpoint challenges and handshakes with their exact bodies
-(route the methods the provider checks with, ``GET`` for Meta, X and
-Braintree: ``@router.api_route(path, methods=["GET", "POST"])``), a key
+(route the methods the provider checks with, ``GET`` for Meta, X,
+Braintree and Okta: ``@router.api_route(path, methods=["GET", "POST"])``), a key
 fetch awaited, refusals from the outcome table.  Then FastAPI runs your
 endpoint, with the delivery handed over without its dependency machinery;
 the status of your response settles the claim (a 5xx, returned or raised,

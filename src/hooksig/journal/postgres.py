@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
 from ..idempotency._postgres_pool import SyncRunner
-from ..idempotency._postgres_sql import _DDL_LOCK, import_psycopg
+from ..idempotency._postgres_sql import DDL_LOCK, import_psycopg
 from ..idempotency._store import check_seconds
 from ._entry import JournalEntry, Outcome
 from .sqlite import COLUMNS, entry_row, row_entry
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["PostgresJournal"]
 
 # The claims table's advisory lock: hooksig's tables are created one at a time.
-_LOCK = f"SELECT pg_advisory_xact_lock({_DDL_LOCK})"
+_LOCK = f"SELECT pg_advisory_xact_lock({DDL_LOCK})"
 _CREATE = """
 CREATE TABLE IF NOT EXISTS {table} (
     key text PRIMARY KEY,

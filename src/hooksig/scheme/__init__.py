@@ -17,10 +17,12 @@ TYPE_CHECKING = False  # typing is not imported at run time, as in hooksig/__ini
 if TYPE_CHECKING:
     from typing import Any
 
+    from .._primitives.compare import bytes_eq as bytes_eq
     from ._body_fields import BODY_FIELD as BODY_FIELD
     from ._body_fields import place_body_fields as place_body_fields
     from .asymmetric import AsymmetricScheme as AsymmetricScheme
     from .challenge import Challenge as Challenge
+    from .challenge import echo_header as echo_header
     from .content import body_then_url as body_then_url
     from .content import low_bytes as low_bytes
     from .content import url_and_sorted_params as url_and_sorted_params
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
     from .formats import numbered_headers as numbered_headers
     from .handshake import HandshakeResponse as HandshakeResponse
     from .handshake import echo_challenge as echo_challenge
-    from .handshake import echo_header as echo_header
     from .handshake import fixed_reply as fixed_reply
     from .handshake import hmac_token as hmac_token
     from .hmac import HmacScheme as HmacScheme
@@ -47,18 +48,24 @@ if TYPE_CHECKING:
     from .ids import Joined as Joined
     from .ids import RandomId as RandomId
     from .jwt import JwtScheme as JwtScheme
+    from .protocol import AsyncKeyResolver as AsyncKeyResolver
     from .protocol import CompilingScheme as CompilingScheme
     from .protocol import Evidence as Evidence
+    from .protocol import KeyResolver as KeyResolver
+    from .protocol import NamesSigningKey as NamesSigningKey
     from .protocol import ParsedSignature as ParsedSignature
     from .protocol import Request as Request
     from .protocol import Scheme as Scheme
     from .protocol import SchemeInfo as SchemeInfo
+    from .protocol import SignsBodyPart as SignsBodyPart
     from .units import Unit as Unit
     from .units import UnitScheme as UnitScheme
+    from .unsigned import Unsigned as Unsigned
 
 __all__ = [
     "BODY_FIELD",
     "AsymmetricScheme",
+    "AsyncKeyResolver",
     "BodyDigest",
     "BodyField",
     "Challenge",
@@ -74,7 +81,9 @@ __all__ = [
     "IdSource",
     "Joined",
     "JwtScheme",
+    "KeyResolver",
     "Listed",
+    "NamesSigningKey",
     "Pairs",
     "ParsedSignature",
     "Plain",
@@ -82,10 +91,13 @@ __all__ = [
     "Request",
     "Scheme",
     "SchemeInfo",
+    "SignsBodyPart",
     "Unit",
     "UnitScheme",
+    "Unsigned",
     "Versioned",
     "body_then_url",
+    "bytes_eq",
     "echo_challenge",
     "echo_header",
     "fixed_reply",
@@ -101,6 +113,10 @@ __all__ = [
 #: access, so a verifier loads only the blocks its scheme uses.
 _LAZY: dict[str, str] = {
     "BODY_FIELD": "_body_fields",
+    "SignsBodyPart": "protocol",
+    "NamesSigningKey": "protocol",
+    "KeyResolver": "protocol",
+    "AsyncKeyResolver": "protocol",
     "AsymmetricScheme": "asymmetric",
     "BodyDigest": "ids",
     "BodyField": "ids",
@@ -127,10 +143,12 @@ _LAZY: dict[str, str] = {
     "SchemeInfo": "protocol",
     "Unit": "units",
     "UnitScheme": "units",
+    "Unsigned": "unsigned",
     "Versioned": "formats",
     "body_then_url": "content",
+    "bytes_eq": "content",
     "echo_challenge": "handshake",
-    "echo_header": "handshake",
+    "echo_header": "challenge",
     "fixed_reply": "handshake",
     "hmac_token": "handshake",
     "low_bytes": "content",

@@ -5,15 +5,18 @@ Meta, Microsoft Graph, Azure Event Grid, Asana, X and Braintree check a new
 endpoint with a request that carries no signature by design.  Answering one
 wrongly is not harmless: an endpoint that echoes whatever it is sent can be
 registered by anyone as the receiver of someone else's events, or used to
-reflect content.  So a scheme answers only when you configure a challenge,
-and each builder here answers only under its provider's own rule:
+reflect content.  So a scheme answers only when you configure a challenge
+(Okta's, whose check carries the token, by default), and each builder here
+answers only under its provider's own rule:
 
 - a secret the request must carry, compared in constant time (Meta's verify
   token, Event Grid's query secret);
 - a reply that is itself a MAC under your key, which proves you hold the key
   and reveals nothing (X's CRC, Braintree's ``bt_challenge``);
 - a value you accept through a callback during your own registration window
-  (Asana's ``X-Hook-Secret``: trust on first use, never silently).
+  (Asana's ``X-Hook-Secret``: trust on first use, never silently);
+- the scheme's own token, where the check carries it (Okta's ``Authorization``):
+  such a challenge is safe to answer by default, and the scheme declares it.
 
 Echoed values are bounded in length, must be printable, and go back as
 ``text/plain`` with ``X-Content-Type-Options: nosniff`` (Graph's page warns
@@ -33,7 +36,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from .._primitives.compare import bytes_eq
+from .._primitives.compare import bytes_eq, token_digest
 from ..errors import ConfigurationError
 from ..keys import KeyRing
 from .handshake import MAX_CHALLENGE, HandshakeResponse
@@ -43,6 +46,7 @@ __all__ = [
     "Challenge",
     "bt_challenge",
     "crc_challenge",
+    "echo_header",
     "hook_secret",
     "hub_challenge",
     "query",
@@ -114,6 +118,35 @@ def hub_challenge(verify_token: str) -> Challenge:
         if not bytes_eq(hashlib.sha256(token.encode("utf-8")).digest(), expected):
             return None
         return _text(challenge)
+
+    return answer
+
+
+def echo_header(*, header: str, reply_field: str, key_header: str = "Authorization") -> Challenge:
+    """
+    Okta: answer ``GET`` carrying *header* with ``{reply_field: <its value>}`` as JSON.
+
+    Only when *key_header* carries one of the verifier's tokens, compared
+    as SHA-256 digests in constant time: the check is as authenticated as a
+    delivery of a ``token`` scheme, so the scheme can declare it by default.
+
+    .. versionadded:: 0.1
+    """
+
+    def answer(request: Request, keys: KeyRing) -> HandshakeResponse | None:
+        value = _echoable(request.headers.optional(header))
+        token = request.headers.optional(key_header)
+        if request.method != "GET" or value is None or token is None:
+            return None
+        offered = token_digest(token)
+        # Every key is tried, with no early exit: which one matched does not show.
+        matched = False
+        for _, key in keys.hmac_keys():
+            matched |= bytes_eq(hashlib.sha256(key).digest(), offered)
+        if not matched:
+            return None
+        reply = json.dumps({reply_field: value}).encode("utf-8")
+        return HandshakeResponse(200, "application/json", reply, _NOSNIFF)
 
     return answer
 

@@ -45,6 +45,19 @@ def signs_url(builder: Builder) -> Builder:
     return builder
 
 
+def signs_no_body(builder: Builder) -> Builder:
+    """
+    Mark a content *builder* whose content holds no part of the body (Plivo V2).
+
+    ``signs_body`` of :class:`~hooksig.scheme.SchemeInfo` then says so, and the testing
+    toolkit knows that any body shares a signature.
+
+    .. versionadded:: 0.1
+    """
+    cast(Any, builder).signs_body = False  # a mark on the function object itself
+    return builder
+
+
 def _url(request: Request) -> str:
     """The configured URL, or a ConfigurationError saying how to give one."""
     if request.url is None:

@@ -121,24 +121,6 @@ def echo_challenge(
 
     return answer
 
-
-def echo_header(*, header: str, reply_field: str) -> Handshake:
-    """
-    Answer a delivery carrying *header* with ``{reply_field: <its value>}`` (Okta's GET check).
-
-    Okta verifies an event hook with a GET carrying ``X-Okta-Verification-Challenge``
-    and the configured ``Authorization``; the delivery exists only once that
-    header has been checked, so nothing unauthenticated is echoed.
-
-    .. versionadded:: 0.1
-    """
-
-    def answer(delivery: Delivery, keys: KeyRing) -> HandshakeResponse | None:
-        value = delivery.headers.get(header)
-        if value is None or not 0 < len(value) <= MAX_CHALLENGE:
-            return None
-        return _json({reply_field: value})
-
     return answer
 
 

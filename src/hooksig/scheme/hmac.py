@@ -16,12 +16,11 @@ Third parties may implement :class:`~hooksig.Scheme` directly; they need not inh
 from __future__ import annotations
 
 import base64
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._primitives.compare import credential_digests, match_key
+from .._primitives.compare import credential_digests, match_key, token_digest
 from .._primitives.encoding import decode
 from ..errors import ConfigurationError, MalformedSignature
 from ..keys import (
@@ -136,14 +135,7 @@ class HmacScheme(_TemplateScheme):
             raise MalformedSignature("the token is empty", reason="empty")
         if self.construction == "basic":
             return credential_digests(decode(text, "base64", what="credentials"))
-        # Header text usually arrives latin-1 decoded from the wire, so its latin-1
-        # bytes are the token's UTF-8; text some framework already decoded is re-encoded.
-        try:
-            raw = text.encode("latin-1")
-            raw.decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            raw = text.encode("utf-8", "surrogatepass")
-        return hashlib.sha256(raw).digest()
+        return token_digest(text)
 
     def _candidate_labels(self) -> frozenset[str]:
         # A header may carry the public-key variant's signatures too (v1 and v1a).
@@ -220,6 +212,7 @@ class HmacScheme(_TemplateScheme):
             secret_format=self.secret_format,
             signature_value=self._label + value,
             signed_content=f"nothing: the request carries the {kind}",
+            signs_body=False,
         )
 
     def sign(

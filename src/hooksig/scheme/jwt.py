@@ -316,6 +316,7 @@ class JwtScheme:
             signs_url=self.audience_from_url and not self.audience,
             body_shape="json" if self.token_field or self.id_field else "bytes",
             id_source=self.ids,
+            challenge=self.challenge is not None,
             docs_url=self.docs_url,
             secret_hint=self.secret_hint,
             evidence=self.evidence,

@@ -10,7 +10,7 @@ parties may implement :class:`Scheme` directly; they need not inherit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol, Union, runtime_checkable
 
@@ -135,6 +135,8 @@ class SchemeInfo:
         tolerance: the default replay window in seconds, or ``None``.
         signed_content: what is signed, as a template (``{timestamp}.{body}``) or a sentence.
         signs_url: the signed content includes the URL: the verifier needs ``public_url=``.
+        signs_body: the signature covers the body or a part of it; ``False``
+            for a token, Basic credentials or a content of URL and nonce (Plivo V2).
         url_variants: the signed URL is tried in more than one form (Twilio's,
             with and without its port).
         body_shape: see :data:`BodyShape`.
@@ -144,6 +146,9 @@ class SchemeInfo:
             separators of the signed content (``.`` in ``{id}.{timestamp}.{body}``).
         handshake: the provider checks new endpoints with a delivery
             :meth:`hooksig.Verifier.handshake` answers.
+        challenge: the scheme answers an endpoint check before verification
+            (:meth:`hooksig.Verifier.challenge`): Okta's by default, the
+            unsigned ones once configured.
         docs_url: the provider's page for the recipe.
         secret_hint: what the key is, in the provider's words.
         sent_headers: ``(name, value)`` headers ``sign()`` adds, as the provider
@@ -168,12 +173,14 @@ class SchemeInfo:
     tolerance: float | None = None
     signed_content: str = ""
     signs_url: bool = False
+    signs_body: bool = True
     url_variants: bool = False
     body_shape: BodyShape = "bytes"
     body_fields: tuple[str, ...] = ()
     id_source: IdSource | None = None
     id_forbidden: str = ""
     handshake: bool = False
+    challenge: bool = False
     docs_url: str = ""
     secret_hint: str = ""
     sent_headers: tuple[tuple[str, str], ...] = ()
@@ -292,6 +299,46 @@ class CompilingScheme(Scheme, Protocol):
 
     def compile(self, keys: KeyRing) -> CompiledRoute | None:
         """The compiled route for *keys*, or ``None`` where only the general route applies."""
+        ...
+
+
+#: A scheme's ``resolve_keys``: the key ring this delivery is checked with.
+KeyResolver = Callable[[ParsedSignature, Request, KeyRing], KeyRing]
+
+#: A scheme's ``resolve_keys_async``: :data:`KeyResolver` for an event loop.
+AsyncKeyResolver = Callable[[ParsedSignature, Request, KeyRing], Awaitable[KeyRing]]
+
+
+@runtime_checkable
+class SignsBodyPart(Protocol):
+    """
+    A scheme that signs a part of the body (fields, a digest), for the testing toolkit.
+
+    Two bodies with the same part share a signature; the toolkit's
+    tampering strategies change something else only when the part allows it.
+
+    .. versionadded:: 0.1
+    """
+
+    def signed_body_part(self, body: bytes) -> object:
+        """The part of *body* the signature covers, or ``None`` where it cannot be read."""
+        ...
+
+
+@runtime_checkable
+class NamesSigningKey(Protocol):
+    """
+    A scheme whose ``info.algorithm`` does not say which private key signs for tests.
+
+    Token and certificate schemes (``RS256`` JWTs, X.509 chains) name it here:
+    ``"rsa"``, ``"ecdsa-p256"`` or ``"ed25519"``.
+
+    .. versionadded:: 0.1
+    """
+
+    @property
+    def signing_key_type(self) -> str | None:
+        """The kind of private key :func:`hooksig.testing.Signer` makes, or ``None``."""
         ...
 
 

@@ -197,6 +197,7 @@ class UnitScheme:
             body_shape=self.body_shape,
             id_source=self.id_source,
             handshake=self.handshake is not None,
+            challenge=self.challenge is not None,
             docs_url=self.docs_url,
             secret_hint=self.secret_hint,
             evidence=self.evidence,

@@ -37,11 +37,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hooksig._primitives.compare import bytes_eq
 from hooksig.errors import ConfigurationError, MissingSignature
 from hooksig.keys import KeyRing, hmac_ring
-from hooksig.scheme import BodyDigest, BodyField, EachItem, Evidence, FirstOf, IdSource
-from hooksig.scheme._unsigned import Unsigned
+from hooksig.scheme import (
+    BodyDigest,
+    BodyField,
+    EachItem,
+    Evidence,
+    FirstOf,
+    IdSource,
+    Unsigned,
+    bytes_eq,
+)
 from hooksig.scheme.challenge import Challenge, query
 from hooksig.scheme.handshake import MAX_CHALLENGE, HandshakeResponse
 from hooksig.scheme.protocol import Content, ParsedSignature, Request

@@ -36,11 +36,9 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from hooksig._primitives.compare import bytes_eq
 from hooksig.errors import ConfigurationError, InvalidSignature, MalformedSignature
 from hooksig.keys import KeyRing, hmac_ring
-from hooksig.scheme import BodyDigest, Evidence, IdSource
-from hooksig.scheme._unsigned import Unsigned
+from hooksig.scheme import BodyDigest, Evidence, IdSource, Unsigned, bytes_eq
 from hooksig.scheme.fields import json_document, pick
 from hooksig.scheme.jwt import JwtScheme, ParsedToken
 from hooksig.scheme.protocol import Content

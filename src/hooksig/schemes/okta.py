@@ -11,14 +11,15 @@ https://support.okta.com/help/s/article/Unable-to-verify-event-hook-Hook-hook-na
 The body is not signed.  A matching value proves only that the sender
 knows it: anyone who sees one request can forge any body and replay any
 old one.  hooksig compares it exactly as configured, in constant time,
-through SHA-256 digests.  The verification GET carries the same header, so
-:meth:`hooksig.Verifier.handshake` answers it only after that check.
+through SHA-256 digests.
 
-Not yet through the adapters: they answer ``GET`` with 405 before verifying,
-so Okta's one-time verification request does not reach the handshake.  Until
-they do, answer it in a ``GET`` route of your own: verify the request with
-:meth:`hooksig.Verifier.verify` and send back what
-:meth:`hooksig.Verifier.handshake` returns for that delivery.
+The verification GET carries the same ``Authorization``, so the scheme
+answers it by default (:func:`hooksig.scheme.challenge.echo_header`), and
+only after that check; every adapter answers it before your handler runs.
+Declare the route for ``GET`` as well as ``POST`` (Flask
+``methods=["GET", "POST"]``, FastAPI ``api_route(..., methods=["GET", "POST"])``);
+outside the adapters, :meth:`hooksig.Verifier.challenge` returns the answer.
+
 Okta's ``X-Okta-Request-Id`` header names each request (not stable across
 retries); events in ``data.events[]`` carry their own ``uuid``.
 
@@ -32,7 +33,7 @@ SCHEME = HmacScheme(
     name="okta",
     signature_header="Authorization",
     construction="token",
-    handshake=echo_header(header="X-Okta-Verification-Challenge", reply_field="verification"),
+    challenge=echo_header(header="X-Okta-Verification-Challenge", reply_field="verification"),
     secret_hint="the event hook's authentication secret, exactly as configured",
     docs_url="https://developer.okta.com/docs/concepts/event-hooks/",
     id_source=FirstOf(BodyField("eventId"), BodyDigest()),

@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from hooksig.errors import ConfigurationError, MalformedSignature, MissingSignature
 from hooksig.scheme import Evidence, HmacScheme, ParsedSignature, Request
-from hooksig.scheme.content import signs_url
+from hooksig.scheme.content import signs_no_body, signs_url
 from hooksig.scheme.fields import form_fields
 from hooksig.scheme.formats import Listed
 
@@ -78,14 +78,12 @@ def v3_content(parsed: ParsedSignature, request: Request) -> bytes:
 
 
 @signs_url
+@signs_no_body  # the body is not signed
 def v2_content(parsed: ParsedSignature, request: Request) -> bytes:
     """Plivo V2: the URL without its query, then the nonce."""
     nonce = _nonce(parsed, "X-Plivo-Signature-V2-Nonce")
     base, _ = _base(_url(request))
     return f"{base}{nonce}".encode()
-
-
-v2_content.reads_body = False  # type: ignore[attr-defined]  # the body is not signed
 
 
 SCHEME = HmacScheme(

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Union
 
 from .. import schemes
-from ..scheme import BODY_FIELD
+from ..scheme import BODY_FIELD, SignsBodyPart
 from ..scheme.formats import format_rfc3339
 
 __all__ = [
@@ -200,17 +200,13 @@ def equivalent_bodies(name: str, one: bytes, two: bytes) -> bool:
     .. versionadded:: 0.1
     """
     scheme = schemes.get(name)
-    signed_part = getattr(scheme, "signed_body_part", None)
-    if signed_part is not None:
+    if isinstance(scheme, SignsBodyPart):
         # Schemes that sign fields or a digest of the body say which part they cover.
-        part = signed_part(one)
-        return part is not None and part == signed_part(two)
+        part = scheme.signed_body_part(one)
+        return part is not None and part == scheme.signed_body_part(two)
     info = scheme.info
-    content = getattr(scheme, "content", "{body}")
-    if info.construction in ("token", "basic") or (
-        callable(content) and getattr(content, "reads_body", True) is False
-    ):
-        return True  # a token, or a builder that signs no part of the body (Plivo V2)
+    if not info.signs_body:
+        return True  # a token, or a content that holds no part of the body (Plivo V2)
     kind = shape(name)
     if kind == "form":
         fields = _form(one)

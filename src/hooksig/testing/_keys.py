@@ -11,7 +11,7 @@ from typing import Any
 from .. import schemes
 from ..errors import ExtraNotInstalled
 from ..keys import Secret, SecretLike
-from ..scheme import Scheme
+from ..scheme import NamesSigningKey, Scheme
 from ..verifier import Verifier
 
 __all__ = ["OTHER_SECRET", "TEST_SECRET", "signing_verifier"]
@@ -88,7 +88,8 @@ def _fresh_private_key(scheme: Scheme, secret: SecretLike | None = None) -> str 
         raise ExtraNotInstalled("crypto", "cryptography") from None
 
     # Token and certificate schemes name the kind of key that signs for tests.
-    kind = getattr(scheme, "signing_key_type", None) or scheme.info.algorithm
+    named = scheme.signing_key_type if isinstance(scheme, NamesSigningKey) else None
+    kind = named or scheme.info.algorithm
     if kind == "rsa" or kind.startswith("rsa"):
         return _rsa_private_key(1 if secret == OTHER_SECRET else 0)
     if kind == "ecdsa-p256":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from .protocol import Content, Evidence, ParsedSignature, Request, SchemeInfo
 
 if TYPE_CHECKING:
+    from .challenge import Challenge
     from .handshake import Handshake
     from .ids import IdSource
 
@@ -41,6 +42,8 @@ class _Declared(Protocol):
     def secret_value(self) -> str: ...
     @property
     def signs_url(self) -> bool: ...
+    @property
+    def challenge(self) -> Challenge | None: ...
 
 
 class Unsigned:
@@ -55,7 +58,7 @@ class Unsigned:
 
     @property
     def handshake(self) -> Handshake | None:
-        """No signed endpoint check: the unsigned one is the scheme's ``challenge``."""
+        """Always ``None``, since the endpoint check is unsigned (the scheme's ``challenge``)."""
         return None
 
     @property
@@ -69,8 +72,10 @@ class Unsigned:
             signature_value=self.secret_value,
             signed_content=self.content_text,
             signs_url=self.signs_url,
+            signs_body=False,
             body_shape="json",
             id_source=self.id_source,
+            challenge=self.challenge is not None,
             docs_url=self.docs_url,
             secret_hint=self.secret_hint,
             evidence=self.evidence,
