@@ -479,9 +479,19 @@ def test_the_compiled_route_reads_the_shapes_adapters_have(name: str, shape: str
         [(b"x-hub-signature-256",)],
         [(b"x-hub-signature-256", "sha256=" + "ab" * 32)],
         [("x-hub-signature-256", "sha256=" + "ab" * 32)],
+        [(b"x-hub-signature-256", b"sha256=" + b"ab" * 32), ("x-github-delivery", b"d-1")],
         [],
     ],
-    ids=["repeated", "repeated-case", "three-items", "one-item", "str-value", "str-pairs", "none"],
+    ids=[
+        "repeated",
+        "repeated-case",
+        "three-items",
+        "one-item",
+        "str-value",
+        "str-pairs",
+        "mixed-name-types",
+        "none",
+    ],
 )
 def test_irregular_pairs_are_left_to_the_general_route(pairs: list[Any]) -> None:
     """Pairs the view must judge: the route answers None, verify() raises the view's error."""

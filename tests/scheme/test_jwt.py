@@ -286,3 +286,36 @@ def test_a_missing_id_claim_leaves_the_id_to_the_fallback() -> None:
     payload = base64.urlsafe_b64encode(json.dumps({"jti": "id-2"}).encode()).rstrip(b"=")
     headers = {"X-Token": f"e30.{payload.decode()}.sig"}
     assert plain(Delivery("x", None, None, "0", b"", headers)) == "id-2"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"message": {"messageId": "a\\u0000b"}}', b"not json"],
+    ids=["not-an-id", "not-json"],
+)
+def test_a_body_without_a_usable_id_falls_back_to_its_digest(body: bytes) -> None:
+    """The body's id field is an unsigned convenience: no usable id, and the digest keys it."""
+    secret_mode = {"algorithm": "HS256", "key_mode": "secret", "keys_url": ""}
+    scheme = _scheme(**secret_mode, id_field="message.messageId")
+    verifier = Verifier(scheme, secret="s" * 32, clock=lambda: NOW)
+    delivery = verifier.verify(body, verifier.sign(body))
+    assert delivery.id == "body:" + hashlib.sha256(body).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "e!JhbGciOiJIUzI1NiJ9",  # a character outside base64url
+        "eyJhbGciOiJIUzI1NiJ9A",  # a length no base64 text has
+        "e31",  # "{}" with a spare bit set: not the canonical text ("e30")
+        "bm90IGpzb24",  # base64url of "not json"
+    ],
+    ids=["alphabet", "length", "spare-bits", "not-json"],
+)
+def test_a_token_segment_that_is_not_canonical_json_is_malformed(header: str) -> None:
+    """Each segment is strict base64url of a JSON object, or the token is malformed."""
+    verifier = Verifier("vonage", secret="s" * 32)
+    token = f"{header}.{_b64({'iat': NOW})}.c2ln"
+    with pytest.raises(MalformedSignature) as refused:
+        verifier.verify(b"{}", {"Authorization": f"Bearer {token}"}, now=NOW)
+    assert refused.value.reason == "bad_token"

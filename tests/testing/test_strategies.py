@@ -34,6 +34,9 @@ from hooksig.testing.strategies import (
 )
 from tests.properties.factories import canonical_names
 
+# Untraced by coverage (tests/conftest.py: untraced): the gate holds without them.
+pytestmark = pytest.mark.usefixtures("untraced")
+
 #: Every scheme once; an alias is the same object as its scheme (tests/schemes/test_registry.py).
 NAMES = canonical_names()
 #: Few examples per scheme: 38 schemes x 5 strategies on a 2-core machine.
