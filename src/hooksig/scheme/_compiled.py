@@ -74,8 +74,11 @@ class RoutePlan:
     id_signed: bool
     id_reader: IdReader | None
     split: Split
-    #: The format's usual value as one pattern (``Pairs.usual``, ``Versioned.usual``).
+    #: The format's usual value as one pattern (``Pairs.usual``).
     usual: re.Pattern[str] | None
+    #: A value that is our one item alone: its lead and the separator it lacks
+    #: (``Versioned.lead()``: ``"v1,"`` and ``" "``).
+    lone: tuple[str, str] | None
     timestamp_key: str | None
     #: The format is Plain: one signature after a prefix, which is our label.
     one_item: bool
@@ -153,16 +156,25 @@ def _source_names(reader: IdReader | None) -> tuple[str, ...]:
     return lead.names if type(lead) is HeaderField else ()
 
 
-def _picker(parts: tuple[bytes | str, ...]) -> Callable[[tuple[bytes, ...]], Any] | None:
+def _picker(
+    parts: tuple[bytes | str, ...],
+) -> tuple[Callable[[tuple[bytes, ...]], Any] | None, Callable[[tuple[bytes, ...]], Any] | None]:
     """
-    The signed content's pieces, picked in one call from ``(body, timestamp, id) + literals``.
+    How the signed content's pieces are picked from ``(body, timestamp, id) + literals``.
 
-    ``None`` where the content is the body alone.
+    ``(pick, head)``: *pick* gives every piece in one call (``None`` where the
+    content is the body alone); *head*, where a final body follows two or more
+    pieces, gives those pieces, which the route joins into one: an update of the
+    MAC costs more than joining a few short pieces.
     """
     fields = {"body": 0, "timestamp": 1, "id": 2}
     literal = iter(range(3, 3 + len(parts)))
     index = [next(literal) if isinstance(part, bytes) else fields[part] for part in parts]
-    return None if index == [0] else itemgetter(*index) if len(index) > 1 else None
+    if len(index) == 1:  # the body alone: a template without it signs body fields,
+        return None, None  # and such a scheme never compiles
+    before = index[:-1]
+    head = itemgetter(*before) if index[-1] == 0 and 0 not in before and len(before) > 1 else None
+    return itemgetter(*index), head
 
 
 def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat closure
@@ -189,6 +201,8 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
     decoders = {kind: decoder(plan.encoding, size) for kind, size in plan.sizes.items()}
     decode_ours, one_item, skip = decoders[label], plan.one_item, len(label)
     usual_match = _NO_MATCH if plan.usual is None else plan.usual.fullmatch
+    lead, lone_sep = plan.lone or ("\0", "")  # "\0" starts no header value
+    after_lead = len(lead)
     pairs_ts_key = plan.timestamp_key
     ts_group, needs_timestamp, ms = (
         bool(plan.timestamp_names),
@@ -204,7 +218,7 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
     single_id, single = macs[0] if len(macs) == 1 else ("", None)
     inner = None if single is None else single.inner
     outer = None if single is None else single.outer
-    pick = _picker(plan.parts)
+    pick, head = _picker(plan.parts)
     literals = tuple(part for part in plan.parts if isinstance(part, bytes))
 
     def from_view(view: Headers) -> tuple[Any, ...] | None:
@@ -295,6 +309,9 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
                 if not value.startswith(label):
                     return None
                 ts_text, offered = None, [decode_ours(value[skip:])]
+            elif value.startswith(lead) and lone_sep not in value:
+                # Our one item alone ("v1,<sig>"), as split() reads it.
+                ts_text, offered = None, [decode_ours(value[after_lead:])]
             elif (found := usual_match(value)) is not None and found[2] == label != pairs_ts_key:
                 # The format's usual value ("t=<ts>,v1=<sig>", "v1,<sig>"): its pattern,
                 # as split() reads it; group 1 is the timestamp text, empty if none.
@@ -333,7 +350,8 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
         else:
             stamp = b"" if ts_text is None else ts_text.encode("ascii")
             ident = b"" if delivery_id is None else delivery_id.encode("ascii")
-            pieces = pick((body, stamp, ident) + literals)  # noqa: RUF005 - one C call
+            source = (body, stamp, ident) + literals  # noqa: RUF005 - one C call
+            pieces = (b"".join(head(source)), body) if head is not None else pick(source)
         if inner is not None and len(offered) == 1:
             # match_key() for one key and one candidate is one bytes_eq(); both are
             # bytes here (a digest, a decoded signature), so its type check is skipped.

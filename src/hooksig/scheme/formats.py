@@ -161,6 +161,15 @@ class Versioned:
         sep = re.escape(self.separator)
         object.__setattr__(self, "usual", re.compile(f"()({_LABEL.pattern}),([^{sep}]*)"))
 
+    def lead(self, version: str) -> str:
+        """
+        What a value that is one *version* item alone starts with (``"v1,"``).
+
+        Such a value holds no separator, and the rest of it is the signature
+        text: what :meth:`split` gives for it, read without the pattern.
+        """
+        return f"{version},"
+
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(None, [(version, signature text), ...])``."""
         usual = self.usual.fullmatch(value)
