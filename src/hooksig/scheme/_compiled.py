@@ -30,7 +30,6 @@ window) are raised here as the general route raises them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from hmac import compare_digest
@@ -74,12 +73,10 @@ class RoutePlan:
     id_signed: bool
     id_reader: IdReader | None
     split: Split
-    #: The format's usual value as one pattern (``Pairs.usual``).
-    usual: re.Pattern[str] | None
-    #: A value that is our one item alone: its lead and the separator it lacks
-    #: (``Versioned.lead()``: ``"v1,"`` and ``" "``).
-    lone: tuple[str, str] | None
-    timestamp_key: str | None
+    #: The format's usual value, read without splitting: the timestamp's lead ("" if
+    #: none), our item's lead and the separator (``Pairs.leads()``: ``("t=", "v1=",
+    #: ",")``; ``Versioned.leads()``: ``("", "v1,", " ")``); ``None`` to split always.
+    lone: tuple[str, str, str] | None
     #: The format is Plain: one signature after a prefix, which is our label.
     one_item: bool
     needs_timestamp: bool
@@ -95,10 +92,6 @@ class RoutePlan:
     macs: tuple[tuple[str, KeyedMac], ...] = ()
     public_keys: tuple[tuple[str, object], ...] = ()
     verify_one: Callable[[object, bytes, bytes], bool] | None = None
-
-
-def _NO_MATCH(value: str) -> None:  # noqa: N802 - stands in for a pattern's fullmatch
-    return None
 
 
 #: A layout not learnt yet.
@@ -200,10 +193,9 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
     split, label = plan.split, plan.label
     decoders = {kind: decoder(plan.encoding, size) for kind, size in plan.sizes.items()}
     decode_ours, one_item, skip = decoders[label], plan.one_item, len(label)
-    usual_match = _NO_MATCH if plan.usual is None else plan.usual.fullmatch
-    lead, lone_sep = plan.lone or ("\0", "")  # "\0" starts no header value
-    after_lead = len(lead)
-    pairs_ts_key = plan.timestamp_key
+    # "\0" starts no header value: without leads, every value goes to split().
+    ts_lead, lead, lone_sep = plan.lone or ("", "\0", "")
+    ts_skip, after_lead = len(ts_lead), len(lead)
     ts_group, needs_timestamp, ms = (
         bool(plan.timestamp_names),
         plan.needs_timestamp,
@@ -309,22 +301,27 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
                 if not value.startswith(label):
                     return None
                 ts_text, offered = None, [decode_ours(value[skip:])]
-            elif value.startswith(lead) and lone_sep not in value:
-                # Our one item alone ("v1,<sig>"), as split() reads it.
-                ts_text, offered = None, [decode_ours(value[after_lead:])]
-            elif (found := usual_match(value)) is not None and found[2] == label != pairs_ts_key:
-                # The format's usual value ("t=<ts>,v1=<sig>", "v1,<sig>"): its pattern,
-                # as split() reads it; group 1 is the timestamp text, empty if none.
-                ts_text, offered = found[1] or None, [decode_ours(found[3])]
             else:
-                ts_text, items = split(value, header)
-                if len(items) == 1 and items[0][0] == label:  # the usual value: ours alone
-                    offered = [decode_ours(items[0][1])]
-                    accepted = True
+                # The usual value, as split() reads it: our one item, after the timestamp's
+                # where the format has one ("t=<ts>,v1=<sig>", "v1,<sig>").
+                ts_text, rest = None, value
+                if ts_lead:
+                    first, cut, rest = value.partition(lone_sep)
+                    if cut and first.startswith(ts_lead):
+                        ts_text = first[ts_skip:] or None
+                    else:
+                        rest = ""
+                if rest.startswith(lead) and lone_sep not in rest:
+                    offered = [decode_ours(rest[after_lead:])]
                 else:
-                    offered, accepted = _offered(items)
-                if not accepted:
-                    return None
+                    ts_text, items = split(value, header)
+                    if len(items) == 1 and items[0][0] == label:  # ours alone, all the same
+                        offered = [decode_ours(items[0][1])]
+                        accepted = True
+                    else:
+                        offered, accepted = _offered(items)
+                    if not accepted:
+                        return None
         except MalformedSignature:
             return None
         # The timestamp and the id, with parse()'s grammars.

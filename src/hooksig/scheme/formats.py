@@ -117,6 +117,21 @@ class Pairs:
             usual = re.compile(f"{key}=([^{sep}]*){sep}({_LABEL.pattern})=([^{sep}]*)")
             object.__setattr__(self, "usual", usual)
 
+    def leads(self, label: str) -> tuple[str, str, str] | None:
+        """
+        The usual value, ``<timestamp key>=<text><separator><label>=<text>``, as leads.
+
+        ``("t=", "v1=", ",")`` for Stripe: a value whose first item starts with
+        the first lead and whose rest is one item starting with the second is
+        what :meth:`split` gives for it, read without splitting.  ``None``
+        where the usual value has no pattern (a longer separator, a key that is
+        no label, or the label is the timestamp key).
+        """
+        key = self.timestamp_key
+        if key and (self.usual is None or label == key):
+            return None
+        return (f"{key}=" if key else ""), f"{label}=", self.separator
+
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(timestamp text or None, [(key, value), ...])``."""
         usual = None if self.usual is None else self.usual.fullmatch(value)
@@ -161,14 +176,14 @@ class Versioned:
         sep = re.escape(self.separator)
         object.__setattr__(self, "usual", re.compile(f"()({_LABEL.pattern}),([^{sep}]*)"))
 
-    def lead(self, version: str) -> str:
+    def leads(self, version: str) -> tuple[str, str, str] | None:
         """
-        What a value that is one *version* item alone starts with (``"v1,"``).
+        The usual value, one *version* item alone: ``("", "v1,", separator)``.
 
-        Such a value holds no separator, and the rest of it is the signature
-        text: what :meth:`split` gives for it, read without the pattern.
+        A value that starts with the lead and holds no separator is that item,
+        the rest of it the signature text: what :meth:`split` gives for it.
         """
-        return f"{version},"
+        return "", f"{version},", self.separator
 
     def split(self, value: str, header: str) -> tuple[str | None, list[Candidate]]:
         """Return ``(None, [(version, signature text), ...])``."""
