@@ -74,17 +74,16 @@ def decoder(encoding: Encoding, size: int | None, what: str = "signature") -> De
     if encoding == "hex":
 
         def hex_(text: str) -> bytes:
-            # The usual text first, in as few steps as it takes (both routes decode
-            # here); any other is judged below, the length before the alphabet.
+            # The length first: a text of the wrong length is refused unread.
+            if not text or (length and len(text) != length):
+                raise refuse_length(text)
             try:
                 data = _fromhex(text)  # skips whitespace: the round trip refuses it
             except ValueError:
-                data = None
-            if data and data.hex() == text and (not length or len(text) == length):
-                return data
-            if not text or (length and len(text) != length):
-                raise refuse_length(text)
-            raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex")
+                raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex") from None
+            if data.hex() != text:
+                raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex")
+            return data
 
         return hex_
 
