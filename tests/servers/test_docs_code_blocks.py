@@ -253,21 +253,24 @@ def test_bad_marks_are_errors(text: str, message: str) -> None:
         blocks("page.md", text)
 
 
-def test_undefined_name_is_found_inside_a_function() -> None:
-    """A name used in a function body and defined nowhere on the page is reported."""
+def test_undefined_name_is_found_inside_a_function(tmp_path: Path) -> None:
+    """A name used in a function body and defined nowhere on its page is reported, by page."""
     page = blocks("page.md", "```python\ndef f():\n    return handle(os)\n```\n")
-    assert undefined_names(page) == [
+    fine = blocks("other.md", "```python\nimport os\n\nos.getcwd()\n```\n")
+    assert undefined_names([fine, page], tmp_path) == [
         "page.md:3: Undefined name `handle`",
         "page.md:3: Undefined name `os`",
     ]
 
 
 def test_a_failing_block_fails_the_page(tmp_path: Path) -> None:
-    """The runner exits non-zero with the page's path and line in the traceback."""
-    runnable = [{"path": "docs/x.md", "line": 7, "source": "import os\nos.environ['NOT_SET']\n"}]
+    """The runner runs every page, exits non-zero, and the traceback names the page and line."""
+    failing = [{"path": "docs/x.md", "line": 7, "source": "import os\nos.environ['NOT_SET']\n"}]
+    # A later page still runs, in a namespace of its own: it cannot see the first page's os.
+    later = [{"path": "docs/y.md", "line": 1, "source": "os.getcwd()\n"}]
     result = subprocess.run(
         [sys.executable, str(RUNNER)],
-        input=json.dumps(runnable),
+        input=json.dumps([failing, later]),
         cwd=tmp_path,
         env=environment(tmp_path),
         capture_output=True,
@@ -277,3 +280,5 @@ def test_a_failing_block_fails_the_page(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert 'File "docs/x.md", line 8' in result.stderr
     assert "KeyError: 'NOT_SET'" in result.stderr
+    assert 'File "docs/y.md", line 1' in result.stderr
+    assert "NameError: name 'os' is not defined" in result.stderr
