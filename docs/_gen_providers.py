@@ -153,11 +153,8 @@ def _signature(line: str) -> list[str]:
     return [f"{head}(", *(f"    {param.strip()}," for param in params.split(",")), f"){tail}"]
 
 
-def _example(info: SchemeInfo, name: str, module_path: str) -> str:
-    """A complete example: imports, the verifier, and a function that verifies one delivery."""
-    example = getattr(importlib.import_module(module_path), "EXAMPLE", None)
-    if example is not None:  # a provider with settings says how it is configured
-        return f"```python\n{example.strip()}\n```"
+def _setup(info: SchemeInfo, name: str) -> str:
+    """Imports and the verifier, for a scheme configured by its key alone."""
     if info.key_kinds == ("public-key",):
         key = f"public_key={_env(name, 'PUBLIC_KEY')}"
     elif len(info.signature_headers) > 1 and "secrets=" in info.secret_hint:
@@ -165,36 +162,35 @@ def _example(info: SchemeInfo, name: str, module_path: str) -> str:
     else:
         key = f"secret={_env(name, 'WEBHOOK_SECRET')}"
     url = f', public_url="https://example.com/hooks/{name}"' if info.signs_url else ""
-    params = "body: bytes, headers, path: str" if info.signs_url else "body: bytes, headers"
-    if info.challenge:
-        params += ', method: str = "POST"'
-    path = ", path=path" if info.signs_url else ""
-    answers = info.handshake or info.challenge
-    result = "hooksig.Delivery | hooksig.HandshakeResponse" if answers else "hooksig.Delivery"
     construct = f'verifier = hooksig.Verifier("{name}", {key}{url})'
     if len(construct) > 88:
         arguments = [f'"{name}"', key, *([url.lstrip(", ")] if url else [])]
         spread = "".join(f"    {argument},\n" for argument in arguments)
         construct = f"verifier = hooksig.Verifier(\n{spread})"
-    lines = [
-        "```python",
-        "import os",
-        "",
-        "import hooksig",
-        "",
-        construct,
-        "",
-        "",
-        *_signature(f"def receive({params}) -> {result}:"),
-        '    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""',
-    ]
-    if info.signs_url:
+    return f"import os\n\nimport hooksig\n\n{construct}"
+
+
+def _receive(info: SchemeInfo, challenged: bool) -> list[str]:
+    """The function that verifies one delivery, answering the endpoint checks the scheme has."""
+    path = ", path=path" if info.signs_url else ""
+    answers = info.handshake or challenged
+    result = "hooksig.Delivery | hooksig.HandshakeResponse" if answers else "hooksig.Delivery"
+    if challenged:  # a check may be in the query: the method and the path as received
+        params = "body: bytes, headers, method: str, path: str"
+        doc = (
+            "Answer the endpoint check, or verify one delivery (path: as received, with its query)."
+        )
+    else:
+        params = "body: bytes, headers, path: str" if info.signs_url else "body: bytes, headers"
+        doc = "Verify one delivery; raises hooksig.VerificationError if it is not genuine."
+    lines = [*_signature(f"def receive({params}) -> {result}:"), f'    """{doc}"""']
+    if info.signs_url and not challenged:
         lines.append("    # path: the request path and query string, as received")
-    if info.challenge:
+    if challenged:
         lines += [
-            f"    check = verifier.challenge(body, headers, method=method{path})",
-            "    if check is not None:  # the provider's endpoint check, answered",
-            "        return check",
+            "    answer = verifier.challenge(body, headers, method=method, path=path)",
+            "    if answer is not None:",
+            "        return answer  # send its status, headers and body back as they are",
         ]
     if info.handshake:
         lines += [
@@ -204,8 +200,20 @@ def _example(info: SchemeInfo, name: str, module_path: str) -> str:
         ]
     else:
         lines.append(f"    return verifier.verify(body, headers{path})  # .json(), and .id")
-    lines.append("```")
-    return "\n".join(lines)
+    return lines
+
+
+def _example(info: SchemeInfo, name: str, module_path: str) -> str:
+    """
+    A complete example: imports, the verifier, and a function that verifies one delivery.
+
+    A provider with settings says how its verifier is built (``EXAMPLE``); the
+    function is the same for every page with the same shape, so it is made here.
+    """
+    module = importlib.import_module(module_path)
+    setup = getattr(module, "EXAMPLE", None) or _setup(info, name)
+    challenged = info.challenge or getattr(module, "CHALLENGE", None) is not None
+    return "\n".join(["```python", setup.strip(), "", "", *_receive(info, challenged), "```"])
 
 
 def _handshake(info: SchemeInfo, module_path: str) -> str:

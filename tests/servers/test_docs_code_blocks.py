@@ -102,7 +102,7 @@ def environment(directory: Path) -> dict[str, str]:
     return env
 
 
-#: The provider pages docs/_gen_providers.py writes: one shape, 110 of them.
+#: The provider pages docs/_gen_providers.py writes, one per scheme, all of one shape.
 GENERATED = "docs/providers/"
 
 

@@ -80,7 +80,7 @@ class AppleScheme(JwtScheme):
 
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import hooksig
 
 scheme = hooksig.schemes.configure(
@@ -90,12 +90,7 @@ scheme = hooksig.schemes.configure(
     app_apple_id=1234567890,
 )
 verifier = hooksig.Verifier(scheme)  # the x5c chain must lead to the pinned Apple Root CA - G3
-
-
-def receive(body: bytes, headers) -> hooksig.Delivery:
-    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""
-    return verifier.verify(body, headers)  # .json(), and .id
-'''
+"""
 
 SCHEME = AppleScheme(
     name="apple-app-store",

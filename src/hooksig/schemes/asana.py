@@ -44,16 +44,6 @@ def store_while_registering(secret: str) -> bool:
 
 scheme = hooksig.schemes.configure("asana", challenge=hook_secret(store_while_registering))
 verifier = hooksig.Verifier(scheme, secret=os.environ["ASANA_WEBHOOK_SECRET"])  # the stored secret
-
-
-def receive(
-    body: bytes, headers, method: str, path: str
-) -> hooksig.Delivery | hooksig.HandshakeResponse:
-    """Answer the endpoint check, or verify one delivery (path: as received, with its query)."""
-    answer = verifier.challenge(body, headers, method=method, path=path)
-    if answer is not None:
-        return answer  # send its status, headers and body back as they are
-    return verifier.verify(body, headers)
 '''
 
 SCHEME = HmacScheme(

@@ -252,17 +252,12 @@ CONFIRMED = HandshakeResponse(200, "text/plain; charset=utf-8", b"subscription c
 
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import hooksig
 
 scheme = hooksig.schemes.configure("aws-sns", topics=("arn:aws:sns:us-east-1:123456789012:orders",))
 verifier = hooksig.Verifier(scheme)  # certificates fetched under the SNS rule, cached
-
-
-def receive(body: bytes, headers) -> hooksig.Delivery:
-    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""
-    return verifier.verify(body, headers)  # .json(), and .id
-'''
+"""
 
 SCHEME = SnsScheme(
     name="aws-sns",

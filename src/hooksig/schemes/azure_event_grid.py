@@ -200,7 +200,7 @@ def validation(subscriptions: Sequence[str] = (), parameter: str = "code") -> Ch
 CHALLENGE = "hooksig.schemes.azure_event_grid.validation()"
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import os
 
 import hooksig
@@ -212,17 +212,7 @@ verifier = hooksig.Verifier(
     secret=os.environ["AZURE_EVENT_GRID_WEBHOOK_SECRET"],  # the ?code= secret
     public_url="https://example.com/hooks/azure-event-grid",
 )
-
-
-def receive(
-    body: bytes, headers, method: str, path: str
-) -> hooksig.Delivery | hooksig.HandshakeResponse:
-    """Answer the endpoint check, or verify one delivery (path: as received, with its query)."""
-    answer = verifier.challenge(body, headers, method=method, path=path)
-    if answer is not None:
-        return answer  # send its status, headers and body back as they are
-    return verifier.verify(body, headers, path=path)
-'''
+"""
 
 SCHEME = EventGridScheme(
     name="azure-event-grid",

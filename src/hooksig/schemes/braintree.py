@@ -90,7 +90,7 @@ class BraintreeScheme(UnitScheme):
 CHALLENGE = "bt_challenge()"
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import os
 
 import hooksig
@@ -99,17 +99,7 @@ from hooksig.scheme.challenge import bt_challenge
 scheme = hooksig.schemes.configure("braintree", challenge=bt_challenge())
 secret = hooksig.Secret(os.environ["BRAINTREE_WEBHOOK_SECRET"], key_id="your-public-key")
 verifier = hooksig.Verifier(scheme, secret=secret)
-
-
-def receive(
-    body: bytes, headers, method: str, path: str
-) -> hooksig.Delivery | hooksig.HandshakeResponse:
-    """Answer the endpoint check, or verify one delivery (path: as received, with its query)."""
-    answer = verifier.challenge(body, headers, method=method, path=path)
-    if answer is not None:
-        return answer  # send its status, headers and body back as they are
-    return verifier.verify(body, headers)
-'''
+"""
 
 SCHEME = BraintreeScheme(
     name="braintree",

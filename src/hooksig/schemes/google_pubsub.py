@@ -32,7 +32,7 @@ from hooksig.scheme import Evidence
 from hooksig.scheme.jwt import JwtScheme
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import hooksig
 
 scheme = hooksig.schemes.configure(
@@ -41,12 +41,7 @@ scheme = hooksig.schemes.configure(
     audience="https://example.com/push",
 )
 verifier = hooksig.Verifier(scheme)  # Google's keys are fetched from its fixed address
-
-
-def receive(body: bytes, headers) -> hooksig.Delivery:
-    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""
-    return verifier.verify(body, headers)  # .json(), and .id
-'''
+"""
 
 SCHEME = JwtScheme(
     name="google-pubsub",

@@ -28,7 +28,7 @@ from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 CHALLENGE = 'hub_challenge("<verify token>")'
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import os
 
 import hooksig
@@ -36,17 +36,7 @@ from hooksig.scheme.challenge import hub_challenge
 
 scheme = hooksig.schemes.configure("meta", challenge=hub_challenge("your-verify-token"))
 verifier = hooksig.Verifier(scheme, secret=os.environ["META_WEBHOOK_SECRET"])  # the app secret
-
-
-def receive(
-    body: bytes, headers, method: str, path: str
-) -> hooksig.Delivery | hooksig.HandshakeResponse:
-    """Answer the endpoint check, or verify one delivery (path: as received, with its query)."""
-    answer = verifier.challenge(body, headers, method=method, path=path)
-    if answer is not None:
-        return answer  # send its status, headers and body back as they are
-    return verifier.verify(body, headers)
-'''
+"""
 
 SCHEME = HmacScheme(
     name="meta",

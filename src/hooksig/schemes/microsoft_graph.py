@@ -257,7 +257,7 @@ class GraphScheme(Unsigned):
 CHALLENGE = "validation_token()"
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import os
 
 import hooksig
@@ -268,17 +268,7 @@ scheme = hooksig.schemes.configure(
 )
 # The secret: the subscription's clientState.
 verifier = hooksig.Verifier(scheme, secret=os.environ["MICROSOFT_GRAPH_WEBHOOK_SECRET"])
-
-
-def receive(
-    body: bytes, headers, method: str, path: str
-) -> hooksig.Delivery | hooksig.HandshakeResponse:
-    """Answer the endpoint check, or verify one delivery (path: as received, with its query)."""
-    answer = verifier.challenge(body, headers, method=method, path=path)
-    if answer is not None:
-        return answer  # send its status, headers and body back as they are
-    return verifier.verify(body, headers)
-'''
+"""
 
 SCHEME = GraphScheme(
     name="microsoft-graph",

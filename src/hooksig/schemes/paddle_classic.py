@@ -57,7 +57,7 @@ class PaddleClassicScheme(UnitScheme):
 
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import os
 
 import hooksig
@@ -65,12 +65,7 @@ import hooksig
 verifier = hooksig.Verifier(
     "paddle-classic", public_key=os.environ["PADDLE_CLASSIC_PUBLIC_KEY"]  # the vendor's PEM
 )
-
-
-def receive(body: bytes, headers) -> hooksig.Delivery:
-    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""
-    return verifier.verify(body, headers)  # .json(), and .id
-'''
+"""
 
 SCHEME = PaddleClassicScheme(
     name="paddle-classic",

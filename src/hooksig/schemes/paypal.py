@@ -190,17 +190,12 @@ class PayPalScheme(UnitScheme):
 
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import hooksig
 
 scheme = hooksig.schemes.configure("paypal", webhook_ids=("4JH86294D6297924G",))
 verifier = hooksig.Verifier(scheme)  # the certificate is fetched under PayPal's rule
-
-
-def receive(body: bytes, headers) -> hooksig.Delivery:
-    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""
-    return verifier.verify(body, headers)  # .json(), and .id
-'''
+"""
 
 SCHEME = PayPalScheme(
     name="paypal",

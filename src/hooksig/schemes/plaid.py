@@ -26,7 +26,7 @@ from hooksig.scheme import BodyDigest, Evidence
 from hooksig.scheme.jwt import JwtScheme
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import os
 
 import hooksig
@@ -34,12 +34,7 @@ import hooksig
 scheme = hooksig.schemes.configure("plaid", credentials={"client_id": "your-client-id"})
 # Keys come from Plaid's key API, by id, with the API secret.
 verifier = hooksig.Verifier(scheme, secret=os.environ["PLAID_WEBHOOK_SECRET"])
-
-
-def receive(body: bytes, headers) -> hooksig.Delivery:
-    """Verify one delivery; raises hooksig.VerificationError if it is not genuine."""
-    return verifier.verify(body, headers)  # .json(), and .id
-'''
+"""
 
 SCHEME = JwtScheme(
     name="plaid",

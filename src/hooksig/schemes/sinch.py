@@ -105,19 +105,14 @@ class SinchScheme(UnitScheme):
 
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import os
 
 import hooksig
 
 secret = hooksig.Secret(os.environ["SINCH_WEBHOOK_SECRET"], key_id="your-application-key")
 verifier = hooksig.Verifier("sinch", secret=secret, public_url="https://example.com/hooks/sinch")
-
-
-def receive(body: bytes, headers, path: str) -> hooksig.Delivery:
-    """Verify one delivery (path: as received, with its query)."""
-    return verifier.verify(body, headers, path=path)
-'''
+"""
 
 SCHEME = SinchScheme(
     name="sinch",

@@ -23,7 +23,7 @@ from hooksig.scheme import BodyDigest, Evidence, HmacScheme
 CHALLENGE = "crc_challenge()"
 
 #: How to build a verifier (shown on the provider page).
-EXAMPLE = '''
+EXAMPLE = """
 import os
 
 import hooksig
@@ -31,17 +31,7 @@ from hooksig.scheme.challenge import crc_challenge
 
 scheme = hooksig.schemes.configure("x", challenge=crc_challenge())
 verifier = hooksig.Verifier(scheme, secret=os.environ["X_WEBHOOK_SECRET"])  # the consumer secret
-
-
-def receive(
-    body: bytes, headers, method: str, path: str
-) -> hooksig.Delivery | hooksig.HandshakeResponse:
-    """Answer the endpoint check, or verify one delivery (path: as received, with its query)."""
-    answer = verifier.challenge(body, headers, method=method, path=path)
-    if answer is not None:
-        return answer  # send its status, headers and body back as they are
-    return verifier.verify(body, headers)
-'''
+"""
 
 SCHEME = HmacScheme(
     name="x",
