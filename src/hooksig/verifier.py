@@ -16,7 +16,7 @@ import base64
 import math
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from ._primitives.headers import Headers, HeadersInput
 from .delivery import Delivery
@@ -41,6 +41,17 @@ if TYPE_CHECKING:
 DEFAULT_MAX_BODY = 25 * 1024 * 1024
 #: The largest body an endpoint check may have (Event Grid's validation event is ~1 KB).
 MAX_CHALLENGE_BODY = 64 * 1024
+
+
+def _in_thread(resolve: KeyResolver) -> AsyncKeyResolver:
+    """A scheme's blocking ``resolve_keys`` for an event loop: the fetch in a worker thread."""
+
+    async def resolve_async(parsed: ParsedSignature, request: Request, keys: KeyRing) -> KeyRing:
+        import asyncio
+
+        return await asyncio.to_thread(resolve, parsed, request, keys)
+
+    return resolve_async
 
 
 def _resolve(scheme: str | Scheme) -> Scheme:
@@ -155,7 +166,7 @@ class Verifier:
         self._resolve: KeyResolver | None = getattr(self._scheme, "resolve_keys", None)
         self._resolve_async: AsyncKeyResolver | None = getattr(
             self._scheme, "resolve_keys_async", None
-        )
+        ) or (None if self._resolve is None else _in_thread(self._resolve))
         # The scheme's own compiled route, if it offers one (never with a URL policy:
         # a compiled route signs no URL; never where keys depend on the delivery).
         self._compiled: CompiledRoute | None = (
@@ -265,9 +276,8 @@ class Verifier:
 
         .. versionadded:: 0.1
         """
-        scheme = self._scheme
-        resolve, resolve_async = self._resolve, self._resolve_async
-        if resolve is None and resolve_async is None:
+        scheme, resolve_async = self._scheme, self._resolve_async
+        if resolve_async is None:
             return self.verify(
                 body, headers, url=url, method=method, params=params, now=now, path=path
             )
@@ -276,14 +286,7 @@ class Verifier:
         try:
             request, parsed = self._parse(body, headers, url, method, params, current, path)
             self._check_fresh(parsed, current)
-            if resolve_async is not None:
-                keys = await resolve_async(parsed, request, self._keys)
-            else:
-                import asyncio
-
-                # resolve_keys alone: the blocking fetch, in a worker thread.
-                blocking = cast("KeyResolver", resolve)
-                keys = await asyncio.to_thread(blocking, parsed, request, self._keys)
+            keys = await resolve_async(parsed, request, self._keys)
             return self._match(request, parsed, keys, current, headers)
         except VerificationError as exc:
             exc.scheme = scheme.name

@@ -78,10 +78,10 @@ def decoder(encoding: Encoding, size: int | None, what: str = "signature") -> De
             if not text or (length and len(text) != length):
                 raise refuse_length(text)
             try:
-                data = _fromhex(text)  # skips whitespace: the round trip refuses it
+                data = _fromhex(text)  # skips whitespace: the round trip below refuses it
             except ValueError:
-                raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex") from None
-            if data.hex() != text:
+                data = None
+            if data is None or data.hex() != text:
                 raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex")
             return data
 

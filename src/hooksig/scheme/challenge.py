@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from .._primitives.compare import bytes_eq, token_digest
+from .._primitives.compare import bytes_eq, match_key, token_digest
 from ..errors import ConfigurationError
 from ..keys import KeyRing
 from .handshake import MAX_CHALLENGE, HandshakeResponse
@@ -138,12 +138,9 @@ def echo_header(*, header: str, reply_field: str, key_header: str = "Authorizati
         token = request.headers.optional(key_header)
         if request.method != "GET" or value is None or token is None:
             return None
-        offered = token_digest(token)
-        # Every key is tried, with no early exit: which one matched does not show.
-        matched = False
-        for _, key in keys.hmac_keys():
-            matched |= bytes_eq(hashlib.sha256(key).digest(), offered)
-        if not matched:
+        # The token construction's own comparison: digests, every key, no early exit.
+        expected = [(key_id, hashlib.sha256(key).digest()) for key_id, key in keys.hmac_keys()]
+        if match_key(expected, [token_digest(token)]) is None:
             return None
         reply = json.dumps({reply_field: value}).encode("utf-8")
         return HandshakeResponse(200, "application/json", reply, _NOSNIFF)
