@@ -12,8 +12,9 @@ small constant, whatever the body's size.
 The grammar is :func:`urllib.parse.parse_qsl`'s strict one, with
 ``keep_blank_values``: fields split on ``&``, each ``name=value`` (the first
 ``=`` splits), ``+`` is a space, ``%XX`` a byte, anything else as it is, and
-each name and value strict UTF-8.  Decoded text is compared as UTF-8 bytes,
-which orders it by code point, as twilio-python's ``sorted()`` does.
+each name and value strict UTF-8, both as sent and decoded.  Decoded text
+is compared as UTF-8 bytes, which orders it by code point, as
+twilio-python's ``sorted()`` does.
 """
 
 from __future__ import annotations
@@ -70,18 +71,25 @@ class FormFields:
 
     def _decoded(self, start: int, end: int) -> Iterator[bytes]:
         # Percent-decode body[start:end] a chunk at a time, never cutting an
-        # escape, and check the result is UTF-8 (MalformedSignature if not).
-        body, check = self._body, codecs.getincrementaldecoder("utf-8")("strict").decode
+        # escape, and check both the raw bytes and the result are UTF-8 (parse_qsl
+        # decodes the body before the escapes): MalformedSignature if not.
+        body = self._body
+        check = codecs.getincrementaldecoder("utf-8")("strict").decode
+        check_raw = codecs.getincrementaldecoder("utf-8")("strict").decode
         try:
             while start < end:
                 stop = min(start + CHUNK, end)
                 if stop < end:
                     cut = body.rfind(b"%", stop - 2, stop)
                     stop = stop if cut == -1 else cut
-                piece = unquote_to_bytes(body[start:stop].replace(b"+", b" "))
+                raw = body[start:stop]
+                if not raw.isascii():
+                    check_raw(raw)
+                piece = unquote_to_bytes(raw.replace(b"+", b" "))
                 check(piece)
                 yield piece
                 start = stop
+            check_raw(b"", True)
             check(b"", True)
         except UnicodeDecodeError:
             raise _malformed() from None
