@@ -2,45 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import hooksig
-from hooksig.integrations import Endpoint, _reading
-from hooksig.integrations._reading import Refused, asgi_headers, environ_headers
-
-KEY = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ_-", min_size=1, max_size=12)
-
-
-def _plainly(environ: dict[str, str]) -> dict[str, str]:
-    """The rule, written out: every HTTP_ key by its name, and the two CGI ones."""
-    headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
-    for key, name in (("CONTENT_TYPE", "content-type"), ("CONTENT_LENGTH", "content-length")):
-        if environ.get(key):
-            headers[name] = environ[key]
-    return headers
-
-
-@given(
-    st.dictionaries(
-        st.sampled_from(["HTTP_", "CONTENT_", "wsgi.", ""]).flatmap(
-            lambda prefix: KEY.map(lambda key: prefix + key)
-        ),
-        st.text(max_size=5),
-    )
-)
-def test_environ_headers_are_every_http_key(environ: dict[str, str]) -> None:
-    """Learnt names give what the plain rule gives, for any environ."""
-    assert environ_headers(environ) == _plainly(environ)
-    assert environ_headers(environ) == _plainly(environ)  # the second time from the table
-
-
-def test_the_name_table_is_bounded() -> None:
-    """Header names come from clients: past the bound they are worked out, not kept."""
-    environ = {f"HTTP_X_{n}": "v" for n in range(_reading.MAX_ENVIRON_NAMES + 10)}
-    assert environ_headers(environ) == _plainly(environ)
-    assert len(_reading._ENVIRON_NAMES) <= _reading.MAX_ENVIRON_NAMES
+from hooksig.integrations import Endpoint
+from hooksig.integrations._reading import Refused, asgi_headers, socket_timeout
 
 
 def test_asgi_headers_are_the_pairs_and_their_length() -> None:
@@ -79,3 +47,36 @@ def test_the_target_is_read_only_for_a_public_url() -> None:
     delivery = Endpoint(twilio).verify(body, headers, path=target)
     assert called == ["target"]
     assert delivery.body == body
+
+
+class _Counted:
+    """A real socket whose settimeout() calls are counted: each is a system call."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock, self.sets = sock, 0
+
+    def gettimeout(self) -> float | None:
+        return self.sock.gettimeout()
+
+    def settimeout(self, value: float | None) -> None:
+        self.sets += 1
+        self.sock.settimeout(value)
+
+
+@pytest.mark.parametrize(
+    ("own", "during", "sets"),
+    [(None, 10.0, 2), (30.0, 10.0, 2), (10.0, 10.0, 0), (5.0, 5.0, 0), (0.0, 0.0, 0)],
+    ids=["blocking", "longer", "same", "shorter", "non-blocking"],
+)
+def test_the_read_timeout_is_armed_only_where_it_shortens_the_wait(
+    own: float | None, during: float, sets: int
+) -> None:
+    """A blocking socket or a longer timeout gets ours, then its own back; others are untouched."""
+    left, right = socket.socketpair()
+    with left, right:
+        left.settimeout(own)
+        counted = _Counted(left)
+        with socket_timeout(counted, 10.0):
+            assert left.gettimeout() == during
+        assert left.gettimeout() == own
+        assert counted.sets == sets

@@ -227,7 +227,8 @@ def test_read_timeout_is_set_on_the_server_socket_and_restored(
     assert sock.timeout == previous
     sock.set.clear()
     assert call(app, BODY, kit.signed(), **{key: sock})[0] == 200
-    assert sock.set == [applied, previous]
+    # A shorter server timeout is left as it is: no system call spent on it.
+    assert sock.set == ([] if previous is not None and previous <= applied else [applied, previous])
     assert len(handler) == 1
 
 

@@ -226,6 +226,8 @@ def _assert_agree(fast: Verifier, general: Verifier, signer: Verifier, data: Any
     delivery_id = data.draw(st.sampled_from([None, "msg_1", "72d3162e-cc78-11e3", "a" * 256]))
     headers = signer.sign(body, timestamp=timestamp, id=delivery_id)
     sent: Any = _mutate(headers, data)
+    if isinstance(sent, dict) and len(sent) < 200 and data.draw(st.booleans()):  # an environ
+        sent = hooksig.Headers.from_environ(_environ(sent))
     if data.draw(st.booleans()):
         body = body + b" "  # tampered
     now = data.draw(st.sampled_from([None, float(NOW), NOW + 1000.0]))
@@ -451,11 +453,22 @@ def _shapes(headers: dict[str, str]) -> dict[str, Any]:
             (name.lower().encode("latin-1"), value.encode()) for name, value in headers.items()
         ],
         "view": hooksig.Headers(headers),
+        "environ": hooksig.Headers.from_environ(_environ(headers)),
     }
 
 
+def _environ(headers: dict[str, str]) -> dict[str, Any]:
+    """*headers* as a WSGI server puts them in the environ, among its other keys."""
+    environ: dict[str, Any] = {"REQUEST_METHOD": "POST", "wsgi.input": object()}
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        cgi = key in ("CONTENT_TYPE", "CONTENT_LENGTH")
+        environ[key if cgi else "HTTP_" + key] = value
+    return environ
+
+
 @pytest.mark.parametrize("name", ["github", "stripe", "standard-webhooks", "shopify", "slack"])
-@pytest.mark.parametrize("shape", ["dict", "asgi", "view"])
+@pytest.mark.parametrize("shape", ["dict", "asgi", "view", "environ"])
 def test_the_compiled_route_reads_the_shapes_adapters_have(name: str, shape: str) -> None:
     """A dict, ASGI's raw byte pairs and a Headers view: verified by the route, not deferred."""
     verifier = Verifier(name, secret=KEYS[0], clock=lambda: NOW)
@@ -509,8 +522,12 @@ def test_irregular_pairs_are_left_to_the_general_route(pairs: list[Any]) -> None
         {1: "x"},
         hooksig.Headers([("X-Hub-Signature-256", "a"), ("x-hub-signature-256", "b")]),
         hooksig.Headers({"Other": "x"}),
+        hooksig.Headers.from_environ({"HTTP_X_HUB_SIGNATURE_256": b"sha256=" + b"ab" * 32}),
+        hooksig.Headers.from_environ(
+            {"HTTP_X_HUB_SIGNATURE_256": "sha256=" + "ab" * 32, "HTTP_X_GITHUB_DELIVERY": 7}
+        ),
     ],
-    ids=["int-names", "view-repeated", "view-without-signature"],
+    ids=["int-names", "view-repeated", "view-without-signature", "environ-bytes", "environ-int"],
 )
 def test_what_the_view_decides(headers: Any) -> None:
     """Names that are not text, and views whose lookups refuse: the general route decides."""
@@ -529,7 +546,7 @@ def test_a_public_key_scheme_without_a_key_to_verify_does_not_compile() -> None:
     assert scheme.compile(hooksig.KeyRing((), None)) is None
 
 
-@pytest.mark.parametrize("shape", ["dict", "asgi"])
+@pytest.mark.parametrize("shape", ["dict", "asgi", "environ"])
 @pytest.mark.parametrize(
     "sent",
     [

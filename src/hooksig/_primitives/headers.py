@@ -175,7 +175,7 @@ class Headers(Mapping[str, str]):
                 return _AsgiHeaders(raw)
             environ = getattr(headers, "environ", None)  # werkzeug EnvironHeaders
             if type(environ) is dict:
-                return _EnvironHeaders(environ)
+                return EnvironHeaders(environ)
         return Headers(headers)
 
     @classmethod
@@ -206,7 +206,7 @@ class Headers(Mapping[str, str]):
 
         .. versionadded:: 0.1
         """
-        return _EnvironHeaders(environ)
+        return EnvironHeaders(environ)
 
     def __getitem__(self, name: str) -> str:
         return self._values[name.lower()]
@@ -354,26 +354,38 @@ class _AsgiHeaders(_LazyHeaders):
         return _checked(value.decode("latin-1"), name)
 
 
-class _EnvironHeaders(_LazyHeaders):
-    # A WSGI environ or Django META: HTTP_X_NAME keys, plus CONTENT_TYPE and
-    # CONTENT_LENGTH.  Copied (in C) so later edits of the environ do not show.
-    __slots__ = ("_environ",)
+def environ_key(name: str) -> str:
+    """The WSGI environ key of the lower-case header *name* (``HTTP_X_NAME``, ``CONTENT_TYPE``)."""
+    return _CGI_KEYS.get(name) or "HTTP_" + name.upper().replace("-", "_")
 
-    _environ: dict[str, Any]
+
+class EnvironHeaders(_LazyHeaders):
+    """
+    A WSGI environ or Django ``META`` as headers: ``HTTP_X_NAME`` keys, plus
+    ``CONTENT_TYPE`` and ``CONTENT_LENGTH``.
+
+    The environ is copied (in C, a few hundred nanoseconds) so later edits
+    of it do not show; the compiled route of a scheme reads its keys in
+    :attr:`environ` directly (:func:`environ_key`).
+    """
+
+    __slots__ = ("environ",)
+
+    environ: dict[str, Any]
 
     def __init__(self, environ: Mapping[str, Any]) -> None:
         if not isinstance(environ, Mapping):
             raise _bad_headers()
-        self._environ = dict(environ)
-        if len(self._environ) > MAX_HEADER_COUNT and (
-            sum(1 for key in self._environ if type(key) is str and key.startswith("HTTP_"))
+        self.environ = dict(environ)
+        if len(self.environ) > MAX_HEADER_COUNT and (
+            sum(1 for key in self.environ if type(key) is str and key.startswith("HTTP_"))
             > MAX_HEADER_COUNT
         ):
             raise _too_many()
 
     def _pairs(self) -> Iterable[tuple[HeaderName, HeaderName]]:
         pairs: list[tuple[HeaderName, HeaderName]] = []
-        for key, value in self._environ.items():
+        for key, value in self.environ.items():
             if type(key) is not str:
                 continue
             if key.startswith("HTTP_"):
@@ -383,7 +395,7 @@ class _EnvironHeaders(_LazyHeaders):
         return pairs
 
     def _one(self, key: str, name: str) -> str | None:
-        value = self._environ.get(_CGI_KEYS.get(key) or "HTTP_" + key.upper().replace("-", "_"))
+        value = self.environ.get(environ_key(key))
         if not value:
             return None
         if type(value) is not str:

@@ -9,14 +9,16 @@ the whole request, and a WSGI body with a timeout on the connection's socket
 when the server exposes it, so a client that stalls cannot hold a worker:
 the WSGI middleware, and the Flask and Django adapters under WSGI, share that.
 
-The headers go to the verifier in the cheapest shape that keeps its checks:
-ASGI's pairs as they are, a WSGI environ as a plain ``dict`` of ``str``; a
-repeated header is still refused where the scheme reads it.
+The headers go to the verifier in the shape the server gave them, converted
+by nobody: ASGI's pairs as they are, a WSGI environ (or Django's ``META``)
+through :meth:`hooksig.Headers.from_environ`; a repeated header is still
+refused where the scheme reads it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import math
 import sys
 import types
@@ -42,11 +44,12 @@ __all__ = [
     "asgi_target",
     "check_complete",
     "declared_length",
-    "environ_headers",
     "read_asgi",
+    "read_environ",
     "read_refusal",
     "read_stream",
     "read_stream_async",
+    "replay_environ",
     "socket_timeout",
     "wsgi_socket",
     "wsgi_target",
@@ -87,12 +90,11 @@ def wsgi_socket(environ: Mapping[str, Any]) -> object:
     Only over HTTP/1: over HTTP/2 (gunicorn can serve it) the socket carries
     other streams too, and the body does not come from it directly.
     """
-    if not str(environ.get("SERVER_PROTOCOL", "")).upper().startswith("HTTP/1"):
-        return None
     for key in SOCKET_KEYS:
         sock = environ.get(key)
         if sock is not None:
-            return sock
+            protocol = str(environ.get("SERVER_PROTOCOL", ""))
+            return sock if protocol.upper().startswith("HTTP/1") else None
     return None
 
 
@@ -129,9 +131,9 @@ class _SocketTimeout:
         if gettimeout and settimeout:
             try:
                 previous = gettimeout()
-                if previous != 0:
-                    timeout = self._timeout
-                    settimeout(timeout if previous is None else min(previous, timeout))
+                # Non-blocking (0: the server polls), or already as short: nothing to arm.
+                if previous is None or previous > self._timeout:
+                    settimeout(self._timeout)
                     self._previous, self._applied = previous, True
             except OSError:  # closed already: the read itself reports it
                 self._applied = False
@@ -152,7 +154,8 @@ def socket_timeout(sock: object, timeout: float | None) -> AbstractContextManage
 
     Does nothing when *timeout* is ``None`` or infinite, when *sock* has no
     ``gettimeout``/``settimeout``, or when it is non-blocking (timeout 0: the
-    server polls it itself).  A server timeout shorter than *timeout* is kept.
+    server polls it itself).  A server timeout no longer than *timeout* is
+    kept, and nothing is armed.
     """
     if sock is None or timeout is None or not math.isfinite(timeout):
         return _UNTIMED
@@ -198,6 +201,42 @@ def check_complete(body: bytes, declared: int | None) -> bytes:
             "do not read the form or JSON of a webhook request before verification"
         )
     raise Refused("bad_request", "incomplete_body")
+
+
+def read_environ(environ: MutableMapping[str, Any], limit: int, timeout: float | None) -> bytes:
+    """
+    Read the body of a WSGI request from ``wsgi.input``, under *limit* and *timeout*.
+
+    A body without a ``Content-Length`` is read only where the server
+    dechunks and terminates it (``wsgi.input_terminated``); otherwise a
+    chunked body is refused with 411 and any other is empty.  The socket
+    times the read where the server exposes it (:func:`socket_timeout`).
+
+    Raises:
+        PayloadTooLarge: the body is, or was declared, over *limit*.
+        Refused: a bad length, a chunked body the server does not terminate,
+            a client that stalled, vanished or sent less than it declared.
+    """
+    declared = declared_length(environ.get("CONTENT_LENGTH"), limit)
+    if declared is None:
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if not chunked:
+            return b""
+        if not environ.get("wsgi.input_terminated"):
+            raise Refused("length_required", "unterminated_chunked_body")
+    with socket_timeout(wsgi_socket(environ), timeout):
+        return read_stream(environ["wsgi.input"], declared, limit)
+
+
+def replay_environ(environ: MutableMapping[str, Any], body: bytes) -> None:
+    """
+    Give the app *body* again: ``wsgi.input`` becomes the bytes read, of a known length.
+
+    The environ is this request's own; the body is no longer chunked.
+    """
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
 
 
 def read_stream(stream: _Readable, declared: int | None, limit: int) -> bytes:
@@ -424,39 +463,6 @@ def asgi_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[HeadersInput, str 
     if len(lengths) > 1:
         raise Refused("bad_request", "conflicting_content_length")
     return pairs, lengths.pop().decode("latin-1") if lengths else None
-
-
-#: Environ key -> header name ("" for a key that is not a header), learnt once each.
-_ENVIRON_NAMES: dict[str, str] = {}
-#: Names learnt at most: the keys come from clients, so the table is bounded.
-MAX_ENVIRON_NAMES = 1024
-
-
-def _header_name(key: str) -> str:
-    name = key[5:].replace("_", "-") if key.startswith("HTTP_") else ""
-    if len(_ENVIRON_NAMES) < MAX_ENVIRON_NAMES:
-        _ENVIRON_NAMES[key] = name
-    return name
-
-
-def environ_headers(environ: Mapping[str, Any]) -> dict[str, str]:
-    """
-    Return the request headers of a WSGI environ (or Django's ``META``) by their HTTP names.
-    """
-    # PEP 3333 makes every HTTP_ value a str; the verifier checks it all the same.
-    headers = {}
-    names = _ENVIRON_NAMES
-    for key, value in environ.items():
-        name = names.get(key)
-        if name is None:
-            name = _header_name(key)
-        if name:
-            headers[name] = value
-    for key, header in (("CONTENT_TYPE", "content-type"), ("CONTENT_LENGTH", "content-length")):
-        value = environ.get(key)
-        if value:
-            headers[header] = value
-    return headers
 
 
 def wsgi_target(environ: Mapping[str, object]) -> str:

@@ -54,6 +54,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .._primitives.headers import Headers
 from ..delivery import Delivery
 from ..errors import ConfigurationError, ExtraNotInstalled, PayloadTooLarge
 from ..gate import Allowlist, Limiter, Permit, ProxyChain
@@ -69,7 +70,6 @@ from ._reading import (
     asgi_target,
     check_complete,
     declared_length,
-    environ_headers,
     read_refusal,
     socket_timeout,
     wsgi_socket,
@@ -193,7 +193,7 @@ def _admit(
 
 def _intake(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
-) -> tuple[bytes, dict[str, str], str] | HttpResponse:
+) -> tuple[bytes, Headers, str] | HttpResponse:
     """Body and challenge: the body, headers and target to verify, or the answer."""
     meta = request.META
     try:
@@ -203,7 +203,7 @@ def _intake(
             # Django's WSGI request reads no body without a Content-Length.
             raise Refused("length_required", "chunked_body_unsupported")
         body = check_complete(_read_body(request, endpoint.read_timeout), declared)
-        headers, target = environ_headers(meta), _target(request)
+        headers, target = Headers.from_environ(meta), _target(request)
         reply = endpoint.challenge(
             body,
             headers,

@@ -10,10 +10,10 @@ Flask: the ``@webhook`` view decorator and the optional ``HookSig`` extension.
     def github(delivery):
         ...
 
-The decorator reads the raw body with ``request.get_data()`` under the
-verifier's size limit (so ``request.get_data()`` and ``request.get_json()``
-still work inside your view), verifies it, and runs your view once per
-delivery id.  The route also answers ``HEAD`` (200) without listing it.
+The decorator reads the raw body under the verifier's size limit (and
+``MAX_CONTENT_LENGTH``, where lower), verifies it, and runs your view once
+per delivery id; ``request.get_data()`` and ``request.get_json()`` still
+work inside your view.  The route also answers ``HEAD`` (200) without listing it.
 Needs Flask 3.1 or later (``pip install "hooksig[flask]"``).
 
 App-wide options live in ``app.config`` (``HOOKSIG_IDEMPOTENCY``,
@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from .._primitives.headers import Headers
 from ..delivery import Delivery
 from ..errors import ExtraNotInstalled, PayloadTooLarge
 from ..gate import Allowlist, Limiter, ProxyChain
@@ -59,8 +60,9 @@ from ._reading import (
     Refused,
     check_complete,
     declared_length,
-    environ_headers,
+    read_environ,
     read_refusal,
+    replay_environ,
     socket_timeout,
     wsgi_socket,
     wsgi_target,
@@ -193,13 +195,22 @@ def _disconnected(error: ClientDisconnected) -> Refused:
 def _read_body(request: Request, limit: int, timeout: float | None) -> bytes:
     current = request.max_content_length
     cap = limit if current is None else min(current, limit)
-    declared = declared_length(request.environ.get("CONTENT_LENGTH"), cap)
+    environ = request.environ
+    if "stream" not in request.__dict__:
+        # Nothing has read the body yet (Werkzeug keeps its stream, once made, in
+        # the request's __dict__): read wsgi.input as the WSGI middleware does,
+        # and leave the bytes for request.get_data() and get_json() in the view.
+        body = read_environ(environ, cap, timeout)
+        replay_environ(environ, body)
+        return body
+    # A before_request hook read it through Werkzeug: take what Werkzeug kept.
+    declared = declared_length(environ.get("CONTENT_LENGTH"), cap)
     # Werkzeug refuses a longer declared length without reading, and stops a
     # chunked body after cap + 1 bytes: one byte over tells "too large" apart
     # from "exactly at the limit", and the rest is never read.
     request.max_content_length = cap + 1
     try:
-        with socket_timeout(wsgi_socket(request.environ), timeout):
+        with socket_timeout(wsgi_socket(environ), timeout):
             body = request.get_data(cache=True)
     except RequestEntityTooLarge:
         raise PayloadTooLarge(cap) from None
@@ -333,7 +344,7 @@ def webhook(
             environ = req.environ
             try:
                 body = _read_body(req, endpoint.limit, endpoint.read_timeout)
-                headers, target = environ_headers(environ), wsgi_target(environ)
+                headers, target = Headers.from_environ(environ), wsgi_target(environ)
                 reply = endpoint.challenge(
                     body, headers, method=req.method, path=target, route=route, started=started
                 )

@@ -28,13 +28,13 @@ chunked body is read only when the server terminates it
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
+from .._primitives.headers import Headers
 from ..delivery import Delivery
 from ..gate import Allowlist, Limiter, ProxyChain
 from ..idempotency import Idempotency
@@ -44,15 +44,7 @@ from ._around import wsgi_origin
 from ._endpoint import UNCOUNTED, UNSET, Endpoint, RoutesOverride, Unset, routes_table
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
-from ._reading import (
-    Refused,
-    declared_length,
-    environ_headers,
-    read_stream,
-    socket_timeout,
-    wsgi_socket,
-    wsgi_target,
-)
+from ._reading import read_environ, replay_environ, wsgi_target
 
 __all__ = ["DELIVERY_KEY", "WebhookMiddleware"]
 
@@ -64,18 +56,6 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | None
 StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 _Response = tuple[str, list[tuple[str, str]], list[bytes]]
-
-
-def _read(environ: Environ, limit: int, timeout: float | None) -> bytes:
-    declared = declared_length(environ.get("CONTENT_LENGTH"), limit)
-    if declared is None:
-        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if not chunked:
-            return b""
-        if not environ.get("wsgi.input_terminated"):
-            raise Refused("length_required", "unterminated_chunked_body")
-    with socket_timeout(wsgi_socket(environ), timeout):
-        return read_stream(environ["wsgi.input"], declared, limit)
 
 
 class WebhookMiddleware(RoutesOverride):
@@ -184,8 +164,8 @@ class WebhookMiddleware(RoutesOverride):
         start_response: StartResponse,
     ) -> Iterable[bytes]:
         try:
-            body = _read(environ, endpoint.limit, endpoint.read_timeout)
-            headers, target = environ_headers(environ), wsgi_target(environ)
+            body = read_environ(environ, endpoint.limit, endpoint.read_timeout)
+            headers, target = Headers.from_environ(environ), wsgi_target(environ)
             reply = endpoint.challenge(
                 body,
                 headers,
@@ -235,11 +215,7 @@ class WebhookMiddleware(RoutesOverride):
 
 
 def _replay(environ: Environ, body: bytes, delivery: Delivery) -> None:
-    # The environ is this request's own: the app gets it with the body
-    # replayed as plain bytes of a known length, no longer chunked.
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    replay_environ(environ, body)
     environ[DELIVERY_KEY] = delivery
 
 

@@ -14,10 +14,10 @@ and the key ring's keyed states, without building a headers view, a
 :class:`~hooksig.Request` or a :class:`~hooksig.ParsedSignature`.
 
 It reads the header shapes adapters already have: a plain ``dict`` of
-``str``, ASGI's list of ``(bytes, bytes)`` pairs, or a
-:class:`~hooksig.Headers` view (any view with ``first_of``), and only the
-names the scheme reads.  Where a header sits in a dict is remembered per
-layout of header names.
+``str``, ASGI's list of ``(bytes, bytes)`` pairs, a WSGI environ or Django
+``META`` viewed by :meth:`~hooksig.Headers.from_environ`, or any other
+:class:`~hooksig.Headers` view (through ``first_of``), and only the names
+the scheme reads.  Where a header sits is remembered per layout of names.
 
 It only ever *accepts*: whenever a delivery is anything but plainly well
 formed (a header absent, repeated, too long or conflicting; an item that
@@ -39,7 +39,13 @@ from typing import TYPE_CHECKING, Any
 
 from .._primitives.compare import match_key
 from .._primitives.encoding import Encoding, decoder
-from .._primitives.headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE, Headers
+from .._primitives.headers import (
+    MAX_HEADER_COUNT,
+    MAX_HEADER_VALUE,
+    EnvironHeaders,
+    Headers,
+    environ_key,
+)
 from ..delivery import Delivery, IdReader
 from ..errors import InvalidSignature, MalformedSignature
 from .formats import TIMESTAMP_TEXT, id_grammar
@@ -187,9 +193,14 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             _source_names(plan.id_reader),
         )
     )
-    # Learnt layouts: of a dict's keys, and of the names in a list of pairs.
+    # The same names as a WSGI environ has them: HTTP_X_NAME, CONTENT_TYPE.
+    environ_groups = tuple(
+        tuple((environ_key(lower).lower(), name) for lower, name in group) for group in groups
+    )
+    # Learnt layouts: of a dict's keys, of the names in a list of pairs, of an environ's keys.
     layouts: dict[tuple[Any, ...], tuple[Any, str, Any, Any, Any] | None] = {}
     positions: dict[tuple[Any, ...], tuple[Any, str, Any, Any, Any] | None] = {}
+    environs: dict[tuple[Any, ...], tuple[Any, str, Any, Any, Any] | None] = {}
     split, label = plan.split, plan.label
     decoders = {kind: decoder(plan.encoding, size) for kind, size in plan.sizes.items()}
     decode_ours, one_item, skip = decoders[label], plan.one_item, len(label)
@@ -264,6 +275,8 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             except (TypeError, ValueError):
                 return None
             values, learnt = texts, positions
+        elif type(headers) is EnvironHeaders:  # a WSGI environ or Django's META, copied
+            values, learnt = headers.environ, environs
         elif isinstance(headers, Headers):
             read = from_view(headers)
             if read is None:
@@ -273,10 +286,14 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
         else:
             return None
         if values is not None:
-            sent = tuple(values) if learnt is layouts else names
+            sent = names if learnt is positions else tuple(values)
             layout = learnt.get(sent, _UNKNOWN)
             if layout is _UNKNOWN:
-                layout = _layout_of(groups, sent, by_position=learnt is positions)
+                layout = _layout_of(
+                    environ_groups if learnt is environs else groups,
+                    sent,
+                    by_position=learnt is positions,
+                )
                 if len(learnt) < MAX_LAYOUTS:
                     learnt[sent] = layout
             if layout is None:
@@ -286,6 +303,13 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             ts_value = None if ts_key is None else values[ts_key]
             delivery_id = None if id_key is None else values[id_key]
             source_id = None if source_key is None else values[source_key]
+            if learnt is environs and not (
+                type(value) is str
+                and (ts_value is None or type(ts_value) is str)
+                and (delivery_id is None or type(delivery_id) is str)
+                and (source_id is None or type(source_id) is str)
+            ):
+                return None  # PEP 3333 makes a header a str: the view refuses anything else
             if type(value) is bytes:  # the latin-1 text of the bytes, as the view reads them
                 value = value.decode("latin-1")
                 ts_value = None if ts_value is None else ts_value.decode("latin-1")
