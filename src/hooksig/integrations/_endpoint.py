@@ -195,6 +195,8 @@ class Endpoint:
     """
 
     __slots__ = (
+        "_challenged",
+        "_fetches",
         "_given",
         "_handshakes",
         "gate",
@@ -255,8 +257,17 @@ class Endpoint:
         self.on_outcome = self._given.get("on_outcome")  # type: ignore[assignment]
         self.gate = gate_of(self._given)
         self.journal = self._given.get("journal")  # type: ignore[assignment]
-        # Worked out once: whether a delivery can be a handshake at all.
-        self._handshakes = verifier.scheme.handshake is not None
+        # Worked out once from the scheme: whether a request can be a challenge, a
+        # delivery a handshake, and whether verifying awaits a key fetch.
+        scheme = verifier.scheme
+        self._challenged = getattr(scheme, "challenge", None) is not None
+        self._handshakes = (
+            scheme.handshake is not None or getattr(scheme, "handshake_async", None) is not None
+        )
+        self._fetches = (
+            getattr(scheme, "resolve_keys", None) is not None
+            or getattr(scheme, "resolve_keys_async", None) is not None
+        )
 
     def __repr__(self) -> str:
         options = "".join(f", {name}={value!r}" for name, value in self._given.items())
@@ -334,10 +345,6 @@ class Endpoint:
         self.report(route, started, outcome, None, answer.status)
         return answer
 
-    @property
-    def _challenged(self) -> bool:
-        return getattr(self.verifier.scheme, "challenge", None) is not None
-
     def challenge(
         self,
         body: bytes,
@@ -397,6 +404,8 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
+        if not self._fetches:  # nothing to await: verify on this thread, as verify_async would
+            return self.verify(body, headers, path=path)
         return await self.verifier.verify_async(body, headers, method="POST", path=path)
 
     def refuse(
@@ -513,6 +522,8 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
+        if not self._handshakes:
+            return None
         reply = await self.verifier.handshake_async(delivery)
         return self._handshake(reply, delivery, route, started)
 
