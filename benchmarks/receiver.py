@@ -14,7 +14,8 @@ scripts/servers.sh start)"``).  Two parts, each printing Markdown tables:
   route (``--best`` adds the fastest round of each).
 - ``servers``: FastAPI under uvicorn and Flask under gunicorn (gthread), one
   worker each, loaded by ``wrk`` (``apt-get install -y wrk``) over 8
-  keep-alive connections; requests per second, rounds interleaved, and the
+  keep-alive connections; the server on the first core and ``wrk`` on the
+  second (``taskset``), requests per second, rounds interleaved, and the
   median per-round ratio to the bare route.
 
 Contenders (see ``_receivers.py``): ``bare``, ``handwritten``, ``hooksig``,
@@ -283,6 +284,14 @@ SERVED = {
 }
 
 
+def _pinned(core: int, command: list[str]) -> list[str]:
+    """*command* on one core where the machine has two or more: the server and the
+    load generator then never take turns on a core, which is most of the noise."""
+    if (os.cpu_count() or 1) < 2 or shutil.which("taskset") is None:
+        return command
+    return ["taskset", "-c", str(core), *command]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -302,7 +311,7 @@ def _serving(server: str, factory: str, kind: str, env: dict[str, str]) -> Itera
                    "--worker-class", "gthread", "--threads", "4",
                    "--log-level", "warning"]  # fmt: skip
     process = subprocess.Popen(
-        command,
+        _pinned(0, command),
         env={**os.environ, **env, "HOOKSIG_BENCH_KIND": kind},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -329,15 +338,18 @@ def _serving(server: str, factory: str, kind: str, env: dict[str, str]) -> Itera
 
 def _wrk(port: int, seconds: float, script: Path) -> float:
     out = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            "-c8",
-            f"-d{max(1, round(seconds))}s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}",
-        ],
+        _pinned(
+            1,
+            [
+                "wrk",
+                "-t1",
+                "-c8",
+                f"-d{max(1, round(seconds))}s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}",
+            ],
+        ),
         capture_output=True,
         text=True,
         check=True,
