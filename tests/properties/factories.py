@@ -133,8 +133,24 @@ def factories(name: str) -> list[Factory]:
     return [replace(factory, signature_headers=names[:1]) for factory in made]
 
 
+#: factory id -> (factory, its verifier): one verifier per scheme and factory, built on
+#: first use.  A verifier keeps nothing a delivery changes (a fetched key is cached and
+#: answers the same), and building one (a certificate chain, an RSA key) can cost more
+#: than the Hypothesis example that uses it.
+_BUILT: dict[int, tuple[Factory, hooksig.Verifier]] = {}
+
+
 def build(name: str, factory: Factory) -> hooksig.Verifier:
-    """Build the verifier for *name*, failing loudly when the factory table lacks it."""
+    """The verifier for *name*, built once per factory; fails loudly when the table lacks it."""
+    kept = _BUILT.get(id(factory))
+    if kept is not None and kept[0] is factory and kept[1].scheme.name == name:
+        return kept[1]
+    verifier = _new(name, factory)
+    _BUILT[id(factory)] = (factory, verifier)
+    return verifier
+
+
+def _new(name: str, factory: Factory) -> hooksig.Verifier:
     try:
         # The URL is given per call (request's url=): say so where the scheme signs it.
         per_call = hooksig.schemes.get(name).info.signs_url

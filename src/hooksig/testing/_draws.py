@@ -112,18 +112,27 @@ def genuine(
     the signed time.
     """
     chosen = None if timestamps is None else as_strategy(timestamps, st.integers())
+    return _genuine(signer, bodies, chosen, identifiers, path)
 
-    @st.composite
-    def draw(draw: st.DrawFn) -> SignedDelivery:
-        """One genuine delivery."""
-        body = draw(as_strategy(bodies, payloads(signer.scheme)), label="body")
-        id = draw(as_strategy(identifiers, ids(signer.scheme)), label="id")
-        if chosen is not None:
-            timestamp = draw(chosen, label="timestamp")
-            return signer.delivery(body, timestamp=timestamp, id=id, path=path)
-        offset = draw(fresh_offsets(signer.verifier), label="seconds from the clock")
-        now = signer.verifier.clock()
-        delivery = signer.delivery(body, timestamp=math.floor(now) + offset, id=id, path=path)
-        return dataclasses.replace(delivery, now=now)
 
-    return draw()
+# Each composite is defined once, here: Hypothesis reads a composite's source when
+# it is defined, which costs more than drawing from it.
+@st.composite
+def _genuine(
+    draw: st.DrawFn,
+    signer: Signer,
+    bodies: st.SearchStrategy[Payload] | None,
+    chosen: st.SearchStrategy[int] | None,
+    identifiers: st.SearchStrategy[str | None] | str | None,
+    path: str | None,
+) -> SignedDelivery:
+    """One genuine delivery."""
+    body = draw(as_strategy(bodies, payloads(signer.scheme)), label="body")
+    id = draw(as_strategy(identifiers, ids(signer.scheme)), label="id")
+    if chosen is not None:
+        timestamp = draw(chosen, label="timestamp")
+        return signer.delivery(body, timestamp=timestamp, id=id, path=path)
+    offset = draw(fresh_offsets(signer.verifier), label="seconds from the clock")
+    now = signer.verifier.clock()
+    delivery = signer.delivery(body, timestamp=math.floor(now) + offset, id=id, path=path)
+    return dataclasses.replace(delivery, now=now)

@@ -49,55 +49,60 @@ def tampered(
     """Draws of *genuine* with one change the signature covers."""
     # Another key: the second one serves a signer that happens to hold the first.
     forgers = [Signer(signer.scheme, secret=key) for key in (OTHER_SECRET, TEST_SECRET)]
+    return _tamper(signer, genuine, forgers)
 
-    @st.composite
-    def tamper(draw: st.DrawFn) -> SignedDelivery:
-        """One genuine delivery with one change the signature covers."""
-        delivery = draw(genuine)
-        kind = draw(st.sampled_from(["body", "signature", "key"]), label="tampering")
-        body = delivery.body
-        if kind == "body" and body:
-            index = draw(st.integers(0, len(body) - 1), label="body index")
-            byte = draw(st.integers(0, 255).filter(lambda b: b != body[index]), label="byte")
-            changed = body[:index] + bytes([byte]) + body[index + 1 :]
-            if not equivalent_bodies(signer.scheme, body, changed):
+
+@st.composite
+def _tamper(
+    draw: st.DrawFn,
+    signer: Signer,
+    genuine: st.SearchStrategy[SignedDelivery],
+    forgers: list[Signer],
+) -> SignedDelivery:
+    """One genuine delivery with one change the signature covers."""
+    delivery = draw(genuine)
+    kind = draw(st.sampled_from(["body", "signature", "key"]), label="tampering")
+    body = delivery.body
+    if kind == "body" and body:
+        index = draw(st.integers(0, len(body) - 1), label="body index")
+        byte = draw(st.integers(0, 255).filter(lambda b: b != body[index]), label="byte")
+        changed = body[:index] + bytes([byte]) + body[index + 1 :]
+        if not equivalent_bodies(signer.scheme, body, changed):
+            return dataclasses.replace(
+                delivery,
+                body=changed,
+                fault=f"body byte {index} changed",
+                error=VerificationError,
+            )
+    if kind == "key":
+        for other in forgers:
+            forged, rest = other.verifier.signed_request(
+                body, timestamp=delivery.timestamp, id=delivery.id, url=delivery.url
+            )
+            # A secret in the URL's query (Event Grid) is placed there, as sent.
+            url, rest = _place_query(delivery.url, rest)
+            if rest != delivery.headers or forged != body or url != delivery.url:
                 return dataclasses.replace(
                     delivery,
-                    body=changed,
-                    fault=f"body byte {index} changed",
+                    body=forged,
+                    headers=rest,
+                    url=url,
+                    path=delivery.path if url == delivery.url else _path_of(url),
+                    fault="signed with another key",
                     error=VerificationError,
                 )
-        if kind == "key":
-            for other in forgers:
-                forged, rest = other.verifier.signed_request(
-                    body, timestamp=delivery.timestamp, id=delivery.id, url=delivery.url
-                )
-                # A secret in the URL's query (Event Grid) is placed there, as sent.
-                url, rest = _place_query(delivery.url, rest)
-                if rest != delivery.headers or forged != body or url != delivery.url:
-                    return dataclasses.replace(
-                        delivery,
-                        body=forged,
-                        headers=rest,
-                        url=url,
-                        path=delivery.path if url == delivery.url else _path_of(url),
-                        fault="signed with another key",
-                        error=VerificationError,
-                    )
-        target = draw(st.sampled_from(signature_fields(delivery)), label="signature field")
-        value = field(delivery, target) or ""
-        index = draw(st.integers(0, max(len(value) - 1, 0)), label="signature index")
-        old = value[index : index + 1]
-        new = draw(st.sampled_from(_PRINTABLE).filter(lambda c: c != old), label="character")
-        return with_field(
-            delivery,
-            target,
-            value[:index] + new + value[index + 1 :],
-            f"{target} character {index} changed",
-            VerificationError,
-        )
-
-    return tamper()
+    target = draw(st.sampled_from(signature_fields(delivery)), label="signature field")
+    value = field(delivery, target) or ""
+    index = draw(st.integers(0, max(len(value) - 1, 0)), label="signature index")
+    old = value[index : index + 1]
+    new = draw(st.sampled_from(_PRINTABLE).filter(lambda c: c != old), label="character")
+    return with_field(
+        delivery,
+        target,
+        value[:index] + new + value[index + 1 :],
+        f"{target} character {index} changed",
+        VerificationError,
+    )
 
 
 def malformed(
@@ -105,34 +110,38 @@ def malformed(
 ) -> st.SearchStrategy[SignedDelivery]:
     """Draws of *genuine* with a broken signature or timestamp field."""
     timestamp_names = timestamp_fields(signer)
+    return _malform(genuine, timestamp_names)
 
-    @st.composite
-    def malform(draw: st.DrawFn) -> SignedDelivery:
-        """One delivery with a broken signature or timestamp field."""
-        delivery = draw(genuine)
-        targets = signature_fields(delivery) + timestamp_names
-        target = draw(st.sampled_from(targets), label="field")
-        original = field(delivery, target) or ""
-        digit = next((i for i, c in enumerate(original) if c.isdigit()), 0)
-        variants: list[tuple[str, str | None]] = [
-            ("removed", None),
-            ("first character cut", original[1:]),
-            ("upper-cased", original.upper()),
-            ("stray '=' in front", "=" + original),
-            ("lookalike digit", original[:digit] + "\u0661" + original[digit + 1 :]),
-        ]
-        choice = draw(
-            st.sampled_from(variants)
-            | st.sampled_from(_HOSTILE).map(lambda v: ("hostile value", v))
-            | st.text(max_size=40).map(lambda v: ("any text", v)),
-            label="change",
-        )
-        how, value = choice
-        if value is not None and value.strip(" \t") == original:
-            value, how = None, "removed"
-        return with_field(delivery, target, value, f"{target}: {how}", VerificationError)
 
-    return malform()
+@st.composite
+def _malform(
+    draw: st.DrawFn,
+    genuine: st.SearchStrategy[SignedDelivery],
+    timestamp_names: list[str],
+) -> SignedDelivery:
+    """One delivery with a broken signature or timestamp field."""
+    delivery = draw(genuine)
+    targets = signature_fields(delivery) + timestamp_names
+    target = draw(st.sampled_from(targets), label="field")
+    original = field(delivery, target) or ""
+    digit = next((i for i, c in enumerate(original) if c.isdigit()), 0)
+    variants: list[tuple[str, str | None]] = [
+        ("removed", None),
+        ("first character cut", original[1:]),
+        ("upper-cased", original.upper()),
+        ("stray '=' in front", "=" + original),
+        ("lookalike digit", original[:digit] + "\u0661" + original[digit + 1 :]),
+    ]
+    choice = draw(
+        st.sampled_from(variants)
+        | st.sampled_from(_HOSTILE).map(lambda v: ("hostile value", v))
+        | st.text(max_size=40).map(lambda v: ("any text", v)),
+        label="change",
+    )
+    how, value = choice
+    if value is not None and value.strip(" \t") == original:
+        value, how = None, "removed"
+    return with_field(delivery, target, value, f"{target}: {how}", VerificationError)
 
 
 def padded(name: str, size: int, chunk: bytes) -> Payload:

@@ -224,23 +224,33 @@ def stale_deliveries(
         if bound is not None and bound != float("inf")
     ]
 
-    @st.composite
-    def stale(draw: st.DrawFn) -> SignedDelivery:
-        """One authentic delivery signed beyond the window."""
-        direction, bound, margin = draw(st.sampled_from(sides), label="direction")
-        excess = draw(st.integers(margin, 10**6), label="seconds beyond the window")
-        now = chosen.verifier.clock()
-        offset = int(bound) + excess
-        signed = int(now) - offset if direction == "old" else int(now) + 1 + offset
-        delivery = draw(genuine(chosen, bodies, signed, ids, path))
-        return dataclasses.replace(
-            delivery,
-            now=now,
-            fault=f"signed {abs(signed - now):.0f}s {direction} of the clock",
-            error=TimestampOutOfTolerance,
-        )
+    return _stale(chosen, sides, bodies, ids, path)
 
-    return stale()
+
+# The composites are defined once, here: Hypothesis reads a composite's source when
+# it is defined, which costs more than drawing from it.
+@st.composite
+def _stale(
+    draw: st.DrawFn,
+    chosen: Signer,
+    sides: list[tuple[str, float, int]],
+    bodies: st.SearchStrategy[Payload] | None,
+    ids: Ids,
+    path: str | None,
+) -> SignedDelivery:
+    """One authentic delivery signed beyond the window."""
+    direction, bound, margin = draw(st.sampled_from(sides), label="direction")
+    excess = draw(st.integers(margin, 10**6), label="seconds beyond the window")
+    now = chosen.verifier.clock()
+    offset = int(bound) + excess
+    signed = int(now) - offset if direction == "old" else int(now) + 1 + offset
+    delivery = draw(genuine(chosen, bodies, signed, ids, path))
+    return dataclasses.replace(
+        delivery,
+        now=now,
+        fault=f"signed {abs(signed - now):.0f}s {direction} of the clock",
+        error=TimestampOutOfTolerance,
+    )
 
 
 def malformed_deliveries(
@@ -297,17 +307,20 @@ def oversized_deliveries(
     chosen = Signer(signer, max_body_size=max_body_size) if isinstance(signer, str) else signer
     limit = chosen.verifier.max_body_size
 
-    @st.composite
-    def oversized(draw: st.DrawFn) -> SignedDelivery:
-        """One authentic delivery whose body is over the limit."""
-        over = draw(st.integers(1, 256), label="bytes over the limit")
-        chunk = draw(st.binary(min_size=1, max_size=16), label="filler")
-        body = padded(chosen.scheme, limit + over, chunk)
-        delivery = draw(genuine(chosen, st.just(body), timestamps, ids, path))
-        return dataclasses.replace(
-            delivery,
-            fault=f"body of {len(delivery.body)} bytes, over {limit}",
-            error=PayloadTooLarge,
-        )
+    return _oversized(chosen, limit, timestamps, ids, path)
 
-    return oversized()
+
+@st.composite
+def _oversized(
+    draw: st.DrawFn, chosen: Signer, limit: int, timestamps: Timestamps, ids: Ids, path: str | None
+) -> SignedDelivery:
+    """One authentic delivery whose body is over the limit."""
+    over = draw(st.integers(1, 256), label="bytes over the limit")
+    chunk = draw(st.binary(min_size=1, max_size=16), label="filler")
+    body = padded(chosen.scheme, limit + over, chunk)
+    delivery = draw(genuine(chosen, st.just(body), timestamps, ids, path))
+    return dataclasses.replace(
+        delivery,
+        fault=f"body of {len(delivery.body)} bytes, over {limit}",
+        error=PayloadTooLarge,
+    )
