@@ -11,7 +11,6 @@ import time
 from datetime import datetime, timezone
 
 import pytest
-from anthropic import Anthropic
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from hooksig import InvalidSignature, Verifier
@@ -21,6 +20,10 @@ BODY = b'{"id": "whe_1", "type": "event", "data": {"type": "batch.completed"}}'
 
 
 def _unwrap(body: bytes, headers: dict[str, str]) -> object:
+    # Imported here, not at the top: every test worker collects this module, and the
+    # SDK takes seconds to import; only the worker that runs the test pays for it.
+    from anthropic import Anthropic
+
     client = Anthropic(api_key="unused-no-request-is-made")
     return client.beta.webhooks.unwrap(body.decode(), headers=headers, key=SECRET)
 

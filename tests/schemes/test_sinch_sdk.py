@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sinch.core.internal.sinch_events.authorization_helpers import validate_authentication_header
 
 from hooksig import MalformedSignature
 from tests.schemes.test_sinch import APP_KEY, BODY, NOW, PATH, SECRET_B64, _verifier
@@ -11,6 +10,12 @@ from tests.schemes.test_sinch import APP_KEY, BODY, NOW, PATH, SECRET_B64, _veri
 
 def test_the_sdk_accepts_hooksig_signatures_under_its_service_label() -> None:
     """validate_authentication_header (service scheme only) accepts what hooksig signs."""
+    # Imported here, not at the top: every test worker collects this module, and the
+    # SDK takes seconds to import; only the worker that runs the test pays for it.
+    from sinch.core.internal.sinch_events.authorization_helpers import (
+        validate_authentication_header,
+    )
+
     verifier = _verifier(labels=("service",))
     headers = verifier.sign(BODY, timestamp=NOW, path=PATH)
     assert headers["Authorization"].startswith(f"service {APP_KEY}:")
@@ -22,6 +27,10 @@ def test_the_sdk_accepts_hooksig_signatures_under_its_service_label() -> None:
 
 def test_hooksig_accepts_the_docs_example_under_application() -> None:
     """The docs' example header (label application) verifies; the SDK itself refuses that label."""
+    from sinch.core.internal.sinch_events.authorization_helpers import (
+        validate_authentication_header,
+    )
+
     headers = {
         "Authorization": f"application {APP_KEY}:Tg6fMyo8mj9pYfWQ9ssbx3Tc1BNC87IEygAfLbJqZb4=",
         "Content-Type": "application/json",

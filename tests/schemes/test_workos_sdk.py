@@ -7,7 +7,6 @@ import hmac
 import time
 
 import pytest
-from workos.webhooks._verification import verify_header
 
 from hooksig import InvalidSignature, TimestampOutOfTolerance, Verifier
 from tests.conftest import NOW, SECRET
@@ -15,6 +14,10 @@ from tests.schemes.test_workos import BODY
 
 
 def _sdk(body: bytes, header: str, now: int) -> None:
+    # Imported here, not at the top: every test worker collects this module, and the
+    # SDK takes a second to import; only the worker that runs the test pays for it.
+    from workos.webhooks._verification import verify_header
+
     real = time.time
     time.time = lambda: float(now)  # verify_header reads time.time() itself
     try:
