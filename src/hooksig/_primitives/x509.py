@@ -46,7 +46,7 @@ def load_certificates(data: bytes) -> list[Any]:
     Read one or more certificates: concatenated PEM blocks, or one DER certificate.
 
     Raises:
-        ValueError: not a certificate, no certificate, or more than :data:`MAX_CERTIFICATES`.
+        ValueError: not a certificate, no certificate, or more than ``MAX_CERTIFICATES`` (8).
     """
     x509 = _x509()
     if data.count(b"-----BEGIN") > MAX_CERTIFICATES:

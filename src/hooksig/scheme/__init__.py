@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .._primitives.compare import bytes_eq as bytes_eq
+    from .._primitives.headers import Headers as Headers
     from ._body_fields import BODY_FIELD as BODY_FIELD
     from ._body_fields import place_body_fields as place_body_fields
     from .asymmetric import AsymmetricScheme as AsymmetricScheme
@@ -77,6 +78,7 @@ __all__ = [
     "Groups",
     "HandshakeResponse",
     "HeaderField",
+    "Headers",
     "HmacScheme",
     "IdSource",
     "Joined",
@@ -129,6 +131,7 @@ _LAZY: dict[str, str] = {
     "Groups": "formats",
     "HandshakeResponse": "handshake",
     "HeaderField": "ids",
+    "Headers": "protocol",
     "HmacScheme": "hmac",
     "IdSource": "ids",
     "Joined": "ids",

@@ -159,7 +159,7 @@ class SnsScheme(UnitScheme):
         )
 
     def _test_certificates(self, private_key: Any) -> tuple[KeySource, list[Any]]:
-        from hooksig._primitives import x509
+        from hooksig.scheme import certificates as x509
 
         certificate = x509.issue_certificate(
             private_key,

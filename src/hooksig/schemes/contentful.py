@@ -26,10 +26,9 @@ documented as stable (UNCONFIRMED).
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
-from hooksig._primitives.headers import Headers
 from hooksig.errors import ConfigurationError, MalformedSignature
 from hooksig.keys import KeyRing
-from hooksig.scheme import BodyDigest, Evidence, HmacScheme, ParsedSignature, Request
+from hooksig.scheme import BodyDigest, Evidence, Headers, HmacScheme, ParsedSignature, Request
 from hooksig.scheme.content import signs_url
 
 SIGNED_HEADERS = "x-contentful-signed-headers"

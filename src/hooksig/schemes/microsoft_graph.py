@@ -100,8 +100,8 @@ class GraphScheme(Unsigned):
 
     def signed_body_part(self, body: bytes) -> object:
         """The ``clientState`` values and tokens: the rest of the body is not covered."""
-        from hooksig._primitives.headers import Headers
         from hooksig.errors import WebhookError
+        from hooksig.scheme import Headers
         from hooksig.scheme.protocol import Request
 
         try:

@@ -38,11 +38,11 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
-from hooksig._primitives import x509
 from hooksig.errors import ConfigurationError, MalformedSignature
 from hooksig.keys import KeyRing
 from hooksig.keysource import KeySource, UrlRule
 from hooksig.scheme import BodyDigest, BodyField, Evidence, FirstOf
+from hooksig.scheme import certificates as x509
 from hooksig.scheme.fields import crc32_text
 from hooksig.scheme.formats import check_id, parse_rfc3339
 from hooksig.scheme.units import TEST_VALIDITY, ParsedUnits, Unit, UnitScheme
