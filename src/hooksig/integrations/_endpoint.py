@@ -398,7 +398,9 @@ class Endpoint:
         target = path if isinstance(path, str) else path()
         return verifier.verify(body, headers, method="POST", path=target)
 
-    async def verify_async(self, body: bytes, headers: HeadersInput, *, path: str) -> Delivery:
+    async def verify_async(
+        self, body: bytes, headers: HeadersInput, *, path: str | Callable[[], str]
+    ) -> Delivery:
         """
         :meth:`verify` for an event loop: a key fetch is awaited (``Verifier.verify_async``).
 
@@ -406,7 +408,8 @@ class Endpoint:
         """
         if not self._fetches:  # nothing to await: verify on this thread, as verify_async would
             return self.verify(body, headers, path=path)
-        return await self.verifier.verify_async(body, headers, method="POST", path=path)
+        target = path if isinstance(path, str) else path()
+        return await self.verifier.verify_async(body, headers, method="POST", path=target)
 
     def refuse(
         self,

@@ -455,10 +455,13 @@ class WebhookRoute(APIRoute):
             replayed = Request(scope, replay(body, receive))
 
             async def call() -> Response | HTTPException:
+                token = _DELIVERY.set(delivery)  # what _with_delivery does, a coroutine less
                 try:
-                    return await _with_delivery(delivery, handler, replayed)
+                    return await handler(replayed)
                 except HTTPException as exc:  # an answer FastAPI renders: settle by its status
                     return exc
+                finally:
+                    _DELIVERY.reset(token)
 
             with permit:
                 result = await endpoint.run_async(
