@@ -125,3 +125,21 @@ def test_many_writes_keep_the_store_bounded_and_exact() -> None:
     for n in range(2981, 3000):
         assert store.claim(f"k{n}", 5.0) == Claim("done")
     assert store.claim("k2980", 5.0).acquired  # its retention ran out
+
+
+def test_fencing_tokens_are_never_reused() -> None:
+    """Each claim gets a token of its own, in one store and across stores (random prefixes)."""
+    one, two = MemoryStore(), MemoryStore()
+    tokens = [one.claim(f"k{n}", 100.0).token for n in range(2000)]
+    tokens += [two.claim(f"k{n}", 100.0).token for n in range(2000)]
+    assert None not in tokens
+    assert len(set(tokens)) == len(tokens)
+    # A key claimed again after its lease ran out gets a new token: the old one is refused.
+    clock = [0.0]
+    store = MemoryStore(clock=lambda: clock[0])
+    first = store.claim("k", 10.0).token
+    clock[0] = 11.0
+    second = store.claim("k", 10.0).token
+    assert first is not None and second is not None and first != second
+    assert not store.complete("k", first, 100.0)
+    assert store.complete("k", second, 100.0)
