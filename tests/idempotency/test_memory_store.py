@@ -140,6 +140,8 @@ def test_fencing_tokens_are_never_reused() -> None:
     first = store.claim("k", 10.0).token
     clock[0] = 11.0
     second = store.claim("k", 10.0).token
-    assert first is not None and second is not None and first != second
+    assert first is not None
+    assert second is not None
+    assert first != second
     assert not store.complete("k", first, 100.0)
     assert store.complete("k", second, 100.0)
