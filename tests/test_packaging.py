@@ -137,10 +137,22 @@ def test_wheel_builds_and_works_outside_the_tree(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr[-2000:]
     [wheel] = dist.glob("hooksig-*.whl")
     env = tmp_path / "venv"
-    venv.create(env, with_pip=True, system_site_packages=False)
+    venv.create(env, with_pip=False, system_site_packages=False)
     python = str(env / "bin" / "python")
+    # This interpreter's pip installs into the clean venv: no pip bootstrapped there.
     install = subprocess.run(
-        [python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            python,
+            "install",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            str(wheel),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -14,7 +14,7 @@ FUZZ = Path(__file__).resolve().parents[2] / "fuzz"
 CORPUS = FUZZ / "corpus"
 HARNESSES = ("fuzz_parse", "fuzz_verify", "fuzz_cli_headers")
 #: libFuzzer time per harness in the smoke run (fuzz/README.md runs the long campaigns).
-SMOKE_SECONDS = 4
+SMOKE_SECONDS = 2
 SMOKE_RUNS = 200_000
 
 

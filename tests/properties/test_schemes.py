@@ -38,7 +38,7 @@ pytestmark = pytest.mark.usefixtures("untraced")
 
 #: Examples per property and scheme in the test command (92 schemes, nine properties); a longer
 #: run, before a release or after a change to a grammar, sets HOOKSIG_PROPERTY_EXAMPLES.
-EXAMPLES = int(os.environ.get("HOOKSIG_PROPERTY_EXAMPLES", "80"))
+EXAMPLES = int(os.environ.get("HOOKSIG_PROPERTY_EXAMPLES", "60"))
 PROPERTY = settings(
     max_examples=EXAMPLES,
     deadline=None,
