@@ -196,7 +196,6 @@ class Endpoint:
 
     __slots__ = (
         "_challenged",
-        "_fetches",
         "_given",
         "_handshakes",
         "gate",
@@ -257,16 +256,12 @@ class Endpoint:
         self.on_outcome = self._given.get("on_outcome")  # type: ignore[assignment]
         self.gate = gate_of(self._given)
         self.journal = self._given.get("journal")  # type: ignore[assignment]
-        # Worked out once from the scheme: whether a request can be a challenge, a
-        # delivery a handshake, and whether verifying awaits a key fetch.
+        # Worked out once from the scheme: whether a request can be a challenge, and
+        # a delivery a handshake.
         scheme = verifier.scheme
         self._challenged = getattr(scheme, "challenge", None) is not None
         self._handshakes = (
             scheme.handshake is not None or getattr(scheme, "handshake_async", None) is not None
-        )
-        self._fetches = (
-            getattr(scheme, "resolve_keys", None) is not None
-            or getattr(scheme, "resolve_keys_async", None) is not None
         )
 
     def __repr__(self) -> str:
@@ -392,11 +387,7 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        verifier = self.verifier
-        if verifier.url_policy is None:  # the target is read by nothing
-            return verifier.verify(body, headers, method="POST")
-        target = path if isinstance(path, str) else path()
-        return verifier.verify(body, headers, method="POST", path=target)
+        return self.verifier.verify(body, headers, method="POST", path=self._target(path))
 
     async def verify_async(
         self, body: bytes, headers: HeadersInput, *, path: str | Callable[[], str]
@@ -406,10 +397,14 @@ class Endpoint:
 
         .. versionadded:: 0.1
         """
-        if not self._fetches:  # nothing to await: verify on this thread, as verify_async would
-            return self.verify(body, headers, path=path)
-        target = path if isinstance(path, str) else path()
+        target = self._target(path)
         return await self.verifier.verify_async(body, headers, method="POST", path=target)
+
+    def _target(self, path: str | Callable[[], str]) -> str | None:
+        # The request target, worked out only where the verifier joins it to its public_url.
+        if self.verifier.url_policy is None:
+            return None
+        return path if isinstance(path, str) else path()
 
     def refuse(
         self,
