@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,15 @@ NOW = 1_700_000_000
 SECRET = "hooksig-test-secret-0123456789ab"
 #: A second secret of the same length, for rotation and wrong-key tests.
 OTHER_SECRET = "hooksig-other-secret-0123456789a"
+
+
+def as_environ(headers: dict[str, str]) -> dict[str, Any]:
+    """*headers* as a WSGI server puts them in the environ, among its other keys."""
+    environ: dict[str, Any] = {"REQUEST_METHOD": "POST", "wsgi.input": io.BytesIO()}
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
+    return environ
 
 
 @pytest.fixture

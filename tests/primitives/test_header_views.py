@@ -15,6 +15,7 @@ from werkzeug.datastructures import Headers as WerkzeugHeaders
 
 from hooksig import Headers, MalformedSignature, MissingSignature, Verifier
 from hooksig._primitives.headers import MAX_HEADER_COUNT, MAX_HEADER_VALUE
+from tests.conftest import as_environ
 
 SECRET = "It's a Secret to Everybody, 32b!"
 BODY = b'{"zen": "Keep it logically awesome."}'
@@ -25,14 +26,6 @@ SIGNED = GITHUB.sign(BODY, id="d-1")  # X-Hub-Signature-256 and X-GitHub-Deliver
 def _asgi(headers: dict[str, str], *extra: tuple[str, str]) -> list[tuple[bytes, bytes]]:
     pairs = [*headers.items(), *extra]
     return [(name.lower().encode(), value.encode("latin-1")) for name, value in pairs]
-
-
-def _environ(headers: dict[str, str]) -> dict[str, Any]:
-    environ: dict[str, Any] = {"REQUEST_METHOD": "POST", "wsgi.input": io.BytesIO()}
-    for name, value in headers.items():
-        key = name.upper().replace("-", "_")
-        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
-    return environ
 
 
 def _message(*pairs: tuple[str, str]) -> http.client.HTTPMessage:
@@ -49,9 +42,9 @@ def _message(*pairs: tuple[str, str]) -> http.client.HTTPMessage:
         Headers,
         Headers.of,
         lambda h: Headers.from_asgi(_asgi(h)),
-        lambda h: Headers.from_environ(_environ(h)),
+        lambda h: Headers.from_environ(as_environ(h)),
         lambda h: Headers.of(StarletteHeaders(raw=_asgi(h))),
-        lambda h: Headers.of(EnvironHeaders(_environ(h))),
+        lambda h: Headers.of(EnvironHeaders(as_environ(h))),
         lambda h: Headers.of(WerkzeugHeaders(list(h.items()))),
         lambda h: Headers.of(MultiDict(list(h.items()))),
         lambda h: Headers.of(_message(*h.items())),
@@ -129,7 +122,7 @@ def test_asgi_values_decode_as_latin1_and_names_outside_latin1_are_absent() -> N
 
 def test_environ_reads_cgi_names_and_skips_the_rest() -> None:
     """CONTENT_TYPE/CONTENT_LENGTH are headers; other CGI and wsgi.* keys are not."""
-    environ = {**_environ({"Content-Type": "a/b", "Content-Length": "3", "X-A": "1"}), 7: "x"}
+    environ = {**as_environ({"Content-Type": "a/b", "Content-Length": "3", "X-A": "1"}), 7: "x"}
     view = Headers.from_environ(environ)
     assert view.one("content-length") == "3"
     assert dict(view) == {"content-type": "a/b", "content-length": "3", "x-a": "1"}
@@ -144,7 +137,7 @@ def test_environ_joined_value_is_read_as_sent() -> None:
 
 def test_views_are_snapshots() -> None:
     """Later edits of the environ or the ASGI list do not show through the view."""
-    environ = _environ({"X-A": "1"})
+    environ = as_environ({"X-A": "1"})
     raw = _asgi({"x-a": "1"})
     from_environ, from_asgi = Headers.from_environ(environ), Headers.from_asgi(raw)
     environ["HTTP_X_A"] = "2"
@@ -170,7 +163,7 @@ def test_value_length_limit_applies_to_every_view() -> None:
     long = "x" * (MAX_HEADER_VALUE + 1)
     for view in (
         Headers.from_asgi(_asgi({"x-a": long})),
-        Headers.from_environ(_environ({"X-A": long})),
+        Headers.from_environ(as_environ({"X-A": long})),
     ):
         with pytest.raises(MalformedSignature) as info:
             view.one("x-a")
@@ -188,7 +181,7 @@ def test_header_count_limit_applies_to_every_view() -> None:
     for make in (
         lambda: Headers.from_asgi(_asgi(many)),
         lambda: Headers.from_asgi(endless()),
-        lambda: Headers.from_environ(_environ(many)),
+        lambda: Headers.from_environ(as_environ(many)),
     ):
         with pytest.raises(MalformedSignature) as info:
             make()
@@ -237,13 +230,13 @@ def test_of_returns_a_view_unchanged_and_copies_other_shapes() -> None:
     [
         _asgi,
         lambda h: Headers.from_asgi(_asgi(h)),
-        lambda h: Headers.from_environ(_environ(h)),
+        lambda h: Headers.from_environ(as_environ(h)),
         lambda h: StarletteHeaders(raw=_asgi(h)),
-        lambda h: EnvironHeaders(_environ(h)),
+        lambda h: EnvironHeaders(as_environ(h)),
         lambda h: WerkzeugHeaders(list(h.items())),
         lambda h: MultiDict(list(h.items())),
         lambda h: _message(*h.items()),
-        lambda h: HttpHeaders(_environ(h)),
+        lambda h: HttpHeaders(as_environ(h)),
     ],
     ids=["asgi-list", "asgi", "environ", "starlette", "werkzeug-environ", "werkzeug",
          "multidict", "http.client", "django"],

@@ -16,6 +16,7 @@ from hooksig import AsymmetricScheme, Verifier, WebhookError
 from hooksig.scheme import CompilingScheme, HmacScheme, Pairs, Scheme, Versioned
 from hooksig.scheme.formats import MAX_SIGNATURES
 from hooksig.scheme.protocol import CompiledRoute
+from tests.conftest import as_environ
 from tests.properties.factories import ED25519_SEED, P256_PEM
 
 NOW = 1_700_000_000
@@ -227,7 +228,7 @@ def _assert_agree(fast: Verifier, general: Verifier, signer: Verifier, data: Any
     headers = signer.sign(body, timestamp=timestamp, id=delivery_id)
     sent: Any = _mutate(headers, data)
     if isinstance(sent, dict) and len(sent) < 200 and data.draw(st.booleans()):  # an environ
-        sent = hooksig.Headers.from_environ(_environ(sent))
+        sent = hooksig.Headers.from_environ(as_environ(sent))
     if data.draw(st.booleans()):
         body = body + b" "  # tampered
     now = data.draw(st.sampled_from([None, float(NOW), NOW + 1000.0]))
@@ -453,18 +454,8 @@ def _shapes(headers: dict[str, str]) -> dict[str, Any]:
             (name.lower().encode("latin-1"), value.encode()) for name, value in headers.items()
         ],
         "view": hooksig.Headers(headers),
-        "environ": hooksig.Headers.from_environ(_environ(headers)),
+        "environ": hooksig.Headers.from_environ(as_environ(headers)),
     }
-
-
-def _environ(headers: dict[str, str]) -> dict[str, Any]:
-    """*headers* as a WSGI server puts them in the environ, among its other keys."""
-    environ: dict[str, Any] = {"REQUEST_METHOD": "POST", "wsgi.input": object()}
-    for name, value in headers.items():
-        key = name.upper().replace("-", "_")
-        cgi = key in ("CONTENT_TYPE", "CONTENT_LENGTH")
-        environ[key if cgi else "HTTP_" + key] = value
-    return environ
 
 
 @pytest.mark.parametrize("name", ["github", "stripe", "standard-webhooks", "shopify", "slack"])
