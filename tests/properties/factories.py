@@ -16,9 +16,9 @@ JSON) and when two bodies sign the same is the testing toolkit's knowledge:
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -29,6 +29,8 @@ import hooksig
 from hooksig.testing import equivalent_bodies
 from hooksig.testing._keys import _rsa_private_key
 from hooksig.testing.strategies import bodies
+
+T = TypeVar("T")
 
 NOW = 1_700_000_000
 ID = "msg_property_1"
@@ -133,21 +135,28 @@ def factories(name: str) -> list[Factory]:
     return [replace(factory, signature_headers=names[:1]) for factory in made]
 
 
-#: factory id -> (factory, its verifier): one verifier per scheme and factory, built on
-#: first use.  A verifier keeps nothing a delivery changes (a fetched key is cached and
-#: answers the same), and building one (a certificate chain, an RSA key) can cost more
-#: than the Hypothesis example that uses it.
-_BUILT: dict[int, tuple[Factory, hooksig.Verifier]] = {}
+#: (kind, factory id) -> (factory, what was made): see once().
+_MADE: dict[tuple[object, int], tuple[Factory, Any]] = {}
+
+
+def once(kind: object, factory: Factory, make: Callable[[], T]) -> T:
+    """
+    *make()*'s result for *kind* (a verifier, a toolkit strategy) and *factory*, made on first use.
+
+    A verifier keeps nothing a delivery changes (a fetched key is cached and answers
+    the same), and building one (a certificate chain, an RSA key) can cost more than
+    the Hypothesis example that uses it: the tests make it once, not per example.
+    """
+    kept = _MADE.get((kind, id(factory)))
+    if kept is None or kept[0] is not factory:
+        kept = _MADE[kind, id(factory)] = (factory, make())
+    made: T = kept[1]
+    return made
 
 
 def build(name: str, factory: Factory) -> hooksig.Verifier:
     """The verifier for *name*, built once per factory; fails loudly when the table lacks it."""
-    kept = _BUILT.get(id(factory))
-    if kept is not None and kept[0] is factory and kept[1].scheme.name == name:
-        return kept[1]
-    verifier = _new(name, factory)
-    _BUILT[id(factory)] = (factory, verifier)
-    return verifier
+    return once((build, name), factory, lambda: _new(name, factory))
 
 
 def _new(name: str, factory: Factory) -> hooksig.Verifier:

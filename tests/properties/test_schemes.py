@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,7 +32,7 @@ from hooksig.testing.strategies import (
     stale_deliveries,
     tampered_deliveries,
 )
-from tests.properties.factories import ID, NOW, PATH, Factory, build, cases
+from tests.properties.factories import ID, NOW, PATH, Factory, build, cases, once
 
 # Untraced by coverage (tests/conftest.py: untraced): the gate holds without them.
 pytestmark = pytest.mark.usefixtures("untraced")
@@ -249,21 +250,17 @@ def test_toolkit_deliveries_round_trip(name: str, factory: Factory, data: st.Dat
     assert result.key_id == _key_id(verifier)
 
 
-#: (strategy function, factory id) -> (factory, its strategy): made once, as build() is.
-_STRATEGIES: dict[tuple[Any, int], tuple[Factory, Any]] = {}
-
-
-def _toolkit(kind: Any, name: str, factory: Factory) -> st.SearchStrategy[SignedDelivery]:
+def _toolkit(
+    kind: Callable[..., st.SearchStrategy[SignedDelivery]], name: str, factory: Factory
+) -> st.SearchStrategy[SignedDelivery]:
     """*kind*'s strategy (tampered_deliveries, ...) for the factory's verifier, made once."""
-    kept = _STRATEGIES.get((kind, id(factory)))
-    if kept is None or kept[0] is not factory:
+
+    def make() -> st.SearchStrategy[SignedDelivery]:
         if kind is oversized_deliveries:  # a verifier of its own, with a small limit
-            strategy = kind(Signer(name, max_body_size=256, **factory.keys))
-        else:
-            strategy = kind(Signer(name, verifier=build(name, factory)), path=PATH)
-        kept = _STRATEGIES[kind, id(factory)] = (factory, strategy)
-    made: st.SearchStrategy[SignedDelivery] = kept[1]
-    return made
+            return kind(Signer(name, max_body_size=256, **factory.keys))
+        return kind(Signer(name, verifier=build(name, factory)), path=PATH)
+
+    return once(kind, factory, make)
 
 
 @pytest.mark.parametrize(("name", "factory"), CASES)
