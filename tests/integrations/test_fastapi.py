@@ -5,12 +5,13 @@
 
 import json
 import logging
+import threading
 import warnings
 from collections.abc import Mapping
 from typing import Annotated, Any
 
 import pytest
-from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 
@@ -151,6 +152,97 @@ def test_dependencies_argument() -> None:
     assert client.post("/hooks/acme", BODY, kit.signed()).status == 200
     assert client.post("/hooks/acme", BODY, kit.signed()).body == b"already handled"
     assert hits == [1]
+
+
+@pytest.fixture
+def solved(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each time FastAPI's request handler solves an endpoint's dependencies: its name."""
+    import fastapi.routing
+
+    calls: list[str] = []
+    solve = fastapi.routing.solve_dependencies
+
+    async def counted(**kwargs: Any) -> Any:
+        calls.append(kwargs["dependant"].call.__name__)
+        return await solve(**kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "solve_dependencies", counted)
+    return calls
+
+
+def test_an_endpoint_taking_only_the_delivery_is_called_directly(solved: list[str]) -> None:
+    """
+    FastAPI's handler is skipped where it would only call the endpoint: a Response
+    returned is the answer; anything else is rendered by FastAPI, response model,
+    status code and all; a sync endpoint runs in the thread pool as FastAPI runs it.
+    """
+    kit, threads = make_kit(), []
+    app = FastAPI()
+    router = APIRouter(route_class=WebhookRoute)
+    verified = VerifiedDelivery(kit.verifier)
+
+    @router.post("/hooks/response")
+    async def response(delivery: Annotated[Delivery, Depends(verified)]) -> Response:
+        threads.append(threading.get_ident())  # the event loop's
+        return PlainTextResponse(f"got {delivery.id}", 201)
+
+    @router.post("/hooks/model", status_code=202)
+    async def model(delivery: Annotated[Delivery, Depends(verified)]) -> dict[str, int]:
+        return {"length": str(len(delivery.body))}  # type: ignore[dict-item] # the model coerces
+
+    @router.post("/hooks/sync")
+    def sync(delivery: Annotated[Delivery, Depends(verified)]) -> Response:
+        threads.append(threading.get_ident())
+        return PlainTextResponse(str(delivery.id))
+
+    @router.post("/hooks/sync-model")
+    def sync_model(delivery: Annotated[Delivery, Depends(verified)]) -> list[str | None]:
+        return [delivery.id]
+
+    @router.post("/hooks/request")
+    async def with_request(
+        request: Request, delivery: Annotated[Delivery, Depends(verified)]
+    ) -> Response:
+        return PlainTextResponse(await request.body())
+
+    app.include_router(router)
+    client = asgi_client(app)
+    assert client.post("/hooks/response", BODY, kit.signed()).body == b"got msg_1"
+    assert client.post("/hooks/response", BODY, kit.signed()).status == 201
+    assert client.post("/hooks/sync", BODY, kit.signed()).body == b"msg_1"
+    loop_threads, pool_thread = set(threads[:2]), threads[2]
+    assert len(loop_threads) == 1
+    assert pool_thread not in loop_threads
+    assert solved == []
+    reply = client.post("/hooks/model", BODY, kit.signed())
+    assert (reply.status, json.loads(reply.body)) == (202, {"length": len(BODY)})
+    assert json.loads(client.post("/hooks/sync-model", BODY, kit.signed()).body) == ["msg_1"]
+    assert client.post("/hooks/request", BODY, kit.signed()).body == BODY
+    assert solved == ["model", "sync_model", "with_request"]
+    assert client.post("/hooks/response", BODY, kit.forged()).status == 403
+
+
+@pytest.mark.parametrize("where", ["app", "router", "include", "route"])
+def test_dependencies_in_effect_are_never_skipped(where: str, solved: list[str]) -> None:
+    """A dependency from the app, a router, an include or the route runs: no direct call."""
+    kit, checked = make_kit(), []
+
+    def auth() -> None:
+        checked.append(where)
+        raise HTTPException(401, "who are you")
+
+    guard = [Depends(auth)]
+    app = FastAPI(dependencies=guard if where == "app" else None)
+    router = APIRouter(route_class=WebhookRoute, dependencies=guard if where == "router" else None)
+    verified = VerifiedDelivery(kit.verifier)
+
+    @router.post("/hooks/acme", dependencies=guard if where == "route" else None)
+    async def acme(delivery: Annotated[Delivery, Depends(verified)]) -> Response:
+        return PlainTextResponse("handled")
+
+    app.include_router(router, dependencies=guard if where == "include" else None)
+    reply = asgi_client(app).post("/hooks/acme", BODY, kit.signed())
+    assert (reply.status, checked, solved) == (401, [where], ["acme"])
 
 
 def test_body_parameters_parse_the_verified_bytes() -> None:

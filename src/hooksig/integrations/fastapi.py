@@ -20,10 +20,11 @@ the delivery is authentic and claimed, exactly as the ASGI middleware does:
 (route the methods the provider checks with, ``GET`` for Meta, X,
 Braintree and Okta: ``@router.api_route(path, methods=["GET", "POST"])``), a key
 fetch awaited, refusals from the outcome table.  Then FastAPI runs your
-endpoint, with the delivery handed over without its dependency machinery;
-the status of your response settles the claim (a 5xx, returned or raised,
-releases it).  Routes without a ``VerifiedDelivery`` are plain ``APIRoute``
-routes.
+endpoint, with the delivery handed over without its dependency machinery
+(an endpoint taking the delivery alone is called directly: see
+``_lone_call``); the status of your response settles the claim (a 5xx,
+returned or raised, releases it).  Routes without a ``VerifiedDelivery``
+are plain ``APIRoute`` routes.
 
 Without ``WebhookRoute``, ``Depends(VerifiedDelivery(...))`` still works as
 a dependency with ``yield``: slower, and blind to a 5xx your endpoint
@@ -35,6 +36,7 @@ hooksig.  Use ``delivery.json()``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import time
@@ -64,7 +66,9 @@ from .asgi import Receive, Scope, Send, receive_delivery, replay, send_answer
 
 try:
     from fastapi import FastAPI, HTTPException, Request, Response, params
+    from fastapi.dependencies.models import Dependant
     from fastapi.routing import APIRoute
+    from starlette.concurrency import run_in_threadpool
     from starlette.requests import ClientDisconnect
     from starlette.routing import Match
 except ImportError as _exc:  # pragma: no cover - exercised by the no-extras run
@@ -74,6 +78,8 @@ __all__ = ["VerifiedDelivery", "WebhookAnswer", "WebhookRoute", "install"]
 
 # The delivery of the request being handled, for the endpoint WebhookRoute calls.
 _DELIVERY: ContextVar[Delivery] = ContextVar("hooksig.delivery")
+# What an endpoint called directly returned, for FastAPI's handler to render.
+_RETURNED: ContextVar[tuple[Any]] = ContextVar("hooksig.returned")
 # Where a rewritten endpoint keeps what it was rewritten for: FastAPI may build
 # a route again from a route's endpoint (older versions' include_router).
 _MARK = "__hooksig_webhook__"
@@ -327,23 +333,86 @@ def _injecting(
 ) -> Any:
     # The endpoint FastAPI sees: the same, less the delivery parameter, which
     # it fills from the request WebhookRoute is answering.
+    # An endpoint WebhookRoute already called (see _lone_call) only hands FastAPI
+    # what it returned, to render.
     wrapper: Any
     if inspect.iscoroutinefunction(endpoint):
 
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            returned = _RETURNED.get(None)
+            if returned is not None:
+                return returned[0]
             kwargs[name] = _DELIVERY.get()
             return await endpoint(*args, **kwargs)
 
     else:
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            returned = _RETURNED.get(None)
+            if returned is not None:
+                return returned[0]
             kwargs[name] = _DELIVERY.get()
             return endpoint(*args, **kwargs)
 
     functools.update_wrapper(wrapper, endpoint)
     wrapper.__signature__ = signature
-    setattr(wrapper, _MARK, (name, verified, signature))
+    setattr(wrapper, _MARK, (name, verified, signature, endpoint))
     return wrapper
+
+
+# What a Dependant may carry and still take nothing from the request.  Any other
+# attribute set (a parameter, a dependency, security, one a later FastAPI adds)
+# keeps FastAPI's handler in the way: the fast path fails safe.
+_NO_INPUT = frozenset(
+    {"name", "call", "use_cache", "path", "scope", "concurrency", "cache_key"}
+    | {"own_oauth_scopes", "parent_oauth_scopes", "security_scopes"}
+)
+
+
+def _takes_nothing(dependant: object) -> bool:
+    if dataclasses.is_dataclass(dependant):
+        names = [field.name for field in dataclasses.fields(dependant)]
+    else:
+        names = list(getattr(dependant, "__dict__", {"?": True}))
+    return all(name in _NO_INPUT or not getattr(dependant, name) for name in names)
+
+
+def _lone_call(
+    handler: Callable[..., Any], endpoint: Callable[..., Any], name: str
+) -> Callable[[Delivery], Awaitable[Any]] | None:
+    """
+    The endpoint as a call with the delivery alone, where FastAPI's handler has nothing else to do.
+
+    FastAPI's request handler solves the dependencies, parses the query,
+    cookies and headers for them, and renders the return value: about 15 µs
+    a request even when the endpoint takes nothing but the delivery.  Such an
+    endpoint is called directly; a ``Response`` it returns is the answer, as
+    FastAPI would send it, and anything else goes through FastAPI's handler to
+    be rendered (response model, status code, response class).  The handler
+    FastAPI built is what says so: its ``dependant`` (every dependency in
+    effect, a router's and the app's included) and body field.  A handler
+    that does not show them keeps the usual route.
+    """
+    try:
+        built = inspect.getclosurevars(handler).nonlocals
+    except (TypeError, ValueError):
+        return None
+    dependant = built.get("dependant")
+    if not isinstance(dependant, Dependant) or built.get("body_field", True) is not None:
+        return None
+    if not _takes_nothing(dependant):
+        return None
+    if inspect.iscoroutinefunction(endpoint):
+
+        def call(delivery: Delivery) -> Awaitable[Any]:
+            return endpoint(**{name: delivery})  # type: ignore[no-any-return]
+
+    else:
+
+        def call(delivery: Delivery) -> Awaitable[Any]:
+            return run_in_threadpool(endpoint, **{name: delivery})
+
+    return call
 
 
 def _response(answer: Answer) -> Response:
@@ -378,19 +447,21 @@ class WebhookRoute(APIRoute):
     """
 
     webhook: VerifiedDelivery | None
+    # Your endpoint, unwrapped, and the name of its delivery parameter.
+    _delivered: tuple[Callable[..., Any], str] | None
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         marked = getattr(endpoint, _MARK, None)  # a route FastAPI re-creates from ours
-        found = marked or _webhook_parameter(endpoint)
+        found = marked[:3] if marked else _webhook_parameter(endpoint)
         extra = [d for d in kwargs.get("dependencies") or () if _verified(d) is not None]
         if len(extra) + (found is not None) > 1:
             raise ConfigurationError("a WebhookRoute endpoint takes one VerifiedDelivery")
-        self.webhook = None
+        self.webhook, self._delivered = None, None
         if found is not None:
             name, self.webhook, signature = found
-            endpoint = (
-                _injecting(endpoint, name, self.webhook, signature) if marked is None else endpoint
-            )
+            self._delivered = (marked[3] if marked else endpoint, name)
+            if marked is None:
+                endpoint = _injecting(endpoint, name, self.webhook, signature)
         elif extra:
             self.webhook = _verified(extra[0])
             kwargs["dependencies"] = [d for d in kwargs["dependencies"] if d is not extra[0]]
@@ -435,6 +506,7 @@ class WebhookRoute(APIRoute):
         if verified is None:
             return handler
         route = self.path
+        lone = None if self._delivered is None else _lone_call(handler, *self._delivered)
 
         async def webhook_handler(request: Request) -> Response:
             started = time.perf_counter()
@@ -452,16 +524,25 @@ class WebhookRoute(APIRoute):
             if isinstance(received, Answer):
                 return _response(received)
             delivery, body, permit = received
-            replayed = Request(scope, replay(body, receive))
 
             async def call() -> Response | HTTPException:
-                token = _DELIVERY.set(delivery)  # what _with_delivery does, a coroutine less
+                returned = None
                 try:
-                    return await handler(replayed)
+                    if lone is not None:
+                        result = await lone(delivery)
+                        if isinstance(result, Response):
+                            return result
+                        returned = _RETURNED.set((result,))  # FastAPI renders it
+                    token = _DELIVERY.set(delivery)  # what _with_delivery does, a coroutine less
+                    try:
+                        return await handler(Request(scope, replay(body, receive)))
+                    finally:
+                        _DELIVERY.reset(token)
                 except HTTPException as exc:  # an answer FastAPI renders: settle by its status
                     return exc
                 finally:
-                    _DELIVERY.reset(token)
+                    if returned is not None:
+                        _RETURNED.reset(returned)
 
             with permit:
                 result = await endpoint.run_async(
