@@ -193,7 +193,7 @@ def _admit(
 
 def _intake(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
-) -> tuple[bytes, Headers, str] | HttpResponse:
+) -> tuple[bytes, Headers, Callable[[], str]] | HttpResponse:
     """Body and challenge: the body, headers and target to verify, or the answer."""
     meta = request.META
     try:
@@ -203,7 +203,7 @@ def _intake(
             # Django's WSGI request reads no body without a Content-Length.
             raise Refused("length_required", "chunked_body_unsupported")
         body = check_complete(_read_body(request, endpoint.read_timeout), declared)
-        headers, target = Headers.from_environ(meta), _target(request)
+        headers, target = Headers.from_environ(meta), functools.partial(_target, request)
         reply = endpoint.challenge(
             body,
             headers,

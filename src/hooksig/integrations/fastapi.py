@@ -222,7 +222,10 @@ class VerifiedDelivery:
                 if "consumed" not in str(exc):
                     raise
                 body = b""
-            body, target = check_complete(body, declared), asgi_target(request.scope)
+            body, target = (
+                check_complete(body, declared),
+                functools.partial(asgi_target, request.scope),
+            )
             checked = endpoint.challenge(
                 body,
                 request.headers.raw,

@@ -344,7 +344,10 @@ def webhook(
             environ = req.environ
             try:
                 body = _read_body(req, endpoint.limit, endpoint.read_timeout)
-                headers, target = Headers.from_environ(environ), wsgi_target(environ)
+                headers, target = (
+                    Headers.from_environ(environ),
+                    functools.partial(wsgi_target, environ),
+                )
                 reply = endpoint.challenge(
                     body, headers, method=req.method, path=target, route=route, started=started
                 )

@@ -28,6 +28,7 @@ chunked body is read only when the server terminates it
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
@@ -165,7 +166,7 @@ class WebhookMiddleware(RoutesOverride):
     ) -> Iterable[bytes]:
         try:
             body = read_environ(environ, endpoint.limit, endpoint.read_timeout)
-            headers, target = Headers.from_environ(environ), wsgi_target(environ)
+            headers, target = Headers.from_environ(environ), functools.partial(wsgi_target, environ)
             reply = endpoint.challenge(
                 body,
                 headers,
