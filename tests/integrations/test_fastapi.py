@@ -224,6 +224,27 @@ def test_an_endpoint_taking_only_the_delivery_is_called_directly(solved: list[st
     assert client.post("/hooks/response", BODY, kit.forged()).status == 403
 
 
+def test_the_direct_call_fails_safe_on_a_dependant_it_does_not_know() -> None:
+    """Only a dependant that plainly takes nothing is skipped; any other keeps FastAPI's handler."""
+    from fastapi.dependencies.models import Dependant
+
+    from hooksig.integrations.fastapi import _takes_nothing
+
+    class OldStyle:  # FastAPI before 0.112 kept a Dependant's fields in its __dict__
+        def __init__(self, **fields: object) -> None:
+            self.__dict__.update(fields)
+
+    class Slotted:
+        __slots__ = ("call",)
+
+    assert _takes_nothing(Dependant(call=len, path="/x"))
+    assert not _takes_nothing(Dependant(call=len, request_param_name="request"))
+    assert _takes_nothing(OldStyle(call=len, security_requirements=[], cache_key=(len, ())))
+    assert not _takes_nothing(OldStyle(call=len, security_requirements=["oauth"]))
+    assert not _takes_nothing(OldStyle(call=len, a_later_input=["x"]))
+    assert not _takes_nothing(Slotted())
+
+
 @pytest.mark.parametrize("where", ["app", "router", "include", "route"])
 def test_dependencies_in_effect_are_never_skipped(where: str, solved: list[str]) -> None:
     """A dependency from the app, a router, an include or the route runs: no direct call."""

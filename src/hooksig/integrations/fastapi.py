@@ -375,9 +375,11 @@ _NO_INPUT = frozenset(
 def _takes_nothing(dependant: object) -> bool:
     if dataclasses.is_dataclass(dependant):
         names = [field.name for field in dataclasses.fields(dependant)]
+    elif hasattr(dependant, "__dict__"):  # FastAPI before 0.112: a plain class
+        names = list(vars(dependant))
     else:
-        names = list(getattr(dependant, "__dict__", {"?": True}))
-    return all(name in _NO_INPUT or not getattr(dependant, name) for name in names)
+        return False  # a shape not known: FastAPI's handler decides
+    return all(name in _NO_INPUT or not getattr(dependant, name, True) for name in names)
 
 
 def _lone_call(
