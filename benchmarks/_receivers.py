@@ -6,6 +6,11 @@ Every receiver answers ``POST /hooks/github`` with a 200 ``ok``:
 - ``bare``: the route reads the body and answers, nothing verified;
 - ``handwritten``: the route checks ``X-Hub-Signature-256`` itself, as the
   provider's docs show (``hmac.new`` + ``hmac.compare_digest``);
+- ``minimal``: ``hooksig.Verifier`` in the least code that reads the body,
+  verifies and hands the delivery over, where the adapter sits (a route for
+  FastAPI, an ASGI or WSGI middleware, a Flask or Django view decorator), with
+  none of the adapter's features (body limit, timeout, methods, challenges,
+  outcome table, reports): what any adapter on hooksig costs at the least;
 - ``hooksig``: the framework's hooksig adapter, no guard;
 - ``memory``, ``sqlite``, ``redis``, ``postgres``: the adapter with a guard on that store.
 
@@ -17,8 +22,10 @@ uvicorn, ``module:app()`` for gunicorn).  Stores take
 
 # No "from __future__ import annotations": FastAPI reads annotations at runtime.
 
+import functools
 import hashlib
 import hmac
+import io
 import os
 import tempfile
 from typing import Annotated, Any
@@ -28,7 +35,7 @@ from hooksig.idempotency import Idempotency, MemoryStore, SQLiteStore, Store
 
 SECRET = "benchmark-github-secret-0123456789"
 PATH = "/hooks/github"
-KINDS = ("bare", "handwritten", "hooksig", "memory", "sqlite", "redis", "postgres")
+KINDS = ("bare", "handwritten", "minimal", "hooksig", "memory", "sqlite", "redis", "postgres")
 STORES = ("memory", "sqlite", "redis", "postgres")
 _KEY = SECRET.encode()
 
@@ -109,6 +116,17 @@ def fastapi_app(kind: str | None = None) -> Any:
                 return PlainTextResponse("forbidden", 403)
             return PlainTextResponse("ok")
 
+    elif kind == "minimal":
+        github_verifier = verifier()
+
+        @app.post(PATH)
+        async def minimal(request: Request) -> PlainTextResponse:
+            try:
+                github_verifier.verify(await request.body(), request.headers.raw)
+            except hooksig.VerificationError:
+                return PlainTextResponse("forbidden", 403)
+            return PlainTextResponse("ok")
+
     else:
         # Routes on the app itself, as the bare ones: an included APIRouter
         # costs FastAPI's own routing more, with or without hooksig.
@@ -151,7 +169,33 @@ def starlette_app(kind: str | None = None) -> Any:
     app = Starlette(routes=[Route(PATH, endpoint, methods=["POST"])])
     if endpoint is not hook:
         return app
+    if kind == "minimal":
+        return _minimal_asgi(app)
     return WebhookMiddleware(app, {PATH: verifier()}, idempotency=guard(kind))
+
+
+def _minimal_asgi(app: Any) -> Any:
+    """The least ASGI middleware on hooksig: read, verify, replay the body, call the app."""
+    from hooksig.integrations.asgi import DELIVERY_KEY, replay
+
+    github_verifier = verifier()
+
+    async def middleware(scope: Any, receive: Any, send: Any) -> None:
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        try:
+            scope["state"][DELIVERY_KEY] = github_verifier.verify(body, scope["headers"])
+        except hooksig.VerificationError:
+            await send({"type": "http.response.start", "status": 403, "headers": []})
+            await send({"type": "http.response.body", "body": b"forbidden"})
+            return
+        await app(scope, replay(body, receive), send)
+
+    return middleware
 
 
 # -- WSGI ----------------------------------------------------------------------
@@ -181,6 +225,13 @@ def flask_app(kind: str | None = None) -> Any:
                 return "forbidden", 403
             return "ok"
 
+    elif kind == "minimal":
+
+        @app.post(PATH)
+        @_minimal_view
+        def minimal(delivery: hooksig.Delivery) -> str:
+            return "ok"
+
     else:
 
         @app.post(PATH)
@@ -189,6 +240,33 @@ def flask_app(kind: str | None = None) -> Any:
             return "ok"
 
     return app
+
+
+def _read_input(environ: Any) -> bytes:
+    """The body from ``wsgi.input``, by its Content-Length, put back for the app."""
+    body: bytes = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _minimal_view(view: Any) -> Any:
+    """The least Flask view decorator on hooksig: read, verify, call the view."""
+    from flask import request
+
+    github_verifier = verifier()
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        environ = request.environ
+        try:
+            delivery = github_verifier.verify(
+                _read_input(environ), hooksig.Headers.from_environ(environ)
+            )
+        except hooksig.VerificationError:
+            return "forbidden", 403
+        return view(delivery, *args, **kwargs)
+
+    return wrapper
 
 
 def wsgi_app(kind: str | None = None) -> Any:
@@ -207,7 +285,28 @@ def wsgi_app(kind: str | None = None) -> Any:
         request.environ[DELIVERY_KEY]  # the delivery, as a route reads it
         return "ok"
 
+    if kind == "minimal":
+        return _minimal_wsgi(app)
     return WebhookMiddleware(app, {PATH: verifier()}, idempotency=guard(kind))
+
+
+def _minimal_wsgi(app: Any) -> Any:
+    """The least WSGI middleware on hooksig: read, verify, put the body back, call the app."""
+    from hooksig.integrations.wsgi import DELIVERY_KEY
+
+    github_verifier = verifier()
+
+    def middleware(environ: Any, start_response: Any) -> Any:
+        try:
+            environ[DELIVERY_KEY] = github_verifier.verify(
+                _read_input(environ), hooksig.Headers.from_environ(environ)
+            )
+        except hooksig.VerificationError:
+            start_response("403 Forbidden", [("Content-Type", "text/plain")])
+            return [b"forbidden"]
+        return app(environ, start_response)
+
+    return middleware
 
 
 def django_path(kind: str) -> str:
@@ -257,6 +356,18 @@ def django_app(kind: str | None = None) -> Any:
         @csrf_exempt
         def view(request: HttpRequest) -> HttpResponse:
             if not signature_ok(request.body, request.headers.get("X-Hub-Signature-256")):
+                return HttpResponse("forbidden", status=403)
+            return HttpResponse("ok")
+
+    elif kind == "minimal":
+        github_verifier = verifier()
+
+        @csrf_exempt
+        def view(request: HttpRequest) -> HttpResponse:
+            # What the least @webhook_view would do around the view: read, verify, hand over.
+            try:
+                github_verifier.verify(request.body, hooksig.Headers.from_environ(request.META))
+            except hooksig.VerificationError:
                 return HttpResponse("forbidden", status=403)
             return HttpResponse("ok")
 
