@@ -75,7 +75,8 @@ class FormFields:
         # decodes the body before the escapes): MalformedSignature if not.
         body = self._body
         check = codecs.getincrementaldecoder("utf-8")("strict").decode
-        check_raw = codecs.getincrementaldecoder("utf-8")("strict").decode
+        raw_decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        check_raw, pending = raw_decoder.decode, raw_decoder.getstate
         try:
             while start < end:
                 stop = min(start + CHUNK, end)
@@ -83,7 +84,9 @@ class FormFields:
                     cut = body.rfind(b"%", stop - 2, stop)
                     stop = stop if cut == -1 else cut
                 raw = body[start:stop]
-                if not raw.isascii():
+                # An ASCII chunk is UTF-8 by itself, but not after the first bytes of a
+                # character cut at the chunk before ("\xc3" + "%A9%C3" + "\xa9").
+                if not raw.isascii() or pending()[0]:
                     check_raw(raw)
                 piece = unquote_to_bytes(raw.replace(b"+", b" "))
                 check(piece)
