@@ -20,6 +20,7 @@ events pass through untouched.  Standard library only; runs under asyncio.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
@@ -108,10 +109,8 @@ async def receive_delivery(
         headers, length = asgi_headers(scope["headers"])
         declared = declared_length(length, limit)
         body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
-
-        def target() -> str:  # worked out only for a challenge or a verifier's public_url
-            return asgi_target(scope)
-
+        # Worked out only for a challenge or a verifier's public_url, as the other adapters do.
+        target = functools.partial(asgi_target, scope)
         checked = endpoint.challenge(
             body, headers, method=method, path=target, route=route, started=started
         )
