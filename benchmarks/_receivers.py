@@ -174,6 +174,28 @@ def starlette_app(kind: str | None = None) -> Any:
     return WebhookMiddleware(app, {PATH: verifier()}, idempotency=guard(kind))
 
 
+def fastapi_asgi_app(kind: str | None = None) -> Any:
+    """FastAPI without hooksig's route; hooksig through the ASGI ``WebhookMiddleware``."""
+    from fastapi import FastAPI, Request
+    from fastapi.responses import PlainTextResponse
+
+    from hooksig.integrations.asgi import DELIVERY_KEY, WebhookMiddleware
+
+    kind = _kind(kind)
+    if kind in ("bare", "handwritten"):
+        return fastapi_app(kind)
+    app = FastAPI()
+
+    @app.post(PATH)
+    async def hook(request: Request) -> PlainTextResponse:
+        request.scope["state"][DELIVERY_KEY]  # the delivery, as a route reads it
+        return PlainTextResponse("ok")
+
+    if kind == "minimal":
+        return _minimal_asgi(app)
+    return WebhookMiddleware(app, {PATH: verifier()}, idempotency=guard(kind))
+
+
 def _minimal_asgi(app: Any) -> Any:
     """The least ASGI middleware on hooksig: read, verify, replay the body, call the app."""
     from hooksig.integrations.asgi import DELIVERY_KEY, replay

@@ -62,6 +62,7 @@ TARGETS = {"hooksig": 1.15, "memory": 1.25}
 #: framework -> (kind of interface, factory)
 FRAMEWORKS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "FastAPI": ("asgi", receivers.fastapi_app),
+    "FastAPI + ASGI middleware": ("asgi", receivers.fastapi_asgi_app),
     "Starlette + ASGI middleware": ("asgi", receivers.starlette_app),
     "Flask": ("wsgi", receivers.flask_app),
     "Flask + WSGI middleware": ("wsgi", receivers.wsgi_app),

@@ -348,6 +348,60 @@ def test_app_config_is_read_on_every_request(kit: Kit, calls: Calls) -> None:
         client.post("/hook", data=BODY, headers=kit.signed())
 
 
+def test_a_config_key_set_later_takes_effect_and_one_removed_is_forgotten(
+    kit: Kit, calls: Calls
+) -> None:
+    """An app that starts with no HOOKSIG_ key at all reads one set later, and its removal."""
+    app = Flask(__name__)
+
+    @app.post("/hook")
+    @webhook(kit.verifier)
+    def hook(delivery: object) -> str:
+        calls.deliveries.append(delivery)  # type: ignore[arg-type]
+        return "ok"
+
+    client = app.test_client()
+    headers = kit.signed()
+    for _ in range(2):  # unguarded: the same delivery runs twice
+        assert client.post("/hook", data=BODY, headers=headers).status_code == 200
+    assert len(calls) == 2
+    app.config["HOOKSIG_IDEMPOTENCY"] = Idempotency(MemoryStore())
+    app.config["HOOKSIG_OUTCOMES"] = {"duplicate": 208}
+    assert client.post("/hook", data=BODY, headers=headers).status_code == 200
+    assert client.post("/hook", data=BODY, headers=headers).status_code == 208
+    assert len(calls) == 3
+    del app.config["HOOKSIG_IDEMPOTENCY"], app.config["HOOKSIG_OUTCOMES"]
+    assert client.post("/hook", data=BODY, headers=headers).status_code == 200
+    assert len(calls) == 4
+
+
+@pytest.mark.parametrize("where", ["config", "request"])
+@pytest.mark.parametrize("room", [-1, 0])
+def test_flask_body_limit_below_the_verifiers_is_kept(
+    kit: Kit, calls: Calls, where: str, room: int
+) -> None:
+    """MAX_CONTENT_LENGTH, or a limit a hook set on the request, bounds the body read."""
+    app = Flask(__name__)
+    limit = len(BODY) + room
+    if where == "config":
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    else:
+
+        @app.before_request
+        def lower() -> None:
+            request.max_content_length = limit
+
+    @app.post("/hook")
+    @webhook(kit.verifier, idempotency=None)
+    def hook(delivery: object) -> str:
+        calls.deliveries.append(delivery)  # type: ignore[arg-type]
+        return "ok"
+
+    answered = app.test_client().post("/hook", data=BODY, headers=kit.signed())
+    assert answered.status_code == (413 if room < 0 else 200)
+    assert len(calls) == (0 if room < 0 else 1)
+
+
 def test_head_is_routed_without_being_listed(kit: Kit) -> None:
     """@app.post(...) with @webhook routes HEAD too, and keeps a view's own required methods."""
     app = contract_app(kit, Handler(), {}, None)

@@ -3,7 +3,8 @@ One webhook endpoint: its options, and the request steps every adapter runs, in 
 
 Method, admission, body limit, challenge, verification, handshake, claim,
 handler, settlement, journal: an adapter reads the request, calls these
-steps, and sends back what they return.  Each step that ends a request
+steps (:meth:`Endpoint.deliver` takes the middle three in one call), and
+sends back what they return.  Each step that ends a request
 reports it (:mod:`._events`).
 
 The options (``idempotency``, ``outcomes``, ``key``, ``read_timeout``,
@@ -198,6 +199,7 @@ class Endpoint:
         "_challenged",
         "_given",
         "_handshakes",
+        "_plain",
         "gate",
         "idempotency",
         "journal",
@@ -262,6 +264,15 @@ class Endpoint:
         self._challenged = getattr(scheme, "challenge", None) is not None
         self._handshakes = (
             scheme.handshake is not None or getattr(scheme, "handshake_async", None) is not None
+        )
+        # Verification alone, the same on an event loop: no challenge, no handshake,
+        # no URL to join, no key to fetch.  deliver() then makes one call.
+        self._plain = not (
+            self._challenged
+            or self._handshakes
+            or verifier.url_policy is not None
+            or getattr(scheme, "resolve_keys", None) is not None
+            or getattr(scheme, "resolve_keys_async", None) is not None
         )
 
     def __repr__(self) -> str:
@@ -373,6 +384,61 @@ class Endpoint:
             return answer
         self.report(route, started, "challenge", None, reply.status)
         return Answer(reply.status, reply.body, tuple(reply.headers.items()))
+
+    def deliver(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        *,
+        method: str,
+        path: str | Callable[[], str],
+        route: str,
+        started: float | None = None,
+    ) -> Delivery | Answer:
+        """
+        Take the body read to a new delivery: :meth:`challenge`, :meth:`verify`, :meth:`handshake`.
+
+        Returns the verified delivery for the handler, or the answer to a
+        challenge or handshake (already reported).  Raises what
+        :meth:`verify` raises: answer it with :meth:`refuse`.  An endpoint
+        with none of these steps but verification makes that one call.
+
+        .. versionadded:: 0.1
+        """
+        if self._plain:
+            return self.verifier.verify(body, headers)
+        reply = self.challenge(
+            body, headers, method=method, path=path, route=route, started=started
+        )
+        if reply is not None:
+            return reply
+        delivery = self.verify(body, headers, path=path)
+        return self.handshake(delivery, route=route, started=started) or delivery
+
+    async def deliver_async(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        *,
+        method: str,
+        path: str | Callable[[], str],
+        route: str,
+        started: float | None = None,
+    ) -> Delivery | Answer:
+        """
+        :meth:`deliver` for an event loop: a key fetch and a handshake's request are awaited.
+
+        .. versionadded:: 0.1
+        """
+        if self._plain:
+            return self.verifier.verify(body, headers)
+        reply = self.challenge(
+            body, headers, method=method, path=path, route=route, started=started
+        )
+        if reply is not None:
+            return reply
+        delivery = await self.verify_async(body, headers, path=path)
+        return await self.handshake_async(delivery, route=route, started=started) or delivery
 
     def verify(
         self, body: bytes, headers: HeadersInput, *, path: str | Callable[[], str]

@@ -94,9 +94,10 @@ async def receive_delivery(
     .. versionadded:: 0.1
     """
     method = scope["method"]
-    early = endpoint.method(method, route=route, started=started)
-    if early is not None:
-        return early
+    if method != "POST":
+        early = endpoint.method(method, route=route, started=started)
+        if early is not None:
+            return early
     permit = (
         UNCOUNTED
         if endpoint.gate is None
@@ -111,23 +112,19 @@ async def receive_delivery(
         body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
         # Worked out only for a challenge or a verifier's public_url, as the other adapters do.
         target = functools.partial(asgi_target, scope)
-        checked = endpoint.challenge(
+        delivered = await endpoint.deliver_async(
             body, headers, method=method, path=target, route=route, started=started
         )
-        if checked is not None:
-            return checked
-        delivery = await endpoint.verify_async(body, headers, path=target)
-        reply = await endpoint.handshake_async(delivery, route=route, started=started)
     except ANSWERED as error:
         permit.release()
         return endpoint.refuse(error, route=route, started=started)
     except BaseException:
         permit.release()
         raise
-    if reply is not None:
+    if isinstance(delivered, Answer):
         permit.release()
-        return reply
-    return delivery, body, permit
+        return delivered
+    return delivered, body, permit
 
 
 async def serve(

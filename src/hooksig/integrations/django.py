@@ -194,7 +194,7 @@ def _admit(
 def _intake(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
 ) -> tuple[bytes, Headers, Callable[[], str]] | HttpResponse:
-    """Body and challenge: the body, headers and target to verify, or the answer."""
+    """The body, with the headers and target to verify it by, or the answer."""
     meta = request.META
     try:
         declared = declared_length(meta.get("CONTENT_LENGTH"), endpoint.limit)
@@ -203,24 +203,15 @@ def _intake(
             # Django's WSGI request reads no body without a Content-Length.
             raise Refused("length_required", "chunked_body_unsupported")
         body = check_complete(_read_body(request, endpoint.read_timeout), declared)
-        headers, target = Headers.from_environ(meta), functools.partial(_target, request)
-        reply = endpoint.challenge(
-            body,
-            headers,
-            method=request.method or "GET",
-            path=target,
-            route=route,
-            started=started,
-        )
     except ANSWERED as error:
         return _response(endpoint.refuse(error, route=route, started=started))
-    return (body, headers, target) if reply is None else _response(reply)
+    return body, Headers.from_environ(meta), functools.partial(_target, request)
 
 
 def _taken(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
-) -> tuple[Permit, bytes, dict[str, str], str] | HttpResponse:
-    """Method, gate, body and challenge: what to verify under its permit, or the answer."""
+) -> tuple[Permit, bytes, Headers, Callable[[], str]] | HttpResponse:
+    """Method, gate and body: what to verify under its permit, or the answer."""
     permit = _admit(endpoint, request, route, started)
     if isinstance(permit, HttpResponse):
         return permit
@@ -235,14 +226,12 @@ def _taken(
     return (permit, *taken)
 
 
-def _kept(
-    permit: Permit, delivery: Delivery, reply: Answer | None
-) -> tuple[Delivery, Permit] | HttpResponse:
-    """The delivery under its permit, or the handshake's answer (the permit released)."""
-    if reply is None:
-        return delivery, permit
-    permit.release()
-    return _response(reply)
+def _kept(permit: Permit, delivered: Delivery | Answer) -> tuple[Delivery, Permit] | HttpResponse:
+    """The delivery under its permit, or the answer to a challenge or handshake."""
+    if isinstance(delivered, Answer):
+        permit.release()
+        return _response(delivered)
+    return delivered, permit
 
 
 def _prepare(
@@ -253,15 +242,16 @@ def _prepare(
         return taken
     permit, body, headers, target = taken
     try:
-        delivery = endpoint.verify(body, headers, path=target)
-        reply = endpoint.handshake(delivery, route=route, started=started)
+        delivered = endpoint.deliver(
+            body, headers, method=request.method or "GET", path=target, route=route, started=started
+        )
     except ANSWERED as error:
         permit.release()
         return _response(endpoint.refuse(error, route=route, started=started))
     except BaseException:
         permit.release()
         raise
-    return _kept(permit, delivery, reply)
+    return _kept(permit, delivered)
 
 
 async def _prepare_async(
@@ -272,15 +262,16 @@ async def _prepare_async(
         return taken
     permit, body, headers, target = taken
     try:
-        delivery = await endpoint.verify_async(body, headers, path=target)
-        reply = await endpoint.handshake_async(delivery, route=route, started=started)
+        delivered = await endpoint.deliver_async(
+            body, headers, method=request.method or "GET", path=target, route=route, started=started
+        )
     except ANSWERED as error:
         permit.release()
         return _response(endpoint.refuse(error, route=route, started=started))
     except BaseException:
         permit.release()
         raise
-    return _kept(permit, delivery, reply)
+    return _kept(permit, delivered)
 
 
 def _status(response: HttpResponseBase) -> int:

@@ -226,7 +226,7 @@ class VerifiedDelivery:
                 check_complete(body, declared),
                 functools.partial(asgi_target, request.scope),
             )
-            checked = endpoint.challenge(
+            delivered = await endpoint.deliver_async(
                 body,
                 request.headers.raw,
                 method=request.method,
@@ -234,17 +234,12 @@ class VerifiedDelivery:
                 route=route,
                 started=started,
             )
-            if checked is None:
-                delivery = await endpoint.verify_async(body, request.headers.raw, path=target)
-                reply = await endpoint.handshake_async(delivery, route=route, started=started)
         except ANSWERED as error:
             answer = endpoint.refuse(error, route=route, started=started)
             raise _answer(request, answer) from None
-        if checked is not None:
-            raise _answer(request, checked)
-        if reply is not None:
-            raise _answer(request, reply)
-        return delivery
+        if isinstance(delivered, Answer):
+            raise _answer(request, delivered)
+        return delivered
 
     async def __call__(self, request: Request) -> AsyncIterator[Delivery]:
         """

@@ -42,7 +42,7 @@ from ..idempotency import Idempotency
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import wsgi_origin
-from ._endpoint import UNCOUNTED, UNSET, Endpoint, RoutesOverride, Unset, routes_table
+from ._endpoint import UNSET, Endpoint, RoutesOverride, Unset, routes_table
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import read_environ, replay_environ, wsgi_target
@@ -143,14 +143,13 @@ class WebhookMiddleware(RoutesOverride):
             return self.app(environ, start_response)
         started = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET")
-        early = endpoint.method(method, route=path, started=started)
-        if early is not None:
-            return _send(early, start_response)
-        permit = (
-            UNCOUNTED
-            if endpoint.gate is None
-            else endpoint.admit(*wsgi_origin(environ), route=path, started=started)
-        )
+        if method != "POST":
+            early = endpoint.method(method, route=path, started=started)
+            if early is not None:
+                return _send(early, start_response)
+        if endpoint.gate is None:
+            return self._serve(endpoint, path, started, environ, start_response)
+        permit = endpoint.admit(*wsgi_origin(environ), route=path, started=started)
         if isinstance(permit, Answer):
             return _send(permit, start_response)
         with permit:  # the response is buffered: the request is done when this returns
@@ -166,22 +165,18 @@ class WebhookMiddleware(RoutesOverride):
     ) -> Iterable[bytes]:
         try:
             body = read_environ(environ, endpoint.limit, endpoint.read_timeout)
-            headers, target = Headers.from_environ(environ), functools.partial(wsgi_target, environ)
-            reply = endpoint.challenge(
+            delivery = endpoint.deliver(
                 body,
-                headers,
+                Headers.from_environ(environ),
                 method=environ.get("REQUEST_METHOD", "GET"),
-                path=target,
+                path=functools.partial(wsgi_target, environ),
                 route=path,
                 started=started,
             )
-            if reply is None:
-                delivery = endpoint.verify(body, headers, path=target)
-                reply = endpoint.handshake(delivery, route=path, started=started)
         except ANSWERED as error:
             return _send(endpoint.refuse(error, route=path, started=started), start_response)
-        if reply is not None:
-            return _send(reply, start_response)
+        if isinstance(delivery, Answer):
+            return _send(delivery, start_response)
         _replay(environ, body, delivery)
         result = endpoint.run(
             delivery, lambda: self._call(environ), _status, route=path, started=started
