@@ -158,6 +158,8 @@ class _Flow:
         return self._token  # None when the handler ran unguarded
 
     def _left(self, failed: bool, answer: bool | StoreUnavailable) -> None:
+        if answer is True:
+            return  # completed, or released: the usual end
         if not failed:
             self._confirmed(answer, "complete")
         elif isinstance(answer, StoreUnavailable):

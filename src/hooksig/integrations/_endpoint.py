@@ -105,6 +105,18 @@ def _journal_failed() -> None:
     log.error("webhook journal unreachable: this delivery was not journaled", exc_info=True)
 
 
+def _exit(status: int | None, error: BaseException | None) -> tuple[Any, ...]:
+    # What leaving the lease's block looks like: an exception releases it.
+    if error is not None:
+        return type(error), error, error.__traceback__
+    if status is None or status >= 500:
+        return _ServerError, _ServerError(), None
+    return _CLEAN
+
+
+_CLEAN = (None, None, None)
+
+
 def _check(name: str, value: object, label: str) -> object:
     # One rule per option; *label* names where the value came from.
     if value is None:
@@ -603,9 +615,6 @@ class Endpoint:
         self.report(route, started, "handshake", None, reply.status, delivery)
         return Answer(reply.status, reply.body, tuple(reply.headers.items()))
 
-    def _lease_key(self, delivery: Delivery) -> str | Delivery:
-        return delivery if self.key is None else self.key(delivery)
-
     def claim(
         self, delivery: Delivery, *, route: str, started: float | None = None
     ) -> Lease | Answer | None:
@@ -616,7 +625,7 @@ class Endpoint:
         """
         if self.idempotency is None:
             return None
-        lease = self.idempotency.claim(self._lease_key(delivery))
+        lease = self.idempotency.claim(delivery if self.key is None else self.key(delivery))
         try:
             lease.__enter__()
         except (DuplicateDelivery, StoreUnavailable) as error:
@@ -633,20 +642,12 @@ class Endpoint:
         """
         if self.idempotency is None:
             return None
-        lease = self.idempotency.claim_async(self._lease_key(delivery))
+        lease = self.idempotency.claim_async(delivery if self.key is None else self.key(delivery))
         try:
             await lease.__aenter__()
         except (DuplicateDelivery, StoreUnavailable) as error:
             return self.refuse(error, route=route, started=started, delivery=delivery)
         return lease
-
-    def _exit(self, status: int | None, error: BaseException | None) -> tuple[Any, ...]:
-        # What leaving the lease's block looks like: an exception releases it.
-        if error is not None:
-            return type(error), error, error.__traceback__
-        if status is None or status >= 500:
-            return _ServerError, _ServerError(), None
-        return None, None, None
 
     def _settled(
         self,
@@ -690,7 +691,7 @@ class Endpoint:
         unsettled: BaseException | None = None
         if lease is not None:
             try:
-                lease.__exit__(*self._exit(status, error))
+                lease.__exit__(*_exit(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
         if self.journal is not None:
@@ -715,7 +716,7 @@ class Endpoint:
         unsettled: BaseException | None = None
         if lease is not None:
             try:
-                await lease.__aexit__(*self._exit(status, error))
+                await lease.__aexit__(*_exit(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
         if self.journal is not None:  # no coroutine made for nothing
