@@ -146,21 +146,7 @@ async def serve(
         await send_answer(received, send)
         return
     delivery, body, permit = received
-    with permit:
-        await _run(endpoint, route, started, delivery, scope, replay(body, receive), send, call)
-
-
-async def _run(
-    endpoint: Endpoint,
-    route: str,
-    started: float,
-    delivery: Delivery,
-    scope: Scope,
-    receive: Receive,
-    send: Send,
-    call: Handler,
-) -> None:
-    status: int | None = None
+    replayed, status = replay(body, receive), None
 
     async def tracked(message: Message) -> None:
         nonlocal status
@@ -169,12 +155,15 @@ async def _run(
         await send(message)
 
     async def run() -> int | None:
-        await call(delivery, scope, receive, tracked)
+        await call(delivery, scope, replayed, tracked)
         return status
 
-    result = await endpoint.run_async(delivery, run, _status, route=route, started=started)
-    if isinstance(result, Answer):
-        await send_answer(result, send)
+    try:
+        result = await endpoint.run_async(delivery, run, _status, route=route, started=started)
+        if isinstance(result, Answer):
+            await send_answer(result, send)
+    finally:
+        permit.release()
 
 
 class WebhookMiddleware(RoutesOverride):
@@ -256,11 +245,13 @@ class WebhookMiddleware(RoutesOverride):
             return
         await serve(endpoint, scope["path"], scope, receive, send, self._call)
 
-    async def _call(self, delivery: Delivery, scope: Scope, receive: Receive, send: Send) -> None:
+    def _call(
+        self, delivery: Delivery, scope: Scope, receive: Receive, send: Send
+    ) -> Awaitable[None]:
         state = scope.get("state")
         # A copy: the server may hand every request the same state dict.
         scope["state"] = {**state, DELIVERY_KEY: delivery} if state else {DELIVERY_KEY: delivery}
-        await self.app(scope, receive, send)
+        return self.app(scope, receive, send)  # the app's own awaitable: no coroutine around it
 
 
 def replay(body: bytes, receive: Receive) -> Receive:
