@@ -19,6 +19,7 @@ Django's ``HOOKSIG``, a middleware's own arguments), else its default;
 from __future__ import annotations
 
 import enum
+import logging
 import math
 import operator
 import time
@@ -40,7 +41,7 @@ from ..idempotency import AsyncLease, Idempotency, Lease
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import AROUND, check_around, gate_of
-from ._events import OnOutcome, emit, log, quiet
+from ._events import LEVELS, OnOutcome, emit, log
 from ._outcomes import DEFAULT_OUTCOMES, Answer, Outcomes, outcome_of
 
 if TYPE_CHECKING:
@@ -216,6 +217,7 @@ class Endpoint:
         "idempotency",
         "journal",
         "key",
+        "limit",
         "on_outcome",
         "outcomes",
         "read_timeout",
@@ -230,6 +232,8 @@ class Endpoint:
     on_outcome: OnOutcome | None
     gate: Gate | None
     journal: Journal | None
+    #: Body limit in bytes, taken from the verifier (``max_body_size``).
+    limit: int
 
     def __init__(
         self,
@@ -263,6 +267,7 @@ class Endpoint:
         self._given = {n: _check(n, v, n) for n, v in given.items() if v is not UNSET}
         self.verifier = verifier
         self.scheme = verifier.scheme.name
+        self.limit = verifier.max_body_size  # fixed for the verifier's life
         self.idempotency = self._given.get("idempotency")  # type: ignore[assignment]
         self.outcomes = self._given.get("outcomes") or DEFAULT_OUTCOMES  # type: ignore[assignment]
         self.key = self._given.get("key")  # type: ignore[assignment]
@@ -313,15 +318,6 @@ class Endpoint:
         merged: dict[str, Any] = {**settings, **self._given}
         return Endpoint(self.verifier, **merged)
 
-    @property
-    def limit(self) -> int:
-        """
-        Body limit in bytes, taken from the verifier (``max_body_size``).
-
-        .. versionadded:: 0.1
-        """
-        return self.verifier.max_body_size
-
     def report(
         self,
         route: str,
@@ -342,7 +338,7 @@ class Endpoint:
         .. versionadded:: 0.1
         """
         hook = self.on_outcome
-        if hook is None and quiet(outcome):
+        if hook is None and not log.isEnabledFor(LEVELS.get(outcome, logging.WARNING)):
             return  # the common case under load: nobody listens, nothing to build
         at = time.perf_counter() if started is None else started
         emit(hook, route, self.scheme, delivery, outcome, reason, status, at, header, client)

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 
 from ..delivery import Delivery
 
-__all__ = ["Event", "OnOutcome", "emit", "log", "printable_id", "quiet"]
+__all__ = ["LEVELS", "Event", "OnOutcome", "emit", "log", "printable_id"]
 
 #: Where every adapter logs; configure the ``"hooksig"`` logger to see it.
 log = logging.getLogger("hooksig.integrations")
 # A library only emits records; where they go is the application's choice.
 logging.getLogger("hooksig").addHandler(logging.NullHandler())
 
-_LEVELS = {
+#: The level each outcome is logged at; any other outcome is a WARNING.
+LEVELS = {
     "accepted": logging.INFO,
     "handshake": logging.INFO,
     "challenge": logging.INFO,
@@ -91,14 +92,6 @@ def printable_id(delivery: Delivery | None) -> str | None:
     return ident
 
 
-def quiet(outcome: str) -> bool:
-    """
-    Return whether no handler takes the log record of *outcome*: then, without
-    an ``on_outcome`` hook, there is nothing to build.
-    """
-    return not log.isEnabledFor(_LEVELS.get(outcome, logging.WARNING))
-
-
 def emit(
     hook: OnOutcome | None,
     endpoint: str,
@@ -117,7 +110,7 @@ def emit(
     The hook runs after the record is written; an exception it raises is
     logged and swallowed, so it can never change the answer.
     """
-    level = _LEVELS.get(outcome, logging.WARNING)
+    level = LEVELS.get(outcome, logging.WARNING)
     logged = log.isEnabledFor(level)
     if hook is None and not logged:
         return  # the common case under load: nothing to build

@@ -224,7 +224,10 @@ def read_environ(environ: MutableMapping[str, Any], limit: int, timeout: float |
             return b""
         if not environ.get("wsgi.input_terminated"):
             raise Refused("length_required", "unterminated_chunked_body")
-    with socket_timeout(wsgi_socket(environ), timeout):
+    timed = socket_timeout(wsgi_socket(environ), timeout)
+    if timed is _UNTIMED:  # no socket to time: no context to enter
+        return read_stream(environ["wsgi.input"], declared, limit)
+    with timed:
         return read_stream(environ["wsgi.input"], declared, limit)
 
 

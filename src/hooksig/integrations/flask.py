@@ -205,15 +205,14 @@ def _disconnected(error: ClientDisconnected) -> Refused:
 _OWN_LIMIT = "_max_content_length" if getattr(Request, "_max_content_length", 0) is None else None
 
 
-def _max_length(app: Flask, request: Request) -> int | None:
-    if _OWN_LIMIT is None:  # pragma: no cover - another Flask than the suite's
-        return request.max_content_length
-    own: int | None = getattr(request, _OWN_LIMIT)
-    return app.config["MAX_CONTENT_LENGTH"] if own is None else own
-
-
 def _read_body(app: Flask, request: Request, limit: int, timeout: float | None) -> bytes:
-    current = _max_length(app, request)
+    current: int | None
+    if _OWN_LIMIT is None:  # pragma: no cover - another Flask than the suite's
+        current = request.max_content_length
+    else:
+        current = getattr(request, _OWN_LIMIT)
+        if current is None:
+            current = app.config["MAX_CONTENT_LENGTH"]
     cap = limit if current is None else min(current, limit)
     environ = request.environ
     if "stream" not in request.__dict__:
@@ -239,11 +238,6 @@ def _read_body(app: Flask, request: Request, limit: int, timeout: float | None) 
     if len(body) > cap:
         raise PayloadTooLarge(cap)
     return check_complete(body, declared)
-
-
-def _own_sync(app: Flask) -> bool:
-    # An app class with an ensure_sync() of its own gets every view through it.
-    return type(app).ensure_sync is not Flask.ensure_sync
 
 
 def _response(app: Flask, answer: Answer) -> Response:
@@ -374,8 +368,10 @@ def webhook(
                 return _response(app, endpoint.refuse(error, route=route, started=started))
             if isinstance(delivery, Answer):
                 return _response(app, delivery)
-            # Flask's ensure_sync() wraps an async view; a sync one is returned as it is.
-            run_view = app.ensure_sync(view) if is_async or _own_sync(app) else view
+            # Flask's ensure_sync() wraps an async view and returns a sync one as it
+            # is; an app class with an ensure_sync() of its own gets every view.
+            own_sync = type(app).ensure_sync is not Flask.ensure_sync
+            run_view = app.ensure_sync(view) if is_async or own_sync else view
 
             def call() -> Response:
                 result = run_view(delivery, *args, **kwargs)
