@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import logging
@@ -19,7 +20,7 @@ from hooksig.errors import (
     VerificationError,
 )
 from hooksig.idempotency import Idempotency, MemoryStore
-from hooksig.integrations import UNSET, Endpoint, Event, Outcomes
+from hooksig.integrations import UNSET, Answer, Endpoint, Event, Outcomes
 from hooksig.integrations._endpoint import DEFAULT_TIMEOUT, OPTIONS, settings_options
 from hooksig.integrations._reading import (
     Refused,
@@ -28,8 +29,12 @@ from hooksig.integrations._reading import (
     declared_length,
     wsgi_target,
 )
+from hooksig.scheme.challenge import hub_challenge
 
 from .conftest import Kit
+
+META_SECRET = "the app secret, 32 bytes long..."
+CHECK = "/hooks/meta?hub.mode=subscribe&hub.verify_token=token&hub.challenge=42"
 
 
 def test_default_table_is_the_designs() -> None:
@@ -226,3 +231,30 @@ def test_challenge_methods_go_on_only_where_a_challenge_is_configured(kit: Kit) 
         "challenge",
         "method_not_allowed",
     ]
+
+
+def test_deliver_works_out_the_target_once_and_only_when_read(kit: Kit) -> None:
+    """Verification alone never asks for the target; a challenge and a URL share one."""
+    asked: list[int] = []
+
+    def target() -> str:
+        asked.append(1)
+        return "/hooks/meta"
+
+    body = b'{"object": "page"}'
+    plain = Endpoint(Verifier("meta", secret=META_SECRET))
+    delivered = plain.deliver(
+        body, plain.verifier.sign(body), method="POST", path=target, route="/x"
+    )
+    assert isinstance(delivered, Delivery)
+    assert asked == []
+    scheme = schemes.configure("meta", challenge=hub_challenge("token"))
+    both = Endpoint(Verifier(scheme, secret=META_SECRET, public_url="https://a.example"))
+    delivered = both.deliver(body, both.verifier.sign(body), method="POST", path=target, route="/x")
+    assert isinstance(delivered, Delivery)
+    assert asked == [1]
+    answered = asyncio.run(
+        both.deliver_async(b"", {}, method="GET", path=lambda: CHECK, route="/x")
+    )
+    assert isinstance(answered, Answer)
+    assert answered.body == b"42"

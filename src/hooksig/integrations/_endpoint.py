@@ -415,6 +415,8 @@ class Endpoint:
         """
         if self._plain:
             return self.verifier.verify(body, headers)
+        if self._challenged and callable(path):
+            path = path()  # the challenge reads it, and a verifier's public_url again
         reply = self.challenge(
             body, headers, method=method, path=path, route=route, started=started
         )
@@ -440,6 +442,8 @@ class Endpoint:
         """
         if self._plain:
             return self.verifier.verify(body, headers)
+        if self._challenged and callable(path):
+            path = path()  # the challenge reads it, and a verifier's public_url again
         reply = self.challenge(
             body, headers, method=method, path=path, route=route, started=started
         )
