@@ -23,6 +23,7 @@ __all__ = [
     "DirectAsync",
     "Store",
     "ThreadedAsync",
+    "acquired",
     "check_seconds",
     "in_thread",
     "new_token",
@@ -68,6 +69,25 @@ class Claim:
         .. versionadded:: 0.1
         """
         return self.state == "acquired"
+
+
+_new_claim = object.__new__
+_set_state = Claim.__dict__["state"].__set__
+_set_token = Claim.__dict__["token"].__set__
+
+
+def acquired(token: str) -> Claim:
+    """
+    Return the acquired `Claim` of a new lease with *token*, as ``Claim("acquired", token)``.
+
+    For a store whose claim costs no I/O (`MemoryStore`), where building the
+    answer was an eighth of the claim: the slots are set directly, and the
+    check that an acquired claim has a token is the caller's ``str``.
+    """
+    claim = _new_claim(Claim)
+    _set_state(claim, "acquired")
+    _set_token(claim, token)
+    return claim
 
 
 @runtime_checkable

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Final
 
 from hooksig.errors import ConfigurationError, StoreUnavailable
-from hooksig.idempotency._store import Claim, DirectAsync
+from hooksig.idempotency._store import Claim, DirectAsync, acquired
 
 __all__ = ["MemoryStore"]
 
@@ -77,9 +77,7 @@ class MemoryStore(DirectAsync):
         # Fencing tokens of 128 bits: 64 random ones for this store, then a 64-bit counter,
         # all in C.  A token never leaves the process, so unique is enough; a system call
         # per claim for random bits (other stores' new_token()) cost more than the claim.
-        self._tokens = map(
-            "{}{:016x}".format, itertools.repeat(os.urandom(8).hex()), itertools.count()
-        )
+        self._tokens = map(f"{os.urandom(8).hex()}%016x".__mod__, itertools.count())
 
     def __len__(self) -> int:
         """
@@ -137,7 +135,7 @@ class MemoryStore(DirectAsync):
                 self._make_room(now)
             token = next(self._tokens)
             self._put(key, (False, token, now + lease))
-            return Claim("acquired", token)
+            return acquired(token)
 
     def complete(self, key: str, token: str, retention: float) -> bool:
         with self._lock:
