@@ -5,7 +5,8 @@ Run ``python benchmarks/receiver.py`` with the servers up (``eval "$(bash
 scripts/servers.sh start)"``).  Two parts, each printing Markdown tables:
 
 - ``inprocess``: the app called directly, as a server would call it (ASGI
-  calls for FastAPI and Starlette behind the ASGI middleware; WSGI calls for
+  calls for FastAPI, and for FastAPI and Starlette behind the ASGI
+  middleware; WSGI calls for
   Flask, Flask behind the WSGI middleware, and Django's WSGI handler), one
   1 KiB GitHub delivery per call with a fresh ``X-GitHub-Delivery``.  The
   contenders of one framework run in a new random order each round (201
@@ -18,8 +19,8 @@ scripts/servers.sh start)"``).  Two parts, each printing Markdown tables:
   second (``taskset``), requests per second, rounds interleaved, and the
   median per-round ratio to the bare route.
 
-Contenders (see ``_receivers.py``): ``bare``, ``handwritten``, ``hooksig``,
-and hooksig with a guard on each store.  Every request must be answered
+Contenders (see ``_receivers.py``): ``bare``, ``handwritten``, ``minimal``,
+``hooksig``, and hooksig with a guard on each store.  Every request must be answered
 200, or the run stops: a refused delivery measures nothing.  ``--quick``
 is a smoke check (61 rounds of 10 requests, the memory guard only; one
 2 s round per server).
