@@ -352,16 +352,18 @@ def _first(receive: Receive) -> tuple[MutableMapping[str, Any] | None, Awaitable
     return None, _resume(pending, yielded)
 
 
-async def read_asgi(
+def read_asgi(
     receive: Receive, declared: int | None, limit: int, timeout: float | None
-) -> bytes:
+) -> bytes | Awaitable[bytes]:
     """
     Read the body of an ASGI ``http.request`` stream, all of it within *timeout* seconds.
 
-    A body at hand in one message is taken at once; otherwise one deadline
-    is armed for the whole body.
+    Returns the body itself when the server has it at hand in one message
+    (a small delivery usually comes with its headers): no coroutine, no
+    timer.  Otherwise returns an awaitable of it, read message by message
+    under one deadline for the whole body.
 
-    Raises:
+    Raises (or its awaitable raises):
         PayloadTooLarge: the body crossed the limit; the rest is never read.
         Refused: the client disconnected, or the body took longer than
             *timeout* (``outcome="timeout"``).
@@ -376,6 +378,17 @@ async def read_asgi(
         if len(body) > limit:
             raise PayloadTooLarge(limit)
         return check_complete(body if type(body) is bytes else bytes(body), declared)
+    return _read_rest(receive, message, waiting, declared, limit, timeout)
+
+
+async def _read_rest(
+    receive: Receive,
+    message: MutableMapping[str, Any] | None,
+    waiting: Awaitable[MutableMapping[str, Any]] | None,
+    declared: int | None,
+    limit: int,
+    timeout: float | None,
+) -> bytes:
     deadline = _Deadline(timeout)
     try:
         body = await _chunks(receive, message, waiting, limit)

@@ -76,10 +76,6 @@ async def send_answer(answer: Answer, send: Send) -> None:
     await send({"type": "http.response.body", "body": answer.body, "more_body": False})
 
 
-def _status(status: int | None) -> int | None:
-    return status
-
-
 async def receive_delivery(
     endpoint: Endpoint, route: str, started: float, scope: Scope, receive: Receive
 ) -> tuple[Delivery, bytes, Permit] | Answer:
@@ -109,7 +105,9 @@ async def receive_delivery(
     try:
         headers, length = asgi_headers(scope["headers"])
         declared = declared_length(length, limit)
-        body = await read_asgi(receive, declared, limit, endpoint.read_timeout)
+        body = read_asgi(receive, declared, limit, endpoint.read_timeout)
+        if not isinstance(body, bytes):  # not at hand: read under the deadline
+            body = await body
         # Worked out only for a challenge or a verifier's public_url, as the other adapters do.
         target = functools.partial(asgi_target, scope)
         delivered = await endpoint.deliver_async(
@@ -148,18 +146,24 @@ async def serve(
     delivery, body, permit = received
     replayed, status = replay(body, receive), None
 
-    async def tracked(message: Message) -> None:
+    def tracked(message: Message) -> Awaitable[None]:
+        # The send the app awaits: the server's own awaitable, no coroutine around it.
         nonlocal status
         if message["type"] == "http.response.start":
             status = int(message["status"])
-        await send(message)
+        return send(message)
 
-    async def run() -> int | None:
-        await call(delivery, scope, replayed, tracked)
+    def answered(_: None) -> int | None:
         return status
 
     try:
-        result = await endpoint.run_async(delivery, run, _status, route=route, started=started)
+        result = await endpoint.run_async(
+            delivery,
+            functools.partial(call, delivery, scope, replayed, tracked),
+            answered,
+            route=route,
+            started=started,
+        )
         if isinstance(result, Answer):
             await send_answer(result, send)
     finally:
