@@ -66,6 +66,7 @@ from ._endpoint import OPTIONS, UNCOUNTED, UNSET, Endpoint, Unset, ViewEndpoint
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
+    UNTIMED,
     Refused,
     asgi_target,
     check_complete,
@@ -159,9 +160,14 @@ def _result(result: object) -> HttpResponseBase:
 def _read_body(request: HttpRequest, timeout: float | None) -> bytes:
     # Under WSGI, META is the environ: the server's socket, if exposed, times
     # the read.  Under ASGI the body is already read and META has no socket.
+    timed = socket_timeout(wsgi_socket(request.META), timeout)
+    body: bytes
     try:
-        with socket_timeout(wsgi_socket(request.META), timeout):
-            body: bytes = request.body
+        if timed is UNTIMED:  # no socket to time: no context to enter
+            body = request.body
+        else:
+            with timed:
+                body = request.body
     except RequestDataTooBig:
         raise PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) from None
     except RawPostDataException:
@@ -180,9 +186,10 @@ def _admit(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
 ) -> Permit | HttpResponse:
     """Method and gate: the gate's permit, or the answer that ends the request."""
-    early = endpoint.method(request.method or "GET", route=route, started=started)
-    if early is not None:
-        return _response(early)
+    if request.method != "POST":
+        early = endpoint.method(request.method or "GET", route=route, started=started)
+        if early is not None:
+            return _response(early)
     if endpoint.gate is None:
         return UNCOUNTED  # no origin worked out without a gate
     scope = getattr(request, "scope", None)  # ASGIRequest: the server's own view of it
@@ -371,10 +378,12 @@ def webhook_view(
                 async def call() -> HttpResponseBase:
                     return _result(await view(request, delivery, *args, **kwargs))
 
-                with permit:
+                try:
                     result = await endpoint.run_async(
                         delivery, call, _status, route=route, started=started
                     )
+                finally:
+                    permit.release()
                 return _response(result) if isinstance(result, Answer) else result
 
             markcoroutinefunction(wrapper)
@@ -391,8 +400,10 @@ def webhook_view(
                 def call() -> HttpResponseBase:
                     return _result(view(request, delivery, *args, **kwargs))
 
-                with permit:
+                try:
                     result = endpoint.run(delivery, call, _status, route=route, started=started)
+                finally:
+                    permit.release()
                 return _response(result) if isinstance(result, Answer) else result
 
         wrapped: View = csrf_exempt(functools.wraps(view)(wrapper))
