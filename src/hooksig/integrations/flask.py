@@ -47,6 +47,7 @@ from ..verifier import Verifier
 from ._around import wsgi_origin
 from ._endpoint import (
     OPTIONS,
+    UNCOUNTED,
     UNSET,
     Endpoint,
     Unset,
@@ -336,49 +337,42 @@ def webhook(
                 early = endpoint.method(req.method, route=route, started=started)
                 if early is not None:
                     return _response(app, early)
-            if endpoint.gate is None:
-                return serve(app, req, endpoint, route, started, args, kwargs)
-            permit = endpoint.admit(*wsgi_origin(req.environ), route=route, started=started)
-            if isinstance(permit, Answer):
-                return _response(app, permit)
-            with permit:
-                return serve(app, req, endpoint, route, started, args, kwargs)
-
-        def serve(
-            app: Flask,
-            req: Request,
-            endpoint: Endpoint,
-            route: str,
-            started: float,
-            args: tuple[Any, ...],
-            kwargs: dict[str, Any],
-        ) -> Response:
             environ = req.environ
-            try:
-                body = _read_body(app, req, endpoint.limit, endpoint.read_timeout)
-                delivery = endpoint.deliver(
-                    body,
-                    Headers.from_environ(environ),
-                    method=req.method,
-                    path=functools.partial(wsgi_target, environ),
-                    route=route,
-                    started=started,
-                )
-            except ANSWERED as error:
-                return _response(app, endpoint.refuse(error, route=route, started=started))
-            if isinstance(delivery, Answer):
-                return _response(app, delivery)
-            # Flask's ensure_sync() wraps an async view and returns a sync one as it
-            # is; an app class with an ensure_sync() of its own gets every view.
-            own_sync = type(app).ensure_sync is not Flask.ensure_sync
-            run_view = app.ensure_sync(view) if is_async or own_sync else view
+            permit = UNCOUNTED
+            if endpoint.gate is not None:
+                admitted = endpoint.admit(*wsgi_origin(environ), route=route, started=started)
+                if isinstance(admitted, Answer):
+                    return _response(app, admitted)
+                permit = admitted
+            try:  # the response is made here: the request is done when this returns
+                try:
+                    body = _read_body(app, req, endpoint.limit, endpoint.read_timeout)
+                    delivery = endpoint.deliver(
+                        body,
+                        Headers.from_environ(environ),
+                        method=req.method,
+                        path=functools.partial(wsgi_target, environ),
+                        route=route,
+                        started=started,
+                    )
+                except ANSWERED as error:
+                    return _response(app, endpoint.refuse(error, route=route, started=started))
+                if isinstance(delivery, Answer):
+                    return _response(app, delivery)
+                # Flask's ensure_sync() wraps an async view and returns a sync one as it
+                # is; an app class with an ensure_sync() of its own gets every view.
+                own_sync = type(app).ensure_sync is not Flask.ensure_sync
+                run_view = app.ensure_sync(view) if is_async or own_sync else view
 
-            def call() -> Response:
-                result = run_view(delivery, *args, **kwargs)
-                return app.make_response("" if result is None else result)
+                def call() -> Response:
+                    result = run_view(delivery, *args, **kwargs)
+                    return app.make_response("" if result is None else result)
 
-            outcome = endpoint.run(delivery, call, _status, route=route, started=started)
-            return _response(app, outcome) if isinstance(outcome, Answer) else outcome
+                outcome = endpoint.run(delivery, call, _status, route=route, started=started)
+                return _response(app, outcome) if isinstance(outcome, Answer) else outcome
+            finally:
+                if permit is not UNCOUNTED:
+                    permit.release()
 
         # Flask adds a view's required_methods to those its route lists, so
         # @app.post(...) routes HEAD here too, where it is answered 200.
