@@ -39,7 +39,6 @@ from .._primitives.headers import HeadersInput
 from ..errors import ConfigurationError, PayloadTooLarge
 
 __all__ = [
-    "UNTIMED",
     "Refused",
     "asgi_headers",
     "asgi_target",
@@ -145,8 +144,8 @@ class _SocketTimeout:
                 cast(Any, self._sock).settimeout(self._previous)  # applied: it has one
 
 
-#: What a read with no timeout to apply runs under: a caller may skip entering it.
-UNTIMED = nullcontext()
+#: What a read with no timeout to apply runs under.
+_UNTIMED = nullcontext()
 
 
 def socket_timeout(sock: object, timeout: float | None) -> AbstractContextManager[None]:
@@ -159,7 +158,7 @@ def socket_timeout(sock: object, timeout: float | None) -> AbstractContextManage
     kept, and nothing is armed.
     """
     if sock is None or timeout is None or not math.isfinite(timeout):
-        return UNTIMED
+        return _UNTIMED
     return _SocketTimeout(sock, timeout)
 
 
@@ -226,7 +225,7 @@ def read_environ(environ: MutableMapping[str, Any], limit: int, timeout: float |
         if not environ.get("wsgi.input_terminated"):
             raise Refused("length_required", "unterminated_chunked_body")
     timed = socket_timeout(wsgi_socket(environ), timeout)
-    if timed is UNTIMED:  # no socket to time: no context to enter
+    if timed is _UNTIMED:  # no socket to time: no context to enter
         return read_stream(environ["wsgi.input"], declared, limit)
     with timed:
         return read_stream(environ["wsgi.input"], declared, limit)

@@ -90,10 +90,9 @@ async def receive_delivery(
     .. versionadded:: 0.1
     """
     method = scope["method"]
-    if method != "POST":
-        early = endpoint.method(method, route=route, started=started)
-        if early is not None:
-            return early
+    early = endpoint.method(method, route=route, started=started)
+    if early is not None:
+        return early
     permit = (
         UNCOUNTED
         if endpoint.gate is None

@@ -66,7 +66,6 @@ from ._endpoint import OPTIONS, UNCOUNTED, UNSET, Endpoint, Unset, ViewEndpoint
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import (
-    UNTIMED,
     Refused,
     asgi_target,
     check_complete,
@@ -160,14 +159,9 @@ def _result(result: object) -> HttpResponseBase:
 def _read_body(request: HttpRequest, timeout: float | None) -> bytes:
     # Under WSGI, META is the environ: the server's socket, if exposed, times
     # the read.  Under ASGI the body is already read and META has no socket.
-    timed = socket_timeout(wsgi_socket(request.META), timeout)
-    body: bytes
     try:
-        if timed is UNTIMED:  # no socket to time: no context to enter
-            body = request.body
-        else:
-            with timed:
-                body = request.body
+        with socket_timeout(wsgi_socket(request.META), timeout):
+            body: bytes = request.body
     except RequestDataTooBig:
         raise PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) from None
     except RawPostDataException:
@@ -186,10 +180,9 @@ def _admit(
     endpoint: Endpoint, request: HttpRequest, route: str, started: float
 ) -> Permit | HttpResponse:
     """Method and gate: the gate's permit, or the answer that ends the request."""
-    if request.method != "POST":
-        early = endpoint.method(request.method or "GET", route=route, started=started)
-        if early is not None:
-            return _response(early)
+    early = endpoint.method(request.method or "GET", route=route, started=started)
+    if early is not None:
+        return _response(early)
     if endpoint.gate is None:
         return UNCOUNTED  # no origin worked out without a gate
     scope = getattr(request, "scope", None)  # ASGIRequest: the server's own view of it

@@ -333,17 +333,17 @@ def webhook(
             endpoint = view_endpoint.get(_app_settings(app.config), _config_key)
             rule = req.url_rule
             route = req.path if rule is None else rule.rule
-            if req.method != "POST":
-                early = endpoint.method(req.method, route=route, started=started)
-                if early is not None:
-                    return _response(app, early)
+            early = endpoint.method(req.method, route=route, started=started)
+            if early is not None:
+                return _response(app, early)
             environ = req.environ
-            permit = UNCOUNTED
-            if endpoint.gate is not None:
-                admitted = endpoint.admit(*wsgi_origin(environ), route=route, started=started)
-                if isinstance(admitted, Answer):
-                    return _response(app, admitted)
-                permit = admitted
+            permit = (
+                UNCOUNTED
+                if endpoint.gate is None
+                else endpoint.admit(*wsgi_origin(environ), route=route, started=started)
+            )
+            if isinstance(permit, Answer):
+                return _response(app, permit)
             try:  # the response is made here: the request is done when this returns
                 try:
                     body = _read_body(app, req, endpoint.limit, endpoint.read_timeout)
@@ -371,8 +371,7 @@ def webhook(
                 outcome = endpoint.run(delivery, call, _status, route=route, started=started)
                 return _response(app, outcome) if isinstance(outcome, Answer) else outcome
             finally:
-                if permit is not UNCOUNTED:
-                    permit.release()
+                permit.release()
 
         # Flask adds a view's required_methods to those its route lists, so
         # @app.post(...) routes HEAD here too, where it is answered 200.

@@ -42,7 +42,7 @@ from ..idempotency import Idempotency
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import wsgi_origin
-from ._endpoint import UNSET, Endpoint, RoutesOverride, Unset, routes_table
+from ._endpoint import UNCOUNTED, UNSET, Endpoint, RoutesOverride, Unset, routes_table
 from ._events import OnOutcome
 from ._outcomes import ANSWERED, Answer, Outcomes
 from ._reading import read_environ, replay_environ, wsgi_target
@@ -143,17 +143,20 @@ class WebhookMiddleware(RoutesOverride):
             return self.app(environ, start_response)
         started = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET")
-        if method != "POST":
-            early = endpoint.method(method, route=path, started=started)
-            if early is not None:
-                return _send(early, start_response)
-        if endpoint.gate is None:
-            return self._serve(endpoint, path, started, environ, start_response)
-        permit = endpoint.admit(*wsgi_origin(environ), route=path, started=started)
+        early = endpoint.method(method, route=path, started=started)
+        if early is not None:
+            return _send(early, start_response)
+        permit = (
+            UNCOUNTED
+            if endpoint.gate is None
+            else endpoint.admit(*wsgi_origin(environ), route=path, started=started)
+        )
         if isinstance(permit, Answer):
             return _send(permit, start_response)
-        with permit:  # the response is buffered: the request is done when this returns
+        try:  # the response is buffered: the request is done when this returns
             return self._serve(endpoint, path, started, environ, start_response)
+        finally:
+            permit.release()
 
     def _serve(
         self,
