@@ -323,17 +323,23 @@ def test_bad_read_timeout_is_refused(kit: Kit, calls: Calls, value: Any) -> None
         HookSig(app)
 
 
-def test_app_config_is_read_on_every_request(kit: Kit, calls: Calls) -> None:
-    """Setting app.config["HOOKSIG_IDEMPOTENCY"] after init_app (a test guard) takes effect."""
+def recording_app(kit: Kit, calls: Calls, **options: Any) -> Flask:
+    """An app with one webhook view, at /hook, that records each delivery it runs for."""
     app = Flask(__name__)
-    HookSig(app, outcomes={"duplicate": 208})  # type: ignore[arg-type]
 
     @app.post("/hook")
-    @webhook(kit.verifier)
+    @webhook(kit.verifier, **options)
     def hook(delivery: object) -> str:
         calls.deliveries.append(delivery)  # type: ignore[arg-type]
         return "ok"
 
+    return app
+
+
+def test_app_config_is_read_on_every_request(kit: Kit, calls: Calls) -> None:
+    """Setting app.config["HOOKSIG_IDEMPOTENCY"] after init_app (a test guard) takes effect."""
+    app = recording_app(kit, calls)
+    HookSig(app, outcomes={"duplicate": 208})  # type: ignore[arg-type]
     client = app.test_client()
     for _ in range(2):
         assert client.post("/hook", data=BODY, headers=kit.signed()).status_code == 200
@@ -352,14 +358,7 @@ def test_a_config_key_set_later_takes_effect_and_one_removed_is_forgotten(
     kit: Kit, calls: Calls
 ) -> None:
     """An app that starts with no HOOKSIG_ key at all reads one set later, and its removal."""
-    app = Flask(__name__)
-
-    @app.post("/hook")
-    @webhook(kit.verifier)
-    def hook(delivery: object) -> str:
-        calls.deliveries.append(delivery)  # type: ignore[arg-type]
-        return "ok"
-
+    app = recording_app(kit, calls)
     client = app.test_client()
     headers = kit.signed()
     for _ in range(2):  # unguarded: the same delivery runs twice
@@ -381,7 +380,7 @@ def test_flask_body_limit_below_the_verifiers_is_kept(
     kit: Kit, calls: Calls, where: str, room: int
 ) -> None:
     """MAX_CONTENT_LENGTH, or a limit a hook set on the request, bounds the body read."""
-    app = Flask(__name__)
+    app = recording_app(kit, calls, idempotency=None)
     limit = len(BODY) + room
     if where == "config":
         app.config["MAX_CONTENT_LENGTH"] = limit
@@ -390,12 +389,6 @@ def test_flask_body_limit_below_the_verifiers_is_kept(
         @app.before_request
         def lower() -> None:
             request.max_content_length = limit
-
-    @app.post("/hook")
-    @webhook(kit.verifier, idempotency=None)
-    def hook(delivery: object) -> str:
-        calls.deliveries.append(delivery)  # type: ignore[arg-type]
-        return "ok"
 
     answered = app.test_client().post("/hook", data=BODY, headers=kit.signed())
     assert answered.status_code == (413 if room < 0 else 200)
