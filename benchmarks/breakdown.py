@@ -23,13 +23,14 @@ import sys
 import time
 import timeit
 from collections.abc import Callable
+from hmac import compare_digest
 
 import _cases
 from _common import interleaved
 
 from hooksig import Delivery, Headers, Verifier
 from hooksig._primitives.compare import bytes_eq
-from hooksig._primitives.encoding import decoder
+from hooksig._primitives.encoding import decoder, encoder
 from hooksig.scheme import HmacScheme, Pairs
 from hooksig.scheme.formats import TIMESTAMP_TEXT
 
@@ -53,6 +54,14 @@ def _github(size: int) -> tuple[_cases.Case, Verifier, bytes, dict[str, str]]:
         "Content-Type": "application/json",
     }
     return case, verifier, body, headers
+
+
+def _by_leads(value: str) -> tuple[str, str] | None:
+    """What the compiled route does with the usual ``t=<ts>,v1=<sig>`` (``Pairs.leads()``)."""
+    first, cut, rest = value.partition(",")
+    if cut and first.startswith("t=") and rest.startswith("v1=") and "," not in rest:
+        return first[2:], rest[3:]
+    return None
 
 
 def steps() -> list[tuple[str, float]]:
@@ -84,8 +93,12 @@ def steps() -> list[tuple[str, float]]:
             ns(lambda: ("".join(headers.values()), layouts.get(tuple(headers)))),
         ),
         (
-            "signature: prefix, then the shared hex decoder",
-            ns(lambda: (value.startswith("sha256="), hex_decode(value[7:]))),
+            "signature: prefix, the digest's canonical hex compared as sent",
+            ns(lambda: (value.startswith("sha256="), compare_digest(digest.hex(), value[7:]))),
+        ),
+        (
+            "(refusals only) the shared hex decoder, which tells malformed from wrong",
+            ns(lambda: hex_decode(value[7:])),
         ),
         (
             "HMAC: the key ring's keyed states copied, updated, compared",
@@ -95,15 +108,20 @@ def steps() -> list[tuple[str, float]]:
             "Delivery(...): one tuple, the headers dict copied",
             ns(lambda: Delivery("github", None, None, "0", body, headers)),
         ),
+        ("(Stripe) t=...,v1=... read by the format's leads", ns(lambda: _by_leads(stripe))),
         (
-            "(Stripe) Pairs.split of t=...,v1=..., hex decode",
-            ns(lambda: hex_decode(pairs.split(stripe, "Stripe-Signature")[1][0][1])),
+            "(Stripe, irregular values) Pairs.split of t=...,v1=...",
+            ns(lambda: pairs.split(stripe, "Stripe-Signature")),
         ),
         (
             "(Stripe, Slack, Standard Webhooks) timestamp grammar, int, window arithmetic",
             ns(lambda: (TIMESTAMP_TEXT.fullmatch(stamp), time.time() - int(stamp) <= 300)),
         ),
-        ("(Standard Webhooks) the shared canonical base64 decoder", ns(lambda: b64_decode(swh))),
+        (
+            "(Standard Webhooks) the digest's canonical base64 compared as sent",
+            ns(lambda: compare_digest(encoder("base64")(digest), swh)),
+        ),
+        ("(refusals only) the shared base64 decoder", ns(lambda: b64_decode(swh))),
     ]
 
 

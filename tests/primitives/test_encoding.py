@@ -7,9 +7,19 @@ import binascii
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hooksig import MalformedSignature
-from hooksig._primitives.encoding import ENCODINGS, Encoding, decode, encode, encoded_length
+from hooksig._primitives.encoding import (
+    ENCODINGS,
+    Encoding,
+    decode,
+    decoder,
+    encode,
+    encoded_length,
+    encoder,
+)
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
@@ -21,6 +31,25 @@ def test_round_trip_every_length(encoding: Encoding) -> None:
         assert len(text) == encoded_length(size, encoding)
         assert decode(text, encoding) == data
         assert decode(text, encoding, size=size) == data
+
+
+# Texts near the canonical ones: every character of the alphabets, padding, case, space, é.
+_NEAR = st.text(alphabet="0123456789abcdefABCDEF+/-_= \u00e9", max_size=12)
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@given(data=st.binary(min_size=1, max_size=8), text=_NEAR)
+def test_a_text_is_accepted_exactly_when_it_is_the_encoding_of_its_bytes(
+    encoding: Encoding, data: bytes, text: str
+) -> None:
+    """The rule the compiled route compares by: decoder(t) gives d  <=>  encoder(d) is t."""
+    canonical, decode_text = encoder(encoding), decoder(encoding, None)
+    assert decode_text(canonical(data)) == data  # the encoding of any bytes is accepted...
+    try:
+        decoded = decode_text(text)
+    except MalformedSignature:
+        return
+    assert canonical(decoded) == text  # ...and nothing but such an encoding is
 
 
 def test_encode_is_canonical() -> None:

@@ -419,6 +419,46 @@ def test_another_accepted_version_is_parsed_and_passed_over() -> None:
     assert found.id == "msg_1"
 
 
+def _other_texts(text: str, encoding: str) -> list[str]:
+    """Other spellings of the same bytes (case, padding, spaces), and a non-ASCII one."""
+    if encoding == "hex":
+        letter = next(at for at, char in enumerate(text) if char.isalpha())
+        one_upper = text[:letter] + text[letter].upper() + text[letter + 1 :]
+        return [text.upper(), one_upper, " " + text, text + "\u00e9"]
+    padding = text.rstrip("=") if text.endswith("=") else text + "="
+    return [padding, text + " ", text + "\u00e9"]
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "lead"),
+    [
+        ("github", "X-Hub-Signature-256", "sha256="),
+        ("stripe", "Stripe-Signature", "v1="),
+        ("shopify", "X-Shopify-Hmac-Sha256", ""),
+        ("standard-webhooks", "webhook-signature", "v1,"),
+        (CUSTOM[0], "X-Acme-Signature", "sha512="),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
+def test_the_right_digest_in_another_text_is_malformed_on_both_routes(
+    name: str | HmacScheme, header: str, lead: str
+) -> None:
+    """The compiled route compares the digest's canonical text: any other spelling is refused."""
+    fast, general = _pair(name, KEYS[:1])
+    scheme = _scheme(name)
+    assert isinstance(scheme, HmacScheme)
+    body = b'{"id":"evt_1"}'
+    signed = fast.sign(body, timestamp=NOW, id="msg_1")
+    value = signed[header]
+    at = value.index(lead) + len(lead) if lead else 0
+    assert _outcome(fast, body, signed, None)[0] == "ok"
+    for other in _other_texts(value[at:], scheme.encoding):
+        sent = {**signed, header: value[:at] + other}
+        outcome = _outcome(fast, body, sent, None)
+        assert outcome[0] is hooksig.MalformedSignature, other
+        assert outcome == _outcome(general, body, sent, None)
+
+
 def test_header_layouts_are_remembered_up_to_a_bound() -> None:
     """Each new layout of header names is learnt; past the bound it is worked out each time."""
     verifier = Verifier("github", secret=KEYS[0])

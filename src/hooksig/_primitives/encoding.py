@@ -10,7 +10,6 @@ here accepts exactly one text for each byte string: the canonical one.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import functools
 from collections.abc import Callable
@@ -31,12 +30,29 @@ _TO_URLSAFE = str.maketrans("+/", "-_")
 
 def encode(data: bytes, encoding: Encoding) -> str:
     """Encode *data* canonically: lowercase hex, padded base64 and base64url, or unpadded."""
+    return encoder(encoding)(data)
+
+
+@functools.lru_cache(maxsize=8)
+def encoder(encoding: Encoding) -> Callable[[bytes], str]:
+    """
+    :func:`encode` for one *encoding*: the one canonical text of each byte string.
+
+    A text equal to ``encoder(encoding)(data)`` is what :func:`decoder` accepts
+    for *data*, and nothing else is: the compiled route compares a digest's
+    text with the signature as sent, and decodes only to refuse.
+    """
     if encoding == "hex":
-        return data.hex()
-    if encoding == "base64":
-        return base64.b64encode(data).decode("ascii")
-    text = base64.urlsafe_b64encode(data).decode("ascii")
-    return text.rstrip("=") if encoding == "base64url-nopad" else text
+        return bytes.hex
+
+    def base64_(data: bytes) -> str:
+        text = binascii.b2a_base64(data, newline=False).decode("ascii")
+        if encoding == "base64":
+            return text
+        text = text.translate(_TO_URLSAFE)
+        return text.rstrip("=") if encoding == "base64url-nopad" else text
+
+    return base64_
 
 
 def decode(
@@ -65,6 +81,7 @@ def decoder(encoding: Encoding, size: int | None, what: str = "signature") -> De
     functions; the compiled route looks its decoders up once.
     """
     length = 0 if size is None else encoded_length(size, encoding)
+    canonical = encoder(encoding)  # the rule: the bytes encode back to the text exactly
 
     def refuse_length(text: str) -> MalformedSignature:
         if not text:
@@ -81,13 +98,12 @@ def decoder(encoding: Encoding, size: int | None, what: str = "signature") -> De
                 data = _fromhex(text)  # skips whitespace: the round trip below refuses it
             except ValueError:
                 data = None
-            if data is None or data.hex() != text:
+            if data is None or canonical(data) != text:
                 raise MalformedSignature(f"{what} is not lowercase hex", reason="bad_hex")
             return data
 
         return hex_
 
-    urlsafe = encoding != "base64"
     unpadded = encoding == "base64url-nopad"
 
     def base64_(text: str) -> bytes:
@@ -96,14 +112,12 @@ def decoder(encoding: Encoding, size: int | None, what: str = "signature") -> De
         try:
             # Lenient: it skips characters outside the alphabet.  The round trip
             # below is the rule, and refuses every text but the canonical one.
-            wire = text.translate(_FROM_URLSAFE) if urlsafe else text
+            wire = text if encoding == "base64" else text.translate(_FROM_URLSAFE)
             data = binascii.a2b_base64(wire + "=" * (-len(wire) % 4) if unpadded else wire)
-            again = binascii.b2a_base64(data, newline=False).decode("ascii")
-            if unpadded:
-                again = again.rstrip("=")  # so a text that kept its "=" is refused
         except (binascii.Error, ValueError):  # ValueError: text that is not ASCII
-            data, again = None, ""
-        if data is None or (again.translate(_TO_URLSAFE) if urlsafe else again) != text:
+            data = None
+        # Unpadded, a text that kept its "=" is refused here too.
+        if data is None or canonical(data) != text:
             # Also non-zero padding bits and missing padding: another text gives these bytes.
             raise MalformedSignature(f"{what} is not canonical {encoding}", reason="bad_base64")
         if size is not None and len(data) != size:

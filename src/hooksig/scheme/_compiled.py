@@ -9,7 +9,7 @@ A declared scheme's ``compile()`` hands this module a :class:`RoutePlan`,
 everything about the scheme and the key ring that no delivery changes, and
 :func:`compile_route` returns one closure that walks a delivery with the
 same grammar functions as the general route (the format's ``split``,
-the decoders of :mod:`hooksig._primitives.encoding`, the timestamp and id grammars)
+the codecs of :mod:`hooksig._primitives.encoding`, the timestamp and id grammars)
 and the key ring's keyed states, without building a headers view, a
 :class:`~hooksig.Request` or a :class:`~hooksig.ParsedSignature`.
 
@@ -38,7 +38,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .._primitives.compare import match_key
-from .._primitives.encoding import Encoding, decoder
+from .._primitives.encoding import Encoding, decoder, encoder
 from .._primitives.headers import (
     MAX_HEADER_COUNT,
     MAX_HEADER_VALUE,
@@ -221,6 +221,12 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
     single_id, single = macs[0] if len(macs) == 1 else ("", None)
     inner = None if single is None else single.inner
     outer = None if single is None else single.outer
+    # With one key, our lone signature is compared as sent with the digest's canonical
+    # text, which the decoder accepts for the digest and for nothing else; it is
+    # decoded only when they differ, to tell a malformed signature from a wrong one.
+    # (A keyed state's label has the digest's size: HmacScheme._signature_size.)
+    by_text = inner is not None
+    encode_ours = encoder(plan.encoding)
     pick, head = _picker(plan.parts)
     literals = tuple(part for part in plan.parts if isinstance(part, bytes))
 
@@ -324,11 +330,11 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             if one_item:  # Plain: the value is the prefix (our label), then the signature
                 if not value.startswith(label):
                     return None
-                ts_text, offered = None, [decode_ours(value[skip:])]
+                ts_text, ours = None, value[skip:]
             else:
                 # The usual value, as split() reads it: our one item, after the timestamp's
                 # where the format has one ("t=<ts>,v1=<sig>", "v1,<sig>").
-                ts_text, rest = None, value
+                ts_text, rest, ours = None, value, None
                 if ts_lead:
                     first, cut, rest = value.partition(lone_sep)
                     if cut and first.startswith(ts_lead):
@@ -336,16 +342,17 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
                     else:
                         rest = ""
                 if rest.startswith(lead) and lone_sep not in rest:
-                    offered = [decode_ours(rest[after_lead:])]
+                    ours = rest[after_lead:]
                 else:
                     ts_text, items = split(value, header)
                     if len(items) == 1 and items[0][0] == label:  # ours alone, all the same
-                        offered = [decode_ours(items[0][1])]
-                        accepted = True
+                        ours, accepted = items[0][1], True
                     else:
                         offered, accepted = _offered(items)
                     if not accepted:
                         return None
+            if ours is not None and not by_text:
+                offered, ours = [decode_ours(ours)], None
         except MalformedSignature:
             return None
         # The timestamp and the id, with parse()'s grammars.
@@ -373,7 +380,7 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             ident = b"" if delivery_id is None else delivery_id.encode("ascii")
             source = (body, stamp, ident) + literals  # noqa: RUF005 - one C call
             pieces = (b"".join(head(source)), body) if head is not None else pick(source)
-        if inner is not None and len(offered) == 1:
+        if inner is not None and (ours is not None or len(offered) == 1):
             # match_key() for one key and one candidate is one bytes_eq(); both are
             # bytes here (a digest, a decoded signature), so its type check is skipped.
             state = inner.copy()
@@ -384,7 +391,21 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
                 state = outer.copy()
                 state.update(digest)
                 digest = state.digest()
-            key_id = single_id if compare_digest(digest, offered[0]) else None
+            if ours is None:
+                key_id = single_id if compare_digest(digest, offered[0]) else None
+            else:
+                try:
+                    matched = compare_digest(encode_ours(digest), ours)
+                except TypeError:  # text that is not ASCII, so not canonical
+                    matched = False
+                if matched:
+                    key_id = single_id
+                else:  # decoded, to tell a malformed signature from a wrong one
+                    try:
+                        decode_ours(ours)
+                    except MalformedSignature:
+                        return None
+                    key_id = None
         elif macs:
             key_id = match_key([(key, mac.digest(pieces)) for key, mac in macs], offered)
         else:
