@@ -330,7 +330,8 @@ def _serving(server: str, factory: str, kind: str, env: dict[str, str]) -> Itera
             time.sleep(0.05)
         yield port
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # it exited: its error is on its way
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(15)
         except subprocess.TimeoutExpired:

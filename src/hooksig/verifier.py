@@ -29,7 +29,7 @@ from .errors import (
 )
 from .keys import KeyRing, SecretLike
 from .replay import Clock, ReplayWindow
-from .scheme._body_fields import BODY_FIELD, place_body_fields
+from .scheme import BODY_FIELD, place_body_fields
 from .scheme.protocol import CompilingScheme, ParsedSignature, Request, Scheme
 
 if TYPE_CHECKING:

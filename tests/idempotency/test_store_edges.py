@@ -11,7 +11,8 @@ import pytest
 
 import hooksig.idempotency
 from hooksig import ConfigurationError, StoreUnavailable
-from hooksig.idempotency import Claim, Idempotency, MemoryStore, SQLiteStore, _sqlite_conn
+from hooksig._backends import sqlite as sqlite_backend
+from hooksig.idempotency import Claim, Idempotency, MemoryStore, SQLiteStore, _sqlite_sql
 
 
 class FlakyStore(MemoryStore):
@@ -99,7 +100,7 @@ def test_old_sqlite_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 def test_purge_stops_after_max_batches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A purge bounded to N full batches deletes N batches and leaves the rest."""
-    monkeypatch.setattr(_sqlite_conn, "BATCH", 2)
+    monkeypatch.setattr(_sqlite_sql, "BATCH", 2)
     now = [1000.0]
     store = SQLiteStore(tmp_path / "purge.db", clock=lambda: now[0], cleanup_interval=1e9)
     for number in range(5):
@@ -116,7 +117,7 @@ def test_sqlite_rolls_back_a_failed_transaction(tmp_path: Path) -> None:
     conn.execute("CREATE TABLE t (x INTEGER)")
 
     def insert_then_fail() -> None:
-        with _sqlite_conn.immediate(conn):
+        with sqlite_backend.immediate(conn):
             conn.execute("INSERT INTO t VALUES (1)")
             raise RuntimeError("boom")
 
@@ -132,7 +133,7 @@ def test_sqlite_error_after_the_block_ended_its_transaction(tmp_path: Path) -> N
     conn = sqlite3.connect(tmp_path / "tx2.db", isolation_level=None)
 
     def roll_back_then_fail() -> None:
-        with _sqlite_conn.immediate(conn):
+        with sqlite_backend.immediate(conn):
             conn.execute("ROLLBACK")
             raise RuntimeError("after rollback")
 
@@ -145,7 +146,7 @@ def test_sqlite_error_after_the_block_ended_its_transaction(tmp_path: Path) -> N
 def test_sqlite_handle_from_another_process_is_left_open(tmp_path: Path) -> None:
     """A handle inherited through fork() does not close the parent's connection."""
     conn = sqlite3.connect(tmp_path / "fork.db")
-    handle = _sqlite_conn._Handle(conn)
+    handle = sqlite_backend._Handle(conn)
     handle.pid = -1  # as seen from a forked child
     handle.close()
     assert conn.execute("SELECT 1").fetchone() == (1,)

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 import hooksig
+from hooksig._primitives.redact import describe
 from hooksig.errors import ConfigurationError, StoreUnavailable
 from hooksig.idempotency import Idempotency, MemoryStore
 from hooksig.journal import Journal, JournalEntry, ReplayResult, SQLiteJournal
-from hooksig.journal._entry import describe, kept_headers
+from hooksig.journal._entry import kept_headers
 from tests.conftest import NOW, SECRET
 
 GITHUB = hooksig.Verifier("github", secret=SECRET)

@@ -340,7 +340,7 @@ def test_postgres_stalled_in_the_first_use_transaction(
     """First use creates the table inside a transaction; stuck there, a call still fails in time."""
     import psycopg
 
-    from hooksig.idempotency._postgres_sql import DDL_LOCK
+    from hooksig._backends.postgres import DDL_LOCK
 
     with ExitStack() as stack, psycopg.connect(cluster.dsn, autocommit=True) as blocker:
         store = sync_store("dsn", cluster.dsn, table, stack)

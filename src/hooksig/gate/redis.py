@@ -10,9 +10,9 @@ import math
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from .._backends.redis import import_redis
+from .._primitives.seconds import check_seconds
 from ..errors import ConfigurationError, RateLimited, StoreUnavailable
-from ..idempotency._store import check_seconds
-from ..idempotency.redis import _import_redis
 from .limits import UNCOUNTED, Permit, check_limits
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class RedisRateLimit:
         timeout: float = 2.0,
         fail_open: bool = False,
     ) -> None:
-        redis = _import_redis()
+        redis = import_redis()
         self._rate, self._burst, self._in_flight = check_limits(per_second, burst, in_flight)
         if not (isinstance(name, str) and name and "}" not in name and "{" not in name):
             raise ConfigurationError("name must be a non-empty str without braces")

@@ -17,6 +17,7 @@ from hooksig.idempotency._guard import AsyncLease as AsyncLease
 from hooksig.idempotency._guard import Idempotency as Idempotency
 from hooksig.idempotency._guard import Lease as Lease
 from hooksig.idempotency._keys import DeliveryLike as DeliveryLike
+from hooksig.idempotency._keys import storage_key as storage_key
 from hooksig.idempotency._store import Claim as Claim
 from hooksig.idempotency._store import ClaimState as ClaimState
 from hooksig.idempotency._store import Store as Store
@@ -39,9 +40,20 @@ __all__ = [
     "RedisStore",
     "SQLiteStore",
     "Store",
+    "storage_key",
 ]
 
-for _obj in (AsyncLease, Claim, DeliveryLike, Idempotency, Lease, MemoryStore, SQLiteStore, Store):
+for _obj in (
+    AsyncLease,
+    Claim,
+    DeliveryLike,
+    Idempotency,
+    Lease,
+    MemoryStore,
+    SQLiteStore,
+    Store,
+    storage_key,
+):
     _obj.__module__ = __name__
 del _obj
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import KW_ONLY, dataclass
 
+from hooksig._primitives.seconds import check_seconds
 from hooksig.errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
 from hooksig.idempotency._keys import DeliveryLike, storage_key
-from hooksig.idempotency._store import Claim, Store, check_seconds
+from hooksig.idempotency._store import Claim, Store
 
 __all__ = ["AsyncLease", "Idempotency", "Lease"]
 

@@ -61,7 +61,7 @@ def storage_key(key: str | DeliveryLike) -> str:
             you built yourself and namespaced as you see fit.
 
     Returns:
-        A non-empty, printable string: the scheme (at most 64 characters) and
+        str: non-empty and printable; the scheme (at most 64 characters) and
         ``:``, then the id as given (at most ``MAX_RAW_BYTES`` bytes) or its
         71-character digest form.
 
@@ -70,6 +70,8 @@ def storage_key(key: str | DeliveryLike) -> str:
             (its scheme carries none: pass a key of your own), or the scheme
             name is unusable.
         TypeError: ``key`` is neither a ``str`` nor a delivery.
+
+    .. versionadded:: 0.1
     """
     ident: str | None
     if isinstance(key, str):

@@ -11,16 +11,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hooksig.errors import ConfigurationError, ExtraNotInstalled
+from hooksig._backends.postgres import DDL_LOCK
+from hooksig.errors import ConfigurationError
 from hooksig.idempotency._store import Claim
 
-__all__ = ["ACQUIRED", "DONE", "IN_PROGRESS", "Queries", "claim_result", "import_psycopg"]
+__all__ = ["ACQUIRED", "DONE", "IN_PROGRESS", "Queries", "claim_result"]
 
 ACQUIRED, IN_PROGRESS, DONE = 0, 1, 2
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
-# Any constant works; it only has to be the same in every process.
-DDL_LOCK = 0x686F6F6B736967
 
 _CREATE = """
 CREATE TABLE IF NOT EXISTS {table} (
@@ -105,20 +104,6 @@ class Queries:
         self.renew = compose(_RENEW)
         self.purge = compose(_PURGE)
         self.lock = sql.SQL("SELECT pg_advisory_xact_lock({})").format(sql.Literal(DDL_LOCK))
-
-
-def import_psycopg() -> tuple[Any, Any]:
-    """
-    Return the ``psycopg`` and ``psycopg_pool`` modules, or say how to install them.
-    """
-    try:
-        import psycopg
-        import psycopg.conninfo
-        import psycopg.sql
-        import psycopg_pool
-    except ImportError as error:
-        raise ExtraNotInstalled("postgres", "psycopg") from error
-    return psycopg, psycopg_pool
 
 
 def claim_result(row: tuple[Any, ...] | None, token: str) -> Claim:

@@ -9,13 +9,12 @@ live lease can complete, release or renew it.
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar, runtime_checkable
 
-from hooksig.errors import ConfigurationError, StoreUnavailable
+from hooksig.errors import StoreUnavailable
 
 __all__ = [
     "Claim",
@@ -24,7 +23,6 @@ __all__ = [
     "Store",
     "ThreadedAsync",
     "acquired",
-    "check_seconds",
     "in_thread",
     "new_token",
 ]
@@ -219,22 +217,6 @@ def new_token() -> str:
     Return a fresh fencing token: 128 random bits, hex-encoded.
     """
     return os.urandom(16).hex()  # what secrets.token_hex(16) does, two calls less
-
-
-def check_seconds(name: str, value: float) -> float:
-    """
-    Return ``value`` as a float if it is a positive, finite number of seconds.
-
-    Raises:
-        hooksig.ConfigurationError: it is not.
-    """
-    # bool is an int; a lease of True seconds is a bug, not one second.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigurationError(f"{name} must be a number of seconds")
-    seconds = float(value)
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ConfigurationError(f"{name} must be a positive, finite number of seconds")
-    return seconds
 
 
 class DirectAsync(Store):

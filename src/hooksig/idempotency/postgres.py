@@ -10,10 +10,11 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from hooksig._backends.postgres import AsyncRunner, SyncRunner, import_psycopg
+from hooksig._primitives.seconds import check_seconds
 from hooksig.errors import ConfigurationError
-from hooksig.idempotency._postgres_pool import AsyncRunner, SyncRunner
-from hooksig.idempotency._postgres_sql import Queries, claim_result, import_psycopg
-from hooksig.idempotency._store import Claim, Store, check_seconds, in_thread, new_token
+from hooksig.idempotency._postgres_sql import Queries, claim_result
+from hooksig.idempotency._store import Claim, Store, in_thread, new_token
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection, Connection

@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from hooksig.errors import ConfigurationError, ExtraNotInstalled, StoreUnavailable
-from hooksig.idempotency._store import Claim, Store, check_seconds, in_thread, new_token
+from hooksig._backends.redis import import_redis
+from hooksig._primitives.seconds import check_seconds
+from hooksig.errors import ConfigurationError, StoreUnavailable
+from hooksig.idempotency._store import Claim, Store, in_thread, new_token
 
 if TYPE_CHECKING:
     from redis import Redis as SyncRedis
@@ -54,18 +56,6 @@ end
 return 0
 """
 _STATES: dict[int, Claim] = {2: Claim("in_progress"), 3: Claim("done")}
-
-
-def _import_redis() -> Any:
-    try:
-        import redis
-        import redis.asyncio
-        import redis.asyncio.retry
-        import redis.backoff
-        import redis.retry
-    except ImportError as error:
-        raise ExtraNotInstalled("redis", "redis") from error
-    return redis
 
 
 def _ms(seconds: float) -> int:
@@ -138,7 +128,7 @@ class RedisStore(Store):
         prefix: str = "hooksig:",
         timeout: float = 5.0,
     ) -> None:
-        redis = _import_redis()
+        redis = import_redis()
         if not isinstance(prefix, str):
             raise ConfigurationError("prefix must be a str")
         self._redis = redis

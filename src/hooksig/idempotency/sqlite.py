@@ -12,9 +12,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from hooksig._backends.sqlite import Connections, immediate, not_waiting
+from hooksig._primitives.seconds import check_seconds
 from hooksig.errors import ConfigurationError, StoreUnavailable
-from hooksig.idempotency import _sqlite_conn
-from hooksig.idempotency._store import Claim, ThreadedAsync, check_seconds, new_token
+from hooksig.idempotency import _sqlite_sql
+from hooksig.idempotency._store import Claim, ThreadedAsync, new_token
 
 __all__ = ["SQLiteStore"]
 
@@ -75,13 +77,13 @@ class SQLiteStore(ThreadedAsync):
         self._cleanup_interval = check_seconds("cleanup_interval", cleanup_interval)
         self._clock = clock
         self._lock = threading.Lock()
-        self._connections = _sqlite_conn.Connections(self._path, self._timeout)
+        self._connections = Connections(self._path, self._timeout)
         self._next_cleanup = 0.0
         try:
             with self._errors():
                 conn = self._connections.get()
-                with _sqlite_conn.immediate(conn):
-                    conn.execute(_sqlite_conn.SCHEMA)
+                with immediate(conn):
+                    conn.execute(_sqlite_sql.SCHEMA)
         except BaseException:
             self._connections.close()
             raise
@@ -134,12 +136,12 @@ class SQLiteStore(ThreadedAsync):
             now = self._clock()
             # The scan is a read, which WAL lets run beside the writer; only
             # the short delete below takes the write lock.
-            keys = [row[0] for row in conn.execute(_sqlite_conn.EXPIRED, (now, _sqlite_conn.BATCH))]
+            keys = [row[0] for row in conn.execute(_sqlite_sql.EXPIRED, (now, _sqlite_sql.BATCH))]
             if keys:
-                with _sqlite_conn.immediate(conn):
+                with immediate(conn):
                     pairs = [(key, now) for key in keys]
-                    deleted += conn.executemany(_sqlite_conn.PURGE, pairs).rowcount
-            if len(keys) < _sqlite_conn.BATCH:
+                    deleted += conn.executemany(_sqlite_sql.PURGE, pairs).rowcount
+            if len(keys) < _sqlite_sql.BATCH:
                 break
         return deleted
 
@@ -151,7 +153,7 @@ class SQLiteStore(ThreadedAsync):
         # The sweep rides on a claim and must not make it wait: it takes the
         # write lock only if it is free, and otherwise leaves the rows to the
         # next interval.  A fault it meets is the claim's to report.
-        with contextlib.suppress(sqlite3.OperationalError), _sqlite_conn.not_waiting(conn):
+        with contextlib.suppress(sqlite3.OperationalError), not_waiting(conn):
             self._purge(conn, max_batches=10)
 
     def claim(self, key: str, lease: float) -> Claim:
@@ -162,9 +164,9 @@ class SQLiteStore(ThreadedAsync):
             self._maybe_purge(conn, now)
             # One statement: inserts, or takes over an expired row, or changes
             # nothing when a live row holds the key.
-            if conn.execute(_sqlite_conn.CLAIM, (key, token, now + lease, now)).rowcount == 1:
+            if conn.execute(_sqlite_sql.CLAIM, (key, token, now + lease, now)).rowcount == 1:
                 return Claim("acquired", token)
-            row = conn.execute(_sqlite_conn.STATE, (key, now)).fetchone()
+            row = conn.execute(_sqlite_sql.STATE, (key, now)).fetchone()
         # No live row any more: the holder released or expired in between.
         # Answering "in progress" is the safe side: the provider retries.
         return Claim("done" if row is not None and row[0] else "in_progress")
@@ -173,14 +175,14 @@ class SQLiteStore(ThreadedAsync):
         now = self._clock()
         with self._errors():
             cursor = self._connections.get().execute(
-                _sqlite_conn.COMPLETE, (now + retention, key, token, now)
+                _sqlite_sql.COMPLETE, (now + retention, key, token, now)
             )
             return cursor.rowcount == 1
 
     def release(self, key: str, token: str) -> bool:
         with self._errors():
             cursor = self._connections.get().execute(
-                _sqlite_conn.RELEASE, (key, token, self._clock())
+                _sqlite_sql.RELEASE, (key, token, self._clock())
             )
             return cursor.rowcount == 1
 
@@ -188,6 +190,6 @@ class SQLiteStore(ThreadedAsync):
         now = self._clock()
         with self._errors():
             cursor = self._connections.get().execute(
-                _sqlite_conn.RENEW, (now + lease, key, token, now)
+                _sqlite_sql.RENEW, (now + lease, key, token, now)
             )
             return cursor.rowcount == 1

@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from ..delivery import Delivery
 from ..errors import ConfigurationError
 from ..fetched import FetchedEvent
-from ..idempotency._keys import storage_key
+from ..idempotency import storage_key
 from ..scheme import Scheme
 from ..scheme.ids import BodyDigest, FirstOf, HeaderField, Joined
 
@@ -30,7 +30,6 @@ __all__ = [
     "JournalStore",
     "Outcome",
     "ReplayResult",
-    "describe",
     "entry_key",
     "kept_headers",
 ]
@@ -44,8 +43,6 @@ How the last handler run of an entry ended: ``"handled"`` or ``"failed"`` (a dea
 
 #: The ``source`` of an entry that came in as a signed delivery.
 WEBHOOK = "webhook"
-#: The longest error text kept, in characters.
-MAX_ERROR = 1000
 #: Headers no journal stores, whatever it is asked: credentials and cookies.
 NEVER_KEPT = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
@@ -264,17 +261,6 @@ def entry_key(delivery: Delivery | FetchedEvent) -> str:
         digest = hashlib.sha256(delivery.body).hexdigest()
         return f"{delivery.scheme}:body-sha256:{digest}"
     return storage_key(delivery)
-
-
-def describe(error: BaseException, redact: Iterable[str] = ()) -> str:
-    """
-    Return ``"Type: message"`` for *error*, each text of *redact* replaced, at most 1000 characters.
-    """
-    text = f"{type(error).__name__}: {error}"
-    secrets = {s for s in redact if isinstance(s, str) and len(s) >= 4}
-    for secret in sorted(secrets, key=len, reverse=True):  # longest first: no partial leftovers
-        text = text.replace(secret, "[redacted]")
-    return text[:MAX_ERROR]
 
 
 def dump_headers(headers: Mapping[str, str]) -> str:

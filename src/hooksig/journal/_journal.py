@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import schemes
+from .._primitives.redact import describe
+from .._primitives.seconds import check_seconds
 from ..delivery import Delivery
 from ..errors import ConfigurationError, DuplicateDelivery, WebhookError
 from ..fetched import FetchedEvent
 from ..idempotency import Idempotency
-from ..idempotency._store import check_seconds
 from ..scheme import Scheme
 from ._entry import (
     WEBHOOK,
@@ -26,7 +27,6 @@ from ._entry import (
     JournalStore,
     Outcome,
     ReplayResult,
-    describe,
     entry_key,
     kept_headers,
     pick_headers,

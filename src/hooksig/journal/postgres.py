@@ -7,10 +7,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from .._backends.postgres import DDL_LOCK, SyncRunner, import_psycopg
+from .._primitives.seconds import check_seconds
 from ..errors import ConfigurationError
-from ..idempotency._postgres_pool import SyncRunner
-from ..idempotency._postgres_sql import DDL_LOCK, import_psycopg
-from ..idempotency._store import check_seconds
 from ._entry import JournalEntry, Outcome
 from .sqlite import COLUMNS, entry_row, row_entry
 
@@ -138,7 +137,7 @@ class PostgresJournal:
             self._runner = SyncRunner(
                 psycopg,
                 pool_lib,
-                self._queries,  # type: ignore[arg-type]  # the runner reads .lock and .create
+                self._queries,
                 None,
                 timeout=seconds,
                 dsn=dsn_or_pool,
@@ -148,7 +147,7 @@ class PostgresJournal:
             self._runner = SyncRunner(
                 psycopg,
                 pool_lib,
-                self._queries,  # type: ignore[arg-type]
+                self._queries,
                 dsn_or_pool,
                 timeout=seconds,
             )

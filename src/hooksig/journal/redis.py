@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from .._backends.redis import import_redis
+from .._primitives.seconds import check_seconds
 from ..errors import ConfigurationError, StoreUnavailable
-from ..idempotency._store import check_seconds
-from ..idempotency.redis import _import_redis
 from ._entry import JournalEntry, Outcome, dump_headers, load_headers
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class RedisJournal:
         ttl: float = 30 * 24 * 3600.0,
         timeout: float = 5.0,
     ) -> None:
-        redis = _import_redis()
+        redis = import_redis()
         if not isinstance(prefix, str) or "{" in prefix or "}" in prefix:
             raise ConfigurationError("prefix must be a str without braces")
         self._ttl_ms = math.ceil(check_seconds("ttl", ttl) * 1000)

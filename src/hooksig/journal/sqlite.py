@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .._backends.sqlite import Connections, immediate
+from .._primitives.seconds import check_seconds
 from ..errors import ConfigurationError, StoreUnavailable
-from ..idempotency import _sqlite_conn
-from ..idempotency._store import check_seconds
 from ._entry import JournalEntry, Outcome, dump_headers, load_headers
 
 __all__ = ["COLUMNS", "SQLiteJournal", "entry_row", "row_entry"]
@@ -119,11 +119,11 @@ class SQLiteJournal:
             raise ConfigurationError("SQLiteJournal needs a file path")
         if sqlite3.sqlite_version_info < (3, 35, 0):
             raise ConfigurationError("SQLiteJournal needs SQLite 3.35 or newer (RETURNING)")
-        self._connections = _sqlite_conn.Connections(self.path, check_seconds("timeout", timeout))
+        self._connections = Connections(self.path, check_seconds("timeout", timeout))
         try:
             with self._errors():
                 conn = self._connections.get()
-                with _sqlite_conn.immediate(conn):
+                with immediate(conn):
                     conn.execute(_SCHEMA)
                     conn.execute(_INDEX)
         except BaseException:
@@ -186,7 +186,7 @@ class SQLiteJournal:
 
         .. versionadded:: 0.1
         """
-        with self._errors() as conn, _sqlite_conn.immediate(conn):
+        with self._errors() as conn, immediate(conn):
             deleted = conn.execute(_PRUNE_AGE, (before,)).rowcount
             deleted += conn.execute(_PRUNE_COUNT, (keep,)).rowcount
         return int(deleted)

@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from .._primitives.redact import describe
 from ..errors import ConfigurationError, DuplicateDelivery, ProviderApiError, StoreUnavailable
 from ..fetched import FetchedEvent
-from ..idempotency import Idempotency
-from ..idempotency._keys import storage_key
+from ..idempotency import Idempotency, storage_key
 from ..journal import Journal
-from ..journal._entry import describe
 from ._source import EventRef, Source
 
 __all__ = ["Reconciler", "Report"]

@@ -1,9 +1,10 @@
 """
-The SQL and the per-thread connections of `SQLiteStore`.
+A SQLite file's connections, one per thread and process, and its transactions.
 
 Each thread of each process gets its own connection: sqlite3 connections must
 not cross threads mid-statement, and one inherited through ``fork()`` must
-never be used by the child.
+never be used by the child.  `SQLiteStore` and `SQLiteJournal` connect
+through `Connections`, each with its own SQL.
 """
 
 from __future__ import annotations
@@ -15,51 +16,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = [
-    "BATCH",
-    "CLAIM",
-    "COMPLETE",
-    "EXPIRED",
-    "PURGE",
-    "RELEASE",
-    "RENEW",
-    "SCHEMA",
-    "STATE",
-    "Connections",
-    "immediate",
-    "not_waiting",
-]
-
-# No index on expires_at: it cost about 40% of write throughput when
-# measured, and only the occasional purge needs it, which scans instead.
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS hooksig_claims ("
-    " key TEXT PRIMARY KEY,"
-    " token TEXT NOT NULL,"
-    " done INTEGER NOT NULL,"
-    " expires_at REAL NOT NULL"
-    ") WITHOUT ROWID"
-)
-CLAIM = (
-    "INSERT INTO hooksig_claims (key, token, done, expires_at) VALUES (?, ?, 0, ?)"
-    " ON CONFLICT (key) DO UPDATE SET"
-    " token = excluded.token, done = 0, expires_at = excluded.expires_at"
-    " WHERE hooksig_claims.expires_at <= ?"
-)
-STATE = "SELECT done FROM hooksig_claims WHERE key = ? AND expires_at > ?"
-COMPLETE = (
-    "UPDATE hooksig_claims SET done = 1,"
-    " expires_at = CASE WHEN done THEN expires_at ELSE ? END"
-    " WHERE key = ? AND token = ? AND expires_at > ?"
-)
-RELEASE = "DELETE FROM hooksig_claims WHERE key = ? AND token = ? AND NOT done AND expires_at > ?"
-RENEW = (
-    "UPDATE hooksig_claims SET expires_at = ?"
-    " WHERE key = ? AND token = ? AND NOT done AND expires_at > ?"
-)
-EXPIRED = "SELECT key FROM hooksig_claims WHERE expires_at <= ? LIMIT ?"
-PURGE = "DELETE FROM hooksig_claims WHERE key = ? AND expires_at <= ?"
-BATCH = 500
+__all__ = ["Connections", "immediate", "not_waiting"]
 
 
 class _Handle:

@@ -1,5 +1,7 @@
 """
-How `PostgresStore` gets a connection and runs statements on it, blocking or asyncio, in time.
+How a PostgreSQL store gets a connection and runs statements on it, blocking or asyncio, in time.
+
+`PostgresStore` and `PostgresJournal` run their own SQL through these runners.
 
 A runner owns one source: a connection, a pool you passed, or a pool it
 made from a DSN.  It creates the table on first use, wraps the statements in
@@ -24,16 +26,44 @@ import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from hooksig.errors import StoreUnavailable
-from hooksig.idempotency._deadline import WATCHDOG, Alarm, DeadlinePassed, Serial
-from hooksig.idempotency._postgres_sql import Queries
+from hooksig._backends.deadline import WATCHDOG, Alarm, DeadlinePassed, Serial
+from hooksig.errors import ExtraNotInstalled, StoreUnavailable
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection, Connection
 
-__all__ = ["AsyncRunner", "SyncRunner"]
+__all__ = ["DDL_LOCK", "AsyncRunner", "Schema", "SyncRunner", "import_psycopg"]
+
+# Any constant works; it only has to be the same in every process.
+DDL_LOCK = 0x686F6F6B736967
+
+
+class Schema(Protocol):
+    """
+    The two statements a runner runs once, before a source's first call.
+    """
+
+    #: Takes the advisory lock on :data:`DDL_LOCK`, so that two processes never race to create.
+    lock: Any
+    #: Creates the table (``IF NOT EXISTS``).
+    create: Any
+
+
+def import_psycopg() -> tuple[Any, Any]:
+    """
+    Return the ``psycopg`` and ``psycopg_pool`` modules, or say how to install them.
+    """
+    try:
+        import psycopg
+        import psycopg.conninfo
+        import psycopg.sql
+        import psycopg_pool
+    except ImportError as error:
+        raise ExtraNotInstalled("postgres", "psycopg") from error
+    return psycopg, psycopg_pool
+
 
 _T = TypeVar("_T")
 
@@ -50,7 +80,7 @@ class _Runner:
         self,
         psycopg: Any,
         pool_lib: Any,
-        queries: Queries,
+        queries: Schema,
         source: Any,
         *,
         timeout: float,

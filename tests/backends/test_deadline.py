@@ -1,4 +1,4 @@
-"""hooksig.idempotency._deadline: the watchdog that shuts sockets down, and the serial worker."""
+"""hooksig._backends.deadline: the watchdog that shuts sockets down, and the serial worker."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from hooksig.idempotency._deadline import WATCHDOG, DeadlinePassed, Serial, shut_down
+from hooksig._backends.deadline import WATCHDOG, DeadlinePassed, Serial, shut_down
 
 
 @pytest.fixture
