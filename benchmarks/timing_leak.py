@@ -34,14 +34,15 @@ from collections.abc import Callable
 
 import hooksig
 from hooksig._primitives import compare
+from hooksig.scheme import _compiled as compiled
 
 THRESHOLD = 10.0
 CROPS = (None, 0.99, 0.95, 0.90, 0.75, 0.50)
 SECRET = "hooksig-timing-secret-0123456789abcdef"
 
 
-def naive_eq(a: bytes, b: bytes) -> bool:
-    """The control: returns at the first differing byte, as ``==`` on text does."""
+def naive_eq(a: bytes | str, b: bytes | str) -> bool:
+    """The control: returns at the first differing byte or character, as ``==`` does."""
     if len(a) != len(b):
         return False
     for x, y in zip(a, b, strict=True):  # noqa: SIM110 - the early exit is the point
@@ -197,10 +198,12 @@ def run_checks(*, quick: bool = False, out: object = sys.stdout) -> dict[str, fl
         "hooksig Verifier.verify (github)",
         measure(refuse, headers_first, headers_last, samples=verify_samples, batch=1),
     )
-    # The control, patched into the whole pipeline: every digest compare (bytes_eq
-    # and match_key, on both routes) calls hmac.compare_digest as it runs.
+    # The control, patched into the whole pipeline: bytes_eq and match_key call
+    # hmac.compare_digest as they run, and the compiled route (one key: the digest's
+    # text against the signature as sent) through the name it imported.
     original = compare.hmac.compare_digest
     compare.hmac.compare_digest = naive_eq
+    compiled.compare_digest = naive_eq
     try:
         report(
             "control: Verifier.verify with naive compare",
@@ -208,6 +211,7 @@ def run_checks(*, quick: bool = False, out: object = sys.stdout) -> dict[str, fl
         )
     finally:
         compare.hmac.compare_digest = original
+        compiled.compare_digest = original
     return results
 
 
