@@ -11,11 +11,11 @@ driver error into `hooksig.StoreUnavailable`.
 Every call has a deadline, ``timeout`` seconds after it starts, that covers
 waiting for a pool slot, the statements and the commit.  A pooled
 connection still busy at the deadline has its socket shut down
-(`_deadline.WATCHDOG`, or a timer on the event loop), so the call fails
+(`deadline.WATCHDOG`, or a timer on the event loop), so the call fails
 at once and the pool discards the connection; a connection found broken
 before the deadline (the server restarted) is dropped and the call tried
 on another.  A single connection cannot be replaced: its calls run one at a
-time (`_deadline.Serial`, or a task behind a lock on the event loop), a
+time (`deadline.Serial`, or a task behind a lock on the event loop), a
 caller stops waiting at its deadline, and the next call waits for the
 connection to be free, so a late answer never reaches the wrong caller.
 """
