@@ -415,11 +415,7 @@ class Endpoint:
         """
         if self._plain:
             return self.verifier.verify(body, headers)
-        if self._challenged and callable(path):
-            path = path()  # the challenge reads it, and a verifier's public_url again
-        reply = self.challenge(
-            body, headers, method=method, path=path, route=route, started=started
-        )
+        reply, path = self._challenge_first(body, headers, method, path, route, started)
         if reply is not None:
             return reply
         delivery = self.verify(body, headers, path=path)
@@ -442,15 +438,29 @@ class Endpoint:
         """
         if self._plain:
             return self.verifier.verify(body, headers)
-        if self._challenged and callable(path):
-            path = path()  # the challenge reads it, and a verifier's public_url again
-        reply = self.challenge(
-            body, headers, method=method, path=path, route=route, started=started
-        )
+        reply, path = self._challenge_first(body, headers, method, path, route, started)
         if reply is not None:
             return reply
         delivery = await self.verify_async(body, headers, path=path)
         return await self.handshake_async(delivery, route=route, started=started) or delivery
+
+    def _challenge_first(
+        self,
+        body: bytes,
+        headers: HeadersInput,
+        method: str,
+        path: str | Callable[[], str],
+        route: str,
+        started: float | None,
+    ) -> tuple[Answer | None, str | Callable[[], str]]:
+        # The challenge's answer, if it is one, and the target to verify by: worked
+        # out here once when the challenge reads it, as a public_url reads it again.
+        if self._challenged and callable(path):
+            path = path()
+        reply = self.challenge(
+            body, headers, method=method, path=path, route=route, started=started
+        )
+        return reply, path
 
     def verify(
         self, body: bytes, headers: HeadersInput, *, path: str | Callable[[], str]

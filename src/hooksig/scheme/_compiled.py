@@ -381,8 +381,9 @@ def compile_route(plan: RoutePlan) -> CompiledRoute:  # noqa: PLR0915 - one flat
             source = (body, stamp, ident) + literals  # noqa: RUF005 - one C call
             pieces = (b"".join(head(source)), body) if head is not None else pick(source)
         if inner is not None and (ours is not None or len(offered) == 1):
-            # match_key() for one key and one candidate is one bytes_eq(); both are
-            # bytes here (a digest, a decoded signature), so its type check is skipped.
+            # match_key() for one key and one candidate is one compare: of bytes (a
+            # digest, a decoded signature: bytes_eq()'s type check skipped), or of our
+            # signature as sent with the digest's canonical text (see by_text).
             state = inner.copy()
             for piece in pieces:
                 state.update(piece)
