@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from hooksig.errors import ConfigurationError, StoreUnavailable
 from hooksig.idempotency import Claim, MemoryStore
@@ -145,3 +150,81 @@ def test_fencing_tokens_are_never_reused() -> None:
     assert first != second
     assert not store.complete("k", first, 100.0)
     assert store.complete("k", second, 100.0)
+
+
+def test_a_bounded_store_sweeps_and_evicts_exactly_with_any_durations_and_clock() -> None:
+    """At the bound the store keeps the rule a plain model states, whatever the
+    leases and retentions and even when the clock moves back: expired entries
+    go first, then the completed entry written longest ago, never a live claim."""
+    clock = [0.0]
+    durations = st.sampled_from([1.0, 2.0, 5.0, 30.0])
+
+    class BoundedModel(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.store = MemoryStore(max_keys=4, clock=lambda: clock[0])
+            # key -> (done, token, expires_at, when written: the eviction order)
+            self.model: dict[str, tuple[bool, str, float, int]] = {}
+            self.writes = itertools.count()
+
+        def live(self, name: str) -> tuple[bool, str, float, int] | None:
+            entry = self.model.get(name)
+            return entry if entry is not None and entry[2] > clock[0] else None
+
+        @rule(name=st.sampled_from("abcdefg"), lease=durations)
+        def claim(self, name: str, lease: float) -> None:
+            entry = self.live(name)
+            expected: Claim | type[StoreUnavailable] | None = None
+            if entry is not None:
+                expected = Claim("done" if entry[0] else "in_progress")
+            elif name not in self.model and len(self.model) >= 4:
+                self.model = {k: e for k, e in self.model.items() if e[2] > clock[0]}
+                done = [k for k, e in self.model.items() if e[0]]
+                if len(self.model) >= 4 and not done:
+                    expected = StoreUnavailable
+                elif len(self.model) >= 4:
+                    del self.model[min(done, key=lambda k: self.model[k][3])]
+            if expected is StoreUnavailable:
+                with pytest.raises(StoreUnavailable):
+                    self.store.claim(name, lease)
+                return
+            result = self.store.claim(name, lease)
+            if expected is not None:
+                assert result == expected
+                return
+            assert result.token is not None
+            self.model[name] = (False, result.token, clock[0] + lease, next(self.writes))
+
+        @rule(name=st.sampled_from("abcdefg"), retention=durations)
+        def complete(self, name: str, retention: float) -> None:
+            entry = self.live(name)
+            if entry is None:
+                return
+            assert self.store.complete(name, entry[1], retention)
+            if not entry[0]:
+                self.model[name] = (True, entry[1], clock[0] + retention, next(self.writes))
+
+        @rule(name=st.sampled_from("abcdefg"), lease=durations, release=st.booleans())
+        def renew_or_release(self, name: str, lease: float, release: bool) -> None:
+            entry = self.live(name)
+            if entry is None or entry[0]:
+                return
+            if release:
+                assert self.store.release(name, entry[1])
+                del self.model[name]
+            else:
+                assert self.store.renew(name, entry[1], lease)
+                self.model[name] = (False, entry[1], clock[0] + lease, entry[3])
+
+        @rule(seconds=st.sampled_from([-3.0, -0.5, 0.5, 1.0, 3.0, 40.0]))
+        def wait(self, seconds: float) -> None:
+            clock[0] += seconds
+
+        @invariant()
+        def holds_what_the_model_holds(self) -> None:
+            assert len(self.store) == len(self.model)
+
+    run_state_machine_as_test(
+        BoundedModel,
+        settings=settings(max_examples=200, stateful_step_count=40, deadline=None),
+    )

@@ -1,5 +1,5 @@
 """
-`MemoryStore`: claims in a dict, for tests and single-process receivers.
+`MemoryStore`: claims in two ordered dicts, for tests and single-process receivers.
 """
 
 from __future__ import annotations
@@ -22,13 +22,11 @@ __all__ = ["MemoryStore"]
 _DONE = Claim("done")
 _IN_PROGRESS = Claim("in_progress")
 
-
-#: An entry: (done, token, expires_at), a plain tuple (a NamedTuple costs
-#: as much again to build, twice a delivery).
-_Entry = tuple[bool, str, float]
-_IS_DONE: Final = 0
-_TOKEN: Final = 1
-_EXPIRES: Final = 2
+#: An entry: (token, expires_at), a plain tuple (a NamedTuple costs as much
+#: again to build, twice a delivery).
+_Entry = tuple[str, float]
+_TOKEN: Final = 0
+_EXPIRES: Final = 1
 
 
 class MemoryStore(DirectAsync):
@@ -46,8 +44,7 @@ class MemoryStore(DirectAsync):
     entries, then evicts the completed entry written longest ago (which
     forgets that delivery early).  Live claims are never evicted: if every
     entry is a live claim, `claim` raises `hooksig.StoreUnavailable`.
-    Both take amortised constant time: expiries wait in a heap, completed
-    keys in the order they were completed.
+    Both take amortised constant time.
 
     Args:
         max_keys: the most entries held at once.
@@ -68,12 +65,17 @@ class MemoryStore(DirectAsync):
         self._max_keys = max_keys
         self._clock = clock
         self._lock = threading.Lock()
-        self._entries: dict[str, _Entry] = {}
-        # Completed keys, the one completed longest ago first: the eviction order.
-        self._done: OrderedDict[str, None] = OrderedDict()
-        # (expires_at, key) of every write; an item whose entry was written
-        # again since (or removed) is stale and skipped when it comes up.
-        self._expiries: list[tuple[float, str]] = []
+        # Claims and completed keys, each in the order written.  One guard writes
+        # each with one duration, so that is also the order they expire in, and
+        # the completed entry written longest ago is the first: a sweep and an
+        # eviction take the front.  A write that expires before one written
+        # earlier (another lease, a renewal, a clock that moved back) is also
+        # kept in _strays, a heap, so that its expiry is not missed.
+        self._claims: OrderedDict[str, _Entry] = OrderedDict()
+        self._done: OrderedDict[str, _Entry] = OrderedDict()
+        self._strays: list[tuple[float, str]] = []
+        # The latest expiry written to each dict: a write before it is a stray.
+        self._claims_until = self._done_until = float("-inf")
         # Fencing tokens of 128 bits: 64 random ones for this store, then a 64-bit counter,
         # all in C.  A token never leaves the process, so unique is enough; a system call
         # per claim for random bits (other stores' new_token()) cost more than the claim.
@@ -85,82 +87,106 @@ class MemoryStore(DirectAsync):
 
         .. versionadded:: 0.1
         """
-        return len(self._entries)
+        return len(self._claims) + len(self._done)
 
     def __repr__(self) -> str:
         return f"MemoryStore(max_keys={self._max_keys!r})"
 
-    def _live(self, key: str, token: str, now: float) -> _Entry | None:
-        entry = self._entries.get(key)
-        if entry is None or entry[_TOKEN] != token or entry[_EXPIRES] <= now:
-            return None
-        return entry
-
-    def _put(self, key: str, entry: _Entry) -> None:
-        self._entries[key] = entry
-        expiries = self._expiries
-        heapq.heappush(expiries, (entry[_EXPIRES], key))
-        if len(expiries) > 2 * len(self._entries) + 64:
-            # Mostly stale items: rebuild from the entries (after as many writes).
-            expiries[:] = [(held[_EXPIRES], name) for name, held in self._entries.items()]
-            heapq.heapify(expiries)
-
-    def _remove(self, key: str) -> None:
-        del self._entries[key]
-        self._done.pop(key, None)
-
-    def _make_room(self, now: float) -> None:
-        entries, expiries = self._entries, self._expiries
-        while expiries and expiries[0][0] <= now:
-            expires_at, key = heapq.heappop(expiries)
-            entry = entries.get(key)
-            if entry is not None and entry[_EXPIRES] == expires_at:
-                self._remove(key)
-        if len(entries) < self._max_keys:
-            return
-        if not self._done:
-            raise StoreUnavailable("the memory store is full of live claims")
-        oldest_done, _ = self._done.popitem(last=False)
-        del entries[oldest_done]
-
     def claim(self, key: str, lease: float) -> Claim:
         with self._lock:
             now = self._clock()
-            entry = self._entries.get(key)
+            claims, done = self._claims, self._done
+            entry = done.get(key)
             if entry is not None:
                 if entry[_EXPIRES] > now:
-                    return _DONE if entry[_IS_DONE] else _IN_PROGRESS
-                self._done.pop(key, None)  # expired: written over below
-            elif len(self._entries) >= self._max_keys:
-                self._make_room(now)
+                    return _DONE
+                del done[key]  # expired: claimed again below
+            else:
+                entry = claims.get(key)
+                if entry is not None:
+                    if entry[_EXPIRES] > now:
+                        return _IN_PROGRESS
+                    del claims[key]  # expired: claimed again below, at the back
+                elif len(claims) + len(done) >= self._max_keys:
+                    self._make_room(now)
             token = next(self._tokens)
-            self._put(key, (False, token, now + lease))
+            expires = now + lease
+            if expires >= self._claims_until:
+                self._claims_until = expires
+            else:
+                self._stray(expires, key)
+            claims[key] = (token, expires)
             return acquired(token)
 
     def complete(self, key: str, token: str, retention: float) -> bool:
         with self._lock:
             now = self._clock()
-            entry = self._live(key, token, now)
-            if entry is None:
+            entry = self._claims.get(key)
+            if entry is None:  # completed already, under this token?
+                entry = self._done.get(key)
+                return entry is not None and entry[_TOKEN] == token and entry[_EXPIRES] > now
+            if entry[_TOKEN] != token or entry[_EXPIRES] <= now:
                 return False
-            if not entry[_IS_DONE]:
-                self._put(key, (True, token, now + retention))
-                self._done[key] = None
+            del self._claims[key]
+            expires = now + retention
+            if expires >= self._done_until:
+                self._done_until = expires
+            else:
+                self._stray(expires, key)
+            self._done[key] = (token, expires)
             return True
 
     def release(self, key: str, token: str) -> bool:
         with self._lock:
-            entry = self._live(key, token, self._clock())
-            if entry is None or entry[_IS_DONE]:
+            if not self._held(key, token, self._clock()):
                 return False
-            del self._entries[key]
+            del self._claims[key]
             return True
 
     def renew(self, key: str, token: str, lease: float) -> bool:
         with self._lock:
             now = self._clock()
-            entry = self._live(key, token, now)
-            if entry is None or entry[_IS_DONE]:
+            if not self._held(key, token, now):
                 return False
-            self._put(key, (False, token, now + lease))
+            del self._claims[key]  # written again below, at the back
+            expires = now + lease
+            if expires >= self._claims_until:
+                self._claims_until = expires
+            else:
+                self._stray(expires, key)
+            self._claims[key] = (token, expires)
             return True
+
+    def _held(self, key: str, token: str, now: float) -> bool:
+        entry = self._claims.get(key)
+        return entry is not None and entry[_TOKEN] == token and entry[_EXPIRES] > now
+
+    def _stray(self, expires: float, key: str) -> None:
+        strays = self._strays
+        heapq.heappush(strays, (expires, key))
+        if len(strays) > 2 * len(self) + 64:
+            # Mostly items whose entry was written again or removed: keep the rest.
+            strays[:] = [item for item in strays if self._expiry(item[1]) == item[0]]
+            heapq.heapify(strays)
+
+    def _expiry(self, key: str) -> float | None:
+        entry = self._claims.get(key) or self._done.get(key)
+        return None if entry is None else entry[_EXPIRES]
+
+    def _make_room(self, now: float) -> None:
+        for entries in (self._claims, self._done):
+            while entries:
+                key, entry = next(iter(entries.items()))
+                if entry[_EXPIRES] > now:
+                    break  # and so is every one written after it, but the strays
+                del entries[key]
+        strays = self._strays
+        while strays and strays[0][0] <= now:
+            expires, key = heapq.heappop(strays)
+            if self._expiry(key) == expires:  # not written again since
+                self._claims.pop(key, None) or self._done.pop(key)
+        if len(self) < self._max_keys:
+            return
+        if not self._done:
+            raise StoreUnavailable("the memory store is full of live claims")
+        self._done.popitem(last=False)
