@@ -383,6 +383,95 @@ def test_async_fail_modes(store: FlakyStore, clock: FakeClock) -> None:
     asyncio.run(scenario())
 
 
+class Forms:
+    """`acquire` and `finish` called as a caller would, blocking or on a loop."""
+
+    def __init__(self, guard: Idempotency, mode: str) -> None:
+        self.guard, self.mode = guard, mode
+
+    def acquire(self, key: str) -> str | None:
+        if self.mode == "blocking":
+            return self.guard.acquire(key)
+        return asyncio.run(self.guard.acquire_async(key))
+
+    def finish(self, key: str, token: str | None, *, failed: bool = False) -> None:
+        if self.mode == "blocking":
+            self.guard.finish(key, token, failed=failed)
+        else:
+            asyncio.run(self.guard.finish_async(key, token, failed=failed))
+
+
+MODES = pytest.mark.parametrize("mode", ["blocking", "asyncio"])
+
+
+@MODES
+def test_acquire_then_finish_completes_or_releases(
+    store: FlakyStore, guard: Idempotency, mode: str
+) -> None:
+    """Without a with block: finish completes the key, or releases it when the handler failed."""
+    forms = Forms(guard, mode)
+    token = forms.acquire("k")
+    assert token is not None
+    with pytest.raises(DuplicateDelivery) as held:
+        forms.acquire("k")
+    assert held.value.state == "in_progress"
+    forms.finish("k", token)
+    assert store.claim("k", 1.0) == Claim("done")
+    failed = forms.acquire("other")
+    forms.finish("other", failed, failed=True)
+    assert store.claim("other", 1.0).acquired  # released: the retry runs
+
+
+@MODES
+def test_acquire_takes_the_key_as_given(guard: Idempotency, store: FlakyStore, mode: str) -> None:
+    """acquire() stores the storage key it is given: no namespace, no second digest."""
+    key = "sha256:" + "0" * 64
+    Forms(guard, mode).acquire(key)
+    assert [*store._claims] == [key]
+
+
+@MODES
+def test_finish_after_the_lease_ran_out_is_a_duplicate(
+    guard: Idempotency, clock: FakeClock, caplog: pytest.LogCaptureFixture, mode: str
+) -> None:
+    """A lease that ran out cannot complete: another worker may hold the key."""
+    forms = Forms(guard, mode)
+    token = forms.acquire("k")
+    clock.advance(11.0)
+    with pytest.raises(DuplicateDelivery) as lost:
+        forms.finish("k", token)
+    assert lost.value.state == "in_progress"
+    assert "ran out before its complete" in caplog.text
+    forms.finish("k", token, failed=True)  # a failed handler's release: nothing to say
+
+
+@MODES
+def test_finish_on_an_unreachable_store(
+    store: FlakyStore, caplog: pytest.LogCaptureFixture, mode: str
+) -> None:
+    """Completing raises StoreUnavailable (fail closed) or logs (fail open); a release only logs."""
+    closed = Forms(Idempotency(store), mode)
+    token = closed.acquire("k")
+    store.down = {"complete", "release"}
+    with pytest.raises(StoreUnavailable):
+        closed.finish("k", token)
+    closed.finish("k", token, failed=True)
+    assert "unreachable on release" in caplog.text
+    Forms(Idempotency(store, fail_open=True), mode).finish("k", token)
+    assert "unreachable on complete; running unguarded" in caplog.text
+
+
+@MODES
+def test_acquire_on_an_unreachable_store(store: FlakyStore, mode: str) -> None:
+    """Fail closed raises; fail open answers no token, and finishing that does nothing."""
+    store.down = {"claim", "complete"}
+    with pytest.raises(StoreUnavailable):
+        Forms(Idempotency(store), mode).acquire("k")
+    forms = Forms(Idempotency(store, fail_open=True), mode)
+    assert forms.acquire("k") is None
+    forms.finish("k", None)  # no store call: complete is down and nothing raised
+
+
 def test_import_pulls_no_extra() -> None:
     """Importing hooksig.idempotency imports neither redis nor psycopg."""
     code = (

@@ -1,8 +1,10 @@
 """
 The `Idempotency` guard and its leases: handle each delivery once, as far as a store can tell.
 
-One state machine, `_Flow`, decides what each store answer means; `Lease`
-makes the store calls blocking and `AsyncLease` awaits them.
+`Idempotency.acquire` and `Idempotency.finish` (and their asyncio forms) make
+the store's two calls and decide what each answer means; the adapters call
+them directly.  `Lease` and `AsyncLease` hold one claim for a ``with`` block,
+their phases kept by `_Flow`.
 """
 
 from __future__ import annotations
@@ -104,13 +106,130 @@ class Idempotency:
         """
         return AsyncLease(self, storage_key(key))
 
+    def acquire(self, key: str) -> str | None:
+        """
+        Claim *key* and return the claim's fencing token, for `finish`.
+
+        What entering a `Lease` does, for an adapter that cannot hold a
+        ``with`` block open (a claim taken in one callback and settled in
+        another).  *key* is a storage key, as `storage_key` returns it: it is
+        stored as given.
+
+        Returns:
+            The token; ``None`` when ``fail_open`` let an unreachable store be
+            skipped (the handler runs unguarded).
+
+        Raises:
+            hooksig.DuplicateDelivery: the key is ``"done"``, or
+                ``"in_progress"`` under another live lease.
+            hooksig.StoreUnavailable: the store cannot be reached and
+                ``fail_open`` is false.
+
+        .. versionadded:: 0.1
+        """
+        try:
+            answer = self.store.claim(key, self.lease)
+        except StoreUnavailable as error:
+            self._unreachable(error, "claim")
+            return None  # fail_open: the handler runs unguarded
+        return self._acquired(answer, key)
+
+    async def acquire_async(self, key: str) -> str | None:
+        """
+        Asyncio form of `acquire`.
+
+        .. versionadded:: 0.1
+        """
+        try:
+            answer = await self.store.claim_async(key, self.lease)
+        except StoreUnavailable as error:
+            self._unreachable(error, "claim")
+            return None  # fail_open: the handler runs unguarded
+        return self._acquired(answer, key)
+
+    def finish(self, key: str, token: str | None, *, failed: bool = False) -> None:
+        """
+        Complete the claim `acquire` took on *key*, or release it if the handler *failed*.
+
+        What leaving a `Lease` does.  A release never raises for the store:
+        the handler's own failure is the one to report, and an unreleased
+        lease runs out on its own.
+
+        Raises:
+            hooksig.DuplicateDelivery: the lease ran out before completing
+                (state ``"in_progress"``): another worker may hold the key.
+            hooksig.StoreUnavailable: completing could not reach the store
+                and ``fail_open`` is false.
+
+        .. versionadded:: 0.1
+        """
+        if token is None:  # the handler ran unguarded
+            return
+        try:
+            if failed:
+                answer: bool | StoreUnavailable = self.store.release(key, token)
+            else:
+                answer = self.store.complete(key, token, self.retention)
+        except StoreUnavailable as error:
+            answer = error
+        if answer is not True:
+            self._finished(key, failed, answer)
+
+    async def finish_async(self, key: str, token: str | None, *, failed: bool = False) -> None:
+        """
+        Asyncio form of `finish`.
+
+        .. versionadded:: 0.1
+        """
+        if token is None:
+            return
+        store = self.store
+        try:
+            if failed:
+                answer: bool | StoreUnavailable = await store.release_async(key, token)
+            else:
+                answer = await store.complete_async(key, token, self.retention)
+        except StoreUnavailable as error:
+            answer = error
+        if answer is not True:
+            self._finished(key, failed, answer)
+
+    # The rules for the store's answers, one place for both forms and the leases.
+
+    def _acquired(self, answer: Claim, key: str) -> str | None:
+        if answer.state != "acquired":
+            raise DuplicateDelivery(answer.state, key)
+        return answer.token
+
+    def _finished(self, key: str, failed: bool, answer: bool | StoreUnavailable) -> None:
+        # Anything but True: the lease ran out (False) or the store is unreachable.
+        if not failed:
+            self._confirmed(key, answer, "complete")
+        elif isinstance(answer, StoreUnavailable):
+            # Never hide the handler's exception; the lease runs out on its own.
+            _log.warning("idempotency store unreachable on release", exc_info=answer)
+
+    def _confirmed(self, key: str, answer: bool | StoreUnavailable, action: str) -> None:
+        # From complete() or renew(), False means the lease ran out: another
+        # worker may hold the key, and its handler owns the outcome.
+        if isinstance(answer, StoreUnavailable):
+            self._unreachable(answer, action)
+        elif not answer:
+            _log.warning("idempotency lease on %s ran out before its %s", key, action)
+            raise DuplicateDelivery("in_progress", key)
+
+    def _unreachable(self, error: StoreUnavailable, action: str) -> None:
+        if not self.fail_open:
+            raise error
+        _log.warning("idempotency store unreachable on %s; running unguarded", action)
+
 
 _NEW, _ENTERED, _HELD, _LEFT = range(4)  # a lease's life: built, claiming, held, left
 
 
 class _Flow:
     """
-    One claim's state machine: the shells call the store between its steps.
+    One claim's phases (built, entering, held, left): what a ``with`` block may do when.
     """
 
     __slots__ = ("_guard", "_key", "_phase", "_token")
@@ -145,47 +264,15 @@ class _Flow:
             raise RuntimeError("a claim can be entered only once")
         self._phase = _ENTERED
 
-    def _entered(self, answer: Claim | StoreUnavailable) -> None:
-        if isinstance(answer, StoreUnavailable):
-            self._unreachable(answer, "claim")
-        elif answer.state != "acquired":
-            raise DuplicateDelivery(answer.state, self._key)
-        else:
-            self._token = answer.token
-        self._phase = _HELD
-
     def _leaving(self) -> str | None:
         self._phase = _LEFT
         return self._token  # None when the handler ran unguarded
-
-    def _left(self, failed: bool, answer: bool | StoreUnavailable) -> None:
-        if answer is True:
-            return  # completed, or released: the usual end
-        if not failed:
-            self._confirmed(answer, "complete")
-        elif isinstance(answer, StoreUnavailable):
-            # Never hide the handler's exception; the lease runs out on its own.
-            _log.warning("idempotency store unreachable on release", exc_info=answer)
 
     def _renewing(self, lease: float | None) -> tuple[str, float] | None:
         if self._phase != _HELD:
             raise RuntimeError("renew() works only inside the claim's with block")
         seconds = self._guard.lease if lease is None else check_seconds("lease", lease)
         return None if self._token is None else (self._token, seconds)
-
-    def _confirmed(self, answer: bool | StoreUnavailable, action: str) -> None:
-        # From complete() or renew(), False means the lease ran out: another
-        # worker may hold the key, and its handler owns the outcome.
-        if isinstance(answer, StoreUnavailable):
-            self._unreachable(answer, action)
-        elif not answer:
-            _log.warning("idempotency lease on %s ran out before its %s", self._key, action)
-            raise DuplicateDelivery("in_progress", self._key)
-
-    def _unreachable(self, error: StoreUnavailable, action: str) -> None:
-        if not self._guard.fail_open:
-            raise error
-        _log.warning("idempotency store unreachable on %s; running unguarded", action)
 
 
 class Lease(_Flow):
@@ -204,27 +291,12 @@ class Lease(_Flow):
 
     def __enter__(self) -> Lease:
         self._entering()
-        guard = self._guard
-        try:
-            answer: Claim | StoreUnavailable = guard.store.claim(self._key, guard.lease)
-        except StoreUnavailable as error:
-            answer = error
-        self._entered(answer)
+        self._token = self._guard.acquire(self._key)
+        self._phase = _HELD
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
-        token = self._leaving()
-        if token is None:
-            return
-        guard, failed = self._guard, exc_type is not None
-        try:
-            if failed:
-                answer: bool | StoreUnavailable = guard.store.release(self._key, token)
-            else:
-                answer = guard.store.complete(self._key, token, guard.retention)
-        except StoreUnavailable as error:
-            answer = error
-        self._left(failed, answer)
+        self._guard.finish(self._key, self._leaving(), failed=exc_type is not None)
 
     def renew(self, lease: float | None = None) -> None:
         """
@@ -247,7 +319,7 @@ class Lease(_Flow):
             answer: bool | StoreUnavailable = self._guard.store.renew(self._key, *renewal)
         except StoreUnavailable as error:
             answer = error
-        self._confirmed(answer, "renew")
+        self._guard._confirmed(self._key, answer, "renew")
 
 
 class AsyncLease(_Flow):
@@ -264,27 +336,12 @@ class AsyncLease(_Flow):
 
     async def __aenter__(self) -> AsyncLease:
         self._entering()
-        guard = self._guard
-        try:
-            answer: Claim | StoreUnavailable = await guard.store.claim_async(self._key, guard.lease)
-        except StoreUnavailable as error:
-            answer = error
-        self._entered(answer)
+        self._token = await self._guard.acquire_async(self._key)
+        self._phase = _HELD
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
-        token = self._leaving()
-        if token is None:
-            return
-        guard, failed = self._guard, exc_type is not None
-        try:
-            if failed:
-                answer: bool | StoreUnavailable = await guard.store.release_async(self._key, token)
-            else:
-                answer = await guard.store.complete_async(self._key, token, guard.retention)
-        except StoreUnavailable as error:
-            answer = error
-        self._left(failed, answer)
+        await self._guard.finish_async(self._key, self._leaving(), failed=exc_type is not None)
 
     async def renew(self, lease: float | None = None) -> None:
         """
@@ -300,4 +357,4 @@ class AsyncLease(_Flow):
             answer: bool | StoreUnavailable = await store.renew_async(self._key, *renewal)
         except StoreUnavailable as error:
             answer = error
-        self._confirmed(answer, "renew")
+        self._guard._confirmed(self._key, answer, "renew")

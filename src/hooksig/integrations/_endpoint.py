@@ -37,7 +37,7 @@ from ..errors import (
     StoreUnavailable,
 )
 from ..gate import Allowlist, Gate, Limiter, Permit, ProxyChain
-from ..idempotency import AsyncLease, Idempotency, Lease
+from ..idempotency import Idempotency, storage_key
 from ..journal import Journal
 from ..verifier import Verifier
 from ._around import AROUND, check_around, gate_of
@@ -84,10 +84,6 @@ class Unset(enum.Enum):
 UNSET: Final = Unset.UNSET
 
 
-class _ServerError(Exception):
-    """Leaves a lease as an exception would: the handler answered 5xx."""
-
-
 class HandlerAnswered(Exception):
     """The journal's error of a handler that answered 5xx (or nothing) without raising."""
 
@@ -106,16 +102,9 @@ def _journal_failed() -> None:
     log.error("webhook journal unreachable: this delivery was not journaled", exc_info=True)
 
 
-def _exit(status: int | None, error: BaseException | None) -> tuple[Any, ...]:
-    # What leaving the lease's block looks like: an exception releases it.
-    if error is not None:
-        return type(error), error, error.__traceback__
-    if status is None or status >= 500:
-        return _ServerError, _ServerError(), None
-    return _CLEAN
-
-
-_CLEAN = (None, None, None)
+def _failed(status: int | None, error: BaseException | None) -> bool:
+    # Whether the handler failed, so that its claim is released for the retry.
+    return error is not None or status is None or status >= 500
 
 
 def _check(name: str, value: object, label: str) -> object:
@@ -627,37 +616,40 @@ class Endpoint:
 
     def claim(
         self, delivery: Delivery, *, route: str, started: float | None = None
-    ) -> Lease | Answer | None:
+    ) -> tuple[str, str | None] | Answer | None:
         """
-        Claim *delivery*: its lease, ``None`` without a guard, or the answer that stops it.
+        Claim *delivery*: the claim held, ``None`` without a guard, or the answer that stops it.
+
+        The claim held is its storage key and fencing token (``None`` when the
+        guard's ``fail_open`` let the handler run unguarded), for :meth:`settle`.
 
         .. versionadded:: 0.1
         """
-        if self.idempotency is None:
+        guard = self.idempotency
+        if guard is None:
             return None
-        lease = self.idempotency.claim(delivery if self.key is None else self.key(delivery))
+        key = storage_key(delivery if self.key is None else self.key(delivery))
         try:
-            lease.__enter__()
+            return key, guard.acquire(key)
         except (DuplicateDelivery, StoreUnavailable) as error:
             return self.refuse(error, route=route, started=started, delivery=delivery)
-        return lease
 
     async def claim_async(
         self, delivery: Delivery, *, route: str, started: float | None = None
-    ) -> AsyncLease | Answer | None:
+    ) -> tuple[str, str | None] | Answer | None:
         """
         Asyncio form of :meth:`claim`.
 
         .. versionadded:: 0.1
         """
-        if self.idempotency is None:
+        guard = self.idempotency
+        if guard is None:
             return None
-        lease = self.idempotency.claim_async(delivery if self.key is None else self.key(delivery))
+        key = storage_key(delivery if self.key is None else self.key(delivery))
         try:
-            await lease.__aenter__()
+            return key, await guard.acquire_async(key)
         except (DuplicateDelivery, StoreUnavailable) as error:
             return self.refuse(error, route=route, started=started, delivery=delivery)
-        return lease
 
     def _settled(
         self,
@@ -679,7 +671,7 @@ class Endpoint:
 
     def settle(
         self,
-        lease: Lease | None,
+        held: tuple[str, str | None] | None,
         delivery: Delivery,
         status: int | None,
         *,
@@ -688,7 +680,7 @@ class Endpoint:
         error: BaseException | None = None,
     ) -> None:
         """
-        Settle *lease* by the handler's answer, and report it.
+        Settle the claim *held* by the handler's answer, and report it.
 
         *status* is the HTTP status the handler answered (``None``: nothing);
         *error* what it raised.  A 5xx, no answer or an exception releases
@@ -699,9 +691,9 @@ class Endpoint:
         .. versionadded:: 0.1
         """
         unsettled: BaseException | None = None
-        if lease is not None:
+        if held is not None and self.idempotency is not None:
             try:
-                lease.__exit__(*_exit(status, error))
+                self.idempotency.finish(*held, failed=_failed(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
         if self.journal is not None:
@@ -710,7 +702,7 @@ class Endpoint:
 
     async def settle_async(
         self,
-        lease: AsyncLease | None,
+        held: tuple[str, str | None] | None,
         delivery: Delivery,
         status: int | None,
         *,
@@ -724,9 +716,9 @@ class Endpoint:
         .. versionadded:: 0.1
         """
         unsettled: BaseException | None = None
-        if lease is not None:
+        if held is not None and self.idempotency is not None:
             try:
-                await lease.__aexit__(*_exit(status, error))
+                await self.idempotency.finish_async(*held, failed=_failed(status, error))
             except (DuplicateDelivery, StoreUnavailable) as failure:
                 unsettled = failure  # the answer is given: log it, change nothing
         if self.journal is not None:  # no coroutine made for nothing
@@ -758,17 +750,15 @@ class Endpoint:
                 raise
             self._settled(route, started, delivery, status(result), None, None)
             return result
-        lease = (
-            None if self.idempotency is None else self.claim(delivery, route=route, started=started)
-        )
-        if isinstance(lease, Answer):
-            return lease
+        held = self.claim(delivery, route=route, started=started)
+        if isinstance(held, Answer):
+            return held
         try:
             result = call()
         except BaseException as error:
-            self.settle(lease, delivery, None, route=route, started=started, error=error)
+            self.settle(held, delivery, None, route=route, started=started, error=error)
             raise
-        self.settle(lease, delivery, status(result), route=route, started=started)
+        self.settle(held, delivery, status(result), route=route, started=started)
         return result
 
     async def run_async(
@@ -793,21 +783,15 @@ class Endpoint:
                 raise
             self._settled(route, started, delivery, status(result), None, None)
             return result
-        lease = (
-            None
-            if self.idempotency is None
-            else await self.claim_async(delivery, route=route, started=started)
-        )
-        if isinstance(lease, Answer):
-            return lease
+        held = await self.claim_async(delivery, route=route, started=started)
+        if isinstance(held, Answer):
+            return held
         try:
             result = await call()
         except BaseException as error:
-            await self.settle_async(
-                lease, delivery, None, route=route, started=started, error=error
-            )
+            await self.settle_async(held, delivery, None, route=route, started=started, error=error)
             raise
-        await self.settle_async(lease, delivery, status(result), route=route, started=started)
+        await self.settle_async(held, delivery, status(result), route=route, started=started)
         return result
 
 

@@ -258,10 +258,10 @@ class VerifiedDelivery:
             raise _answer(request, permit)
         try:
             delivery = await self._verify(request, route, started)
-            lease = await endpoint.claim_async(delivery, route=route, started=started)
-            if isinstance(lease, Answer):
-                raise _answer(request, lease)
-            if lease is not None and not self._warned:
+            held = await endpoint.claim_async(delivery, route=route, started=started)
+            if isinstance(held, Answer):
+                raise _answer(request, held)
+            if held is not None and not self._warned:
                 self._warned = True
                 log.warning(
                     "webhook %s: a 5xx the endpoint returns completes its claim; make the route "
@@ -272,11 +272,11 @@ class VerifiedDelivery:
                 yield delivery
             except BaseException as error:
                 await endpoint.settle_async(
-                    lease, delivery, None, route=route, started=started, error=error
+                    held, delivery, None, route=route, started=started, error=error
                 )
                 raise
             # The endpoint returned; its status is not shown to a dependency.
-            await endpoint.settle_async(lease, delivery, 200, route=route, started=started)
+            await endpoint.settle_async(held, delivery, 200, route=route, started=started)
         finally:
             permit.release()
 
