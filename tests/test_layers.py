@@ -10,12 +10,12 @@ connections).
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 import hooksig
+from tests.imports import dotted, hooksig_imports, is_private
 
 PACKAGE = Path(hooksig.__file__).parent
 MODULES = sorted(PACKAGE.rglob("*.py"))
@@ -23,50 +23,20 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 SHARED = frozenset({"_primitives", "_backends", "_version"})
 
 
-def _dotted(path: Path, package: Path) -> list[str]:
-    """``["hooksig", "journal", "sqlite"]`` for src/hooksig/journal/sqlite.py."""
-    parts = ["hooksig", *path.relative_to(package).with_suffix("").parts]
-    return parts[:-1] if parts[-1] == "__init__" else parts
-
-
 def _layer(dotted: list[str]) -> str:
     """The layer a module is in: its package under hooksig, or its own name at the top."""
     return dotted[1] if len(dotted) > 1 else "hooksig"
 
 
-def _imports(path: Path, here: list[str]) -> list[tuple[int, list[str]]]:
-    """(line, the dotted name of each hooksig module or name *path*, module *here*, imports)."""
-    package = here if path.name == "__init__.py" else here[:-1]
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - node.level + 1]
-                module = base + (node.module.split(".") if node.module else [])
-            elif node.module and node.module.split(".")[0] == "hooksig":
-                module = node.module.split(".")
-            else:
-                continue
-            found += [(node.lineno, [*module, alias.name]) for alias in node.names]
-        elif isinstance(node, ast.Import):
-            found += [
-                (node.lineno, alias.name.split("."))
-                for alias in node.names
-                if alias.name.split(".")[0] == "hooksig"
-            ]
-    return found
-
-
 def cross_layer_private_reads(path: Path, package: Path = PACKAGE) -> list[str]:
     """The private names of another layer that the module at *path* in *package* imports."""
-    here = _dotted(path, package)
-    own = _layer(here)
+    own = _layer(dotted(path, package))
     reads = []
-    for line, name in _imports(path, here):
+    for line, name in hooksig_imports(path, package):
         layer = _layer(name)
         if layer == own or layer in SHARED:
             continue
-        if any(part.startswith("_") for part in name[1:]):
+        if is_private(name):
             reads.append(f"{path.relative_to(package.parent)}:{line}: {'.'.join(name)}")
     return reads
 

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 import hooksig
 import hooksig.scheme
+from tests.imports import hooksig_imports, is_private
 
-PROVIDERS = sorted((Path(hooksig.__file__).parent / "schemes").glob("*.py"))
+PACKAGE = Path(hooksig.__file__).parent
+PROVIDERS = sorted((PACKAGE / "schemes").glob("*.py"))
 
 
-def _private_imports(path: Path) -> list[str]:
-    """The hooksig modules and names *path* imports that are private (a ``_`` part)."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            imported = [
-                ("." * node.level + (node.module or ""), alias.name) for alias in node.names
-            ]
-        elif isinstance(node, ast.Import):
-            imported = [(alias.name, "") for alias in node.names]
-        else:
-            continue
-        for module, name in imported:
-            if not module.startswith((".", "hooksig")):
-                continue  # the standard library, an extra
-            parts = [part for part in module.split(".") if part.startswith("_")]
-            if name.startswith("_"):
-                parts.append(name)
-            if parts:
-                found.append(f"{module}: {', '.join(parts)}")
-    return found
+def _private_imports(path: Path, package: Path = PACKAGE) -> list[str]:
+    """The private hooksig modules and names the module at *path* imports (a ``_`` part)."""
+    return [".".join(name) for _, name in hooksig_imports(path, package) if is_private(name)]
 
 
 @pytest.mark.parametrize("path", PROVIDERS, ids=lambda path: path.stem)
@@ -44,18 +27,23 @@ def test_a_provider_imports_no_private_module(path: Path) -> None:
 
 def test_the_check_sees_a_private_import(tmp_path: Path) -> None:
     """The check itself finds each way of reaching a private name."""
-    module = tmp_path / "acme.py"
+    schemes = tmp_path / "hooksig" / "schemes"
+    schemes.mkdir(parents=True)
+    module = schemes / "acme.py"
     module.write_text(
         "from __future__ import annotations\n"
         "from hooksig._primitives import x509\n"
         "from hooksig.scheme import _compiled\n"
         "from ..scheme._form import FormFields\n"
+        "import hooksig._version\n"
         "from hooksig.scheme import Headers, certificates\n"
+        "from . import github\n"
     )
-    assert _private_imports(module) == [
-        "hooksig._primitives: _primitives",
-        "hooksig.scheme: _compiled",
-        "..scheme._form: _form",
+    assert _private_imports(module, tmp_path / "hooksig") == [
+        "hooksig._primitives.x509",
+        "hooksig.scheme._compiled",
+        "hooksig.scheme._form.FormFields",
+        "hooksig._version",
     ]
 
 
