@@ -152,6 +152,26 @@ def test_fencing_tokens_are_never_reused() -> None:
     assert store.complete("k", second, 100.0)
 
 
+def test_shorter_leases_after_a_long_one_are_swept_and_their_leftovers_dropped() -> None:
+    """Claims that expire before one written earlier are swept at the bound all
+    the same, and what thousands of them leave behind once released is dropped:
+    the store's side heap stays near the number of entries."""
+    clock = FakeClock()
+    store = MemoryStore(max_keys=10, clock=clock)
+    assert store.claim("long", 1000.0).acquired
+    for n in range(2000):
+        token = store.claim("short", 1.0 + n % 3).token
+        assert token is not None
+        assert store.release("short", token)
+    assert len(store._strays) <= 2 * len(store) + 64
+    for n in range(9):
+        assert store.claim(f"brief-{n}", 1.0).acquired
+    clock.advance(2.0)
+    assert store.claim("new", 1.0).acquired  # the nine behind "long" were swept
+    assert len(store) == 2
+    assert store.claim("long", 1.0) == Claim("in_progress")
+
+
 def test_a_bounded_store_sweeps_and_evicts_exactly_with_any_durations_and_clock() -> None:
     """At the bound the store keeps the rule a plain model states, whatever the
     leases and retentions and even when the clock moves back: expired entries
