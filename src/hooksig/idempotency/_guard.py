@@ -15,7 +15,7 @@ from dataclasses import KW_ONLY, dataclass
 from hooksig._primitives.seconds import check_seconds
 from hooksig.errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
 from hooksig.idempotency._keys import DeliveryLike, storage_key
-from hooksig.idempotency._store import Claim, Store
+from hooksig.idempotency._store import Store
 
 __all__ = ["AsyncLease", "Idempotency", "Lease"]
 
@@ -132,7 +132,9 @@ class Idempotency:
         except StoreUnavailable as error:
             self._unreachable(error, "claim")
             return None  # fail_open: the handler runs unguarded
-        return self._acquired(answer, key)
+        if answer.state != "acquired":
+            raise DuplicateDelivery(answer.state, key)
+        return answer.token
 
     async def acquire_async(self, key: str) -> str | None:
         """
@@ -145,7 +147,9 @@ class Idempotency:
         except StoreUnavailable as error:
             self._unreachable(error, "claim")
             return None  # fail_open: the handler runs unguarded
-        return self._acquired(answer, key)
+        if answer.state != "acquired":
+            raise DuplicateDelivery(answer.state, key)
+        return answer.token
 
     def finish(self, key: str, token: str | None, *, failed: bool = False) -> None:
         """
@@ -195,11 +199,6 @@ class Idempotency:
             self._finished(key, failed, answer)
 
     # The rules for the store's answers, one place for both forms and the leases.
-
-    def _acquired(self, answer: Claim, key: str) -> str | None:
-        if answer.state != "acquired":
-            raise DuplicateDelivery(answer.state, key)
-        return answer.token
 
     def _finished(self, key: str, failed: bool, answer: bool | StoreUnavailable) -> None:
         # Anything but True: the lease ran out (False) or the store is unreachable.
