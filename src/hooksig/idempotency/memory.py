@@ -44,7 +44,10 @@ class MemoryStore(DirectAsync):
     entries, then evicts the completed entry written longest ago (which
     forgets that delivery early).  Live claims are never evicted: if every
     entry is a live claim, `claim` raises `hooksig.StoreUnavailable`.
-    Both take amortised constant time.
+    Both take amortised constant time, and stay exact whatever the leases,
+    retentions and clock: entries are kept in the order written, which for
+    one guard is the order they expire in, and a write out of that order
+    also goes to a heap.
 
     Args:
         max_keys: the most entries held at once.
