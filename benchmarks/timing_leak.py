@@ -21,6 +21,7 @@ Run ``python benchmarks/timing_leak.py`` (about a minute; bounded below 2).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gc
 import hashlib
@@ -30,7 +31,7 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import hooksig
 from hooksig._primitives import compare
@@ -49,6 +50,27 @@ def naive_eq(a: bytes | str, b: bytes | str) -> bool:
         if x != y:
             return False
     return True
+
+
+@contextlib.contextmanager
+def compares_replaced(replacement: Callable[[bytes | str, bytes | str], bool]) -> Iterator[None]:
+    """
+    Every constant-time compare the pipeline makes goes to *replacement* inside the block.
+
+    ``bytes_eq`` and ``match_key`` call ``hmac.compare_digest`` as they run;
+    the compiled route (one key: the digest's text against the signature as
+    sent) calls the name it imported.  tests/properties/test_schemes.py holds
+    every HMAC scheme to these names, so that the whole-pipeline control
+    cannot go blunt unnoticed.
+    """
+    original = hmac.compare_digest
+    hmac.compare_digest = replacement  # type: ignore[assignment]
+    compiled.compare_digest = replacement  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        hmac.compare_digest = original
+        compiled.compare_digest = original
 
 
 def welch_t(a: list[float], b: list[float]) -> float:
@@ -198,20 +220,11 @@ def run_checks(*, quick: bool = False, out: object = sys.stdout) -> dict[str, fl
         "hooksig Verifier.verify (github)",
         measure(refuse, headers_first, headers_last, samples=verify_samples, batch=1),
     )
-    # The control, patched into the whole pipeline: bytes_eq and match_key call
-    # hmac.compare_digest as they run, and the compiled route (one key: the digest's
-    # text against the signature as sent) through the name it imported.
-    original = compare.hmac.compare_digest
-    compare.hmac.compare_digest = naive_eq
-    compiled.compare_digest = naive_eq
-    try:
+    with compares_replaced(naive_eq):  # the control, in the whole pipeline
         report(
             "control: Verifier.verify with naive compare",
             measure(refuse, headers_first, headers_last, samples=verify_samples, batch=1),
         )
-    finally:
-        compare.hmac.compare_digest = original
-        compiled.compare_digest = original
     return results
 
 

@@ -8,8 +8,11 @@ is registered (see ``factories.py`` for the few that need special keys).
 from __future__ import annotations
 
 import datetime as _dt
+import hmac
+import importlib.util
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -307,3 +310,58 @@ def test_toolkit_oversized_deliveries_are_refused(
     """An authentic body over the limit is PayloadTooLarge, whatever the scheme."""
     delivery = data.draw(_toolkit(oversized_deliveries, name, factory), label="oversized")
     assert isinstance(_refused(delivery), PayloadTooLarge)
+
+
+def _timing_leak() -> Any:
+    """benchmarks/timing_leak.py, loaded from its file (benchmarks/ is no package)."""
+    path = Path(__file__).parents[2] / "benchmarks" / "timing_leak.py"
+    spec = importlib.util.spec_from_file_location("timing_leak", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TIMING_LEAK = _timing_leak()
+#: Every scheme verified by a shared secret (Standard Webhooks' Ed25519 key compares nothing).
+HMAC_CASES = [
+    c
+    for c in CASES
+    if isinstance(hooksig.schemes.get(c.values[0]), hooksig.HmacScheme)
+    and "signing_key" not in c.values[1].keys
+]
+
+
+@pytest.mark.parametrize(("name", "factory"), HMAC_CASES)
+@settings(PROPERTY, max_examples=min(EXAMPLES, 5))
+@given(data=st.data())
+def test_every_hmac_compare_is_one_the_timing_control_replaces(
+    name: str, factory: Factory, data: st.DataObject
+) -> None:
+    """Verifying a delivery compares through the names benchmarks/timing_leak.py swaps
+    for its whole-pipeline control: a compare reached another way would leave that
+    control blunt, and its verdict on Verifier.verify empty, for this scheme."""
+    verifier = build(name, factory)
+    strategy = once(
+        test_every_hmac_compare_is_one_the_timing_control_replaces,
+        factory,
+        lambda: deliveries(
+            Signer(name, verifier=verifier),
+            bodies=factory.bodies,
+            timestamps=NOW,
+            ids=ID,
+            path=PATH,
+        ),
+    )
+    delivery = data.draw(strategy, label="delivery")
+    real, calls = hmac.compare_digest, []
+
+    def counted(a: bytes | str, b: bytes | str) -> bool:
+        calls.append((a, b))
+        return real(a, b)  # type: ignore[arg-type]
+
+    with TIMING_LEAK.compares_replaced(counted):
+        result = _verify(verifier, factory, delivery.body, delivery.headers)
+    assert result.body == delivery.body
+    assert calls, f"{name}: verified without a compare the timing control replaces"
