@@ -47,3 +47,17 @@ def hooksig_imports(path: Path, package: Path) -> list[tuple[int, list[str]]]:
 def is_private(name: list[str]) -> bool:
     """Whether a dotted hooksig name passes through a private module or is a private name."""
     return any(part.startswith("_") for part in name[1:])
+
+
+def module_in(root: Path, subpackage: str, text: str) -> Path:
+    """
+    Write *text* as ``root/hooksig/<subpackage>/acme.py``: a module for a rule's self-test.
+
+    Read it with ``root / "hooksig"`` as the package, so that its relative
+    imports resolve as they would inside hooksig.
+    """
+    directory = root / "hooksig" / subpackage
+    directory.mkdir(parents=True)
+    module = directory / "acme.py"
+    module.write_text(text, encoding="utf-8")
+    return module

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import hooksig
-from tests.imports import dotted, hooksig_imports, is_private
+from tests.imports import dotted, hooksig_imports, is_private, module_in
 
 PACKAGE = Path(hooksig.__file__).parent
 MODULES = sorted(PACKAGE.rglob("*.py"))
@@ -49,10 +49,9 @@ def test_no_module_reads_another_layers_private_names(path: Path) -> None:
 
 def test_the_check_sees_each_way_of_reaching_a_private_name(tmp_path: Path) -> None:
     """Relative and absolute imports, a private module and a private name; not the shared layers."""
-    journal = tmp_path / "hooksig" / "journal"
-    journal.mkdir(parents=True)
-    module = journal / "acme.py"
-    module.write_text(
+    module = module_in(
+        tmp_path,
+        "journal",
         "from ..idempotency import _sqlite_sql\n"
         "from ..idempotency.redis import _scripts\n"
         "from hooksig.scheme._body_fields import BODY_FIELD\n"
@@ -61,7 +60,6 @@ def test_the_check_sees_each_way_of_reaching_a_private_name(tmp_path: Path) -> N
         "from .._primitives.seconds import check_seconds\n"
         "from .._backends.sqlite import Connections\n"
         "from . import _entry\n",
-        encoding="utf-8",
     )
     reads = cross_layer_private_reads(module, tmp_path / "hooksig")
     assert [read.split(": ", 1)[1] for read in reads] == [

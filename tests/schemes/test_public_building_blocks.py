@@ -8,7 +8,7 @@ import pytest
 
 import hooksig
 import hooksig.scheme
-from tests.imports import hooksig_imports, is_private
+from tests.imports import hooksig_imports, is_private, module_in
 
 PACKAGE = Path(hooksig.__file__).parent
 PROVIDERS = sorted((PACKAGE / "schemes").glob("*.py"))
@@ -27,17 +27,16 @@ def test_a_provider_imports_no_private_module(path: Path) -> None:
 
 def test_the_check_sees_a_private_import(tmp_path: Path) -> None:
     """The check itself finds each way of reaching a private name."""
-    schemes = tmp_path / "hooksig" / "schemes"
-    schemes.mkdir(parents=True)
-    module = schemes / "acme.py"
-    module.write_text(
+    module = module_in(
+        tmp_path,
+        "schemes",
         "from __future__ import annotations\n"
         "from hooksig._primitives import x509\n"
         "from hooksig.scheme import _compiled\n"
         "from ..scheme._form import FormFields\n"
         "import hooksig._version\n"
         "from hooksig.scheme import Headers, certificates\n"
-        "from . import github\n"
+        "from . import github\n",
     )
     assert _private_imports(module, tmp_path / "hooksig") == [
         "hooksig._primitives.x509",
