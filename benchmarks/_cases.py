@@ -278,7 +278,7 @@ def _twilio(size: int, now: int) -> Case:
     verifier = _verifier("twilio", notes, secret=TWILIO_TOKEN, public_url=hooksig.PerCallUrl())
 
     def make_twilio() -> Fn:
-        from twilio.request_validator import RequestValidator
+        from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
         validator = RequestValidator(TWILIO_TOKEN)
         signature = headers["X-Twilio-Signature"]

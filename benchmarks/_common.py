@@ -16,7 +16,7 @@ import ssl
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 
 Fn = Callable[[], object]
@@ -61,7 +61,7 @@ def calibrate(fn: Fn, target_ns: float) -> int:
 
 
 def interleaved(
-    contenders: dict[str, Fn], *, rounds: int, target_ns: float, seed: int = 0
+    contenders: Mapping[str, Fn], *, rounds: int, target_ns: float, seed: int = 0
 ) -> dict[str, list[float]]:
     """
     Time every contender *rounds* times, in a new random order each round.
@@ -85,7 +85,7 @@ def median(values: Iterable[float]) -> float:
     return statistics.median(list(values))
 
 
-def paired_ratio(numerator: list[float], denominator: list[float]) -> float:
+def paired_ratio(numerator: Sequence[float], denominator: Sequence[float]) -> float:
     """The median over rounds of ``numerator[i] / denominator[i]``."""
     return median(a / b for a, b in zip(numerator, denominator, strict=True))
 

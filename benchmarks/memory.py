@@ -20,6 +20,7 @@ import argparse
 import gc
 import sys
 import tracemalloc
+from types import CellType
 
 import _cases
 
@@ -32,11 +33,11 @@ def peak(name: str, size: int) -> int | None:
     if _cases.missing_reason(name) is not None:
         return None
     original = _cases.json_body
-    _cases.json_body = lambda n: b'{"pad":"' + b"x" * (n - 10) + b'"}'  # type: ignore[assignment]
+    _cases.json_body = lambda size: b'{"pad":"' + b"x" * (size - 10) + b'"}'
     try:
         case = _cases.BUILDERS[name](size, int(__import__("time").time()))
     finally:
-        _cases.json_body = original  # type: ignore[assignment]
+        _cases.json_body = original
     if case.hooksig is None:
         return None
     verifier = _find_verifier(case.hooksig)
@@ -82,9 +83,11 @@ def form_peak(size: int, text: str) -> int:
 
 
 def _find_verifier(function: object) -> object | None:
-    for cell in getattr(function, "__closure__", None) or ():
-        if type(cell.cell_contents).__name__ == "Verifier":
-            return cell.cell_contents
+    cells: tuple[CellType, ...] = getattr(function, "__closure__", None) or ()
+    for cell in cells:
+        contents: object = cell.cell_contents
+        if type(contents).__name__ == "Verifier":
+            return contents
     return None
 
 

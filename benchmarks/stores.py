@@ -410,7 +410,7 @@ def postgres_rows(budget: float, tag: str) -> list[Row]:
     harder case for the guard's ratio.
     """
     no_flush = _with_options(POSTGRES_DSN, "-c synchronous_commit=off")
-    rows = []
+    rows: list[Row] = []
     for label, dsn, gated in (
         ("PostgresStore", POSTGRES_DSN, False),
         ("PostgresStore, no flush", no_flush, True),

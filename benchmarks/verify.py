@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
+from typing import TextIO
 
 import _cases
 from _common import header_block, interleaved, median, paired_ratio, size_label
@@ -37,7 +38,7 @@ def run(
     *,
     rounds: int = 31,
     target_ns: float = 2e6,
-    out: object = sys.stdout,
+    out: TextIO = sys.stdout,
 ) -> tuple[list[Row], list[str]]:
     """Measure every case; return the rows and the notes (missing providers, peers)."""
     rows: list[Row] = []
@@ -57,7 +58,7 @@ def run(
                 print(
                     f"{name:<18} {size_label(size):>7} {label:<18} "
                     f"{row.median_ns:>12,.0f} ns  x{row.ratio:.3f}",
-                    file=out,  # type: ignore[arg-type]
+                    file=out,
                     flush=True,
                 )
             for note in case.notes:
