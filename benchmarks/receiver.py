@@ -13,11 +13,13 @@ scripts/servers.sh start)"``).  Two parts, each printing Markdown tables:
   short rounds of 10 requests by default); the table gives the median
   microseconds per request and the median per-round ratio to the bare
   route (``--best`` adds the fastest round of each).
-- ``servers``: FastAPI under uvicorn and Flask under gunicorn (gthread), one
-  worker each, loaded by ``wrk`` (``apt-get install -y wrk``) over 8
-  keep-alive connections; the server on the first core and ``wrk`` on the
-  second (``taskset``), requests per second, rounds interleaved, and the
-  median per-round ratio to the bare route.
+- ``servers``: every adapter on a real server, the ASGI ones (FastAPI, and
+  FastAPI and Starlette behind the ASGI middleware) under uvicorn and the
+  WSGI ones (Flask, Flask behind the WSGI middleware, Django) under gunicorn
+  (gthread), one worker each (``--served`` picks), loaded by ``wrk``
+  (``apt-get install -y wrk``) over 8 keep-alive connections; the server on
+  the first core and ``wrk`` on the second (``taskset``), requests per
+  second, rounds interleaved, and the median per-round ratio to the bare route.
 
 Contenders (see ``_receivers.py``): ``bare``, ``handwritten``, ``minimal``,
 ``hooksig``, and hooksig with a guard on each store.  Every request must be answered
@@ -280,9 +282,15 @@ request = function()
 end
 """
 
-SERVED = {
+#: Every adapter on the server its framework is deployed with: the server and the
+#: ``_receivers`` factory that builds the app for a contender.
+SERVED: dict[str, tuple[str, str]] = {
     "FastAPI (uvicorn)": ("uvicorn", "fastapi_app"),
+    "FastAPI + ASGI middleware (uvicorn)": ("uvicorn", "fastapi_asgi_app"),
+    "Starlette + ASGI middleware (uvicorn)": ("uvicorn", "starlette_app"),
     "Flask (gunicorn gthread)": ("gunicorn", "flask_app"),
+    "Flask + WSGI middleware (gunicorn gthread)": ("gunicorn", "wsgi_app"),
+    "Django (gunicorn gthread)": ("gunicorn", "django_app"),
 }
 
 
@@ -366,11 +374,11 @@ def _wrk(port: int, seconds: float, script: Path) -> float:
     return float(match.group(1))
 
 
-def _wrk_script(directory: Path, prefix: str) -> Path:
-    """A wrk script that posts the delivery with ids ``<prefix>-<thread>-<n>``."""
+def _wrk_script(directory: Path, prefix: str, path: str) -> Path:
+    """A wrk script that posts the delivery to *path* with ids ``<prefix>-<thread>-<n>``."""
     script = directory / f"{prefix}.lua"
     script.write_text(
-        f'PATH = "{receivers.PATH}"\nPREFIX = "{prefix}"\n'
+        f'PATH = "{path}"\nPREFIX = "{prefix}"\n'
         f"BODY = [[{BODY.decode()}]]\n"
         f'wrk.headers["Content-Type"] = "application/json"\n'
         f'wrk.headers["X-Hub-Signature-256"] = "{SIGNATURE}"\n' + WRK_SCRIPT
@@ -379,15 +387,16 @@ def _wrk_script(directory: Path, prefix: str) -> Path:
 
 
 def servers(
-    kinds: list[str], rounds: int, seconds: float, env: dict[str, str]
+    kinds: list[str], rounds: int, seconds: float, env: dict[str, str], served: list[str]
 ) -> dict[str, dict[str, list[float]]]:
-    """Per served framework and contender, requests per second of each round."""
+    """Per served framework (named in `SERVED`) and contender, requests per second of each round."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     results: dict[str, dict[str, list[float]]] = {}
     rng = random.Random(13)
     with tempfile.TemporaryDirectory(prefix="hooksig-bench-") as tmp:
-        for framework, (server, factory) in SERVED.items():
+        for framework in served:
+            server, factory = SERVED[framework]
             samples: dict[str, list[float]] = {kind: [] for kind in kinds}
             order = list(kinds)
             for round_ in range(rounds):
@@ -395,11 +404,16 @@ def servers(
                 for kind in order:
                     prefix = f"{framework[:5]}-{kind}-{round_}-{uuid.uuid4().hex[:8]}"
                     store_env = {**env, "HOOKSIG_BENCH_SQLITE": str(Path(tmp) / f"{prefix}.db")}
+                    # Django's one URLconf routes each contender at a path of its own.
+                    path = (
+                        receivers.django_path(kind) if factory == "django_app" else receivers.PATH
+                    )
                     with _serving(server, factory, kind, store_env) as port:
                         # The warm-up sends ids of its own: a delivery it left in
                         # flight must not make the measured run's first ones duplicates.
-                        _wrk(port, 1, _wrk_script(Path(tmp), f"{prefix}-warm"))
-                        samples[kind].append(_wrk(port, seconds, _wrk_script(Path(tmp), prefix)))
+                        _wrk(port, 1, _wrk_script(Path(tmp), f"{prefix}-warm", path))
+                        script = _wrk_script(Path(tmp), prefix, path)
+                        samples[kind].append(_wrk(port, seconds, script))
             results[framework] = samples
             print(f"  measured {framework}", file=sys.stderr)
     return results
@@ -462,6 +476,7 @@ def main(argv: list[str] | None = None) -> None:
         "the cost when nothing else runs",
     )
     parser.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="in process")
+    parser.add_argument("--served", default=",".join(SERVED), help="on real servers")
     # Many short rounds: on a shared machine, a round of a few hundred microseconds is
     # seldom interrupted, and the paired ratios settle where long rounds scatter.
     parser.add_argument("--rounds", type=int, default=201)
@@ -488,7 +503,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(table(results, kinds, lambda us: f"{us:.1f} µs", best=True))
             print()
         if args.part in ("all", "servers"):
-            served = servers(kinds, args.server_rounds, args.seconds, env)
+            served = servers(kinds, args.server_rounds, args.seconds, env, args.served.split(","))
             rounds = f"{args.server_rounds} rounds of {args.seconds:g} s"
             print(f"### Real servers, one worker, wrk -c8 ({rounds})\n")
             print(table(served, kinds, lambda rps: f"{rps:,.0f}/s"))
