@@ -17,15 +17,17 @@ scripts/servers.sh start)"``).  Two parts, each printing Markdown tables:
   FastAPI and Starlette behind the ASGI middleware) under uvicorn and the
   WSGI ones (Flask, Flask behind the WSGI middleware, Django) under gunicorn
   (gthread), one worker each (``--served`` picks), loaded by ``wrk``
-  (``apt-get install -y wrk``) over 8 keep-alive connections; the server on
-  the first core and ``wrk`` on the second (``taskset``), requests per
-  second, rounds interleaved, and the median per-round ratio to the bare route.
+  (``apt-get install -y wrk``) over 8 keep-alive connections; the servers on
+  the first core and ``wrk`` on the second (``taskset``).  Every contender of
+  a framework is up at once and loaded in turn, in a new random order each
+  round (21 rounds of 1 s by default); the table gives the median requests
+  per second and the median per-round ratio to the bare route.
 
 Contenders (see ``_receivers.py``): ``bare``, ``handwritten``, ``minimal``,
 ``hooksig``, and hooksig with a guard on each store.  Every request must be answered
 200, or the run stops: a refused delivery measures nothing.  ``--quick``
 is a smoke check (61 rounds of 10 requests, the memory guard only; one
-2 s round per server).
+round per server).
 """
 
 from __future__ import annotations
@@ -386,10 +388,22 @@ def _wrk_script(directory: Path, prefix: str, path: str) -> Path:
     return script
 
 
+def _load(directory: Path, port: int, path: str, name: str, seconds: float) -> float:
+    """Requests per second from ``wrk`` posting deliveries with ids ``<name>-...`` to *path*."""
+    return _wrk(port, seconds, _wrk_script(directory, name, path))
+
+
 def servers(
     kinds: list[str], rounds: int, seconds: float, env: dict[str, str], served: list[str]
 ) -> dict[str, dict[str, list[float]]]:
-    """Per served framework (named in `SERVED`) and contender, requests per second of each round."""
+    """
+    Per served framework (named in `SERVED`) and contender, requests per second of each round.
+
+    Every contender of a framework is served at once, each by its own server, and
+    loaded in turn, in a new random order each round: the samples of one round are
+    seconds apart, so the host's slower and faster minutes fall on both sides of a
+    round's ratios (a server started per sample put half a minute between them).
+    """
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     results: dict[str, dict[str, list[float]]] = {}
@@ -398,22 +412,28 @@ def servers(
         for framework in served:
             server, factory = SERVED[framework]
             samples: dict[str, list[float]] = {kind: [] for kind in kinds}
-            order = list(kinds)
-            for round_ in range(rounds):
-                rng.shuffle(order)
-                for kind in order:
-                    prefix = f"{framework[:5]}-{kind}-{round_}-{uuid.uuid4().hex[:8]}"
-                    store_env = {**env, "HOOKSIG_BENCH_SQLITE": str(Path(tmp) / f"{prefix}.db")}
-                    # Django's one URLconf routes each contender at a path of its own.
-                    path = (
-                        receivers.django_path(kind) if factory == "django_app" else receivers.PATH
-                    )
-                    with _serving(server, factory, kind, store_env) as port:
-                        # The warm-up sends ids of its own: a delivery it left in
-                        # flight must not make the measured run's first ones duplicates.
-                        _wrk(port, 1, _wrk_script(Path(tmp), f"{prefix}-warm", path))
-                        script = _wrk_script(Path(tmp), prefix, path)
-                        samples[kind].append(_wrk(port, seconds, script))
+            run = f"{framework[:5]}-{uuid.uuid4().hex[:8]}"
+            with contextlib.ExitStack() as stack:
+                ports: dict[str, int] = {}
+                for kind in kinds:
+                    sqlite = str(Path(tmp) / f"{run}-{kind}.db")
+                    store_env = {**env, "HOOKSIG_BENCH_SQLITE": sqlite}
+                    ports[kind] = stack.enter_context(_serving(server, factory, kind, store_env))
+
+                # Django's one URLconf routes each contender at a path of its own.
+                django = factory == "django_app"
+                path = {k: receivers.django_path(k) if django else receivers.PATH for k in kinds}
+                # Each load sends ids of its own, so that no delivery is a duplicate.
+                for kind in kinds:
+                    _load(Path(tmp), ports[kind], path[kind], f"{run}-{kind}-warm", 1)
+                order = list(kinds)
+                for round_ in range(rounds):
+                    rng.shuffle(order)
+                    for kind in order:
+                        name = f"{run}-{kind}-{round_}"
+                        samples[kind].append(
+                            _load(Path(tmp), ports[kind], path[kind], name, seconds)
+                        )
             results[framework] = samples
             print(f"  measured {framework}", file=sys.stderr)
     return results
@@ -481,8 +501,9 @@ def main(argv: list[str] | None = None) -> None:
     # seldom interrupted, and the paired ratios settle where long rounds scatter.
     parser.add_argument("--rounds", type=int, default=201)
     parser.add_argument("--batch", type=int, default=10, help="requests per in-process sample")
-    parser.add_argument("--server-rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=5.0, help="wrk seconds per sample")
+    # Servers too: many short rounds, each contender's sample a second from the others'.
+    parser.add_argument("--server-rounds", type=int, default=21)
+    parser.add_argument("--seconds", type=float, default=1.0, help="wrk seconds per sample")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.batch = min(args.rounds, 61), min(args.batch, 10)
