@@ -82,7 +82,7 @@ class MemoryStore(DirectAsync):
         # Fencing tokens of 32 characters: 64 random bits for this store in hex, then a
         # 16-digit counter, made in C.  A token never leaves the process, so unique is
         # enough: a system call per claim for random bits (other stores' new_token())
-        # cost more than the claim, and printf-style formatting twice what str() does.
+        # cost more than the claim, and a printf-style format more than str() in a running app.
         self._tokens = map(os.urandom(8).hex().__add__, map(str, itertools.count(10**15)))
 
     def __len__(self) -> int:
