@@ -178,19 +178,18 @@ class MemoryStore(DirectAsync):
         return None if entry is None else entry[_EXPIRES]
 
     def _make_room(self, now: float) -> None:
-        for entries in (self._claims, self._done):
-            while entries:
-                key, entry = next(iter(entries.items()))
-                if entry[_EXPIRES] > now:
-                    break  # and so is every one written after it, but the strays
-                del entries[key]
+        claims, done = self._claims, self._done
+        for entries in (claims, done):
+            # Written in expiry order: the front expires first (the strays aside).
+            while entries and next(iter(entries.values()))[_EXPIRES] <= now:
+                entries.popitem(last=False)
         strays = self._strays
         while strays and strays[0][0] <= now:
             expires, key = heapq.heappop(strays)
             if self._expiry(key) == expires:  # not written again since
-                self._claims.pop(key, None) or self._done.pop(key)
-        if len(self) < self._max_keys:
+                claims.pop(key, None) or done.pop(key)
+        if len(claims) + len(done) < self._max_keys:
             return
-        if not self._done:
+        if not done:
             raise StoreUnavailable("the memory store is full of live claims")
-        self._done.popitem(last=False)
+        done.popitem(last=False)
