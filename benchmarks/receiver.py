@@ -36,6 +36,7 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import importlib.util
 import io
 import itertools
 import os
@@ -310,12 +311,26 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def uvicorn_stack() -> tuple[str, str]:
+    """
+    uvicorn's HTTP parser and event loop: httptools and uvloop, as ``uvicorn[standard]``
+    (and ``fastapi[standard]``) deploy it, where both are installed (the ``bench``
+    group); else h11 and asyncio, whose own cost per request is twice as high and
+    makes every contender's share look smaller.
+    """
+    if importlib.util.find_spec("httptools") and importlib.util.find_spec("uvloop"):
+        return "httptools", "uvloop"
+    return "h11", "asyncio"
+
+
 @contextlib.contextmanager
 def _serving(server: str, factory: str, kind: str, env: dict[str, str]) -> Iterator[int]:
     port = _free_port()
     if server == "uvicorn":
+        http, loop = uvicorn_stack()
         command = [sys.executable, "-m", "uvicorn", "--factory", f"_receivers:{factory}",
                    "--app-dir", str(HERE), "--host", "127.0.0.1", "--port", str(port),
+                   "--http", http, "--loop", loop,
                    "--workers", "1", "--no-access-log", "--log-level", "warning"]  # fmt: skip
     else:
         command = [sys.executable, "-m", "gunicorn", f"_receivers:{factory}()",
@@ -527,6 +542,7 @@ def main(argv: list[str] | None = None) -> None:
             served = servers(kinds, args.server_rounds, args.seconds, env, args.served.split(","))
             rounds = f"{args.server_rounds} rounds of {args.seconds:g} s"
             print(f"### Real servers, one worker, wrk -c8 ({rounds})\n")
+            print("uvicorn with {} and {}; gunicorn gthread, 4 threads\n".format(*uvicorn_stack()))
             print(table(served, kinds, lambda rps: f"{rps:,.0f}/s"))
 
 
