@@ -15,7 +15,7 @@ from dataclasses import KW_ONLY, dataclass
 from hooksig._primitives.seconds import check_seconds
 from hooksig.errors import ConfigurationError, DuplicateDelivery, StoreUnavailable
 from hooksig.idempotency._keys import DeliveryLike, storage_key
-from hooksig.idempotency._store import Store
+from hooksig.idempotency._store import Claim, Store
 
 __all__ = ["AsyncLease", "Idempotency", "Lease"]
 
@@ -128,13 +128,10 @@ class Idempotency:
         .. versionadded:: 0.1
         """
         try:
-            answer = self.store.claim(key, self.lease)
+            answer: Claim | StoreUnavailable = self.store.claim(key, self.lease)
         except StoreUnavailable as error:
-            self._unreachable(error, "claim")
-            return None  # fail_open: the handler runs unguarded
-        if answer.state != "acquired":
-            raise DuplicateDelivery(answer.state, key)
-        return answer.token
+            answer = error
+        return self._acquired(key, answer)
 
     async def acquire_async(self, key: str) -> str | None:
         """
@@ -143,13 +140,10 @@ class Idempotency:
         .. versionadded:: 0.1
         """
         try:
-            answer = await self.store.claim_async(key, self.lease)
+            answer: Claim | StoreUnavailable = await self.store.claim_async(key, self.lease)
         except StoreUnavailable as error:
-            self._unreachable(error, "claim")
-            return None  # fail_open: the handler runs unguarded
-        if answer.state != "acquired":
-            raise DuplicateDelivery(answer.state, key)
-        return answer.token
+            answer = error
+        return self._acquired(key, answer)
 
     def finish(self, key: str, token: str | None, *, failed: bool = False) -> None:
         """
@@ -198,9 +192,15 @@ class Idempotency:
         if answer is not True:
             self._finished(key, failed, answer)
 
-    # The rules for the store's answers, shared by both forms and the leases.  A claim's
-    # own answer is read in place: on the path every delivery takes, a call costs as
-    # much as the check.
+    # The rules for the store's answers, one place for both forms and the leases.
+
+    def _acquired(self, key: str, answer: Claim | StoreUnavailable) -> str | None:
+        if isinstance(answer, StoreUnavailable):
+            self._unreachable(answer, "claim")
+            return None  # fail_open: the handler runs unguarded
+        if answer.state != "acquired":
+            raise DuplicateDelivery(answer.state, key)
+        return answer.token
 
     def _finished(self, key: str, failed: bool, answer: bool | StoreUnavailable) -> None:
         # Anything but True: the lease ran out (False) or the store is unreachable.
