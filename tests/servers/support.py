@@ -285,6 +285,17 @@ SERVERS: dict[str, tuple[str, str]] = {
     "gunicorn-flask": ("gunicorn", "flask_app"),
     "gunicorn-django": ("gunicorn", "django_app"),
 }
+#: The ASGI receivers again, under uvicorn as ``uvicorn[standard]`` deploys it:
+#: httptools parses HTTP and uvloop runs the loop, where SERVERS' uvicorn runs h11 on
+#: asyncio.  Another parser frames bodies and reports disconnects its own way, and
+#: another loop times out reads and store calls its own way: the modules that test
+#: those (bodies, inputs, stalls) run these too.
+STANDARD_UVICORN: dict[str, tuple[str, str]] = {
+    "uvicorn-standard-fastapi": ("uvicorn", "fastapi_app"),
+    "uvicorn-standard-asgi": ("uvicorn", "asgi_app"),
+}
+#: Every server a name can start.
+ALL_SERVERS = {**SERVERS, **STANDARD_UVICORN}
 
 
 @dataclass
@@ -301,9 +312,12 @@ def command(
     name: str, port: int, workers: int = 2, module: str = "tests.integrations.apps"
 ) -> list[str]:
     """The command line that serves *name* (its factory in *module*) on *port*."""
-    server, factory = SERVERS[name]
+    server, factory = ALL_SERVERS[name]
     target = f"{module}:{factory}"
     if server == "uvicorn":
+        # Named, not left to uvicorn's "auto", which takes httptools and uvloop
+        # wherever they are installed: each entry runs the stack it says.
+        http, loop = ("httptools", "uvloop") if name in STANDARD_UVICORN else ("h11", "asyncio")
         return [
             sys.executable,
             "-m",
@@ -320,6 +334,10 @@ def command(
             # hooksig reads forwarding headers itself, through a ProxyChain
             # (docs/allowlists.md): uvicorn must not rewrite the client first.
             "--no-proxy-headers",
+            "--http",
+            http,
+            "--loop",
+            loop,
         ]
     return [
         sys.executable,

@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 
 import hooksig
 from tests.integrations import input_apps as apps
-from tests.servers.support import SERVERS, Server, serve
+from tests.servers.support import ALL_SERVERS, Server, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -21,7 +21,7 @@ GITHUB = hooksig.Verifier("github", secret=apps.GITHUB_SECRET)
 BODY = b'{"action": "opened", "number": 7}'
 
 
-@pytest.fixture(scope="module", params=sorted(SERVERS))
+@pytest.fixture(scope="module", params=sorted(ALL_SERVERS))
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:

@@ -17,7 +17,7 @@ import hooksig
 from hooksig.testing import SignedDelivery
 from tests.integrations.apps import PROVIDERS, SLACK_SECRET
 from tests.integrations.providers import check, matrix_path, provider, request_headers
-from tests.servers.support import SERVERS, Server, ledger, serve
+from tests.servers.support import ALL_SERVERS, Server, ledger, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -27,7 +27,7 @@ VERIFIER = hooksig.Verifier("standard-webhooks", secret=SECRET)
 SLACK = hooksig.Verifier("slack", secret=SLACK_SECRET)
 
 
-@pytest.fixture(scope="module", params=sorted(SERVERS))
+@pytest.fixture(scope="module", params=sorted(ALL_SERVERS))
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:

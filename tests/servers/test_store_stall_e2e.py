@@ -24,7 +24,7 @@ import pytest
 
 import hooksig
 from tests.servers.support import (
-    SERVERS,
+    ALL_SERVERS,
     PostgresCluster,
     RedisServer,
     Server,
@@ -85,7 +85,7 @@ def _postgres(request: pytest.FixtureRequest) -> Iterator[tuple[dict[str, str], 
 STORES = {"redis": _redis, "postgres": _postgres}
 
 
-@pytest.fixture(params=[(store, name) for store in STORES for name in sorted(SERVERS)],
+@pytest.fixture(params=[(store, name) for store in STORES for name in sorted(ALL_SERVERS)],
                 ids="-".join)  # fmt: skip
 def stalling(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, Stop, Path]]:
     """One server (one worker) guarded by a store on a throwaway server of its own."""
