@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+
+from hooksig.errors import StoreUnavailable
+from hooksig.idempotency import Store
 
 REDIS_URL = os.environ.get("HOOKSIG_REDIS_URL", "redis://127.0.0.1:6390/0")
 POSTGRES_DSN = os.environ.get(
@@ -53,6 +57,50 @@ def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None
             return
         time.sleep(0.05)
     pytest.fail(f"timed out after {seconds}s waiting for {what}")
+
+
+#: How long a store on a live server may take to answer its first call in time.
+WARM_UP_SECONDS = 10.0
+
+
+def claims(store: Store, key: str) -> bool:
+    """Whether *key* was claimed; False when the store did not answer in time."""
+    try:
+        return store.claim(key, 30.0).acquired
+    except StoreUnavailable:
+        return False
+
+
+def claimed_when_warm(store: Store, key: str) -> str:
+    """
+    Claim *key* on a live server and return the token.
+
+    A store's first call opens a connection and creates its table: on a loaded
+    two-core machine that can outlast the short timeouts the outage and stall
+    tests use, with nothing wrong.  So the store is first warmed with throwaway
+    keys (a timed-out claim may still land), for at most `WARM_UP_SECONDS`, and
+    then *key* is claimed.
+    """
+    deadline = time.monotonic() + WARM_UP_SECONDS
+    while not claims(store, f"warm-{uuid.uuid4().hex[:8]}"):
+        assert time.monotonic() < deadline, "the live server never answered in time"
+    token = store.claim(key, 30.0).token
+    assert token is not None
+    return token
+
+
+async def claimed_when_warm_async(store: Store, key: str) -> str:
+    """`claimed_when_warm` through the asyncio claim."""
+    deadline = time.monotonic() + WARM_UP_SECONDS
+    while True:
+        try:
+            await store.claim_async(f"warm-{uuid.uuid4().hex[:8]}", 30.0)
+            break
+        except StoreUnavailable:
+            assert time.monotonic() < deadline, "the live server never answered in time"
+    token = (await store.claim_async(key, 30.0)).token
+    assert token is not None
+    return token
 
 
 def free_port() -> int:

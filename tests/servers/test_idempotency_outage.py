@@ -5,17 +5,25 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from hooksig.errors import StoreUnavailable
 from hooksig.idempotency import Claim, Idempotency, PostgresStore, RedisStore, Store
-from tests.servers.support import PostgresCluster, RedisServer, wait_until
+from tests.servers.support import (
+    PostgresCluster,
+    RedisServer,
+    claimed_when_warm,
+    claimed_when_warm_async,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -55,8 +63,7 @@ class Run:
 
 def _outage(store: Store, stop: Callable[[], None], start: Callable[[], None]) -> None:
     guard = Idempotency(store, lease=30.0, retention=600.0)
-    held = store.claim("held", 30.0).token
-    assert held is not None
+    held = claimed_when_warm(store, "held")
     run = Run()
     worker = threading.Thread(target=run.deliver, args=(guard,))
     worker.start()
@@ -94,15 +101,19 @@ def _outage(store: Store, stop: Callable[[], None], start: Callable[[], None]) -
         assert store.claim(key, 30.0).state in ("done", "in_progress"), key
     assert store.claim("held", 30.0) == Claim("in_progress")
     assert store.complete("held", held, 600.0) is True
-    assert asyncio.run(_claim_async(store, "after")).acquired
+    assert asyncio.run(_closing(store, claimed_when_warm_async(store, "after")))
 
 
 async def _claim_async(store: Any, key: str) -> Claim:
+    return await _closing(store, store.claim_async(key, 30.0))
+
+
+async def _closing(store: Any, call: Awaitable[_T]) -> _T:
+    """Await *call*, then close the store's asyncio side (its loop ends with this run)."""
     try:
-        result: Claim = await store.claim_async(key, 30.0)
+        return await call
     finally:
         await store.aclose()
-    return result
 
 
 @pytest.fixture
@@ -137,8 +148,7 @@ def test_redis_restart_between_calls_is_invisible(
     throwaway_redis: RedisServer, redis_outage_store: RedisStore
 ) -> None:
     """A pooled connection broken by a restart is replaced: the next call just works."""
-    token = redis_outage_store.claim("k", 30.0).token
-    assert token is not None
+    token = claimed_when_warm(redis_outage_store, "k")
     throwaway_redis.kill()
     throwaway_redis.start()
     assert redis_outage_store.claim("k", 30.0) == Claim("in_progress")
@@ -149,8 +159,7 @@ def test_postgres_restart_between_calls_is_invisible(
     throwaway_postgres: PostgresCluster, postgres_outage_store: PostgresStore
 ) -> None:
     """A pooled connection broken by a restart is dropped and the call retried once."""
-    token = postgres_outage_store.claim("k", 30.0).token
-    assert token is not None
+    token = claimed_when_warm(postgres_outage_store, "k")
     throwaway_postgres.stop("fast")
     throwaway_postgres.start()
     assert postgres_outage_store.claim("k", 30.0) == Claim("in_progress")

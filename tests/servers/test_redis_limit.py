@@ -142,8 +142,8 @@ def test_async_acquire(redis_url: str, redis_prefix: str) -> None:
 
 def test_redis_down(throwaway_redis: RedisServer) -> None:
     """Redis gone: StoreUnavailable, or admitted with fail_open; a release never raises."""
-    strict = RedisRateLimit(throwaway_redis.url, name="x", in_flight=1, timeout=0.5)
-    lenient = RedisRateLimit(throwaway_redis.url, name="y", in_flight=1, timeout=0.5,
+    strict = RedisRateLimit(throwaway_redis.url, name="x", in_flight=1, timeout=2.0)
+    lenient = RedisRateLimit(throwaway_redis.url, name="y", in_flight=1, timeout=2.0,
                              fail_open=True)  # fmt: skip
     held = strict.acquire()
     throwaway_redis.kill()

@@ -22,7 +22,15 @@ import pytest
 
 from hooksig.errors import DuplicateDelivery, StoreUnavailable
 from hooksig.idempotency import Claim, Idempotency, PostgresStore, RedisStore, Store
-from tests.servers.support import PostgresCluster, RedisServer, private_postgres, wait_until
+from tests.servers.support import (
+    PostgresCluster,
+    RedisServer,
+    claimed_when_warm,
+    claimed_when_warm_async,
+    claims,
+    private_postgres,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -93,40 +101,9 @@ async def each_operation_fails_in_time_async(store: Store, held: str, spare: str
     await unavailable_in_time_async("renew", lambda: store.renew_async("held", held, 30.0))
 
 
-def claimed_before_the_stall(store: Store, key: str) -> str:
-    """
-    Claim *key* on a live server and return the token.
-
-    The store's first call creates the table and opens a connection: on a
-    loaded two-core machine that can outlast the 0.3 s timeout with nothing
-    stalled.  So the store is first warmed with throwaway keys (a timed-out
-    claim may still land), for at most 10 s, and then *key* is claimed.
-    """
-    deadline = time.monotonic() + 10
-    while not _claims(store, f"warm-{uuid.uuid4().hex[:8]}"):
-        assert time.monotonic() < deadline, "the live server never answered in time"
-    token = store.claim(key, 30.0).token
-    assert token is not None
-    return token
-
-
-async def claimed_before_the_stall_async(store: Store, key: str) -> str:
-    """`claimed_before_the_stall` through the asyncio claim."""
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            await store.claim_async(f"warm-{uuid.uuid4().hex[:8]}", 30.0)
-            break
-        except StoreUnavailable:
-            assert time.monotonic() < deadline, "the live server never answered in time"
-    token = (await store.claim_async(key, 30.0)).token
-    assert token is not None
-    return token
-
-
 def held_and_spare(store: Store) -> tuple[str, str]:
     """Two keys claimed before the stall: one to complete, one to release."""
-    held = claimed_before_the_stall(store, "held")  # the store is warm after it
+    held = claimed_when_warm(store, "held")  # the store is warm after it
     spare = store.claim("spare", 30.0).token
     assert spare is not None
     return held, spare
@@ -134,7 +111,7 @@ def held_and_spare(store: Store) -> tuple[str, str]:
 
 async def held_and_spare_async(store: Store) -> tuple[str, str]:
     """Two keys claimed before the stall: one to complete, one to release."""
-    held = await claimed_before_the_stall_async(store, "held")  # the store is warm after it
+    held = await claimed_when_warm_async(store, "held")  # the store is warm after it
     spare = (await store.claim_async("spare", 30.0)).token
     assert spare is not None
     return held, spare
@@ -317,7 +294,7 @@ def test_postgres_stalled_mid_statement(cluster: PostgresCluster, table: str, ki
     """A statement already running on the server (waiting on a row lock) when it stops: in time."""
     with ExitStack() as stack:
         store = sync_store(kind, cluster.dsn, table, stack)
-        token = claimed_before_the_stall(store, "k")
+        token = claimed_when_warm(store, "k")
         locker = _locked_row(cluster.dsn, table, "k")
         outcome: list[BaseException | float] = []
 
@@ -349,7 +326,7 @@ def test_postgres_lock_wait_is_ended_by_the_server(cluster: PostgresCluster, tab
     """On a live server, a statement stuck behind a lock fails in time and its backend stops."""
     with ExitStack() as stack:
         store = sync_store("dsn", cluster.dsn, table, stack)
-        token = claimed_before_the_stall(store, "k")
+        token = claimed_when_warm(store, "k")
         locker = _locked_row(cluster.dsn, table, "k")
         try:
             with unavailable_in_time("complete behind a lock"):
@@ -377,13 +354,6 @@ def test_postgres_stalled_in_the_first_use_transaction(
             store.claim("k", 30.0)
         blocker.execute("SELECT pg_advisory_unlock(%s)", (DDL_LOCK,))
         works_again(store, "first-use")
-
-
-def _claims(store: Store, key: str) -> bool:
-    try:
-        return store.claim(key, 30.0).acquired
-    except StoreUnavailable:
-        return False
 
 
 def test_postgres_waiting_for_a_pool_slot(cluster: PostgresCluster, table: str) -> None:
@@ -517,6 +487,6 @@ def test_stalled_while_connecting(request: pytest.FixtureRequest, server: str) -
             with unavailable_in_time("claim"):
                 store.claim("k", 30.0)
             asyncio.run(claim_async())
-        wait_until(lambda: _claims(store, "after"), 10, "the store to connect again")
+        wait_until(lambda: claims(store, "after"), 10, "the store to connect again")
     finally:
         store.close()
