@@ -71,19 +71,35 @@ def claims(store: Store, key: str) -> bool:
         return False
 
 
-def claimed_when_warm(store: Store, key: str) -> str:
+def warm(store: Store) -> None:
     """
-    Claim *key* on a live server and return the token.
+    Wait until *store* answers a claim within its timeout.
 
     A store's first call opens a connection and creates its table: on a loaded
     two-core machine that can outlast the short timeouts the outage and stall
-    tests use, with nothing wrong.  So the store is first warmed with throwaway
-    keys (a timed-out claim may still land), for at most `WARM_UP_SECONDS`, and
-    then *key* is claimed.
+    tests use, with nothing wrong.  So the store is warmed with throwaway keys
+    (a claim that timed out may still land, so no key is used twice), for at
+    most `WARM_UP_SECONDS`.
     """
     deadline = time.monotonic() + WARM_UP_SECONDS
     while not claims(store, f"warm-{uuid.uuid4().hex[:8]}"):
         assert time.monotonic() < deadline, "the live server never answered in time"
+
+
+async def warm_async(store: Store) -> None:
+    """`warm` through the asyncio claim."""
+    deadline = time.monotonic() + WARM_UP_SECONDS
+    while True:
+        try:
+            await store.claim_async(f"warm-{uuid.uuid4().hex[:8]}", 30.0)
+            return
+        except StoreUnavailable:
+            assert time.monotonic() < deadline, "the live server never answered in time"
+
+
+def claimed_when_warm(store: Store, key: str) -> str:
+    """Claim *key* on a live server, once the store is `warm`, and return the token."""
+    warm(store)
     token = store.claim(key, 30.0).token
     assert token is not None
     return token
@@ -91,13 +107,7 @@ def claimed_when_warm(store: Store, key: str) -> str:
 
 async def claimed_when_warm_async(store: Store, key: str) -> str:
     """`claimed_when_warm` through the asyncio claim."""
-    deadline = time.monotonic() + WARM_UP_SECONDS
-    while True:
-        try:
-            await store.claim_async(f"warm-{uuid.uuid4().hex[:8]}", 30.0)
-            break
-        except StoreUnavailable:
-            assert time.monotonic() < deadline, "the live server never answered in time"
+    await warm_async(store)
     token = (await store.claim_async(key, 30.0)).token
     assert token is not None
     return token
@@ -346,6 +356,10 @@ STANDARD_UVICORN: dict[str, tuple[str, str]] = {
 ALL_SERVERS = {**SERVERS, **STANDARD_UVICORN}
 
 
+#: How long a server may take to answer after it starts (imports on a loaded machine).
+READY_SECONDS = 60.0
+
+
 @dataclass
 class Server:
     """A running server: its base URL and process."""
@@ -400,20 +414,34 @@ def command(
         "30",
         "--log-level",
         "warning",
+        "--config",
+        "python:tests.servers.gunicorn_ready",
     ]
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path, limit: float) -> None:
-    deadline = time.monotonic() + limit
+def _wait_ready(
+    port: int, process: subprocess.Popen[bytes], log: Path, ready: Path, workers: int
+) -> None:
+    """
+    Wait until the server answers: its port is open and *workers* processes have
+    marked themselves ready in *ready* (gunicorn's, through
+    `tests.servers.gunicorn_ready`; uvicorn loads its app before it listens, so 0).
+    Bounded by `READY_SECONDS`.
+    """
+    deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited ({process.returncode}):\n{log.read_text()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
+                pass
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError(f"server not ready after {limit} s:\n{log.read_text()}")
+            continue
+        if sum(1 for _ in ready.iterdir()) >= workers:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"server not ready after {READY_SECONDS} s:\n{log.read_text()}")
 
 
 @contextmanager
@@ -427,7 +455,9 @@ def serve(
     """Run server *name* (its factory in *module*) with *env*; fail if it does not come up."""
     port = free_port()
     log = tmp / f"{name}-{port}.log"
-    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    ready = tmp / f"{name}-{port}.ready"
+    ready.mkdir()
+    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT), "HOOKSIG_E2E_READY": str(ready)}
     with log.open("wb") as out:
         process = subprocess.Popen(
             command(name, port, workers, module),
@@ -438,7 +468,8 @@ def serve(
             start_new_session=True,
         )
     try:
-        _wait_ready(port, process, log, 30.0)
+        marked = workers if ALL_SERVERS[name][0] == "gunicorn" else 0
+        _wait_ready(port, process, log, ready, marked)
         yield Server(f"http://127.0.0.1:{port}", port, process, log)
     finally:
         if process.poll() is None:

@@ -25,6 +25,7 @@ import pytest
 import hooksig
 from tests.servers.support import (
     ALL_SERVERS,
+    WARM_UP_SECONDS,
     PostgresCluster,
     RedisServer,
     Server,
@@ -111,13 +112,28 @@ def _post(server: Server, ident: str) -> httpx.Response:
     return httpx.post(f"{server.url}/hooks/acme", content=body, headers=headers, timeout=30)
 
 
+def _warm(server: Server) -> None:
+    """
+    Deliver until one is handled: connections, scripts and table ready.
+
+    The first delivery opens the store's connection and creates its table,
+    which on a loaded machine can outlast the store's timeout (503, with
+    nothing wrong): each try is a new delivery, as the one that timed out may
+    still have been claimed.
+    """
+    deadline = time.monotonic() + WARM_UP_SECONDS
+    while (answer := _post(server, f"warm-{uuid.uuid4().hex[:8]}")).text != "handled":
+        assert answer.status_code == 503, answer.text
+        assert time.monotonic() < deadline, "the store never answered in time"
+
+
 def test_stalled_store_is_503_in_time_and_the_delivery_survives(
     stalling: tuple[Server, Stop, Path],
     record_property: Callable[[str, object], None],
 ) -> None:
     """SIGSTOP the store: 503 within its timeout, no late run after SIGCONT, the retry runs."""
     server, stop, led = stalling
-    assert _post(server, "warm").text == "handled"  # connections, scripts and table ready
+    _warm(server)
     stop(True)
     try:
         started = time.monotonic()
@@ -136,9 +152,11 @@ def test_stalled_store_is_503_in_time_and_the_delivery_survives(
     while time.monotonic() < deadline:  # the provider retrying, a bounded number of times
         retry = _post(server, "during-stall")
         answers.append((retry.status_code, retry.text))
-        if retry.status_code != 409:
+        if retry.status_code not in (409, 503):
             break
         time.sleep(0.5)
     assert answers[-1] == (200, "handled"), answers
-    assert {status for status, _ in answers[:-1]} <= {409}
+    # In progress while the late claim holds the key, or unavailable while the
+    # resumed server catches up on a loaded machine: never handled twice.
+    assert {status for status, _ in answers[:-1]} <= {409, 503}
     assert ledger(led)["during-stall"] == 1
