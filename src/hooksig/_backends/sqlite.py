@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,6 +69,35 @@ def not_waiting(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA busy_timeout = {int(waits)}")
 
 
+def _busy(error: sqlite3.OperationalError) -> bool:
+    # sqlite_errorcode is Python 3.11+; SQLite's own text for SQLITE_BUSY is stable.
+    return "database is locked" in str(error)
+
+
+def _wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """
+    Put the file in WAL mode, waiting up to *timeout* for another connection.
+
+    Processes that open a new file at once (a server's workers starting) all ask
+    for the switch, and SQLite answers all but one "database is locked" at once,
+    without its busy handler: their shared locks could deadlock waiting for each
+    other.  So this wait is ours, polled with the handler off, as SQLite's is.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    with not_waiting(conn):
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                remaining = deadline - time.monotonic()
+                if not _busy(error) or remaining <= 0:
+                    raise
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 0.05)
+
+
 class Connections:
     """
     One connection per thread and process to one database file.
@@ -91,7 +121,7 @@ class Connections:
             self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
         )
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _wal(conn, self._timeout)
             conn.execute("PRAGMA synchronous = NORMAL")
         except BaseException:
             conn.close()
