@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import sqlite3
 import threading
@@ -53,7 +54,7 @@ def test_processes_opening_a_new_file_at_once_all_connect(tmp_path: Path) -> Non
         failures.append(errors.get())
     assert failures == []
     for path in paths:
-        with sqlite3.connect(path) as conn:
+        with contextlib.closing(sqlite3.connect(path)) as conn:
             assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
@@ -61,9 +62,9 @@ def test_processes_opening_a_new_file_at_once_all_connect(tmp_path: Path) -> Non
 def read_in_rollback_mode(tmp_path: Path) -> Iterator[tuple[Path, sqlite3.Connection]]:
     """A file not yet in WAL mode, and a connection holding a read on it: no switch meanwhile."""
     path = tmp_path / "old.db"
-    with sqlite3.connect(path) as setup:
+    with contextlib.closing(sqlite3.connect(path)) as setup:
         setup.execute("CREATE TABLE t (a)")
-    setup.close()
+        setup.commit()
     reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     reader.execute("BEGIN")
     reader.execute("SELECT * FROM t").fetchall()
