@@ -81,9 +81,11 @@ def warm(store: Store) -> None:
     (a claim that timed out may still land, so no key is used twice), for at
     most `WARM_UP_SECONDS`.
     """
-    deadline = time.monotonic() + WARM_UP_SECONDS
-    while not claims(store, f"warm-{uuid.uuid4().hex[:8]}"):
-        assert time.monotonic() < deadline, "the live server never answered in time"
+    wait_until(
+        lambda: claims(store, f"warm-{uuid.uuid4().hex[:8]}"),
+        WARM_UP_SECONDS,
+        "the live server to answer in time",
+    )
 
 
 async def warm_async(store: Store) -> None:
